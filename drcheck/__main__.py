@@ -1,0 +1,5 @@
+"""Entry point for ``python -m drcheck``."""
+
+from drcheck.cli import main
+
+main()
