@@ -1,0 +1,327 @@
+"""The data that crosses every stage boundary: failure domains, locations, facts, findings.
+
+Everything here is a frozen dataclass or an enum and imports nothing else from drcheck, so
+the estate loader, the probes, the evaluator and the reporters all speak the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DomainKind(str, Enum):
+    """A kind of failure domain, broadest first.
+
+    The physical kinds nest (jurisdiction ⊃ metro ⊃ campus ⊃ building ⊃ room ⊃ rack ⊃
+    host); provider ⊃ account is the logical chain. Region is a provider's own grouping and
+    implies nothing physical across providers.
+    """
+
+    PROVIDER = "provider"
+    ACCOUNT = "account"
+    JURISDICTION = "jurisdiction"
+    REGION = "region"
+    METRO = "metro"
+    CAMPUS = "campus"
+    BUILDING = "building"
+    ROOM = "room"
+    RACK = "rack"
+    HOST = "host"
+
+
+PHYSICAL_CHAIN: tuple[DomainKind, ...] = (
+    DomainKind.JURISDICTION,
+    DomainKind.METRO,
+    DomainKind.CAMPUS,
+    DomainKind.BUILDING,
+    DomainKind.ROOM,
+    DomainKind.RACK,
+    DomainKind.HOST,
+)
+LOGICAL_CHAIN: tuple[DomainKind, ...] = (DomainKind.PROVIDER, DomainKind.ACCOUNT)
+
+
+class Source(str, Enum):
+    """Where a claim or fact came from; the weakest is the catalog, the strongest a probe."""
+
+    DECLARED = "declared"
+    CATALOG = "catalog"
+    PROBED = "probed"
+
+
+class Status(str, Enum):
+    """The outcome of one rule on one dataset."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    WAIVED = "waived"
+
+
+class Severity(str, Enum):
+    """How much a failing rule matters; ordered by ``rank``."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """Position from 0 (info) to 4 (critical), for comparisons and sorting."""
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement that a location belongs to a failure domain, with its provenance.
+
+    ``origin`` says exactly where the statement was read (``estate.yaml:12``,
+    ``catalog:ovh/s3/sbg``, ``s3:GetBucketLocation``); ``uncertain`` marks catalog rows whose
+    source is itself unconfirmed.
+    """
+
+    kind: DomainKind
+    value: str
+    source: Source
+    origin: str
+    observed_at: str | None = None
+    uncertain: bool = False
+
+    @property
+    def label(self) -> str:
+        """``kind:value``, the form used on the command line and in messages."""
+        return f"{self.kind.value}:{self.value}"
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """A point in degrees (WGS84) and where it came from; city-level unless stated."""
+
+    lat: float
+    lon: float
+    source: Source
+    origin: str
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class Location:
+    """A set of typed failure-domain claims plus coordinates when known.
+
+    Several claims of one kind may disagree (the estate says SBG1, the endpoint says GRA):
+    ``values`` returns all of them, and the evaluator treats a location as sharing a domain
+    when any claim matches, so a disagreement can never make a copy look safer.
+    """
+
+    claims: tuple[Claim, ...] = ()
+    coordinates: Coordinates | None = None
+
+    def values(self, kind: DomainKind) -> frozenset[str]:
+        """Every domain id of ``kind`` that some claim names."""
+        return frozenset(c.value for c in self.claims if c.kind is kind)
+
+    def claims_of(self, kind: DomainKind) -> tuple[Claim, ...]:
+        """The claims of one kind, in the order they were made."""
+        return tuple(c for c in self.claims if c.kind is kind)
+
+    def conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
+        """Kinds whose claims name more than one domain, with those claims."""
+        return {
+            kind: self.claims_of(kind) for kind in DomainKind if len(self.values(kind)) > 1
+        }
+
+    def describe(self) -> str:
+        """A short human label: the narrowest known physical domains and the provider."""
+        parts: list[str] = []
+        for kind in (DomainKind.PROVIDER, DomainKind.BUILDING, DomainKind.CAMPUS):
+            vals = sorted(self.values(kind))
+            if vals:
+                parts.append("/".join(vals))
+        if not parts:
+            for kind in (DomainKind.REGION, DomainKind.METRO, DomainKind.JURISDICTION):
+                vals = sorted(self.values(kind))
+                if vals:
+                    parts.append("/".join(vals))
+                    break
+        return " ".join(parts) if parts else "location unknown"
+
+
+FactValue = bool | int | float | str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact about a copy: its value (``None`` = unknown), provenance and time.
+
+    ``reason`` explains an unknown value (``AccessDenied on GetObjectLockConfiguration``).
+    """
+
+    value: FactValue
+    source: Source
+    origin: str
+    observed_at: str | None = None
+    reason: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """True when the value was established."""
+        return self.value is not None
+
+
+class FactKey(str, Enum):
+    """The facts about a copy that rules read."""
+
+    IMMUTABLE = "immutable"
+    RETENTION_DAYS = "retention_days"
+    OFFLINE = "offline"
+    ENCRYPTED = "encrypted"
+    NEWEST_RESTORE_POINT = "newest_restore_point"
+    LAST_RESTORE_TEST = "last_restore_test"
+    EXPIRATION_DAYS = "expiration_days"
+    BYTES = "bytes"
+
+
+class ReplicaKind(str, Enum):
+    """What holds a copy of a dataset."""
+
+    HOST = "host"
+    BUCKET = "bucket"
+    MEDIUM = "medium"
+
+
+@dataclass(frozen=True)
+class Replica:
+    """The primary or one copy of a dataset, at a resolved location, with its facts."""
+
+    id: str
+    name: str
+    role: str
+    kind: ReplicaKind
+    asset: str
+    path: str | None
+    location: Location
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+    origin: str = ""
+
+    def fact(self, key: FactKey) -> Evidence | None:
+        """The evidence recorded for ``key``, or None when nothing was recorded."""
+        return self.facts.get(key.value)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Data that must survive: where it lives (primary) and where its copies are."""
+
+    name: str
+    primary: Replica
+    copies: tuple[Replica, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    criticality: str = "medium"
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+    origin: str = ""
+
+    @property
+    def replicas(self) -> tuple[Replica, ...]:
+        """The primary followed by every copy."""
+        return (self.primary, *self.copies)
+
+
+@dataclass(frozen=True)
+class ProbeIssue:
+    """Something a probe could not establish or found wrong, kept for every report.
+
+    ``code`` is a stable kebab-case word (``unreachable``, ``access-denied``,
+    ``host-key-changed``, ``dangling-replication``); ``security`` marks issues that must be
+    shouted about, not merely counted as unknown.
+    """
+
+    subject: str
+    probe: str
+    code: str
+    reason: str
+    observed_at: str | None = None
+    security: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the evaluator needs, and nothing it must fetch: the facts snapshot."""
+
+    collected_at: str
+    datasets: tuple[Dataset, ...]
+    sources: Mapping[str, str] = field(default_factory=dict)
+    issues: tuple[ProbeIssue, ...] = ()
+    probes: tuple[str, ...] = ()
+    details: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SharedDomain:
+    """A failure domain that several replicas of one dataset have in common."""
+
+    kind: DomainKind
+    value: str
+    replicas: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """``kind:value``."""
+        return f"{self.kind.value}:{self.value}"
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A fact a finding rests on, quoted with its provenance."""
+
+    subject: str
+    key: str
+    value: FactValue
+    source: Source
+    origin: str
+    observed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one rule on one dataset, explained."""
+
+    rule_id: str
+    rule_type: str
+    policy: str
+    dataset: str
+    status: Status
+    severity: Severity
+    title: str
+    message: str
+    fingerprint: str
+    shared: tuple[SharedDomain, ...] = ()
+    evidence: tuple[EvidenceRef, ...] = ()
+    unknowns: tuple[str, ...] = ()
+    controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    waiver: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetScore:
+    """A dataset's 0–100 score and the counts behind it."""
+
+    dataset: str
+    criticality: str
+    score: int
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Findings, scores and the snapshot they were computed from."""
+
+    evaluated_at: str
+    findings: tuple[Finding, ...]
+    scores: tuple[DatasetScore, ...]
+    score: int
+    snapshot: Snapshot
+    policies: tuple[str, ...]
