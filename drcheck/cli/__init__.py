@@ -1,0 +1,14 @@
+"""Command-line interface: parse arguments, run the pipeline, map errors to exit codes.
+
+Each command lives in its own module; importing them here registers them on ``app``.
+"""
+
+from __future__ import annotations
+
+from drcheck.cli import commands as _commands  # noqa: F401  (registers the core commands)
+from drcheck.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,443 @@
+"""The estate file: hosts, buckets, media and datasets, as the user declares them.
+
+``ESTATE_SCHEMA`` is the single definition of the file's shape (``drcheck schema estate``
+prints it); ``parse_estate`` turns a validated document into frozen specs that the probes
+and ``drcheck.assemble`` consume. Nothing here touches the network or the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from drcheck.model import Evidence, FactKey, Source
+from drcheck.yamlsource import Document
+
+API_VERSION = "drcheck/v1"
+
+LOCATION_FIELDS = (
+    "provider",
+    "account",
+    "jurisdiction",
+    "region",
+    "metro",
+    "campus",
+    "building",
+    "room",
+    "rack",
+    "datacenter",
+)
+
+_NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]*$", "maxLength": 200}
+_TIME = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
+    "description": "ISO 8601 date or date-time; a time without zone is UTC",
+}
+LOCATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Declared failure domains; `datacenter` is looked up in the catalog "
+    "(e.g. provider ovh, datacenter SBG2).",
+    "additionalProperties": False,
+    "properties": {
+        **{k: {"type": "string", "minLength": 1} for k in LOCATION_FIELDS},
+        "coordinates": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["lat", "lon"],
+            "properties": {
+                "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            },
+        },
+    },
+}
+FACTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Facts a probe would otherwise find, declared by hand.",
+    "additionalProperties": False,
+    "properties": {
+        FactKey.IMMUTABLE.value: {"type": "boolean"},
+        FactKey.RETENTION_DAYS.value: {"type": "integer", "minimum": 0},
+        FactKey.OFFLINE.value: {"type": "boolean"},
+        FactKey.ENCRYPTED.value: {"type": "boolean"},
+        FactKey.NEWEST_RESTORE_POINT.value: _TIME,
+        FactKey.LAST_RESTORE_TEST.value: _TIME,
+        FactKey.EXPIRATION_DAYS.value: {"type": "integer", "minimum": 0},
+        FactKey.BYTES.value: {"type": "integer", "minimum": 0},
+    },
+}
+_REPLICA_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": _NAME,
+        "host": _NAME,
+        "bucket": _NAME,
+        "medium": _NAME,
+        "path": {"type": "string", "minLength": 1},
+        "prefix": {"type": "string"},
+        "facts": FACTS_SCHEMA,
+    },
+    "oneOf": [
+        {"required": ["host"], "not": {"anyOf": [{"required": ["bucket"]}, {"required": ["medium"]}]}},
+        {"required": ["bucket"], "not": {"anyOf": [{"required": ["host"]}, {"required": ["medium"]}]}},
+        {"required": ["medium"], "not": {"anyOf": [{"required": ["host"]}, {"required": ["bucket"]}]}},
+    ],
+}
+CRITICALITIES = ("low", "medium", "high", "critical")
+ESTATE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://drcheck.dev/schemas/estate.json",
+    "title": "drcheck estate",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["apiVersion", "kind", "datasets"],
+    "properties": {
+        "apiVersion": {"const": API_VERSION},
+        "kind": {"const": "Estate"},
+        "metadata": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string"},
+                "owner": {"type": "string"},
+                "description": {"type": "string"},
+            },
+        },
+        "hosts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": _NAME,
+                    "address": {"type": "string", "minLength": 1},
+                    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+                    "user": {"type": "string", "minLength": 1},
+                    "key_file": {"type": "string", "minLength": 1},
+                    "proxy_jump": {"type": "string", "minLength": 1},
+                    "root": {
+                        "type": "string",
+                        "description": "Read the host's files under this directory "
+                        "(a mounted image, a test tree)",
+                    },
+                    "probe": {"type": "boolean", "default": True},
+                    "location": LOCATION_SCHEMA,
+                },
+            },
+        },
+        "buckets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name"],
+                "properties": {
+                    "name": _NAME,
+                    "bucket": {"type": "string", "description": "Bucket name when it differs"},
+                    "endpoint": {"type": "string", "minLength": 1},
+                    "provider": {"type": "string", "minLength": 1},
+                    "region": {"type": "string", "minLength": 1},
+                    "account": {"type": "string", "minLength": 1},
+                    "profile": {"type": "string", "minLength": 1},
+                    "addressing_style": {"enum": ["auto", "path", "virtual"]},
+                    "probe": {"type": "boolean", "default": True},
+                    "location": LOCATION_SCHEMA,
+                    "facts": FACTS_SCHEMA,
+                },
+            },
+        },
+        "media": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "type", "location"],
+                "properties": {
+                    "name": _NAME,
+                    "type": {"enum": ["tape", "removable-disk", "optical", "other"]},
+                    "location": LOCATION_SCHEMA,
+                    "facts": FACTS_SCHEMA,
+                },
+            },
+        },
+        "datasets": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "primary"],
+                "properties": {
+                    "name": _NAME,
+                    "criticality": {"enum": list(CRITICALITIES)},
+                    "labels": {
+                        "type": "object",
+                        "additionalProperties": {"type": ["string", "number", "boolean"]},
+                    },
+                    "primary": _REPLICA_SCHEMA,
+                    "copies": {"type": "array", "items": _REPLICA_SCHEMA},
+                    "facts": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {FactKey.LAST_RESTORE_TEST.value: _TIME},
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class DeclaredLocation:
+    """Failure domains and coordinates written in the estate, keyed by field name."""
+
+    fields: Mapping[str, str]
+    coordinates: tuple[float, float] | None
+    origin: str
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    """A host to audit, and how to reach it over SSH."""
+
+    name: str
+    origin: str
+    address: str | None = None
+    port: int | None = None
+    user: str | None = None
+    key_file: str | None = None
+    proxy_jump: str | None = None
+    root: str | None = None
+    probe: bool = True
+    location: DeclaredLocation | None = None
+
+    @property
+    def asset_id(self) -> str:
+        """``host:NAME``."""
+        return f"host:{self.name}"
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    """An object-storage bucket and how to reach it over the S3 API."""
+
+    name: str
+    origin: str
+    bucket: str
+    endpoint: str | None = None
+    provider: str | None = None
+    region: str | None = None
+    account: str | None = None
+    profile: str | None = None
+    addressing_style: str | None = None
+    probe: bool = True
+    location: DeclaredLocation | None = None
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+
+    @property
+    def asset_id(self) -> str:
+        """``bucket:NAME``."""
+        return f"bucket:{self.name}"
+
+
+@dataclass(frozen=True)
+class MediumSpec:
+    """An offline medium (tape vault, removable disk) at a declared location."""
+
+    name: str
+    type: str
+    origin: str
+    location: DeclaredLocation
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+
+    @property
+    def asset_id(self) -> str:
+        """``medium:NAME``."""
+        return f"medium:{self.name}"
+
+
+@dataclass(frozen=True)
+class ReplicaSpec:
+    """Where the primary or a copy of a dataset lives, as declared."""
+
+    name: str
+    asset_id: str
+    origin: str
+    path: str | None = None
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset as declared: its primary, its copies, labels and criticality."""
+
+    name: str
+    primary: ReplicaSpec
+    copies: tuple[ReplicaSpec, ...]
+    origin: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    criticality: str = "medium"
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Estate:
+    """A whole estate file, parsed."""
+
+    name: str
+    path: str
+    hosts: tuple[HostSpec, ...]
+    buckets: tuple[BucketSpec, ...]
+    media: tuple[MediumSpec, ...]
+    datasets: tuple[DatasetSpec, ...]
+    digest: str = ""
+
+    def asset_ids(self) -> set[str]:
+        """Every declared asset id."""
+        return (
+            {h.asset_id for h in self.hosts}
+            | {b.asset_id for b in self.buckets}
+            | {m.asset_id for m in self.media}
+        )
+
+
+def normalise_time(value: str) -> str:
+    """An ISO date or date-time as a UTC ``YYYY-MM-DDTHH:MM:SSZ`` string."""
+    text = value.strip().replace(" ", "T")
+    if len(text) == 10:
+        parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())
+    else:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...]) -> dict[
+    str, Evidence
+]:
+    facts: dict[str, Evidence] = {}
+    for key, value in (raw or {}).items():
+        if key in (FactKey.NEWEST_RESTORE_POINT.value, FactKey.LAST_RESTORE_TEST.value):
+            value = normalise_time(str(value))
+        facts[key] = Evidence(value, Source.DECLARED, doc.where(path + (key,)))
+    return facts
+
+
+def _location(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...]) -> (
+    DeclaredLocation | None
+):
+    if not raw:
+        return None
+    coords = raw.get("coordinates")
+    return DeclaredLocation(
+        fields={k: str(raw[k]) for k in LOCATION_FIELDS if k in raw},
+        coordinates=(float(coords["lat"]), float(coords["lon"])) if coords else None,
+        origin=doc.where(path),
+    )
+
+
+def _replica(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...], default: str) -> (
+    ReplicaSpec
+):
+    for kind in ("host", "bucket", "medium"):
+        if kind in raw:
+            target = f"{kind}:{raw[kind]}"
+            break
+    where = raw.get("path", raw.get("prefix"))
+    return ReplicaSpec(
+        name=str(raw.get("name") or default),
+        asset_id=target,
+        origin=doc.where(path),
+        path=str(where) if where is not None else None,
+        facts=_declared_facts(doc, raw.get("facts"), path + ("facts",)),
+    )
+
+
+def _dataset(doc: Document, raw: Mapping[str, Any], i: int) -> DatasetSpec:
+    path: tuple[Any, ...] = ("datasets", i)
+    copies = tuple(
+        _replica(doc, c, path + ("copies", j), _default_copy_name(c))
+        for j, c in enumerate(raw.get("copies") or [])
+    )
+    return DatasetSpec(
+        name=str(raw["name"]),
+        primary=_replica(doc, raw["primary"], path + ("primary",), "primary"),
+        copies=copies,
+        origin=doc.where(path),
+        labels={str(k): str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in (raw.get("labels") or {}).items()},
+        criticality=str(raw.get("criticality", "medium")),
+        facts=_declared_facts(doc, raw.get("facts"), path + ("facts",)),
+    )
+
+
+def _default_copy_name(raw: Mapping[str, Any]) -> str:
+    target = str(raw.get("host") or raw.get("bucket") or raw.get("medium"))
+    where = raw.get("path") or raw.get("prefix")
+    return f"{target}:{where}" if where else target
+
+
+def parse_estate(doc: Document) -> Estate:
+    """Build an ``Estate`` from a document already validated against ``ESTATE_SCHEMA``."""
+    data = doc.data
+    hosts = tuple(
+        HostSpec(
+            name=str(h["name"]),
+            origin=doc.where(("hosts", i)),
+            address=h.get("address"),
+            port=h.get("port"),
+            user=h.get("user"),
+            key_file=h.get("key_file"),
+            proxy_jump=h.get("proxy_jump"),
+            root=h.get("root"),
+            probe=bool(h.get("probe", True)),
+            location=_location(doc, h.get("location"), ("hosts", i, "location")),
+        )
+        for i, h in enumerate(data.get("hosts") or [])
+    )
+    buckets = tuple(
+        BucketSpec(
+            name=str(b["name"]),
+            origin=doc.where(("buckets", i)),
+            bucket=str(b.get("bucket") or b["name"]),
+            endpoint=b.get("endpoint"),
+            provider=b.get("provider"),
+            region=b.get("region"),
+            account=b.get("account"),
+            profile=b.get("profile"),
+            addressing_style=b.get("addressing_style"),
+            probe=bool(b.get("probe", True)),
+            location=_location(doc, b.get("location"), ("buckets", i, "location")),
+            facts=_declared_facts(doc, b.get("facts"), ("buckets", i, "facts")),
+        )
+        for i, b in enumerate(data.get("buckets") or [])
+    )
+    media = tuple(
+        MediumSpec(
+            name=str(m["name"]),
+            type=str(m["type"]),
+            origin=doc.where(("media", i)),
+            location=_location(doc, m["location"], ("media", i, "location"))
+            or DeclaredLocation({}, None, doc.where(("media", i))),
+            facts=_declared_facts(doc, m.get("facts"), ("media", i, "facts")),
+        )
+        for i, m in enumerate(data.get("media") or [])
+    )
+    datasets = tuple(_dataset(doc, d, i) for i, d in enumerate(data["datasets"]))
+    meta = data.get("metadata") or {}
+    return Estate(
+        name=str(meta.get("name") or doc.name_hint),
+        path=doc.path,
+        hosts=hosts,
+        buckets=buckets,
+        media=media,
+        datasets=datasets,
+        digest=doc.digest,
+    )
