@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from typing import Any
 
+from drcheck.durations import format_time, parse_time
 from drcheck.model import Evidence, FactKey, Source
 from drcheck.yamlsource import Document
 
@@ -309,14 +309,7 @@ class Estate:
 
 def normalise_time(value: str) -> str:
     """An ISO date or date-time as a UTC ``YYYY-MM-DDTHH:MM:SSZ`` string."""
-    text = value.strip().replace(" ", "T")
-    if len(text) == 10:
-        parsed = datetime.combine(date.fromisoformat(text), datetime.min.time())
-    else:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_time(parse_time(value))
 
 
 def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...]) -> dict[

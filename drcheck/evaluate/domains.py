@@ -1,0 +1,63 @@
+"""Do two locations share a failure domain of a given kind? Shared, separate, or unknown.
+
+Claims are compared worst-case: any common claim means shared. When one side says nothing
+about a kind, containment can still prove separation: two places in different metros (or
+more than ``FAR_KM`` apart) cannot share a campus, building, room, rack or host; two
+different providers cannot share an account or a region. Nothing else is assumed.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from drcheck.geo import haversine_km
+from drcheck.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location
+
+FAR_KM = 100.0
+"""Beyond this great-circle distance two points share no metro or anything narrower."""
+
+
+class Relation(str, Enum):
+    """How two locations relate for one domain kind."""
+
+    SHARED = "shared"
+    SEPARATE = "separate"
+    UNKNOWN = "unknown"
+
+
+def distance_km(a: Location, b: Location) -> float | None:
+    """Great-circle distance between two locations, or None when either has no coordinates."""
+    if a.coordinates is None or b.coordinates is None:
+        return None
+    return haversine_km(a.coordinates, b.coordinates)
+
+
+def _broader_separate(a: Location, b: Location, chain: tuple[DomainKind, ...],
+                      kind: DomainKind) -> bool:
+    for broader in chain[: chain.index(kind)]:
+        va, vb = a.values(broader), b.values(broader)
+        if va and vb and not va & vb:
+            return True
+    return False
+
+
+def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:
+    """The relation of ``a`` and ``b`` for ``kind``, and the shared domain ids if any."""
+    va, vb = a.values(kind), b.values(kind)
+    common = va & vb
+    if common:
+        return Relation.SHARED, common
+    if va and vb:
+        return Relation.SEPARATE, frozenset()
+    if kind in PHYSICAL_CHAIN:
+        if _broader_separate(a, b, PHYSICAL_CHAIN, kind):
+            return Relation.SEPARATE, frozenset()
+        if kind is not DomainKind.JURISDICTION:
+            km = distance_km(a, b)
+            if km is not None and km > FAR_KM:
+                return Relation.SEPARATE, frozenset()
+    elif kind in (DomainKind.ACCOUNT, DomainKind.REGION) and _broader_separate(
+        a, b, (*LOGICAL_CHAIN[:1], kind), kind
+    ):
+        return Relation.SEPARATE, frozenset()
+    return Relation.UNKNOWN, frozenset()

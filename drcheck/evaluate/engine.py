@@ -1,0 +1,76 @@
+"""The evaluator: (snapshot, policies, now) → findings and scores. Pure and deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from drcheck.durations import format_time
+from drcheck.evaluate.base import Context, Outcome
+from drcheck.evaluate.registry import get
+from drcheck.evaluate.scoring import dataset_scores, estate_score
+from drcheck.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
+from drcheck.policy import Policy, Rule
+
+STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
+
+
+def fingerprint(policy: str, rule_id: str, dataset: str, status: Status) -> str:
+    """A stable id for a finding: same policy, rule, dataset and status → same fingerprint."""
+    text = f"drcheck/v1|{policy}|{rule_id}|{dataset}|{status.value}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _finding(policy: Policy, rule: Rule, dataset: Dataset, outcome: Outcome) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        rule_type=rule.type,
+        policy=policy.name,
+        dataset=dataset.name,
+        status=outcome.status,
+        severity=rule.severity,
+        title=rule.title,
+        message=outcome.message,
+        fingerprint=fingerprint(policy.name, rule.id, dataset.name, outcome.status),
+        shared=outcome.shared,
+        evidence=outcome.evidence,
+        unknowns=outcome.unknowns,
+        controls=rule.controls,
+    )
+
+
+def sort_key(f: Finding) -> tuple[int, int, str, str, str]:
+    """Failures first, then unknowns; within each, most severe first."""
+    return (STATUS_ORDER[f.status], -f.severity.rank, f.rule_id, f.dataset, f.policy)
+
+
+def issues_by_subject(issues: Sequence[ProbeIssue]) -> dict[str, tuple[ProbeIssue, ...]]:
+    """Group probe issues by the asset they concern."""
+    grouped: dict[str, list[ProbeIssue]] = {}
+    for issue in issues:
+        grouped.setdefault(issue.subject, []).append(issue)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
+    """Apply every rule of every policy to every dataset its selector matches."""
+    ctx = Context(now=now, issues=issues_by_subject(snapshot.issues))
+    findings: list[Finding] = []
+    for policy in policies:
+        for rule in policy.rules:
+            rule_type = get(rule.type)
+            for dataset in snapshot.datasets:
+                if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
+                    outcome = rule_type.check(dataset, rule.params, ctx)
+                    findings.append(_finding(policy, rule, dataset, outcome))
+    findings.sort(key=sort_key)
+    scores = dataset_scores(snapshot.datasets, findings)
+    return AuditResult(
+        evaluated_at=format_time(now),
+        findings=tuple(findings),
+        scores=scores,
+        score=estate_score(scores),
+        snapshot=snapshot,
+        policies=tuple(p.name for p in policies),
+    )

@@ -1,0 +1,277 @@
+"""Where the copies are: separation from the primary, spread, distance, consistent claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural
+from drcheck.evaluate.domains import Relation, distance_km, relation
+from drcheck.evaluate.registry import register
+from drcheck.model import (
+    Dataset,
+    DomainKind,
+    EvidenceRef,
+    Location,
+    Replica,
+    SharedDomain,
+    Status,
+)
+
+KIND_SCHEMA: dict[str, Any] = {"enum": [k.value for k in DomainKind]}
+
+
+def _where(replica: Replica) -> str:
+    return f"{replica.name} ({replica.location.describe()})"
+
+
+def location_refs(replica: Replica, kinds: tuple[DomainKind, ...]) -> list[EvidenceRef]:
+    """Evidence quoting the claims of ``kinds`` that a replica's location rests on."""
+    return [
+        EvidenceRef(replica.id, f"location.{c.kind.value}", c.value, c.source, c.origin,
+                    c.observed_at)
+        for c in replica.location.claims
+        if c.kind in kinds
+    ]
+
+
+def copy_relation(primary: Location, copy: Location, kinds: tuple[DomainKind, ...]) -> tuple[
+    Relation, list[tuple[DomainKind, frozenset[str]]], list[DomainKind]
+]:
+    """Combine per-kind relations: shared if any kind is shared, separate only if all are."""
+    shared: list[tuple[DomainKind, frozenset[str]]] = []
+    unknown: list[DomainKind] = []
+    for kind in kinds:
+        rel, common = relation(primary, copy, kind)
+        if rel is Relation.SHARED:
+            shared.append((kind, common))
+        elif rel is Relation.UNKNOWN:
+            unknown.append(kind)
+    if shared:
+        return Relation.SHARED, shared, unknown
+    return (Relation.UNKNOWN if unknown else Relation.SEPARATE), shared, unknown
+
+
+def _shared_domains(primary: Replica, hits: list[tuple[Replica, list[tuple[DomainKind,
+                    frozenset[str]]]]]) -> tuple[SharedDomain, ...]:
+    by_domain: dict[tuple[DomainKind, str], list[str]] = {}
+    for copy, shared in hits:
+        for kind, values in shared:
+            for value in sorted(values):
+                by_domain.setdefault((kind, value), [primary.name]).append(copy.name)
+    return tuple(SharedDomain(k, v, tuple(names)) for (k, v), names in sorted(by_domain.items()))
+
+
+@register("separation")
+class SeparationRule(RuleType):
+    """Copies that share a domain of the named kinds with the primary do not count.
+
+    At least ``min_copies`` copies must lie outside the primary's domain of every named kind:
+    ``kinds: [campus]`` is the SBG2 lesson (another building on the same campus burns with
+    it, or goes dark with it).
+    """
+
+    summary = "at least N copies outside the primary's failure domain of the named kinds"
+    params_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kinds"],
+        "properties": {
+            "kinds": {"type": "array", "items": KIND_SCHEMA, "minItems": 1,
+                      "uniqueItems": True},
+            "min_copies": {"type": "integer", "minimum": 1, "default": 1},
+        },
+    }
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+        """Count the copies proven separate; name the shared domains of the others."""
+        kinds = tuple(DomainKind(k) for k in params["kinds"])
+        need = int(params.get("min_copies", 1))
+        primary = dataset.primary
+        good: list[Replica] = []
+        maybe: list[tuple[Replica, list[DomainKind]]] = []
+        hits: list[tuple[Replica, list[tuple[DomainKind, frozenset[str]]]]] = []
+        evidence = location_refs(primary, kinds)
+        for copy in dataset.copies:
+            rel, shared, unknown = copy_relation(primary.location, copy.location, kinds)
+            evidence += location_refs(copy, kinds)
+            if rel is Relation.SEPARATE:
+                good.append(copy)
+            elif rel is Relation.SHARED:
+                hits.append((copy, shared))
+            else:
+                maybe.append((copy, unknown))
+        status = count_verdict(len(good), len(maybe), need)
+        shared_domains = _shared_domains(primary, hits)
+        kinds_text = "/".join(k.value for k in kinds)
+        unknowns = tuple(
+            f"{c.name}: {'/'.join(k.value for k in ks)} not known" for c, ks in maybe
+        )
+        if status is Status.PASS:
+            message = (f"{plural(len(good), 'copy')} outside the primary's {kinds_text}: "
+                       + ", ".join(_where(c) for c in good))
+        elif status is Status.FAIL:
+            message = self._fail_message(primary, dataset, hits, kinds_text, need, len(good))
+        else:
+            message = (f"{len(good)} of {need} required copies proven outside the primary's "
+                       f"{kinds_text}; cannot tell for " + "; ".join(unknowns))
+        return Outcome(status, message, shared_domains, tuple(evidence), unknowns)
+
+    @staticmethod
+    def _fail_message(primary: Replica, dataset: Dataset, hits: list[tuple[Replica, list[tuple[
+            DomainKind, frozenset[str]]]]], kinds_text: str, need: int, good: int) -> str:
+        if not dataset.copies:
+            return f"no copies: losing the primary {_where(primary)} loses the data"
+        if not hits:
+            return f"only {good} of {need} required copies outside the primary's {kinds_text}"
+        domains = sorted({f"{k.value} {v}" for _, shared in hits for k, vs in shared for v in vs})
+        names = ", ".join(_where(c) for c, _ in hits)
+        everyone = "all copies" if len(hits) == len(dataset.copies) else plural(len(hits), "copy")
+        if len(dataset.copies) == 2 and len(hits) == 2:
+            everyone = "both copies"
+        loss = ("leaves no copy" if good == 0 else
+                f"leaves {plural(good, 'copy')}, {need} required")
+        return (f"primary {_where(primary)} and {everyone} ({names}) are on "
+                f"{' and '.join(domains)}: a {kinds_text}-wide loss {loss}")
+
+
+def _components(dataset: Dataset, kind: DomainKind) -> tuple[int, list[Replica]]:
+    """Groups of replicas that may share a domain (any common claim joins them)."""
+    groups: list[set[str]] = []
+    unknown: list[Replica] = []
+    for replica in dataset.replicas:
+        values = set(replica.location.values(kind))
+        if not values:
+            unknown.append(replica)
+            continue
+        merged = [g for g in groups if g & values]
+        for g in merged:
+            groups.remove(g)
+            values |= g
+        groups.append(values)
+    return len(groups), unknown
+
+
+@register("distinct-domains")
+class DistinctDomainsRule(RuleType):
+    """The primary and its copies span at least ``min`` distinct domains of one kind.
+
+    Two providers, three regions, two jurisdictions: spread without naming which replica
+    must be where. Replicas whose claims overlap count once (worst case).
+    """
+
+    summary = "primary and copies span at least N distinct domains of a kind"
+    params_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "min"],
+        "properties": {"kind": KIND_SCHEMA, "min": {"type": "integer", "minimum": 2}},
+    }
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+        """Count distinct domains; replicas with no claim of the kind make it unknown."""
+        kind = DomainKind(params["kind"])
+        need = int(params["min"])
+        count, unknown = _components(dataset, kind)
+        status = count_verdict(count, len(unknown), need)
+        values = sorted({v for r in dataset.replicas for v in r.location.values(kind)})
+        evidence = tuple(ref for r in dataset.replicas for ref in location_refs(r, (kind,)))
+        unknowns = tuple(f"{r.name}: {kind.value} not known" for r in unknown)
+        message = (f"{count} distinct {kind.value} domain(s) ({', '.join(values) or 'none'}), "
+                   f"{need} required")
+        if unknown:
+            message += f"; {kind.value} unknown for " + ", ".join(r.name for r in unknown)
+        shared: tuple[SharedDomain, ...] = ()
+        if status is not Status.PASS and len(values) == 1:
+            shared = (SharedDomain(kind, values[0], tuple(r.name for r in dataset.replicas
+                                                           if r not in unknown)),)
+        return Outcome(status, message, shared, evidence, unknowns)
+
+
+@register("min-distance")
+class MinDistanceRule(RuleType):
+    """At least ``min_copies`` copies lie at least ``km`` kilometres from the primary.
+
+    Great-circle distance between the coordinates of the primary and each copy. Catalog
+    coordinates are city-level: two sites in one city measure 0 km. BSI asks about 200 km
+    for geo-redundancy and never under 100 km.
+    """
+
+    summary = "at least N copies at least D km (great-circle) from the primary"
+    params_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["km"],
+        "properties": {
+            "km": {"type": "number", "exclusiveMinimum": 0},
+            "min_copies": {"type": "integer", "minimum": 1, "default": 1},
+        },
+    }
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+        """Measure every copy; copies without coordinates are unknown, never far."""
+        km = float(params["km"])
+        need = int(params.get("min_copies", 1))
+        primary = dataset.primary
+        far, near, unknown = [], [], []
+        for copy in dataset.copies:
+            d = distance_km(primary.location, copy.location)
+            if d is None:
+                unknown.append(copy)
+            elif d >= km:
+                far.append((copy, d))
+            else:
+                near.append((copy, d))
+        evidence = tuple(
+            EvidenceRef(r.id, "location.coordinates",
+                        f"{r.location.coordinates.lat},{r.location.coordinates.lon}",
+                        r.location.coordinates.source, r.location.coordinates.origin)
+            for r in dataset.replicas if r.location.coordinates is not None
+        )
+        if primary.location.coordinates is None:
+            return Outcome(Status.UNKNOWN, f"the primary {_where(primary)} has no known "
+                           "coordinates", (), evidence, (f"{primary.name}: coordinates",))
+        status = count_verdict(len(far), len(unknown), need)
+        measured = sorted(far + near, key=lambda t: -t[1])
+        parts = [f"{c.name} {d:.0f} km" for c, d in measured]
+        parts += [f"{c.name} unknown" for c in unknown]
+        message = (f"{len(far)} of {need} required copies at least {km:.0f} km from the "
+                   f"primary: " + (", ".join(parts) if parts else "no copies"))
+        unknowns = tuple(f"{c.name}: coordinates" for c in unknown)
+        return Outcome(status, message, (), evidence, unknowns)
+
+
+@register("consistent-location")
+class ConsistentLocationRule(RuleType):
+    """Every claim about where a replica is agrees with every other claim.
+
+    The estate says SBG1, the endpoint says GRA: one of them is wrong, and providers' own
+    location statements have been wrong in court. A disagreement fails this rule; the other
+    rules meanwhile assume the worst of both claims.
+    """
+
+    summary = "declared, catalog and probed location claims agree"
+    params_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"kinds": {"type": "array", "items": KIND_SCHEMA, "uniqueItems": True}},
+    }
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+        """List every kind on which a replica's claims name different domains."""
+        kinds = tuple(DomainKind(k) for k in params.get("kinds", [k.value for k in DomainKind]))
+        problems: list[str] = []
+        evidence: list[EvidenceRef] = []
+        for replica in dataset.replicas:
+            for kind, claims in replica.location.conflicts().items():
+                if kind not in kinds:
+                    continue
+                said = "; ".join(f"{c.source.value} {c.value} ({c.origin})" for c in claims)
+                problems.append(f"{replica.name}: {kind.value} claims disagree: {said}")
+                evidence += location_refs(replica, (kind,))
+        if problems:
+            return Outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
+        sources = sorted({c.source.value for r in dataset.replicas for c in r.location.claims})
+        return Outcome(Status.PASS, "location claims agree (sources: "
+                       f"{', '.join(sources) or 'none'})")
+

@@ -1,0 +1,64 @@
+"""Scores from 0 to 100, per dataset and for the estate; the formula is in the README.
+
+Dataset score = 100 × (sum of the severity weights of passed or waived rules) / (sum of the
+weights of all rules applied), floored, then capped: a failed critical rule caps it at 40, a
+failed high rule at 70, and any unknown at 90 (unknown is never safe). A dataset no rule
+applied to scores 0 and says so: unassessed is not safe either. The estate score is the mean
+of dataset scores weighted by criticality (low 1, medium 2, high 3, critical 4), floored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from drcheck.model import Dataset, DatasetScore, Finding, Severity, Status
+
+SEVERITY_WEIGHT = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 3,
+    Severity.HIGH: 5,
+    Severity.CRITICAL: 10,
+}
+CRITICALITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+FAIL_CAPS = {Severity.CRITICAL: 40, Severity.HIGH: 70}
+UNKNOWN_CAP = 90
+
+
+def score_findings(findings: Sequence[Finding]) -> int:
+    """The 0–100 score of one dataset's findings."""
+    total = sum(SEVERITY_WEIGHT[f.severity] for f in findings)
+    if not findings:
+        return 0
+    earned = sum(SEVERITY_WEIGHT[f.severity] for f in findings
+                 if f.status in (Status.PASS, Status.WAIVED))
+    score = 100 * earned // total if total else 100
+    for f in findings:
+        if f.status is Status.FAIL and f.severity in FAIL_CAPS:
+            score = min(score, FAIL_CAPS[f.severity])
+        if f.status is Status.UNKNOWN and f.severity is not Severity.INFO:
+            score = min(score, UNKNOWN_CAP)
+    return score
+
+
+def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> tuple[
+    DatasetScore, ...
+]:
+    """A score and status counts for every dataset, in the snapshot's order."""
+    by_dataset: dict[str, list[Finding]] = {d.name: [] for d in datasets}
+    for f in findings:
+        by_dataset.setdefault(f.dataset, []).append(f)
+    out = []
+    for d in datasets:
+        own = by_dataset[d.name]
+        counts = {s.value: sum(1 for f in own if f.status is s) for s in Status}
+        out.append(DatasetScore(d.name, d.criticality, score_findings(own), counts))
+    return tuple(out)
+
+
+def estate_score(scores: Sequence[DatasetScore]) -> int:
+    """Criticality-weighted mean of the dataset scores, floored; 0 for an empty estate."""
+    weights = [CRITICALITY_WEIGHT.get(s.criticality, 2) for s in scores]
+    if not scores:
+        return 0
+    return sum(w * s.score for w, s in zip(weights, scores, strict=True)) // sum(weights)

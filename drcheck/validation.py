@@ -1,0 +1,108 @@
+"""Schema validation that speaks the user's language: file:line:column, JSON path, expectation.
+
+jsonschema finds the errors; this module turns each into a ``Problem`` pinned to the offending
+key (not merely its parent), with a plain sentence of what was expected and, for misspelt
+words, the nearest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from drcheck.errors import ConfigError, Problem
+from drcheck.yamlsource import Document, PathKey
+
+
+def _suggest(word: str, choices: Iterable[Any]) -> str:
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if value is None:
+        return "null"
+    return "string"
+
+
+def _describe(error: ValidationError) -> list[tuple[PathKey, str]]:
+    """One or more (path, message) pairs for a jsonschema error."""
+    path: PathKey = tuple(error.absolute_path)
+    kind = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in schema.get("properties", {})]
+        return [
+            (path + (k,), f"unknown key {k!r}{_suggest(k, allowed)}; expected one of: "
+             + ", ".join(allowed))
+            for k in extra
+        ]
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return [(path, f"missing required key {missing!r}")]
+    if kind == "enum":
+        choices = error.validator_value
+        return [(path, f"{error.instance!r} is not allowed{_suggest(error.instance, choices)};"
+                 f" expected one of: {', '.join(map(str, choices))}")]
+    if kind == "const":
+        return [(path, f"expected {error.validator_value!r}, got {error.instance!r}")]
+    if kind == "type":
+        want = error.validator_value
+        want_text = " or ".join(want) if isinstance(want, list) else str(want)
+        return [(path, f"expected {want_text}, got {_type_name(error.instance)} "
+                 f"{error.instance!r}")]
+    if kind == "pattern":
+        hint = schema.get("description", f"matching {error.validator_value}")
+        return [(path, f"{error.instance!r} is not valid: expected {hint}")]
+    if kind in ("oneOf", "anyOf") and isinstance(error.instance, dict):
+        return [(path, schema.get("description") or f"does not match any allowed form: "
+                 f"{error.message}")]
+    return [(path, error.message)]
+
+
+def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
+    """Every schema violation in ``doc``, sorted by line."""
+    validator = Draft202012Validator(schema)
+    found: dict[tuple[str, str], Problem] = {}
+    for error in validator.iter_errors(doc.data):
+        leaves = error.context if error.validator == "allOf" and error.context else [error]
+        for leaf in leaves:
+            for path, message in _describe(leaf):
+                problem = doc.problem(path, message)
+                found.setdefault((problem.path, problem.message), problem)
+    return sorted(found.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def header_problems(doc: Document, kind: str, api_version: str) -> list[Problem]:
+    """Plain-words check of the document's header before the full schema runs."""
+    if not isinstance(doc.data, dict):
+        return [doc.problem((), f"expected a mapping with apiVersion: {api_version} and "
+                            f"kind: {kind}, got {_type_name(doc.data)}")]
+    problems = []
+    if doc.data.get("kind") != kind:
+        problems.append(doc.problem(("kind",), f"expected kind: {kind}, got "
+                                    f"{doc.data.get('kind')!r}"))
+    if doc.data.get("apiVersion") != api_version:
+        problems.append(doc.problem(("apiVersion",), f"expected apiVersion: {api_version}, "
+                                    f"got {doc.data.get('apiVersion')!r}"))
+    return problems
+
+
+def require_valid(problems: list[Problem]) -> None:
+    """Raise ``ConfigError`` carrying every problem, if there is any."""
+    if problems:
+        raise ConfigError(problems)
