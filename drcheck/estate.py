@@ -130,6 +130,21 @@ ESTATE_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "host_locations": {
+            "type": "array",
+            "description": "Hostname or address patterns → location, applied to probed hosts "
+            "(a regex; named groups such as (?P<datacenter>...) fill location fields)",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["match"],
+                "properties": {
+                    "match": {"type": "string", "minLength": 1},
+                    "on": {"enum": ["hostname", "address", "any"], "default": "any"},
+                    "location": LOCATION_SCHEMA,
+                },
+            },
+        },
         "buckets": {
             "type": "array",
             "items": {
@@ -203,6 +218,16 @@ class DeclaredLocation:
 
 
 @dataclass(frozen=True)
+class LocationPattern:
+    """A hostname/address regex whose match places a probed host (``host_locations``)."""
+
+    match: str
+    on: str
+    fields: Mapping[str, str]
+    origin: str
+
+
+@dataclass(frozen=True)
 class HostSpec:
     """A host to audit, and how to reach it over SSH."""
 
@@ -216,6 +241,7 @@ class HostSpec:
     root: str | None = None
     probe: bool = True
     location: DeclaredLocation | None = None
+    location_patterns: tuple[LocationPattern, ...] = ()
 
     @property
     def asset_id(self) -> str:
@@ -377,6 +403,19 @@ def _default_copy_name(raw: Mapping[str, Any]) -> str:
     return f"{target}:{where}" if where else target
 
 
+def _host_patterns(doc: Document) -> tuple[LocationPattern, ...]:
+    return tuple(
+        LocationPattern(
+            match=str(p["match"]),
+            on=str(p.get("on", "any")),
+            fields={k: str(v) for k, v in (p.get("location") or {}).items()
+                    if k in LOCATION_FIELDS},
+            origin=doc.where(("host_locations", i)),
+        )
+        for i, p in enumerate(doc.data.get("host_locations") or [])
+    )
+
+
 def parse_estate(doc: Document) -> Estate:
     """Build an ``Estate`` from a document already validated against ``ESTATE_SCHEMA``."""
     data = doc.data
@@ -392,6 +431,7 @@ def parse_estate(doc: Document) -> Estate:
             root=h.get("root"),
             probe=bool(h.get("probe", True)),
             location=_location(doc, h.get("location"), ("hosts", i, "location")),
+            location_patterns=_host_patterns(doc),
         )
         for i, h in enumerate(data.get("hosts") or [])
     )
