@@ -135,18 +135,14 @@ class Location:
         }
 
     def describe(self) -> str:
-        """A short human label: the narrowest known physical domains and the provider."""
-        parts: list[str] = []
-        for kind in (DomainKind.PROVIDER, DomainKind.BUILDING, DomainKind.CAMPUS):
+        """A short label: the provider and the narrowest place known (``ovh ovh-sbg2``)."""
+        parts = sorted(self.values(DomainKind.PROVIDER))
+        for kind in (DomainKind.BUILDING, DomainKind.CAMPUS, DomainKind.REGION,
+                     DomainKind.METRO, DomainKind.JURISDICTION):
             vals = sorted(self.values(kind))
             if vals:
                 parts.append("/".join(vals))
-        if not parts:
-            for kind in (DomainKind.REGION, DomainKind.METRO, DomainKind.JURISDICTION):
-                vals = sorted(self.values(kind))
-                if vals:
-                    parts.append("/".join(vals))
-                    break
+                break
         return " ".join(parts) if parts else "location unknown"
 
 

@@ -1,0 +1,90 @@
+"""The audit pipeline, stage by stage: estate → (probes) → snapshot → evaluator → result.
+
+The CLI and the importers call these functions; each stage can also be run on its own
+(``drcheck validate``, ``drcheck probe``, ``drcheck audit --facts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from drcheck.assemble import assemble
+from drcheck.catalog import Catalog
+from drcheck.durations import format_time
+from drcheck.errors import ExitCode, Problem
+from drcheck.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
+from drcheck.evaluate.engine import evaluate
+from drcheck.model import AuditResult, Severity, Snapshot, Status
+from drcheck.policy import Policy
+from drcheck.probes.base import ProbeReport
+from drcheck.validation import header_problems, require_valid, schema_problems
+from drcheck.yamlsource import Document, load_file
+
+
+def _reference_problems(doc: Document) -> list[Problem]:
+    data = doc.data
+    problems: list[Problem] = []
+    declared: dict[str, set[str]] = {}
+    for section, kind in (("hosts", "host"), ("buckets", "bucket"), ("media", "medium")):
+        names: set[str] = set()
+        for i, item in enumerate(data.get(section) or []):
+            if item["name"] in names:
+                problems.append(doc.problem((section, i, "name"),
+                                            f"duplicate {kind} name {item['name']!r}"))
+            names.add(item["name"])
+        declared[kind] = names
+    seen: set[str] = set()
+    for i, ds in enumerate(data.get("datasets") or []):
+        if ds["name"] in seen:
+            problems.append(doc.problem(("datasets", i, "name"),
+                                        f"duplicate dataset name {ds['name']!r}"))
+        seen.add(ds["name"])
+        replicas = [(("primary",), ds["primary"])]
+        replicas += [(("copies", j), c) for j, c in enumerate(ds.get("copies") or [])]
+        for path, rep in replicas:
+            for kind, names in declared.items():
+                if kind in rep and rep[kind] not in names:
+                    problems.append(doc.problem(
+                        ("datasets", i, *path, kind),
+                        f"{kind} {rep[kind]!r} is not declared under "
+                        f"{'media' if kind == 'medium' else kind + 's'}"
+                        + (f" (declared: {', '.join(sorted(names))})" if names else "")))
+    return problems
+
+
+def check_estate(doc: Document) -> list[Problem]:
+    """Every problem with an estate document: header, schema, then references."""
+    problems = header_problems(doc, "Estate", API_VERSION)
+    if problems and not isinstance(doc.data, dict):
+        return problems
+    problems += [p for p in schema_problems(doc, ESTATE_SCHEMA)
+                 if p.path not in ("$.kind", "$.apiVersion")]
+    return problems or _reference_problems(doc)
+
+
+def load_estate(path: str) -> Estate:
+    """Load and validate an estate file; every problem is reported at once (exit 2)."""
+    doc = load_file(path)
+    require_valid(check_estate(doc))
+    return parse_estate(doc)
+
+
+def build_snapshot(estate: Estate, reports: Sequence[ProbeReport], now: datetime) -> Snapshot:
+    """The facts snapshot of ``estate`` from declarations, the catalog and probe reports."""
+    return assemble(estate, reports, Catalog.default(), format_time(now))
+
+
+def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
+    """Evaluate; a pure function of its arguments."""
+    return evaluate(snapshot, policies, now)
+
+
+def exit_code(result: AuditResult, fail_on: Severity) -> ExitCode:
+    """1 if a failure at or above ``fail_on``; else 3 if an unknown at or above it; else 0."""
+    gating = [f for f in result.findings if f.severity.rank >= fail_on.rank]
+    if any(f.status is Status.FAIL for f in gating):
+        return ExitCode.FINDINGS
+    if any(f.status is Status.UNKNOWN for f in gating):
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK

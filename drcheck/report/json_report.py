@@ -1,0 +1,19 @@
+"""JSON output: the versioned result document, facts snapshot embedded as evidence."""
+
+from __future__ import annotations
+
+import json
+
+from drcheck.model import AuditResult
+from drcheck.report.base import Reporter
+from drcheck.report.fields import result_dict
+
+
+class JsonReporter(Reporter):
+    """Pretty, key-sorted JSON; the same input always gives the same bytes."""
+
+    name = "json"
+
+    def render(self, result: AuditResult) -> str:
+        """The result document as JSON text."""
+        return json.dumps(result_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

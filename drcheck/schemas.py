@@ -1,0 +1,18 @@
+"""Every JSON Schema drcheck ships, each generated from the code that defines the document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drcheck.estate import ESTATE_SCHEMA
+from drcheck.policy import policy_schema
+from drcheck.report.schema import result_schema
+from drcheck.snapshot import FACTS_SCHEMA
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "estate": lambda: ESTATE_SCHEMA,
+    "policy": policy_schema,
+    "facts": lambda: FACTS_SCHEMA,
+    "result": result_schema,
+}
