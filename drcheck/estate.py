@@ -82,10 +82,11 @@ _REPLICA_SCHEMA: dict[str, Any] = {
         "facts": FACTS_SCHEMA,
     },
     "oneOf": [
-        {"required": ["host"], "not": {"anyOf": [{"required": ["bucket"]}, {"required": ["medium"]}]}},
-        {"required": ["bucket"], "not": {"anyOf": [{"required": ["host"]}, {"required": ["medium"]}]}},
-        {"required": ["medium"], "not": {"anyOf": [{"required": ["host"]}, {"required": ["bucket"]}]}},
+        {"required": [kind], "not": {"anyOf": [{"required": [other]} for other in
+                                                 ("host", "bucket", "medium") if other != kind]}}
+        for kind in ("host", "bucket", "medium")
     ],
+    "description": "a replica names exactly one of host, bucket or medium",
 }
 CRITICALITIES = ("low", "medium", "high", "critical")
 ESTATE_SCHEMA: dict[str, Any] = {

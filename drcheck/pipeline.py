@@ -40,7 +40,8 @@ def _reference_problems(doc: Document) -> list[Problem]:
             problems.append(doc.problem(("datasets", i, "name"),
                                         f"duplicate dataset name {ds['name']!r}"))
         seen.add(ds["name"])
-        replicas = [(("primary",), ds["primary"])]
+        replicas: list[tuple[tuple[str | int, ...], dict[str, str]]] = [
+            (("primary",), ds["primary"])]
         replicas += [(("copies", j), c) for j, c in enumerate(ds.get("copies") or [])]
         for path, rep in replicas:
             for kind, names in declared.items():

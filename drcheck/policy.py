@@ -213,7 +213,7 @@ def load_builtin(name: str) -> Policy:
     if name not in builtin_names():
         raise UsageError(f"no built-in policy {name!r}",
                          hint="built-in policies: " + ", ".join(builtin_names()))
-    text = resources.files("drcheck").joinpath("packs", f"{name}.yaml").read_text("utf-8")
+    text = resources.files("drcheck").joinpath("packs").joinpath(f"{name}.yaml").read_text("utf-8")
     doc = parse_text(text, f"builtin:{name}")
     require_valid(check_policy(doc))
     return parse_policy(doc)

@@ -55,8 +55,8 @@ def _describe(error: ValidationError) -> list[tuple[PathKey, str]]:
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return [(path, f"missing required key {missing!r}")]
     if kind == "enum":
-        choices = error.validator_value
-        return [(path, f"{error.instance!r} is not allowed{_suggest(error.instance, choices)};"
+        choices = list(error.validator_value)  # type: ignore[arg-type]
+        return [(path, f"{error.instance!r} is not allowed{_suggest(str(error.instance), choices)};"
                  f" expected one of: {', '.join(map(str, choices))}")]
     if kind == "const":
         return [(path, f"expected {error.validator_value!r}, got {error.instance!r}")]

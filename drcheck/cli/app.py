@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -47,12 +46,9 @@ def guarded(action: Callable[[], T]) -> T:
     except Exception as exc:
         if os.environ.get("DRCHECK_DEBUG"):
             raise
-        print(
-            f"error: internal error: {type(exc).__name__}: {exc}\n"
-            "hint: this is a bug in drcheck; rerun with DRCHECK_DEBUG=1 for the traceback",
-            file=sys.stderr,
-        )
-        raise typer.Exit(int(ExitCode.INTERNAL)) from None
+        raise fail(f"internal error: {type(exc).__name__}: {exc}", ExitCode.INTERNAL,
+                   "this is a bug in drcheck; rerun with DRCHECK_DEBUG=1 for the traceback"
+                   ) from None
 
 
 @app.callback()

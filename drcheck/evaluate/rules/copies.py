@@ -16,7 +16,9 @@ def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...]) -> tuple[
     list[Replica], list[Replica], list[Replica]
 ]:
     """Copies that count, copies that do not (they share ``exclude`` kinds), and unknowns."""
-    good, bad, maybe = [], [], []
+    good: list[Replica] = []
+    bad: list[Replica] = []
+    maybe: list[Replica] = []
     for copy in dataset.copies:
         rel, _, _ = copy_relation(dataset.primary.location, copy.location, exclude)
         {Relation.SEPARATE: good, Relation.SHARED: bad, Relation.UNKNOWN: maybe}[rel].append(copy)

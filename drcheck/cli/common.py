@@ -1,0 +1,50 @@
+"""Pieces every command shares: the injected clock, output, and getting a snapshot."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import typer
+
+from drcheck.durations import parse_time
+from drcheck.errors import UsageError
+from drcheck.model import Snapshot
+from drcheck.output import atomic_write
+from drcheck.pipeline import build_snapshot, load_estate
+from drcheck.snapshot import load_snapshot
+
+
+def resolve_now(now: str | None) -> datetime:
+    """The injected evaluation time, or the clock's when none was given."""
+    if now is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        return parse_time(now)
+    except ValueError:
+        raise UsageError(f"--now {now!r}: expected an ISO date or date-time") from None
+
+
+def emit(text: str, output: Path | None) -> None:
+    """The report to ``output`` (atomically) or to stdout."""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+
+
+def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
+                    when: datetime) -> Snapshot:
+    """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
+    if (estate is None) == (facts is None):
+        raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
+    if facts is not None:
+        return load_snapshot(str(facts))
+    assert estate is not None
+    spec = load_estate(str(estate))
+    reports = []
+    if not offline:
+        from drcheck.collect import collect_reports
+
+        reports = collect_reports(spec)
+    return build_snapshot(spec, reports, when)
