@@ -1,0 +1,181 @@
+"""The small mapping file that completes an imported estate: datasets and locations.
+
+An importer only infers a dataset where the source makes the link explicit (a replication
+rule, a backup selection). The mapping file names the rest by the importer's own words — a
+Terraform resource address, an inventory host name — and can declare the location of
+assets the source cannot place (a MinIO behind a custom endpoint)::
+
+    datasets:
+      - name: orders
+        primary: aws_db_instance.orders
+        copies: [aws_s3_bucket.dumps, {resource: 'module.dr.aws_s3_bucket.b["eu"]'}]
+        criticality: high
+        labels: {team: payments}
+    locations:
+      aws_s3_bucket.minio: {provider: onprem, campus: hq}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from drcheck.errors import ConfigError
+from drcheck.estate import (
+    CRITICALITIES,
+    LOCATION_SCHEMA,
+    DatasetSpec,
+    DeclaredLocation,
+    Estate,
+    ReplicaSpec,
+)
+from drcheck.yamlsource import Document, load_file
+
+_REF = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["resource"],
+            "properties": {
+                "resource": {"type": "string", "minLength": 1},
+                "path": {"type": "string", "minLength": 1},
+                "name": {"type": "string", "minLength": 1},
+            },
+        },
+    ]
+}
+MAPPING_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "drcheck import mapping",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "datasets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["primary"],
+                "properties": {
+                    "name": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]*$"},
+                    "primary": _REF,
+                    "copies": {"type": "array", "items": _REF},
+                    "criticality": {"enum": list(CRITICALITIES)},
+                    "labels": {"type": "object",
+                               "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                },
+            },
+        },
+        "locations": {"type": "object", "additionalProperties": LOCATION_SCHEMA},
+    },
+}
+
+
+def load_mapping(path: str | os.PathLike[str]) -> Document:
+    """Read and validate a mapping file; every problem is reported with file:line."""
+    doc = load_file(path)
+    validator = Draft202012Validator(MAPPING_SCHEMA)
+    problems = [doc.problem(tuple(e.absolute_path), e.message)
+                for e in validator.iter_errors(doc.data if doc.data is not None else {})]
+    if problems:
+        raise ConfigError(problems, hint="see docs/importers.md for the mapping file format")
+    return doc
+
+
+def _resolve(doc: Document, aliases: Mapping[str, str], ref: str, at: tuple[Any, ...]) -> str:
+    if ref in aliases:
+        return aliases[ref]
+    if ref in aliases.values():
+        return ref
+    raise ConfigError([doc.problem(at, f"{ref!r} names nothing in the imported estate")],
+                      hint="use a resource address or host name the importer read, or "
+                      "kind:name (bucket:logs)")
+
+
+def _replica(doc: Document, aliases: Mapping[str, str], raw: Any, at: tuple[Any, ...],
+             default: str) -> ReplicaSpec:
+    ref = raw if isinstance(raw, str) else str(raw["resource"])
+    asset = _resolve(doc, aliases, ref, at)
+    path = None if isinstance(raw, str) else raw.get("path")
+    name = default if isinstance(raw, str) else str(raw.get("name") or default)
+    return ReplicaSpec(name=name, asset_id=asset, origin=doc.where(at), path=path)
+
+
+def _merge(doc: Document, aliases: Mapping[str, str], raw: Mapping[str, Any], i: int,
+           found: DatasetSpec | None) -> DatasetSpec:
+    at: tuple[Any, ...] = ("datasets", i)
+    primary = _replica(doc, aliases, raw["primary"], at + ("primary",), "primary")
+    copies = list(found.copies) if found else []
+    have = {(c.asset_id, c.path) for c in copies}
+    for j, item in enumerate(raw.get("copies") or []):
+        rep = _replica(doc, aliases, item, at + ("copies", j), "")
+        rep = replace(rep, name=rep.name or rep.asset_id.split(":", 1)[1])
+        if (rep.asset_id, rep.path) not in have:
+            have.add((rep.asset_id, rep.path))
+            copies.append(rep)
+    labels = {str(k): str(v).lower() if isinstance(v, bool) else str(v)
+              for k, v in (raw.get("labels") or {}).items()}
+    base = found or DatasetSpec(name=primary.asset_id.split(":", 1)[1], primary=primary,
+                                copies=(), origin=doc.where(at))
+    return replace(
+        base,
+        name=str(raw.get("name") or base.name),
+        primary=replace(base.primary, path=primary.path) if found else primary,
+        copies=tuple(copies),
+        labels={**base.labels, **labels},
+        criticality=str(raw.get("criticality") or base.criticality),
+    )
+
+
+def _relocate(doc: Document, aliases: Mapping[str, str], estate: Estate) -> Estate:
+    """Apply ``locations``: the declared location replaces what the importer found."""
+    where: dict[str, DeclaredLocation] = {}
+    for ref, raw in (doc.data.get("locations") or {}).items():
+        asset = _resolve(doc, aliases, ref, ("locations", ref))
+        coords = raw.get("coordinates")
+        where[asset] = DeclaredLocation(
+            fields={k: str(v) for k, v in raw.items() if k != "coordinates"},
+            coordinates=(float(coords["lat"]), float(coords["lon"])) if coords else None,
+            origin=doc.where(("locations", ref)))
+    return replace(
+        estate,
+        hosts=tuple(replace(h, location=where.get(h.asset_id, h.location)) for h in estate.hosts),
+        buckets=tuple(replace(b, location=where.get(b.asset_id, b.location))
+                      for b in estate.buckets),
+        media=tuple(replace(m, location=where.get(m.asset_id, m.location)) for m in estate.media),
+    )
+
+
+def apply_mapping(estate: Estate, doc: Document, aliases: Mapping[str, str]) -> Estate:
+    """The estate completed by a mapping document; ``aliases`` maps source names to asset ids.
+
+    A mapped dataset whose primary an inferred dataset already has updates it (name, labels,
+    criticality, extra copies); any other mapped dataset is added.
+    """
+    if not isinstance(doc.data, dict):
+        return estate
+    estate = _relocate(doc, aliases, estate)
+    datasets = {d.primary.asset_id: d for d in estate.datasets}
+    order = list(datasets)
+    for i, raw in enumerate(doc.data.get("datasets") or []):
+        asset = _resolve(doc, aliases, _ref_of(raw["primary"]), ("datasets", i, "primary"))
+        if asset not in datasets:
+            order.append(asset)
+        datasets[asset] = _merge(doc, aliases, raw, i, datasets.get(asset))
+    names = [datasets[a].name for a in order]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError([doc.problem(("datasets",), f"dataset name {dupes[0]!r} is used "
+                                       "twice")])
+    return replace(estate, datasets=tuple(datasets[a] for a in order))
+
+
+def _ref_of(raw: Any) -> str:
+    return raw if isinstance(raw, str) else str(raw["resource"])
+

@@ -1,0 +1,245 @@
+"""Estates from ``terraform show -json``: a plan's planned state, or current state.
+
+``estate_from_plan`` and ``estate_from_state`` return an ``Estate`` whose buckets, hosts and
+media are the resources drcheck understands, named by their resource address
+(``module.x.aws_s3_bucket.b["eu"]`` → ``module.x.aws_s3_bucket.b/eu``) with that address as
+origin, and whose datasets are the explicit links: a replication rule (source bucket =
+primary, destination = copy) and a backup selection (selected resource = primary, the vaults
+= copies). A mapping file adds the rest. Values known only after apply stay unknown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drcheck.errors import UsageError
+from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
+from drcheck.importers.mapping import apply_mapping, load_mapping
+from drcheck.importers.terraform_backup import backups
+from drcheck.importers.terraform_compute import HOST_TYPES, OVH_STORAGE, host_spec, ovh_bucket_spec
+from drcheck.importers.terraform_json import (
+    Context,
+    TfResource,
+    check_format,
+    load_json,
+    plan_resources,
+    state_resources,
+)
+from drcheck.importers.terraform_links import Graph, asset_name, s3_arn_bucket
+from drcheck.importers.terraform_s3 import (
+    BUCKET,
+    UNKNOWN_AFTER_APPLY,
+    Attached,
+    attach_split_resources,
+    bucket_spec,
+    origin_of,
+)
+
+REPLICATION = "aws_s3_bucket_replication_configuration"
+
+
+@dataclass
+class ImportResult:
+    """An imported estate, the notes on what stayed unknown, and the name → asset id map."""
+
+    estate: Estate
+    notes: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Build:
+    file: str
+    graph: Graph
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
+    hosts: dict[str, HostSpec] = field(default_factory=dict)
+    media: dict[str, MediumSpec] = field(default_factory=dict)
+    copies: dict[str, list[ReplicaSpec]] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def asset_of(self, address: str) -> str | None:
+        return self.aliases.get(address)
+
+
+def _assets(build: _Build) -> None:
+    attached = attach_split_resources(build.graph)
+    for res in build.graph.resources:
+        if res.type == BUCKET:
+            spec, notes = bucket_spec(res, attached.get(res.address, Attached()), build.file)
+            build.buckets[res.address] = spec
+        elif res.type == OVH_STORAGE:
+            spec, notes = ovh_bucket_spec(res, build.file)
+            build.buckets[res.address] = spec
+        elif res.type in HOST_TYPES:
+            host, notes = host_spec(res, build.file)
+            build.hosts[res.address] = host
+            build.aliases[res.address] = host.asset_id
+            build.notes.extend(notes)
+            continue
+        else:
+            continue
+        build.aliases[res.address] = spec.asset_id
+        build.notes.extend(notes)
+
+
+def _replication_rules(res: TfResource) -> list[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
+    """(path of the rule, rule) for the split resource and for the inline v3 block."""
+    if res.type == REPLICATION:
+        return [(("rule", i), r) for i, r in enumerate(res.get("rule") or [])
+                if isinstance(r, dict)]
+    return [(("replication_configuration", 0, "rules", i), r)
+            for i, r in enumerate(res.get("replication_configuration", 0, "rules") or [])
+            if isinstance(r, dict)]
+
+
+def _external_bucket(build: _Build, name: str, origin: str, account: Any) -> BucketSpec:
+    spec = BucketSpec(name=asset_name(name), origin=origin, bucket=name, probe=False,
+                      account=account if isinstance(account, str) and account else None)
+    build.notes.append(f"{origin}: destination bucket {name} is not in the file; "
+                       "its location is unknown")
+    build.buckets.setdefault(f"external:{name}", spec)
+    return build.buckets[f"external:{name}"]
+
+
+def _destination(build: _Build, res: TfResource, path: tuple[str | int, ...],
+                 rule: Mapping[str, Any]) -> BucketSpec | None:
+    dest_path = (*path, "destination", 0)
+    link = build.graph.follow(res, (*dest_path, "bucket"), (BUCKET,))
+    if link.target is not None:
+        return build.buckets.get(link.target.address)
+    dest = (rule.get("destination") or [{}])[0]
+    account = dest.get("account") or dest.get("account_id") if isinstance(dest, dict) else None
+    if link.value:
+        return _external_bucket(build, s3_arn_bucket(link.value), origin_of(build.file, res),
+                                account)
+    build.notes.append(f"{res.address}: replication destination {UNKNOWN_AFTER_APPLY}")
+    return None
+
+
+def _replications(build: _Build) -> None:
+    for res in build.graph.of_type(REPLICATION, BUCKET):
+        source = res if res.type == BUCKET else build.graph.follow(res, ("bucket",),
+                                                                   (BUCKET,)).target
+        if source is None or not _replication_rules(res):
+            continue
+        origin = origin_of(build.file, res)
+        for path, rule in _replication_rules(res):
+            if rule.get("status") == "Disabled":
+                build.notes.append(f"{res.address}: rule {rule.get('id') or path[-1]} is "
+                                   "disabled; not a copy")
+                continue
+            dest = _destination(build, res, path, rule)
+            if dest is not None:
+                build.copies.setdefault(source.address, []).append(
+                    ReplicaSpec(name=f"replica@{dest.name}", asset_id=dest.asset_id,
+                                origin=origin))
+                build.origins.setdefault(source.address, origin)
+
+
+def _datasets(build: _Build) -> list[DatasetSpec]:
+    out: list[DatasetSpec] = []
+    for address, copies in build.copies.items():
+        asset = build.asset_of(address)
+        if asset is None:
+            continue
+        origin = build.origins[address]
+        unique: dict[tuple[str, str | None], ReplicaSpec] = {}
+        for copy in copies:
+            unique.setdefault((copy.asset_id, copy.path), copy)
+        out.append(DatasetSpec(
+            name=asset.split(":", 1)[1],
+            primary=ReplicaSpec(name="primary", asset_id=asset, origin=origin_of(build.file,
+                                build.graph.by_address[address])),
+            copies=tuple(unique.values()),
+            origin=origin,
+        ))
+    return out
+
+
+def build_estate(resources: list[TfResource], file: str, digest: str = "") -> ImportResult:
+    """The estate a list of resources describes (no mapping applied)."""
+    build = _Build(file=file, graph=Graph(resources))
+    _assets(build)
+    _replications(build)
+    result = backups(build.graph, file)
+    build.notes.extend(result.notes)
+    build.media.update(result.media)
+    for address, copies in result.copies.items():
+        build.copies.setdefault(address, []).extend(copies)
+        build.origins.setdefault(address, result.origins[address])
+    estate = Estate(
+        name=Path(file).stem,
+        path=file,
+        hosts=tuple(build.hosts.values()),
+        buckets=tuple(build.buckets.values()),
+        media=tuple(build.media.values()),
+        datasets=tuple(_datasets(build)),
+        digest=digest,
+    )
+    for asset_id in estate.asset_ids():
+        build.aliases.setdefault(asset_id.split(":", 1)[1], asset_id)
+    return ImportResult(estate, build.notes, build.aliases)
+
+
+def _digest(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def import_terraform(path: str | os.PathLike[str], mapping: str | os.PathLike[str] | None = None,
+                     config: str | os.PathLike[str] | None = None,
+                     expect: str | None = None) -> ImportResult:
+    """Import a plan or state JSON file (``expect`` = "plan"/"state" to insist on one).
+
+    ``config`` is a plan JSON whose provider configuration resolves a state's resources
+    (state output has no provider blocks, so custom S3 endpoints are invisible in it).
+    """
+    file = os.fspath(path)
+    data = load_json(file)
+    kind = check_format(data, file)
+    if expect and kind != expect:
+        raise UsageError(f"{file}: this is Terraform {kind} JSON, expected {expect} JSON",
+                         hint="plan: `terraform show -json tfplan`; state: `terraform show "
+                         "-json` with no plan file")
+    if kind == "plan":
+        resources = plan_resources(data, file)
+    else:
+        ctx = Context.from_plan(_config_data(config))
+        resources = state_resources(data, file, ctx)
+    result = build_estate(resources, file, _digest(file))
+    if mapping is not None:
+        doc = load_mapping(mapping)
+        result.estate = apply_mapping(result.estate, doc, result.aliases)
+    return result
+
+
+def _config_data(config: str | os.PathLike[str] | None) -> Mapping[str, Any] | None:
+    if config is None:
+        return None
+    file = os.fspath(config)
+    data = load_json(file)
+    if check_format(data, file) != "plan":
+        raise UsageError(f"{file}: --config needs plan JSON (it carries the configuration)")
+    return data if isinstance(data, dict) else None
+
+
+def estate_from_plan(path: str | os.PathLike[str],
+                     mapping: str | os.PathLike[str] | None = None) -> Estate:
+    """The estate a plan JSON would leave once applied."""
+    return import_terraform(path, mapping, expect="plan").estate
+
+
+def estate_from_state(path: str | os.PathLike[str],
+                      mapping: str | os.PathLike[str] | None = None,
+                      config: str | os.PathLike[str] | None = None) -> Estate:
+    """The estate a state JSON describes; ``config`` (a plan JSON) supplies provider blocks."""
+    return import_terraform(path, mapping, config, expect="state").estate
