@@ -127,8 +127,8 @@ class SeparationRule(RuleType):
         domains = sorted({f"{k.value} {v}" for _, shared in hits for k, vs in shared for v in vs})
         names = ", ".join(_where(c) for c, _ in hits)
         everyone = "all copies" if len(hits) == len(dataset.copies) else plural(len(hits), "copy")
-        if len(dataset.copies) == 2 and len(hits) == 2:
-            everyone = "both copies"
+        if len(hits) == len(dataset.copies):
+            everyone = {1: "its only copy", 2: "both copies"}.get(len(hits), everyone)
         loss = ("leaves no copy" if good == 0 else
                 f"leaves {plural(good, 'copy')}, {need} required")
         return (f"primary {_where(primary)} and {everyone} ({names}) are on "
