@@ -1,0 +1,66 @@
+"""Targets found on a host → ``DiscoveredCopy`` records, with locations and facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from drcheck.model import Evidence, FactKey, Source
+from drcheck.probes.base import BucketTarget, DiscoveredCopy
+from drcheck.probes.ssh.parsers.targets import Target
+
+_LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
+
+
+def merge_targets(targets: Iterable[Target]) -> list[Target]:
+    """One target per destination; later sightings fill fields the first one lacked."""
+    merged: dict[tuple[str | None, ...], Target] = {}
+    for target in targets:
+        key = target.key()
+        first = merged.get(key)
+        if first is None:
+            merged[key] = target
+            continue
+        fill = {k: v for k, v in target.__dict__.items()
+                if v is not None and getattr(first, k) is None}
+        if target.last_run and first.last_run and target.last_run > first.last_run \
+                and not (first.last_run_origin or "").startswith("newest mtime"):
+            fill.update(last_run=target.last_run, last_run_origin=target.last_run_origin)
+        merged[key] = first.with_(**fill)
+    return list(merged.values())
+
+
+def to_copy(target: Target, hosts: Mapping[str, str], own_names: frozenset[str],
+            observed_at: str) -> DiscoveredCopy | None:
+    """The discovered copy for a target, or None when it cannot be placed (unresolved remote)."""
+    base = DiscoveredCopy(name=f"{target.tool}:{target.label or target.url}", tool=target.tool,
+                          origin=target.origin, source_path=target.source_path,
+                          facts=_facts(target, observed_at))
+    if target.kind == "s3" and target.bucket:
+        bucket = BucketTarget(name=target.bucket, endpoint=target.endpoint,
+                              provider=target.provider, region=target.region)
+        return replace(base, bucket=bucket, prefix=target.prefix)
+    if target.kind == "host" and target.host:
+        if target.host.lower() in _LOCAL_NAMES | own_names:
+            return replace(base, local_path=target.path or "/")
+        return replace(base, host=hosts.get(target.host.lower(), target.host),
+                       prefix=target.path)
+    if target.kind == "local" and target.path:
+        return replace(base, local_path=target.path)
+    return None
+
+
+def _facts(target: Target, observed_at: str) -> dict[str, Evidence]:
+    facts: dict[str, Evidence] = {}
+    if target.encrypted is not None:
+        facts[FactKey.ENCRYPTED.value] = Evidence(
+            target.encrypted, Source.PROBED, f"{target.tool} configuration {target.origin}",
+            observed_at)
+    if target.last_run:
+        facts[FactKey.NEWEST_RESTORE_POINT.value] = Evidence(
+            target.last_run, Source.PROBED, target.last_run_origin or target.origin, observed_at)
+    if target.retention_days is not None:
+        facts[FactKey.RETENTION_DAYS.value] = Evidence(
+            target.retention_days, Source.PROBED, f"keep_* options in {target.origin}",
+            observed_at)
+    return facts

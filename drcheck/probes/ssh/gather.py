@@ -1,0 +1,215 @@
+"""Read one host over an open session: identity, location, mounts, schedules, backup tools.
+
+``Gatherer.run`` calls each step in turn. A step that fails (a read that times out, a file
+that is garbage) becomes a problem with a code and the next step runs; only a lost
+connection or the per-host deadline stops the host. Nothing here keeps a secret: parsers
+redact, and raw file text is never stored.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from drcheck.estate import HostSpec
+from drcheck.model import Claim
+from drcheck.probes.ssh import operations as ops
+from drcheck.probes.ssh.location import claims_from_fields, pattern_fields
+from drcheck.probes.ssh.parsers import identity
+from drcheck.probes.ssh.parsers.borg import ConfigSyntaxError
+from drcheck.probes.ssh.parsers.cron import CronEntry, parse_crontab
+from drcheck.probes.ssh.parsers.mounts import Mount, parse_mounts
+from drcheck.probes.ssh.parsers.targets import Target
+from drcheck.probes.ssh.session import CommandOutput, HostSession, ProbeFailure
+
+FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A step that could not be completed: a ProbeIssue without its subject yet."""
+
+    code: str
+    reason: str
+    security: bool = False
+
+
+@dataclass
+class HostFacts:
+    """Everything gathered about one host, JSON-safe apart from claims and targets."""
+
+    details: dict[str, object] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    mounts: list[Mount] = field(default_factory=list)
+    hostname: str | None = None
+    addresses: list[str] = field(default_factory=list)
+    files_read: int = 0
+
+
+class Gatherer:
+    """Runs the fixed steps against one host and accumulates ``HostFacts``."""
+
+    def __init__(self, session: HostSession, host: HostSpec, observed_at: str) -> None:
+        """``observed_at`` stamps every claim and fact from this visit."""
+        self.session = session
+        self.host = host
+        self.observed_at = observed_at
+        self.facts = HostFacts()
+
+    def run(self, steps: list[tuple[str, Callable[[Gatherer], None]]]) -> HostFacts:
+        """Every step, isolated from the others; stops early only when the host is lost."""
+        for name, step in steps:
+            if not self._run_step(name, step):
+                break
+        return self.facts
+
+    def _run_step(self, name: str, step: Callable[[Gatherer], None]) -> bool:
+        try:
+            step(self)
+        except ProbeFailure as failure:
+            self.problem(failure.code, f"{name}: {failure.reason}", failure.security)
+            return failure.code not in FATAL_CODES
+        except (ConfigSyntaxError, ValueError, UnicodeError) as exc:
+            self.problem("garbage-output", f"{name}: {exc}")
+        return True
+
+    def problem(self, code: str, reason: str, security: bool = False) -> None:
+        """Record a step that could not be completed."""
+        self.facts.problems.append(Problem(code, reason, security))
+
+    def read(self, path: str) -> str | None:
+        """A file's text, or None when absent; unreadable files become problems."""
+        try:
+            text = self.session.read(path)
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            self.problem(failure.code, failure.reason)
+            return None
+        if text is not None:
+            self.facts.files_read += 1
+        return text
+
+    def read_dir(self, directory: str, suffixes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """(path, text) of the regular files in a directory, optionally by suffix."""
+        try:
+            entries = self.session.listdir(directory)
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            self.problem(failure.code, failure.reason)
+            return []
+        out = []
+        for entry in entries:
+            if not entry.is_file or (suffixes and not entry.name.endswith(suffixes)):
+                continue
+            if entry.name.startswith(".") or entry.name.endswith(("~", ".dpkg-old", ".bak")):
+                continue
+            text = self.read(entry.path)
+            if text is not None:
+                out.append((entry.path, text))
+        return out
+
+    def run_command(self, command: str) -> CommandOutput | None:
+        """A fixed command's output; a timeout or failure becomes a problem and None."""
+        try:
+            return self.session.run(command)
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            self.problem(failure.code, failure.reason)
+            return None
+
+    def parse(self, path: str, parser: Callable[[], None]) -> None:
+        """Run one file's parser; garbage becomes a problem naming the file, not the text."""
+        try:
+            parser()
+        except (ConfigSyntaxError, ValueError, UnicodeError) as exc:
+            self.problem("garbage-output", f"{path}: {exc}")
+
+
+def step_identity(g: Gatherer) -> None:
+    """Hostname, machine-id, OS, DMI vendor/product, addresses."""
+    hostname = identity.first_line(g.read(ops.HOSTNAME) or "")
+    g.facts.hostname = hostname
+    info: dict[str, object] = {"hostname": hostname,
+                               "machine_id": identity.machine_id(g.read(ops.MACHINE_ID) or "")}
+    info["os"] = identity.os_release(g.read(ops.OS_RELEASE) or "")
+    info["dmi"] = {"vendor": identity.first_line(g.read(ops.DMI_VENDOR) or ""),
+                   "product": identity.first_line(g.read(ops.DMI_PRODUCT) or "")}
+    out = g.run_command(ops.CMD_ADDRESSES)
+    if out is not None and out.status == 0:
+        words = out.stdout.split()
+        valid = [w for w in words if _is_address(w)]
+        if len(valid) != len(words):
+            g.problem("garbage-output", f"{ops.CMD_ADDRESSES!r} printed something that is not "
+                      "an address list")
+        g.facts.addresses = valid
+    info["addresses"] = g.facts.addresses
+    g.facts.details["identity"] = info
+
+
+def _is_address(word: str) -> bool:
+    try:
+        ipaddress.ip_address(word.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def step_location(g: Gatherer) -> None:
+    """The declared location file, cloud-init instance data and estate patterns."""
+    found: dict[str, object] = {}
+    for path in ops.LOCATION_FILES:
+        text = g.read(path)
+        if text is not None:
+            fields = identity.location_file(text)
+            found["file"] = {**fields, "origin": path}
+            g.facts.claims += claims_from_fields(fields, f"{path} on {g.host.asset_id}",
+                                                 g.observed_at)
+            break
+    text = g.read(ops.CLOUD_INIT)
+    if text is not None:
+        cloud = identity.cloud_instance_data(text)
+        found["cloud_init"] = cloud
+        g.facts.claims += claims_from_fields(cloud, f"{ops.CLOUD_INIT} on {g.host.asset_id}",
+                                             g.observed_at)
+    names = [g.facts.hostname or "", g.host.name]
+    addrs = [*g.facts.addresses, g.host.address or ""]
+    matched = pattern_fields(g.host.location_patterns, names, addrs)
+    for fields, origin in matched:
+        g.facts.claims += claims_from_fields(fields, origin, g.observed_at)
+    if matched:
+        found["patterns"] = [{**f, "origin": o} for f, o in matched]
+    g.facts.details["location"] = found
+
+
+def step_mounts(g: Gatherer) -> None:
+    """Mounted filesystems (remote ones are other locations)."""
+    text = g.read(ops.MOUNTS)
+    source = ops.MOUNTS
+    if text is None:
+        text, source = g.read(ops.FSTAB), ops.FSTAB
+    g.facts.mounts = parse_mounts(text or "")
+    g.facts.details["mounts"] = {"source": source,
+                                 "entries": [m.as_detail() for m in g.facts.mounts]}
+
+
+def step_cron(g: Gatherer) -> None:
+    """System and user crontabs and the destinations their entries write to."""
+    entries: list[CronEntry] = []
+    system = [(ops.SYSTEM_CRONTAB, g.read(ops.SYSTEM_CRONTAB))] + g.read_dir(ops.CRON_DIR)
+    for path, text in system:
+        if text is not None:
+            entries += parse_crontab(text, path, system=True)
+    for path, text in g.read_dir(ops.USER_CRONTAB_DIR):
+        entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1])
+    out = g.run_command(ops.CMD_USER_CRONTAB)
+    if out is not None and out.status == 0 and not out.truncated:
+        entries += parse_crontab(out.stdout, "crontab -l", system=False)
+    g.facts.details["crontabs"] = [e.as_detail() for e in entries]
+    for entry in entries:
+        g.facts.targets += entry.targets

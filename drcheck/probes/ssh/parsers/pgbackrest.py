@@ -1,0 +1,69 @@
+"""pgBackRest: every ``repoN`` (type, S3 endpoint, bucket, region, path, host, cipher)."""
+
+from __future__ import annotations
+
+import configparser
+import re
+
+from drcheck.probes.ssh.parsers.targets import Target, local_target
+from drcheck.probes.ssh.secrets import redact_url
+
+_REPO_KEY = re.compile(r"^repo(?P<n>\d*)-(?P<opt>[a-z0-9-]+)$")
+_KEPT = ("type", "path", "host", "s3-endpoint", "s3-bucket", "s3-region", "s3-uri-style",
+         "cipher-type", "retention-full", "retention-full-type", "gcs-bucket", "azure-container")
+
+
+def parse_conf(text: str) -> dict[str, dict[str, str]]:
+    """Non-secret repo options per repository number (``"1"``, ``"2"``…), from every section."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise ValueError(f"not a pgbackrest.conf: {type(exc).__name__}") from None
+    repos: dict[str, dict[str, str]] = {}
+    for section in parser.sections():
+        for key, value in parser[section].items():
+            match = _REPO_KEY.match(key)
+            if match and match["opt"] in _KEPT:
+                repos.setdefault(match["n"] or "1", {})[match["opt"]] = redact_url(value)
+    return repos
+
+
+def targets(text: str, origin: str) -> list[Target]:
+    """One target per configured repository."""
+    out: list[Target] = []
+    for number, opts in sorted(parse_conf(text).items()):
+        found = _target(opts, f"{origin}:repo{number}")
+        if found is not None:
+            encrypted = opts.get("cipher-type", "none") != "none"
+            out.append(found.with_(encrypted=encrypted, label=f"repo{number}"))
+    return out
+
+
+def retention(text: str) -> dict[str, str]:
+    """Per-repository retention settings, for details."""
+    return {n: o["retention-full"] for n, o in parse_conf(text).items() if "retention-full" in o}
+
+
+def _target(opts: dict[str, str], origin: str) -> Target | None:
+    kind = opts.get("type", "posix")
+    path = opts.get("path", "/var/lib/pgbackrest")
+    if kind == "s3":
+        endpoint = opts.get("s3-endpoint")
+        if endpoint and "://" not in endpoint:
+            endpoint = f"https://{endpoint}"
+        bucket = opts.get("s3-bucket")
+        return Target(tool="pgbackrest", kind="s3", url=f"s3://{bucket}{path}", origin=origin,
+                      bucket=bucket, endpoint=endpoint, region=opts.get("s3-region"),
+                      prefix=path.strip("/") or None)
+    if kind in ("gcs", "azure"):
+        bucket = opts.get("gcs-bucket") or opts.get("azure-container")
+        return Target(tool="pgbackrest", kind="s3", url=f"{kind}://{bucket}{path}", origin=origin,
+                      bucket=bucket, provider="gcp" if kind == "gcs" else "azure",
+                      prefix=path.strip("/") or None)
+    if opts.get("host"):
+        return Target(tool="pgbackrest", kind="host", url=f"{opts['host']}:{path}", origin=origin,
+                      host=opts["host"], path=path)
+    if kind in ("posix", "cifs"):
+        return local_target("pgbackrest", path, origin)
+    return None

@@ -1,0 +1,43 @@
+"""restic: the repository a job writes to, from env files, unit environments and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from drcheck.probes.ssh.parsers.targets import Target, restic_repository
+
+REPO_VARS = ("RESTIC_REPOSITORY",)
+REPO_FILE_VAR = "RESTIC_REPOSITORY_FILE"
+REGION_VARS = ("AWS_DEFAULT_REGION", "AWS_REGION")
+
+
+def target_from_env(env: Mapping[str, str], origin: str) -> Target | None:
+    """The repository named by ``RESTIC_REPOSITORY`` in an environment, with its S3 region."""
+    for var in REPO_VARS:
+        if env.get(var):
+            found = restic_repository(env[var], origin)
+            if found is None:
+                return None
+            region = next((env[v] for v in REGION_VARS if env.get(v)), None)
+            if found.kind == "s3" and region:
+                found = found.with_(region=region)
+            return found.with_(encrypted=True)
+    return None
+
+
+def repository_file(env: Mapping[str, str]) -> str | None:
+    """The path in ``RESTIC_REPOSITORY_FILE``, to be read over SFTP, if any."""
+    value = env.get(REPO_FILE_VAR)
+    return value or None
+
+
+def target_from_args(args: list[str], origin: str) -> Target | None:
+    """The repository given as ``-r REPO`` / ``--repo REPO`` / ``--repo=REPO``."""
+    for i, word in enumerate(args):
+        if word in ("-r", "--repo") and i + 1 < len(args):
+            found = restic_repository(args[i + 1], origin)
+            return found.with_(encrypted=True) if found else None
+        if word.startswith("--repo="):
+            found = restic_repository(word.split("=", 1)[1], origin)
+            return found.with_(encrypted=True) if found else None
+    return None

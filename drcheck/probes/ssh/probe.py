@@ -1,0 +1,173 @@
+"""``SshProbe``: log in to every host concurrently and report where its backups go.
+
+One ``ProbeReport`` per host (subject ``host:NAME``), never an exception: a host that cannot
+be reached, refuses our key or presents a changed host key gets a report whose ``issues``
+say why, and the others go on. See ``drcheck.probes.ssh.operations`` for what is read and run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import ClassVar
+
+from drcheck.estate import HostSpec
+from drcheck.model import ProbeIssue
+from drcheck.probes.base import Probe, ProbeReport
+from drcheck.probes.ssh import operations
+from drcheck.probes.ssh.connection import Connector, SshOptions
+from drcheck.probes.ssh.copies import merge_targets, to_copy
+from drcheck.probes.ssh.gather import (
+    Gatherer,
+    HostFacts,
+    step_cron,
+    step_identity,
+    step_location,
+    step_mounts,
+)
+from drcheck.probes.ssh.session import ProbeFailure
+from drcheck.probes.ssh.tools import (
+    step_borgmatic,
+    step_freshness,
+    step_pgbackrest,
+    step_proxmox,
+    step_rclone,
+    step_restic,
+    step_systemd,
+)
+
+log = logging.getLogger(__name__)
+PROBE_NAME = "ssh"
+STEPS: list[tuple[str, Callable[[Gatherer], None]]] = [
+    ("identity", step_identity),
+    ("mounts", step_mounts),
+    ("location", step_location),
+    ("cron", step_cron),
+    ("systemd", step_systemd),
+    ("restic", step_restic),
+    ("borgmatic", step_borgmatic),
+    ("pgbackrest", step_pgbackrest),
+    ("proxmox", step_proxmox),
+    ("rclone", step_rclone),
+    ("freshness", step_freshness),
+]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SshProbe(Probe):
+    """Reads hosts over SSH (SFTP reads and a few fixed commands), read-only."""
+
+    name: ClassVar[str] = PROBE_NAME
+    operations: ClassVar[Sequence[str]] = operations.declared()
+
+    def __init__(self, options: SshOptions | None = None,
+                 clock: Callable[[], str] = _now) -> None:
+        """``clock`` returns the UTC time stamped on reports (injectable for tests)."""
+        self.options = options or SshOptions()
+        self._clock = clock
+
+    def collect(self, targets: Sequence[object]) -> list[ProbeReport]:
+        """One report per ``HostSpec`` in ``targets``, in the same order; never raises."""
+        hosts = [t for t in targets if isinstance(t, HostSpec)]
+        connector = Connector(self.options)
+        index = _host_index(hosts)
+        progress = _Progress(len(hosts), self.options.progress)
+        workers = max(1, min(self.options.pool_size, len(hosts) or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drcheck-ssh") as pool:
+            futures = [pool.submit(self._one, connector, h, index, progress) for h in hosts]
+            reports = [f.result() for f in futures]
+        progress.done()
+        return reports
+
+    def _one(self, connector: Connector, host: HostSpec, index: dict[str, str],
+             progress: _Progress) -> ProbeReport:
+        observed_at = self._clock()
+        try:
+            return self._probe_host(connector, host, index, observed_at)
+        except Exception as exc:  # never let one host stop the fleet
+            log.debug("ssh probe of %s failed: %s", host.name, type(exc).__name__)
+            return self._failed(host, observed_at, ProbeFailure(
+                "probe-error", f"unexpected {type(exc).__name__} while probing"))
+        finally:
+            progress.tick()
+
+    def _probe_host(self, connector: Connector, host: HostSpec, index: dict[str, str],
+                    observed_at: str) -> ProbeReport:
+        started = time.monotonic()
+        deadline = started + self.options.host_deadline
+        try:
+            session = connector.open(host, deadline)
+        except ProbeFailure as failure:
+            if failure.security:
+                log.warning("%s: %s", host.asset_id, failure.reason)
+            return self._failed(host, observed_at, failure)
+        try:
+            facts = Gatherer(session, host, observed_at).run(STEPS)
+            facts.details["probe"] = {"elapsed_s": round(time.monotonic() - started, 3),
+                                      "files_read": facts.files_read,
+                                      "bytes_read": session.bytes_read}
+        finally:
+            session.close()
+        return self._report(host, facts, index, observed_at)
+
+    def _report(self, host: HostSpec, facts: HostFacts, index: dict[str, str],
+                observed_at: str) -> ProbeReport:
+        targets = merge_targets(facts.targets)
+        own = frozenset(n.lower() for n in (facts.hostname, host.name) if n)
+        copies = [c for c in (to_copy(t, index, own, observed_at) for t in targets) if c]
+        unplaced = [t for t in targets if to_copy(t, index, own, observed_at) is None]
+        issues = [ProbeIssue(host.asset_id, PROBE_NAME, p.code, p.reason, observed_at,
+                             p.security) for p in facts.problems]
+        issues += [ProbeIssue(host.asset_id, PROBE_NAME, "unresolved-target",
+                              f"{t.tool} target {t.url} ({t.origin}) could not be placed",
+                              observed_at) for t in unplaced]
+        details = dict(facts.details)
+        details["targets"] = [t.as_detail() for t in targets]
+        return ProbeReport(probe=PROBE_NAME, subject=host.asset_id, observed_at=observed_at,
+                           claims=tuple(facts.claims), details=details,
+                           discovered=tuple(copies), issues=tuple(issues))
+
+    def _failed(self, host: HostSpec, observed_at: str, failure: ProbeFailure) -> ProbeReport:
+        issue = ProbeIssue(host.asset_id, PROBE_NAME, failure.code, failure.reason, observed_at,
+                           failure.security)
+        return ProbeReport(probe=PROBE_NAME, subject=host.asset_id, observed_at=observed_at,
+                           details={"reachable": False}, issues=(issue,))
+
+
+def _host_index(hosts: Sequence[HostSpec]) -> dict[str, str]:
+    """Lower-cased names and addresses of estate hosts → their estate names."""
+    index: dict[str, str] = {}
+    for host in hosts:
+        index.setdefault(host.name.lower(), host.name)
+        if host.address:
+            index.setdefault(host.address.lower(), host.name)
+    return index
+
+
+class _Progress:
+    """``probed N/M hosts`` on stderr when it is a terminal; silent otherwise (CI)."""
+
+    def __init__(self, total: int, enabled: bool | None) -> None:
+        self._total = total
+        self._count = 0
+        self._lock = threading.Lock()
+        self._enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def tick(self) -> None:
+        with self._lock:
+            self._count += 1
+            if self._enabled:
+                sys.stderr.write(f"\rssh: probed {self._count}/{self._total} hosts")
+                sys.stderr.flush()
+
+    def done(self) -> None:
+        if self._enabled and self._total:
+            sys.stderr.write("\n")

@@ -1,0 +1,215 @@
+"""An authenticated host: fixed commands and bounded SFTP reads, all under one deadline.
+
+Every call checks the per-host deadline and uses ``min(its own timeout, time left)``. A
+command or read that hangs raises ``ProbeFailure`` (``command-timeout``, ``read-timeout``)
+and leaves the session usable: a stuck SFTP channel is dropped and the next read opens a
+fresh one. Output is cut at ``max_read_bytes``.
+"""
+
+from __future__ import annotations
+
+import errno
+import posixpath
+import stat
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import paramiko
+
+from drcheck.probes.ssh.operations import COMMANDS
+
+if TYPE_CHECKING:
+    from drcheck.probes.ssh.connection import SshOptions
+
+
+class ProbeFailure(Exception):
+    """Something that stops one step (or the whole host) with a ProbeIssue code."""
+
+    def __init__(self, code: str, reason: str, security: bool = False) -> None:
+        """``code`` is kebab-case and stable; ``reason`` is safe to print (no secrets)."""
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.security = security
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A directory entry seen over SFTP."""
+
+    name: str
+    path: str
+    is_dir: bool
+    is_file: bool
+    mtime: int | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class CommandOutput:
+    """What a fixed command printed (stdout only), its exit status and whether it was cut."""
+
+    stdout: str
+    status: int | None
+    truncated: bool
+
+
+class HostSession:
+    """One connected host; close it when done."""
+
+    def __init__(self, transports: Sequence[paramiko.Transport], options: SshOptions,
+                 deadline: float, root: str | None) -> None:
+        """``transports`` ends with the target host's (earlier ones are jump hosts)."""
+        self._transports = list(transports)
+        self._transport = self._transports[-1]
+        self._options = options
+        self._deadline = deadline
+        self._root = root.rstrip("/") if root else None
+        self._sftp: paramiko.SFTPClient | None = None
+        self.bytes_read = 0
+
+    def close(self) -> None:
+        """Close the SFTP channel and every transport, target first."""
+        if self._sftp is not None:
+            self._sftp.close()
+        for transport in reversed(self._transports):
+            transport.close()
+
+    def remaining(self) -> float:
+        """Seconds left before the per-host deadline."""
+        return self._deadline - time.monotonic()
+
+    def _timeout(self, limit: float, what: str) -> float:
+        left = self.remaining()
+        if left <= 0:
+            raise ProbeFailure("deadline-exceeded", f"per-host deadline passed before {what}")
+        return min(limit, left)
+
+    def run(self, command: str) -> CommandOutput:
+        """Run one command from the fixed list; never a string built from estate or host data."""
+        if command not in COMMANDS:
+            raise ValueError(f"not a declared command: {command!r}")
+        timeout = self._timeout(self._options.command_timeout, f"running {command!r}")
+        try:
+            channel = self._transport.open_session(timeout=timeout)
+            channel.settimeout(timeout)
+            channel.exec_command(command)
+            data, truncated = self._drain(channel, time.monotonic() + timeout)
+            status = channel.recv_exit_status() if channel.exit_status_ready() else None
+            channel.close()
+        except TimeoutError:
+            raise ProbeFailure("command-timeout", f"{command!r} gave no answer within "
+                               f"{timeout:.1f}s") from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise _lost(exc) from None
+        return CommandOutput(data.decode("utf-8", "replace"), status, truncated)
+
+    def _drain(self, channel: paramiko.Channel, until: float) -> tuple[bytes, bool]:
+        chunks: list[bytes] = []
+        size = 0
+        limit = self._options.max_read_bytes
+        while size <= limit:
+            if time.monotonic() > until:
+                raise TimeoutError()
+            chunk = channel.recv(65536)
+            if not chunk:
+                channel.status_event.wait(max(0.0, min(1.0, until - time.monotonic())))
+                return b"".join(chunks), False
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)[:limit], True
+
+    def host_path(self, path: str) -> str:
+        """Where a host path lives on the server (under ``root`` when set)."""
+        if not self._root:
+            return path
+        return posixpath.join(self._root, path.lstrip("/"))
+
+    def read(self, path: str) -> str | None:
+        """A file's text (None when absent), cut at ``max_read_bytes``."""
+        try:
+            sftp = self._sftp_client(f"reading {path}")
+            with sftp.open(self.host_path(path), "rb") as handle:
+                data = handle.read(self._options.max_read_bytes)
+        except FileNotFoundError:
+            return None
+        except PermissionError:
+            raise ProbeFailure("permission-denied", f"cannot read {path}") from None
+        except TimeoutError:
+            self._drop_sftp()
+            raise ProbeFailure("read-timeout", f"reading {path} gave no answer in time") from None
+        except OSError as exc:
+            if exc.errno in (errno.ENOTDIR, errno.EISDIR):
+                return None
+            raise _lost(exc) from None
+        except (paramiko.SSHException, EOFError) as exc:
+            raise _lost(exc) from None
+        self.bytes_read += len(data)
+        return data.decode("utf-8", "replace")
+
+    def listdir(self, path: str) -> list[Entry]:
+        """Entries of a directory (empty when absent)."""
+        try:
+            sftp = self._sftp_client(f"listing {path}")
+            attrs = sftp.listdir_attr(self.host_path(path))
+        except FileNotFoundError:
+            return []
+        except PermissionError:
+            raise ProbeFailure("permission-denied", f"cannot list {path}") from None
+        except TimeoutError:
+            self._drop_sftp()
+            raise ProbeFailure("read-timeout", f"listing {path} gave no answer in time") from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise _lost(exc) from None
+        return sorted((_entry(path, a) for a in attrs), key=lambda e: e.name)
+
+    def stat(self, path: str) -> Entry | None:
+        """One path's attributes (None when absent)."""
+        try:
+            attrs = self._sftp_client(f"stat {path}").stat(self.host_path(path))
+        except FileNotFoundError:
+            return None
+        except PermissionError:
+            raise ProbeFailure("permission-denied", f"cannot stat {path}") from None
+        except TimeoutError:
+            self._drop_sftp()
+            raise ProbeFailure("read-timeout", f"stat {path} gave no answer in time") from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise _lost(exc) from None
+        attrs.filename = posixpath.basename(path)
+        return _entry(posixpath.dirname(path), attrs)
+
+    def _sftp_client(self, what: str) -> paramiko.SFTPClient:
+        timeout = self._timeout(self._options.command_timeout, what)
+        if self._sftp is None:
+            client = paramiko.SFTPClient.from_transport(self._transport)
+            if client is None:
+                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem")
+            self._sftp = client
+        self._sftp.get_channel().settimeout(timeout)  # type: ignore[union-attr]
+        return self._sftp
+
+    def _drop_sftp(self) -> None:
+        if self._sftp is not None:
+            self._sftp.close()
+            self._sftp = None
+
+
+def _entry(directory: str, attrs: paramiko.SFTPAttributes) -> Entry:
+    mode = attrs.st_mode or 0
+    return Entry(
+        name=attrs.filename,
+        path=posixpath.join(directory, attrs.filename),
+        is_dir=stat.S_ISDIR(mode),
+        is_file=stat.S_ISREG(mode),
+        mtime=int(attrs.st_mtime) if attrs.st_mtime is not None else None,
+        size=int(attrs.st_size) if attrs.st_size is not None else None,
+    )
+
+
+def _lost(exc: BaseException) -> ProbeFailure:
+    text = str(exc).strip()
+    return ProbeFailure("connection-lost", f"the SSH connection failed: {type(exc).__name__}"
+                        + (f": {text}" if text else ""))
