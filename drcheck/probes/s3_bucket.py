@@ -1,0 +1,223 @@
+"""One bucket, probed: the calls in order, and the ``ProbeReport`` they add up to.
+
+The first call (GetBucketLocation) doubles as the existence check: after a fatal answer (no
+such bucket, endpoint down, TLS failure) nothing else is attempted. A bucket whose versioning
+was never enabled can have neither object lock nor replication (S3 refuses both), so those two
+calls are skipped for it and recorded as known negatives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from drcheck.durations import format_time
+from drcheck.estate import BucketSpec
+from drcheck.model import Evidence, FactKey, ProbeIssue
+from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
+from drcheck.probes.s3_client import (
+    BucketCalls,
+    CallResult,
+    ClientKey,
+    ClientPool,
+    S3Settings,
+    endpoint_host,
+    env_endpoint,
+)
+from drcheck.probes.s3_config import (
+    ReplicationRule,
+    applies,
+    encryption_facts,
+    evidence,
+    expiration_fact,
+    lifecycle_details,
+    lock_facts,
+    replication_rules,
+    versioning_details,
+)
+from drcheck.probes.s3_freshness import path_freshness
+from drcheck.probes.s3_location import (
+    HostResolver,
+    LocationView,
+    location_issues,
+    location_view,
+    region_claims,
+)
+
+PROBE = "s3"
+
+
+@dataclass(frozen=True)
+class S3Target:
+    """A bucket to probe: its estate spec and the dataset prefixes that live in it.
+
+    ``client_region`` overrides the region the client signs with (a replication destination
+    is reached with its source's client); ``replicated_from`` names the source bucket's asset
+    id for a destination the probe discovered.
+    """
+
+    spec: BucketSpec
+    prefixes: tuple[str, ...] = ()
+    client_region: str | None = None
+    replicated_from: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """``bucket:NAME``, the report subject."""
+        return self.spec.asset_id
+
+    def client_key(self) -> ClientKey:
+        """The key of the shared client this bucket is read through."""
+        spec = self.spec
+        return ClientKey(spec.endpoint, self.client_region or spec.region, spec.profile,
+                         spec.addressing_style)
+
+
+@dataclass
+class BucketOutcome:
+    """A bucket's report and the replication destinations to probe next."""
+
+    report: ProbeReport
+    follow: list[S3Target] = field(default_factory=list)
+
+
+def declared_region(spec: BucketSpec) -> str | None:
+    """The region the estate declares for a bucket (``region`` or ``location.region``)."""
+    if spec.region:
+        return spec.region
+    return spec.location.fields.get("region") if spec.location else None
+
+
+def _config_calls(calls: BucketCalls, skip_lock_and_replication: bool) -> dict[str, CallResult]:
+    """Versioning was read already; read lock, encryption, lifecycle and replication."""
+    name, client = calls.bucket, calls.client
+    out = {
+        "encryption": calls.call("GetBucketEncryption",
+                                 lambda: client.get_bucket_encryption(Bucket=name)),
+        "lifecycle": calls.call("GetBucketLifecycleConfiguration",
+                                lambda: client.get_bucket_lifecycle_configuration(Bucket=name)),
+    }
+    if skip_lock_and_replication:
+        out["lock"] = CallResult("GetObjectLockConfiguration", absent=True)
+        out["replication"] = CallResult("GetBucketReplication", absent=True)
+        return out
+    out["lock"] = calls.call("GetObjectLockConfiguration",
+                             lambda: client.get_object_lock_configuration(Bucket=name))
+    out["replication"] = calls.call("GetBucketReplication",
+                                    lambda: client.get_bucket_replication(Bucket=name))
+    return out
+
+
+def _issues(calls: BucketCalls, subject: str, at: str) -> list[ProbeIssue]:
+    """One issue per failure code, its reasons joined; a fatal failure stands alone."""
+    if calls.fatal is not None:
+        failed = [calls.fatal]
+    else:
+        failed = [r for r in calls.results if r.code is not None]
+    grouped: dict[str, list[str]] = {}
+    for result in failed:
+        grouped.setdefault(str(result.code), []).append(str(result.reason))
+    return [ProbeIssue(subject, PROBE, code, "; ".join(reasons), at)
+            for code, reasons in grouped.items()]
+
+
+class BucketProbe:
+    """Reads one bucket through a shared ``ClientPool``; ``run`` never raises on S3 errors."""
+
+    def __init__(self, pool: ClientPool, settings: S3Settings, resolver: HostResolver,
+                 names: Mapping[tuple[str, str | None], str]) -> None:
+        """``names`` maps (bucket, endpoint) of declared buckets to their estate names."""
+        self.pool = pool
+        self.settings = settings
+        self.resolver = resolver
+        self.names = names
+
+    def run(self, target: S3Target) -> BucketOutcome:
+        """Probe ``target`` and return its report plus the destinations to follow."""
+        spec = target.spec
+        at = format_time(self.settings.now())
+        client = self.pool.client(target.client_key())
+        calls = BucketCalls(client, spec.bucket, self.pool)
+        loc = calls.call("GetBucketLocation",
+                         lambda: client.get_bucket_location(Bucket=spec.bucket))
+        host = endpoint_host(spec.endpoint or env_endpoint())
+        view = location_view(loc, host, spec.provider, declared_region(spec), self.resolver)
+        ver = calls.call("GetBucketVersioning",
+                         lambda: client.get_bucket_versioning(Bucket=spec.bucket))
+        versioning = versioning_details(ver)
+        never = versioning is not None and versioning["status"] == "Disabled"
+        results = _config_calls(calls, skip_lock_and_replication=never)
+        facts, details = self._facts(results, target.prefixes, at)
+        details["versioning"] = versioning
+        details["location"] = view.details()
+        rules = replication_rules(results["replication"])
+        details["replication"] = [r.details() for r in rules] if rules is not None else None
+        path_facts = self._paths(calls, target, results, details, at)
+        discovered, follow = self._replicas(target, view, rules or [], at)
+        issues = location_issues(view, target.subject, at) + _issues(calls, target.subject, at)
+        report = ProbeReport(
+            probe=PROBE, subject=target.subject, observed_at=at,
+            claims=region_claims(view, at), facts=facts, path_facts=path_facts,
+            details=details, discovered=tuple(discovered), issues=tuple(issues))
+        return BucketOutcome(report, follow)
+
+    def _facts(self, results: Mapping[str, CallResult], prefixes: Sequence[str],
+               at: str) -> tuple[dict[str, Evidence], dict[str, object]]:
+        """Asset-wide facts and the raw configuration details."""
+        lock_detail, facts = lock_facts(results["lock"], at)
+        enc_rules, encrypted = encryption_facts(results["encryption"], at)
+        facts[FactKey.ENCRYPTED.value] = encrypted
+        life = lifecycle_details(results["lifecycle"])
+        expiry = expiration_fact(life, prefixes, results["lifecycle"], at)
+        if expiry is not None:
+            facts[FactKey.EXPIRATION_DAYS.value] = expiry
+        facts[FactKey.BYTES.value] = evidence(
+            None, "ListObjectsV2", at, "S3 has no cheap bucket size; see the dataset prefixes")
+        details: dict[str, object] = {
+            "object_lock": lock_detail, "encryption": enc_rules, "lifecycle": life}
+        return facts, details
+
+    def _paths(self, calls: BucketCalls, target: S3Target, results: Mapping[str, CallResult],
+               details: dict[str, object], at: str) -> dict[str, dict[str, Evidence]]:
+        """Freshness and expiration per dataset prefix."""
+        out: dict[str, dict[str, Evidence]] = {}
+        fresh: dict[str, object] = {}
+        life = lifecycle_details(results["lifecycle"])
+        for prefix in target.prefixes:
+            facts, fresh[prefix] = path_freshness(calls, prefix, self.settings, at)
+            expiry = expiration_fact(life, [prefix], results["lifecycle"], at)
+            if expiry is not None:
+                facts[FactKey.EXPIRATION_DAYS.value] = expiry
+            out[prefix] = facts
+        details["freshness"] = fresh
+        return out
+
+    def _replicas(self, target: S3Target, view: LocationView, rules: Sequence[ReplicationRule],
+                  at: str) -> tuple[list[DiscoveredCopy], list[S3Target]]:
+        """Discovered copies for enabled replication rules, and the destinations to probe."""
+        discovered: list[DiscoveredCopy] = []
+        follow: list[S3Target] = []
+        for rule in rules:
+            if rule.status != "Enabled" or not rule.destination:
+                continue
+            dest_spec = self._dest_spec(target, view, rule)
+            covered = tuple(p for p in target.prefixes if applies(rule.prefix, p))
+            where = BucketTarget(dest_spec.name, dest_spec.endpoint, dest_spec.provider,
+                                 None, rule.account)
+            discovered.extend(DiscoveredCopy(
+                name=f"{dest_spec.name}:{path}" if path else dest_spec.name,
+                tool="s3-replication", origin=f"s3:GetBucketReplication rule {rule.rule_id}",
+                source_path=path, bucket=where, prefix=path) for path in covered or (rule.prefix,))
+            follow.append(S3Target(dest_spec, covered, target.client_key().region,
+                                   target.subject))
+        return discovered, follow
+
+    def _dest_spec(self, target: S3Target, view: LocationView,
+                   rule: ReplicationRule) -> BucketSpec:
+        """A spec for a replication destination: same endpoint and credentials as its source."""
+        spec = target.spec
+        name = self.names.get((rule.destination, spec.endpoint), rule.destination)
+        return BucketSpec(
+            name=name, origin=f"{spec.asset_id} replication rule {rule.rule_id}",
+            bucket=rule.destination, endpoint=spec.endpoint, provider=view.provider,
+            account=rule.account, profile=spec.profile, addressing_style=spec.addressing_style)

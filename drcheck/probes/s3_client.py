@@ -1,0 +1,272 @@
+"""S3 plumbing for the object-storage probe: settings, shared clients, read-only calls, errors.
+
+One boto3 client is built per (endpoint, region, profile, addressing style) and shared by every
+worker thread (botocore clients are thread-safe; building one costs ~0.1 s). Every call goes
+through ``BucketCalls.call``, which turns botocore errors into stable issue codes
+(``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
+``unreachable``) with a reason scrubbed of every credential the client holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+else:  # pragma: no cover - the stubs are a dev dependency only
+    S3Client = Any
+
+#: S3 error codes that mean "this feature is not configured": a known negative answer.
+NOT_CONFIGURED = frozenset({
+    "ObjectLockConfigurationNotFoundError",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "NoSuchLifecycleConfiguration",
+    "ReplicationConfigurationNotFoundError",
+    "NoSuchObjectLockConfiguration",
+})
+_DENIED = frozenset({
+    "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
+    "InvalidToken", "ExpiredToken", "AccountProblem", "403", "Forbidden",
+})
+_THROTTLED = frozenset({
+    "SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests",
+    "ServiceUnavailable", "503", "429", "RequestTimeTooSkewed",
+})
+_MISSING = frozenset({"NoSuchBucket", "404", "NotFound"})
+_UNSUPPORTED = frozenset({"NotImplemented", "501", "MethodNotAllowed", "405"})
+#: Issue codes after which no further call on the bucket can succeed.
+FATAL_CODES = frozenset({"no-such-bucket", "unreachable", "tls-error", "no-credentials"})
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    """Timeouts, retries, concurrency and listing budget of the object-storage probe.
+
+    The freshness listing reads at most ``listing_pages`` pages of ``page_size`` keys per
+    dataset prefix (10 × 1000 keys by default); past that the newest key seen is reported with
+    ``listing_truncated``. ``now`` is injectable so tests can fix the observation time.
+    """
+
+    concurrency: int = 16
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 3
+    listing_pages: int = 10
+    page_size: int = 1000
+    follow_replication: bool = True
+    now: Callable[[], datetime] = field(default=_utcnow, compare=False)
+
+    def botocore_config(self, region: str | None, addressing_style: str | None) -> Config:
+        """The botocore ``Config`` every client of this probe is built with."""
+        return Config(
+            region_name=region,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            retries={"mode": "standard", "max_attempts": self.max_attempts},
+            max_pool_connections=max(10, self.concurrency * 2),
+            s3={"addressing_style": _style(addressing_style)},
+            user_agent_extra="drcheck",
+        )
+
+
+def _style(value: str | None) -> Literal["auto", "virtual", "path"]:
+    """An estate ``addressing_style`` as botocore's literal (anything unknown → auto)."""
+    if value == "path":
+        return "path"
+    return "virtual" if value == "virtual" else "auto"
+
+
+@dataclass(frozen=True)
+class ClientKey:
+    """What makes two buckets share a client."""
+
+    endpoint: str | None
+    region: str | None
+    profile: str | None
+    addressing_style: str | None
+
+
+class ClientPool:
+    """Builds each S3 client once and hands the same one to every thread."""
+
+    def __init__(self, settings: S3Settings) -> None:
+        """A pool whose clients use ``settings``' timeouts, retries and pool size."""
+        self._settings = settings
+        self._clients: dict[ClientKey, S3Client] = {}
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def client(self, key: ClientKey) -> S3Client:
+        """The shared client for ``key``, built on first use (boto3's credential chain)."""
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self._build(key)
+                self._clients[key] = found
+            return found
+
+    def _build(self, key: ClientKey) -> S3Client:
+        session = boto3.session.Session(profile_name=key.profile)
+        self._remember_secrets(session)
+        config = self._settings.botocore_config(key.region, key.addressing_style)
+        return session.client("s3", endpoint_url=key.endpoint, config=config)
+
+    def _remember_secrets(self, session: boto3.session.Session) -> None:
+        try:
+            creds = session.get_credentials()
+        except BotoCoreError:
+            return
+        if creds is None:
+            return
+        frozen = creds.get_frozen_credentials()
+        self._secrets.update(v for v in (frozen.access_key, frozen.secret_key, frozen.token) if v)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret this pool has seen replaced by ``***``."""
+        return scrub(text, self._secrets)
+
+
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
+_SIGNATURE = re.compile(r"(Signature=|Credential=|X-Amz-Signature=|X-Amz-Credential=)[^&\s,\"]+")
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove credentials from a message: known secret values, URL user-info, signatures."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    text = _URL_USERINFO.sub(r"\g<scheme>***@", text)
+    return _SIGNATURE.sub(r"\1***", text)
+
+
+def env_endpoint() -> str | None:
+    """The S3 endpoint from boto3's standard variables (``AWS_ENDPOINT_URL_S3`` first)."""
+    return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def endpoint_host(endpoint: str | None) -> str | None:
+    """The lower-case host name of an endpoint URL (a bare host is accepted)."""
+    if not endpoint:
+        return None
+    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
+    return parts.hostname.lower() if parts.hostname else None
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One S3 call's answer: ``data`` on success, else the error and the issue code.
+
+    ``absent`` marks a "not configured" answer (no lock configuration, no lifecycle): a known
+    negative, not an unknown.
+    """
+
+    operation: str
+    data: Mapping[str, Any] | None = None
+    error: str | None = None
+    code: str | None = None
+    reason: str | None = None
+    absent: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the call answered (with data or a known "not configured")."""
+        return self.data is not None or self.absent
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """(issue code, error name) for a botocore exception."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        name = str(error.get("Code") or "")
+        status = str(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or "")
+        return _code_for(name, status), name or status or "ClientError"
+    checks: tuple[tuple[type[BaseException], str], ...] = (
+        (SSLError, "tls-error"),
+        (ConnectTimeoutError, "timeout"),
+        (ReadTimeoutError, "timeout"),
+        (EndpointConnectionError, "unreachable"),
+        (ConnectionClosedError, "unreachable"),
+        (NoCredentialsError, "no-credentials"),
+        (PartialCredentialsError, "no-credentials"),
+    )
+    for kind, code in checks:
+        if isinstance(exc, kind):
+            return code, type(exc).__name__
+    return "s3-error", type(exc).__name__
+
+
+def _code_for(name: str, status: str) -> str:
+    for names, code in (
+        (_DENIED, "access-denied"),
+        (_MISSING, "no-such-bucket"),
+        (_THROTTLED, "throttled"),
+        (_UNSUPPORTED, "not-implemented"),
+    ):
+        if name in names or status in names:
+            return code
+    return "s3-error"
+
+
+class BucketCalls:
+    """The read-only calls made for one bucket, remembering the first fatal failure.
+
+    After a fatal failure (no such bucket, endpoint unreachable, TLS failure) later calls are
+    not attempted: they answer with the same code at once.
+    """
+
+    def __init__(self, client: S3Client, bucket: str, pool: ClientPool) -> None:
+        """Calls on ``bucket`` through ``client``; ``pool`` scrubs error text."""
+        self.client = client
+        self.bucket = bucket
+        self._pool = pool
+        self.results: list[CallResult] = []
+        self.fatal: CallResult | None = None
+
+    def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
+        """Run ``action`` (one S3 operation) and record its outcome; never raises."""
+        if self.fatal is not None:
+            return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
+                              reason=f"{operation}: skipped after {self.fatal.reason}")
+        try:
+            result = CallResult(operation, data=action())
+        except (ClientError, BotoCoreError) as exc:
+            result = self._failure(operation, exc)
+        self.results.append(result)
+        if result.code in FATAL_CODES:
+            self.fatal = result
+        return result
+
+    def _failure(self, operation: str, exc: BaseException) -> CallResult:
+        code, name = classify(exc)
+        if name in NOT_CONFIGURED:
+            return CallResult(operation, error=name, absent=True)
+        message = str(exc)
+        if isinstance(exc, ClientError):
+            message = str(exc.response.get("Error", {}).get("Message") or name)
+        reason = self._pool.scrub(f"{operation}: {name}: {message}")
+        return CallResult(operation, error=name, code=code, reason=reason)
