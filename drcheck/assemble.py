@@ -72,28 +72,28 @@ def declared_claims(loc: DeclaredLocation | None, catalog: Catalog) -> tuple[
     """Claims from a declared location, expanded through the catalog where it knows more."""
     if loc is None:
         return [], None
-    fields, origin = loc.fields, loc.origin
+    fields, at = loc.fields, loc.origin_of
     provider = fields.get("provider")
     claims = [Claim(_DIRECT_KINDS[k], v.upper() if k == "jurisdiction" else v,
-                    Source.DECLARED, origin) for k, v in fields.items() if k in _DIRECT_KINDS]
+                    Source.DECLARED, at(k)) for k, v in fields.items() if k in _DIRECT_KINDS]
     if "account" in fields:
         claims.append(Claim(DomainKind.ACCOUNT, _prefixed(provider, fields["account"]),
-                            Source.DECLARED, origin))
+                            Source.DECLARED, at("account")))
     if "region" in fields:
         claims.append(Claim(DomainKind.REGION, _prefixed(provider, fields["region"].lower()),
-                            Source.DECLARED, origin))
-    coords = (Coordinates(loc.coordinates[0], loc.coordinates[1], Source.DECLARED, origin)
-              if loc.coordinates else None)
-    entry = None
+                            Source.DECLARED, at("region")))
+    coords = (Coordinates(loc.coordinates[0], loc.coordinates[1], Source.DECLARED,
+                          at("coordinates")) if loc.coordinates else None)
+    entry, why = None, loc.origin
     if "datacenter" in fields:
-        entry = catalog.by_datacenter(provider, fields["datacenter"])
+        entry, why = catalog.by_datacenter(provider, fields["datacenter"]), at("datacenter")
         if entry is None:
             claims.append(Claim(DomainKind.BUILDING, _prefixed(provider, fields["datacenter"]
-                                                               .lower()), Source.DECLARED, origin))
+                                                               .lower()), Source.DECLARED, why))
     if entry is None and provider and "region" in fields:
-        entry = catalog.by_region(provider, fields["region"])
+        entry, why = catalog.by_region(provider, fields["region"]), at("region")
     if entry is not None:
-        more, cat_coords = _catalog_claims(entry, origin)
+        more, cat_coords = _catalog_claims(entry, why)
         claims += more
         coords = coords or cat_coords
     return claims, coords

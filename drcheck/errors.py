@@ -36,8 +36,8 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        at = f" at {self.path}" if self.path else ""
-        return f"{where}:{at} {self.message}".replace(":  ", ": ")
+        at = f" {self.path}:" if self.path else ""
+        return f"{where}:{at} {self.message}"
 
 
 class DrcheckError(Exception):

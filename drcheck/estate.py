@@ -216,6 +216,11 @@ class DeclaredLocation:
     fields: Mapping[str, str]
     coordinates: tuple[float, float] | None
     origin: str
+    field_origins: Mapping[str, str] = field(default_factory=dict)
+
+    def origin_of(self, name: str) -> str:
+        """``file:line`` of one declared field (the block's line when unknown)."""
+        return self.field_origins.get(name, self.origin)
 
 
 @dataclass(frozen=True)
@@ -360,6 +365,7 @@ def _location(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...
         fields={k: str(raw[k]) for k in LOCATION_FIELDS if k in raw},
         coordinates=(float(coords["lat"]), float(coords["lon"])) if coords else None,
         origin=doc.where(path),
+        field_origins={k: doc.where(path + (k,)) for k in raw},
     )
 
 

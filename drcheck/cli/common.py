@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from drcheck.collect import ProbeOptions, collect_reports
 from drcheck.durations import parse_time
 from drcheck.errors import UsageError
 from drcheck.model import Snapshot
@@ -34,7 +35,7 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
-                    when: datetime) -> Snapshot:
+                    when: datetime, options: ProbeOptions | None = None) -> Snapshot:
     """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
     if (estate is None) == (facts is None):
         raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
@@ -44,7 +45,5 @@ def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
     spec = load_estate(str(estate))
     reports = []
     if not offline:
-        from drcheck.collect import collect_reports
-
-        reports = collect_reports(spec)
+        reports = collect_reports(spec, options)
     return build_snapshot(spec, reports, when)

@@ -51,16 +51,24 @@ class MaxAgeRule(RuleType):
         """Compare each copy's newest restore point with ``now - max_age``."""
         limit = parse_duration(str(params["max_age"]))
         copies = list(dataset.copies)
-        if params.get("scope", "all") == "offsite":
+        offsite = params.get("scope", "all") == "offsite"
+        undecided: list[Replica] = []
+        if offsite:
             kinds = tuple(DomainKind(k) for k in params.get("offsite_kinds", ["campus"]))
-            copies = [c for c in copies if copy_relation(dataset.primary.location, c.location,
-                                                         kinds)[0] is Relation.SEPARATE]
+            relations = [(c, copy_relation(dataset.primary.location, c.location, kinds)[0])
+                         for c in copies]
+            copies = [c for c, rel in relations if rel is Relation.SEPARATE]
+            undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
         ages = [(c, age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) for c in copies]
         fresh = [(c, a) for c, a in ages if a is not None and a <= limit]
         stale = [(c, a) for c, a in ages if a is not None and a > limit]
         maybe = [c for c, a in ages if a is None]
-        if params.get("scope", "all") == "offsite":
-            status = count_verdict(len(fresh), len(maybe), 1)
+        if offsite:
+            could = [c for c in undecided
+                     if (a := age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) is None
+                     or a <= limit]
+            status = count_verdict(len(fresh), len(maybe) + len(could), 1)
+            maybe += could
             scope = "off-site copies"
         else:
             status = Status.FAIL if stale or not copies else (
