@@ -35,27 +35,20 @@ from urllib.parse import urlsplit
 
 from drcheck.model import Claim, Coordinates, DomainKind, Source
 
+_ALIASES_BY_PROVIDER = {
+    "aws": "amazon",
+    "gcp": "google gcs",
+    "azure": "microsoft",
+    "ovh": "ovhcloud ovh-dedicated kimsufi soyoustart",
+    "scaleway": "scw scaleway-dedibox dedibox",
+    "backblaze-b2": "b2 backblaze",
+    "digitalocean": "do",
+    "exoscale": "exo",
+    "cloudflare-r2": "r2 cloudflare",
+    "linode-akamai": "linode akamai",
+}
 PROVIDER_ALIASES: dict[str, str] = {
-    "amazon": "aws",
-    "s3": "aws",
-    "google": "gcp",
-    "gcs": "gcp",
-    "microsoft": "azure",
-    "ovhcloud": "ovh",
-    "ovh-dedicated": "ovh",
-    "kimsufi": "ovh",
-    "soyoustart": "ovh",
-    "scw": "scaleway",
-    "scaleway-dedibox": "scaleway",
-    "dedibox": "scaleway",
-    "b2": "backblaze-b2",
-    "backblaze": "backblaze-b2",
-    "do": "digitalocean",
-    "exo": "exoscale",
-    "r2": "cloudflare-r2",
-    "cloudflare": "cloudflare-r2",
-    "akamai": "linode-akamai",
-    "linode": "linode-akamai",
+    alias: provider for provider, names in _ALIASES_BY_PROVIDER.items() for alias in names.split()
 }
 """Spellings accepted for a provider, mapped to its canonical id."""
 
@@ -213,6 +206,11 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
     )
 
 
+def _dc_key(code: str) -> str:
+    """Index form of a datacenter code: upper case, no leading zeros (``gra4`` = ``GRA04``)."""
+    return re.sub(r"(?<=[A-Z])0+(?=\d)", "", code.strip().upper())
+
+
 def _hostname(text: str) -> str | None:
     """The lowercased host of a URL or bare host (port, path and trailing dot removed)."""
     value = text.strip()
@@ -256,7 +254,7 @@ class Catalog:
                 rank = (not subbrand, dc["uncertain"], entry.uncertain)
                 preference = (*rank, _SERVICE_RANK.get(entry.service, 2), entry.key)
                 record = _Datacenter(dc["code"], dc["building"], dc["uncertain"], entry, preference)
-                self._datacenters.setdefault(dc["code"], []).append(record)
+                self._datacenters.setdefault(_dc_key(dc["code"]), []).append(record)
             for host in raw["hosts"]:
                 host_owners.setdefault(host, set()).add(entry.region)
                 self._hosts.setdefault(host, entry)
@@ -306,7 +304,7 @@ class Catalog:
         head, sep, rest = name.partition(":")
         if sep and self._provider(head):
             provider, name = provider or head, rest
-        records = self._datacenters.get(name.strip().upper(), [])
+        records = self._datacenters.get(_dc_key(name), [])
         if provider is not None:
             canonical = self._provider(provider)
             records = [r for r in records if r.entry.provider == canonical]
@@ -365,10 +363,7 @@ class Catalog:
         if kind is DomainKind.REGION:
             provider, _, code = wanted.partition(":")
             entry = self.by_region(provider, code) if code else None
-            if entry is not None and entry.key.startswith("aws/az/"):
-                return [entry]
-            region = entry.region if entry else None
-            return [e for e in self.entries if region and e.region == region]
+            return [e for e in self.entries if entry and e.region == entry.region]
         if kind is DomainKind.CAMPUS and wanted.lower().startswith("aws:"):
             zone = self.by_region("aws", wanted[4:])
             return [zone] if zone and zone.campus == wanted.lower() else []

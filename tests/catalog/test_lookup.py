@@ -230,3 +230,11 @@ def test_query_bare_region_spans_providers(catalog: Catalog) -> None:
     assert [e.key for e in catalog.query("aws:eu-west-3")] == ["aws/both/eu-west-3"]
     assert catalog.query("metro:paris") == catalog.by_domain(DomainKind.METRO, "paris")
     assert catalog.query("") == [] and catalog.query("nothing-here") == []
+
+
+def test_datacenter_codes_ignore_leading_zeros(catalog: Catalog) -> None:
+    for code in ("GRA04", "gra4", "ovh:GRA4"):
+        entry = catalog.by_datacenter("ovh", code)
+        assert entry is not None and entry.building == "ovh-gra04" and entry.campus == "ovh-gra"
+    rbx = catalog.by_datacenter(None, "RBX-HZ")
+    assert rbx is not None and rbx.campus == "ovh-rbx" and rbx.metro == "roubaix"
