@@ -55,8 +55,11 @@ _THROTTLED = frozenset({
 })
 _MISSING = frozenset({"NoSuchBucket", "404", "NotFound"})
 _UNSUPPORTED = frozenset({"NotImplemented", "501", "MethodNotAllowed", "405"})
-#: Issue codes after which no further call on the bucket can succeed.
-FATAL_CODES = frozenset({"no-such-bucket", "unreachable", "tls-error", "no-credentials"})
+#: Issue codes after which no further call on the bucket is worth making (a throttled or
+#: stalled endpoint is not hammered further: each call would cost the whole retry budget).
+FATAL_CODES = frozenset({
+    "no-such-bucket", "unreachable", "tls-error", "no-credentials", "throttled", "timeout",
+})
 
 
 def _utcnow() -> datetime:

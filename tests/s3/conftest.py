@@ -185,6 +185,12 @@ def _others(world: World) -> None:
         _put(world, "us-east-1", "borg-repo", key)
     for name in ("denied-bucket", "slow-bucket", "stalled-bucket"):
         _bucket(world, name, "us-east-1")
+    c = _bucket(world, "denied-src", "us-east-1", versioned=True)
+    c.put_bucket_replication(Bucket="denied-src", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication",
+        "Rules": [{"ID": "to-denied", "Status": "Enabled", "Priority": 1, "Filter": {},
+                   "DeleteMarkerReplication": {"Status": "Disabled"},
+                   "Destination": {"Bucket": "arn:aws:s3:::denied-bucket"}}]})
 
 
 @pytest.fixture(scope="session")
