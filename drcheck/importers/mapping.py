@@ -152,14 +152,34 @@ def _relocate(doc: Document, aliases: Mapping[str, str], estate: Estate) -> Esta
     )
 
 
-def apply_mapping(estate: Estate, doc: Document, aliases: Mapping[str, str]) -> Estate:
+def _known_only(doc: Document, aliases: Mapping[str, str]) -> Document:
+    """The mapping without the datasets, copies and locations that name unknown resources."""
+    known = set(aliases) | set(aliases.values())
+
+    def ok(raw: Any) -> bool:
+        return _ref_of(raw) in known
+
+    data = dict(doc.data)
+    data["locations"] = {k: v for k, v in (data.get("locations") or {}).items() if k in known}
+    data["datasets"] = [
+        {**d, "copies": [c for c in d.get("copies") or [] if ok(c)]}
+        for d in data.get("datasets") or [] if ok(d["primary"])
+    ]
+    return replace(doc, data=data)
+
+
+def apply_mapping(estate: Estate, doc: Document, aliases: Mapping[str, str],
+                  strict: bool = True) -> Estate:
     """The estate completed by a mapping document; ``aliases`` maps source names to asset ids.
 
     A mapped dataset whose primary an inferred dataset already has updates it (name, labels,
-    criticality, extra copies); any other mapped dataset is added.
+    criticality, extra copies); any other mapped dataset is added. ``strict=False`` skips
+    entries naming resources the estate lacks (a baseline before the resource existed).
     """
     if not isinstance(doc.data, dict):
         return estate
+    if not strict:
+        doc = _known_only(doc, aliases)
     estate = _relocate(doc, aliases, estate)
     datasets = {d.primary.asset_id: d for d in estate.datasets}
     order = list(datasets)

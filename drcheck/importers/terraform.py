@@ -197,11 +197,12 @@ def _digest(path: str) -> str:
 
 def import_terraform(path: str | os.PathLike[str], mapping: str | os.PathLike[str] | None = None,
                      config: str | os.PathLike[str] | None = None,
-                     expect: str | None = None) -> ImportResult:
+                     expect: str | None = None, strict: bool = True) -> ImportResult:
     """Import a plan or state JSON file (``expect`` = "plan"/"state" to insist on one).
 
     ``config`` is a plan JSON whose provider configuration resolves a state's resources
-    (state output has no provider blocks, so custom S3 endpoints are invisible in it).
+    (state output has no provider blocks, so custom S3 endpoints are invisible in it);
+    ``strict=False`` lets the mapping name resources this file lacks.
     """
     file = os.fspath(path)
     data = load_json(file)
@@ -218,7 +219,7 @@ def import_terraform(path: str | os.PathLike[str], mapping: str | os.PathLike[st
     result = build_estate(resources, file, _digest(file))
     if mapping is not None:
         doc = load_mapping(mapping)
-        result.estate = apply_mapping(result.estate, doc, result.aliases)
+        result.estate = apply_mapping(result.estate, doc, result.aliases, strict)
     return result
 
 

@@ -1,0 +1,152 @@
+"""``drcheck import …`` (Terraform, Ansible, ssh_config → estate YAML) and ``drcheck audit-plan``.
+
+The import commands print the estate YAML on stdout (or write it with ``-o``) and the notes on
+what stayed unknown on stderr. ``audit-plan`` is the merge-request gate: it evaluates a plan
+and, with ``--baseline-state``, reports only what the change makes worse or better.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from drcheck.cli.app import app, guarded
+from drcheck.cli.common import emit, resolve_now
+from drcheck.errors import ExitCode, UsageError
+from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
+from drcheck.importers.plan_audit import audit_plan as run_plan_audit
+from drcheck.importers.plan_diff import diff_exit_code, render_json, render_text
+from drcheck.importers.terraform import ImportResult, import_terraform
+from drcheck.model import Severity
+from drcheck.pipeline import exit_code
+from drcheck.policy import resolve_policies
+from drcheck.report import OutputFormat, reporter_for
+
+import_app = typer.Typer(
+    help="Build an estate file from what CI already has: Terraform JSON, an Ansible "
+    "inventory, an ssh_config.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+MappingOpt = Annotated[Path | None, typer.Option(
+    "--mapping", "-m", help="Mapping file: datasets and locations the source cannot say.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the estate here.")]
+
+
+def _note(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _write(result: ImportResult, output: Path | None, source: str) -> None:
+    """Emit the estate YAML; warn (stderr) when it would not validate yet."""
+    doc = estate_document(result.estate, f"imported by drcheck from {source}")
+    _note(result.notes)
+    if not result.estate.datasets:
+        typer.echo("warning: no dataset could be inferred; add datasets with --mapping "
+                   "before auditing (see docs/importers.md)", err=True)
+    else:
+        problems = schema_errors(doc)
+        if problems:
+            raise UsageError("the imported estate does not validate: " + "; ".join(problems))
+    emit(dump_yaml(doc, [f"drcheck estate imported from {source}", *result.notes]), output)
+
+
+@import_app.command("terraform")
+def terraform(
+    path: Annotated[Path, typer.Argument(help="`terraform show -json` output (plan or state).")],
+    mapping: MappingOpt = None,
+    config: Annotated[Path | None, typer.Option(
+        help="A plan JSON whose provider blocks (custom S3 endpoints) apply to a state file."
+    )] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Import a Terraform plan or state JSON as an estate."""
+
+    def body() -> None:
+        _write(import_terraform(path, mapping, config), output, str(path))
+
+    guarded(body)
+
+
+@import_app.command("ansible")
+def ansible(
+    inventory: Annotated[Path, typer.Argument(help="Inventory file (INI or YAML).")],
+    mapping: MappingOpt = None,
+    facts: Annotated[Path | None, typer.Option(
+        help="Ansible's JSON fact cache directory (fact_caching_connection).")] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Import an Ansible inventory (with group_vars/ and host_vars/) as hosts."""
+
+    def body() -> None:
+        from drcheck.importers.ansible import import_ansible
+
+        _write(import_ansible(inventory, mapping, facts), output, str(inventory))
+
+    guarded(body)
+
+
+@import_app.command("ssh-config")
+def ssh_config(
+    path: Annotated[Path | None, typer.Argument(help="ssh_config file (default ~/.ssh/config).")]
+    = None,
+    mapping: MappingOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Import the concrete hosts of an ssh_config (patterns left out) as hosts."""
+
+    def body() -> None:
+        from drcheck.importers.sshconfig import import_ssh_config
+
+        source = path or Path.home() / ".ssh" / "config"
+        _write(import_ssh_config(source, mapping), output, str(source))
+
+    guarded(body)
+
+
+class PlanFormat(str, Enum):
+    """Output formats of ``audit-plan``; markdown is the diff as a merge-request comment."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command("audit-plan")
+def audit_plan(
+    plan: Annotated[Path, typer.Argument(help="`terraform show -json tfplan` output.")],
+    baseline_state: Annotated[Path | None, typer.Option(
+        help="`terraform show -json` of the current state: report only what changes.")] = None,
+    mapping: MappingOpt = None,
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2."
+    )] = None,
+    fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    fail_on: Annotated[Severity, typer.Option(help="Lowest severity that fails the run.")]
+    = Severity.LOW,
+    now: Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")] = None,
+) -> None:
+    """Audit the estate a Terraform plan would leave; with a baseline, only the difference."""
+
+    def body() -> ExitCode:
+        when = resolve_now(now)
+        policies = resolve_policies(policy or [])
+        if baseline_state is None and fmt is PlanFormat.MARKDOWN:
+            raise UsageError("--format markdown needs --baseline-state (it renders the diff)")
+        done = run_plan_audit(plan, policies, when, mapping, baseline_state)
+        _note(list(done.notes))
+        if done.diff is None:
+            emit(reporter_for(OutputFormat(fmt.value)).render(done.result), output)
+            return exit_code(done.result, fail_on)
+        text = (render_json(done.diff) if fmt is PlanFormat.JSON
+                else render_text(done.diff, markdown=fmt is PlanFormat.MARKDOWN))
+        emit(text, output)
+        return diff_exit_code(done.diff, fail_on)
+
+    raise typer.Exit(int(guarded(body)))

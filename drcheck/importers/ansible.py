@@ -1,0 +1,229 @@
+"""Hosts from an Ansible inventory: the fleet list for the SSH probe, without a second inventory.
+
+Variables are merged the way Ansible ranks inventory sources (inventory-file group vars, then
+``group_vars/`` files, then inventory host vars, then ``host_vars/`` files; groups by depth,
+then name). Connection comes from ``ansible_host``, ``ansible_port``, ``ansible_user``,
+``ansible_ssh_private_key_file`` and a ProxyJump in ``ansible_ssh_common_args``; location
+from ``drcheck_provider``, ``drcheck_datacenter``, ``drcheck_campus``… and, where nothing is
+declared, from hints in Ansible's JSON fact cache (system vendor, EC2 placement).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from drcheck.errors import UsageError
+from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
+from drcheck.importers.ansible_inventory import Inventory, Var, parse_inventory
+from drcheck.importers.mapping import apply_mapping, load_mapping
+from drcheck.importers.terraform import ImportResult
+from drcheck.yamlsource import parse_text
+
+_VENDORS = (
+    ("amazon", "aws"), ("google", "gcp"), ("microsoft", "azure"), ("digitalocean", "digitalocean"),
+    ("hetzner", "hetzner"), ("scaleway", "scaleway"), ("ovh", "ovh"), ("exoscale", "exoscale"),
+    ("linode", "linode-akamai"), ("akamai", "linode-akamai"),
+)
+_JUMP = re.compile(r"(?:-J\s*|ProxyJump[= ])([^\s'\"]+)")
+_SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory; give the inventory file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+
+
+def _var_files(base: Path, name: str) -> list[Path]:
+    """``group_vars/NAME``, ``NAME.yml``/``.yaml``/``.json``, or every file in ``NAME/``."""
+    folder = base / name
+    if folder.is_dir():
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [p for p in (base / name, *(base / f"{name}{ext}" for ext in (".yml", ".yaml",
+                                                                         ".json")))
+            if p.is_file()]
+
+
+def load_var_files(base: Path, name: str, notes: list[str]) -> dict[str, Var]:
+    """Variables of a group or host from a ``group_vars``/``host_vars`` directory."""
+    out: dict[str, Var] = {}
+    for path in _var_files(base, name):
+        text = _read(path)
+        if text.lstrip().startswith("$ANSIBLE_VAULT"):
+            notes.append(f"{path}: vault-encrypted, not read")
+            continue
+        doc = parse_text(text, str(path))
+        if isinstance(doc.data, dict):
+            out.update({str(k): (v, doc.where((k,))) for k, v in doc.data.items()})
+    return out
+
+
+def _parents(inv: Inventory) -> dict[str, set[str]]:
+    parents: dict[str, set[str]] = {name: set() for name in inv.groups}
+    for group in inv.groups.values():
+        for child in group.children:
+            parents.setdefault(child, set()).add(group.name)
+    return parents
+
+
+def host_groups(inv: Inventory, host: str) -> list[str]:
+    """Every group ``host`` belongs to (ancestors included), ``all`` first, then by depth."""
+    parents = _parents(inv)
+    depth: dict[str, int] = {"all": 0}
+
+    def depth_of(name: str, seen: frozenset[str] = frozenset()) -> int:
+        if name not in depth:
+            ups = [p for p in parents.get(name, ()) if p not in seen and p != name]
+            depth[name] = 1 + max((depth_of(p, seen | {name}) for p in ups), default=0)
+        return depth[name]
+
+    found = {g.name for g in inv.groups.values() if host in g.hosts}
+    todo = list(found)
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    found.discard("all")
+    return ["all", *sorted(found, key=lambda g: (depth_of(g), g))]
+
+
+def host_vars(inv: Inventory, host: str, base: Path, notes: list[str]) -> dict[str, Var]:
+    """The merged variables of one host, with the origin of each winning value."""
+    groups = host_groups(inv, host)
+    merged: dict[str, Var] = {}
+    for name in groups:
+        merged.update(inv.groups[name].vars if name in inv.groups else {})
+    for name in groups:
+        merged.update(load_var_files(base / "group_vars", name, notes))
+    merged.update(inv.hosts[host][0])
+    merged.update(load_var_files(base / "host_vars", host, notes))
+    return merged
+
+
+def _fact_hints(facts: Mapping[str, Any]) -> dict[str, str]:
+    """Location fields that a host's cached facts suggest."""
+    facts = facts.get("ansible_facts", facts)
+    hints: dict[str, str] = {}
+    vendor = " ".join(str(facts.get(k) or "") for k in (
+        "ansible_system_vendor", "ansible_product_name", "ansible_bios_vendor")).lower()
+    provider = next((p for word, p in _VENDORS if word in vendor), None)
+    if provider:
+        hints["provider"] = provider
+    region = facts.get("ansible_ec2_placement_region")
+    if isinstance(region, str) and region:
+        hints["provider"], hints["region"] = "aws", region
+    return hints
+
+
+def fact_cache_dir(inventory: Path) -> Path | None:
+    """``fact_caching_connection`` of an ``ansible.cfg`` next to the inventory (jsonfile)."""
+    cfg = inventory.parent / "ansible.cfg"
+    if not cfg.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(cfg, encoding="utf-8")
+    except configparser.Error:
+        return None
+    if parser.get("defaults", "fact_caching", fallback="") != "jsonfile":
+        return None
+    conn = parser.get("defaults", "fact_caching_connection", fallback="")
+    return (cfg.parent / os.path.expanduser(conn)) if conn else None
+
+
+def read_facts(cache: Path | None, host: str) -> tuple[dict[str, Any], str] | None:
+    """A host's cached facts and the file they came from, if the cache has them."""
+    if cache is None:
+        return None
+    path = cache / host
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return (data, str(path)) if isinstance(data, dict) else None
+
+
+def _location(vars_: Mapping[str, Var], facts: tuple[dict[str, Any], str] | None) -> (
+    DeclaredLocation | None
+):
+    declared = {f: vars_[f"drcheck_{f}"] for f in LOCATION_FIELDS if f"drcheck_{f}" in vars_}
+    fields = {f: str(value) for f, (value, _) in declared.items()}
+    origins = {f: origin for f, (_, origin) in declared.items()}
+    coords, coords_origin = vars_.get("drcheck_coordinates", (None, ""))
+    point = ((float(coords["lat"]), float(coords["lon"]))
+             if isinstance(coords, dict) and "lat" in coords and "lon" in coords else None)
+    if facts is not None:
+        for key, value in _fact_hints(facts[0]).items():
+            if key not in fields:
+                fields[key], origins[key] = value, f"{facts[1]} (fact cache)"
+    if not fields and point is None:
+        return None
+    block = next(reversed(origins.values()), coords_origin)
+    return DeclaredLocation(fields=fields, coordinates=point, origin=block,
+                            field_origins=origins)
+
+
+def _value(vars_: Mapping[str, Var], *keys: str) -> Any:
+    for key in keys:
+        if key in vars_ and vars_[key][0] not in (None, ""):
+            return vars_[key][0]
+    return None
+
+
+def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
+              facts: tuple[dict[str, Any], str] | None) -> HostSpec:
+    """The ``HostSpec`` of one inventory host from its merged variables."""
+    port = _value(vars_, "ansible_port", "ansible_ssh_port")
+    key = _value(vars_, "ansible_ssh_private_key_file", "ansible_private_key_file")
+    jump = _JUMP.search(str(_value(vars_, "ansible_ssh_common_args", "ansible_ssh_extra_args")
+                            or ""))
+    probe = _value(vars_, "drcheck_probe")
+    safe = _SAFE.sub("_", name)
+    return HostSpec(
+        name=safe if safe[:1].isalnum() else f"h{safe}",
+        origin=origin,
+        address=str(_value(vars_, "ansible_host", "ansible_ssh_host") or "") or None,
+        port=int(port) if port is not None else None,
+        user=str(_value(vars_, "ansible_user", "ansible_ssh_user") or "") or None,
+        key_file=os.path.expanduser(str(key)) if key else None,
+        proxy_jump=jump.group(1) if jump else None,
+        root=str(_value(vars_, "drcheck_root") or "") or None,
+        probe=probe not in (False, "false", "no", 0),
+        location=_location(vars_, facts),
+    )
+
+
+def _specs(inv: Inventory, base: Path, cache: Path | None, notes: list[str]) -> Iterable[
+    HostSpec
+]:
+    for name, (_, origin) in inv.hosts.items():
+        yield host_spec(name, origin, host_vars(inv, name, base, notes), read_facts(cache, name))
+
+
+def import_ansible(inventory: str | os.PathLike[str],
+                   mapping: str | os.PathLike[str] | None = None,
+                   facts: str | os.PathLike[str] | None = None) -> ImportResult:
+    """Every host of an inventory as an estate (datasets only from the mapping file)."""
+    path = Path(inventory)
+    inv = parse_inventory(_read(path), os.fspath(inventory))
+    notes: list[str] = []
+    cache = Path(facts) if facts is not None else fact_cache_dir(path)
+    hosts = tuple(_specs(inv, path.parent, cache, notes))
+    estate = Estate(name=path.stem, path=os.fspath(inventory), hosts=hosts, buckets=(),
+                    media=(), datasets=())
+    aliases = {name: f"host:{spec.name}" for name, spec in zip(inv.hosts, hosts, strict=True)}
+    if mapping is not None:
+        estate = apply_mapping(estate, load_mapping(mapping), aliases)
+    return ImportResult(estate, notes, aliases)

@@ -1,0 +1,183 @@
+"""Parse an Ansible inventory (INI or YAML) into groups, hosts and variables with origins.
+
+Covers what static inventories use: ``[group]``, ``[group:vars]``, ``[group:children]``,
+host ranges (``web[01:03]``, ``db-[a:c]``), inline ``key=value`` host variables, and the
+YAML form (``all: {hosts, vars, children}``). Every variable keeps the ``file:line`` it came
+from, so an imported location can say where it was declared.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from drcheck.errors import ConfigError, Problem
+from drcheck.yamlsource import Document, parse_text
+
+Var = tuple[Any, str]
+"""A variable's value and its origin (``file:line``)."""
+
+_RANGE = re.compile(r"\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::(\d+))?\]")
+
+
+@dataclass
+class Group:
+    """An inventory group: its hosts, child groups and variables."""
+
+    name: str
+    hosts: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    vars: dict[str, Var] = field(default_factory=dict)
+
+
+@dataclass
+class Inventory:
+    """Groups and hosts of one inventory file; ``hosts`` maps name → (vars, origin)."""
+
+    file: str
+    groups: dict[str, Group] = field(default_factory=dict)
+    hosts: dict[str, tuple[dict[str, Var], str]] = field(default_factory=dict)
+
+    def group(self, name: str) -> Group:
+        """The group ``name``, created empty on first use."""
+        return self.groups.setdefault(name, Group(name))
+
+    def add_host(self, group: str, name: str, host_vars: dict[str, Var], origin: str) -> None:
+        """Record ``name`` in ``group`` with its inline variables."""
+        known, first = self.hosts.get(name, ({}, origin))
+        known.update(host_vars)
+        self.hosts[name] = (known, first)
+        members = self.group(group).hosts
+        if name not in members:
+            members.append(name)
+
+
+def expand_range(pattern: str) -> list[str]:
+    """``web[01:03]`` → web01, web02, web03; ``db-[a:c]`` → db-a, db-b, db-c."""
+    match = _RANGE.search(pattern)
+    if not match:
+        return [pattern]
+    start, end, step = match.group(1), match.group(2), int(match.group(3) or 1)
+    head, tail = pattern[:match.start()], pattern[match.end():]
+    if start.isdigit() and end.isdigit():
+        width = len(start) if start.startswith("0") else 0
+        items = [str(i).zfill(width) for i in range(int(start), int(end) + 1, step)]
+    else:
+        letters = string.ascii_letters
+        items = list(letters[letters.index(start):letters.index(end) + 1:step])
+    return [name for item in items for name in expand_range(f"{head}{item}{tail}")]
+
+
+def ini_value(text: str) -> Any:
+    """An INI variable value: integers and booleans as such, quotes removed, else the text."""
+    if text.isdigit():
+        return int(text)
+    if text.lower() in ("true", "yes"):
+        return True
+    if text.lower() in ("false", "no"):
+        return False
+    return text
+
+
+def _ini_pairs(words: list[str], origin: str) -> dict[str, Var]:
+    pairs: dict[str, Var] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if sep:
+            pairs[key] = (ini_value(value), origin)
+    return pairs
+
+
+def _ini_section(header: str) -> tuple[str, str]:
+    name, _, kind = header.strip("[]").partition(":")
+    return name.strip(), kind.strip() or "hosts"
+
+
+def _ini_line(inv: Inventory, section: tuple[str, str], line: str, number: int) -> None:
+    group, kind = section
+    origin = f"{inv.file}:{number}"
+    if kind == "vars":
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise ConfigError([Problem(inv.file, number, None, "",
+                                       f"expected key=value in [{group}:vars]")])
+        inv.group(group).vars[key.strip()] = (ini_value(value.strip().strip("'\"")), origin)
+    elif kind == "children":
+        inv.group(line.split()[0])
+        if line.split()[0] not in inv.group(group).children:
+            inv.group(group).children.append(line.split()[0])
+    else:
+        words = shlex.split(line, comments=True)
+        for name in expand_range(words[0]):
+            inv.add_host(group, name, _ini_pairs(words[1:], origin), origin)
+
+
+def parse_ini(text: str, file: str) -> Inventory:
+    """An INI inventory; hosts before any section go to ``ungrouped``."""
+    inv = Inventory(file)
+    section = ("ungrouped", "hosts")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = _ini_section(line)
+            inv.group(section[0])
+            continue
+        _ini_line(inv, section, line, number)
+    return inv
+
+
+def _yaml_vars(doc: Document, raw: Any, path: tuple[Any, ...]) -> dict[str, Var]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): (v, doc.where(path + (k,))) for k, v in raw.items()}
+
+
+def _yaml_group(doc: Document, inv: Inventory, name: str, raw: Any,
+                path: tuple[Any, ...]) -> None:
+    group = inv.group(name)
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        raise ConfigError([doc.problem(path, f"group {name!r}: expected a mapping with hosts, "
+                                       "vars or children")])
+    group.vars.update(_yaml_vars(doc, raw.get("vars"), path + ("vars",)))
+    for host, host_vars in (raw.get("hosts") or {}).items():
+        where = path + ("hosts", host)
+        for expanded in expand_range(str(host)):
+            inv.add_host(name, expanded, _yaml_vars(doc, host_vars, where), doc.where(where))
+    for child, child_raw in (raw.get("children") or {}).items():
+        if child not in group.children:
+            group.children.append(str(child))
+        _yaml_group(doc, inv, str(child), child_raw, path + ("children", child))
+
+
+def parse_yaml(text: str, file: str) -> Inventory:
+    """A YAML inventory: top-level keys are groups (usually just ``all``)."""
+    doc = parse_text(text, file)
+    if not isinstance(doc.data, dict):
+        raise ConfigError([doc.problem((), "expected a mapping of groups (all: {hosts: …})")])
+    inv = Inventory(file)
+    for name, raw in doc.data.items():
+        _yaml_group(doc, inv, str(name), raw, (name,))
+    return inv
+
+
+def looks_like_yaml(text: str, file: str) -> bool:
+    """YAML by extension, or by content when the first meaningful line is ``key:``."""
+    if file.endswith((".yml", ".yaml", ".json")):
+        return True
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line and not line.startswith(("#", ";")):
+            return line.startswith("---") or (line.endswith(":") and not line.startswith("["))
+    return False
+
+
+def parse_inventory(text: str, file: str) -> Inventory:
+    """Parse ``text`` as YAML or INI, whichever it is."""
+    return parse_yaml(text, file) if looks_like_yaml(text, file) else parse_ini(text, file)

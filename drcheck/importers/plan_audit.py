@@ -1,0 +1,46 @@
+"""Audit a Terraform plan, and compare it with the current state: the merge-request gate.
+
+``audit_plan`` evaluates the estate the plan would leave (no probe runs: planned resources
+may not exist yet); with a baseline state it also evaluates the state, read through the
+plan's provider configuration, and diffs the two sets of findings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from drcheck.importers.plan_diff import FindingDiff, diff_findings
+from drcheck.importers.terraform import import_terraform
+from drcheck.model import AuditResult
+from drcheck.pipeline import build_snapshot, run_audit
+from drcheck.policy import Policy
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class PlanAudit:
+    """The plan's audit result, and the baseline's result and diff when one was given."""
+
+    result: AuditResult
+    notes: tuple[str, ...]
+    baseline: AuditResult | None = None
+    diff: FindingDiff | None = None
+
+
+def audit_plan(plan: PathLike, policies: Sequence[Policy], now: datetime,
+               mapping: PathLike | None = None,
+               baseline_state: PathLike | None = None) -> PlanAudit:
+    """Evaluate ``plan`` (and ``baseline_state`` against it) under ``policies`` at ``now``."""
+    head = import_terraform(plan, mapping, expect="plan")
+    result = run_audit(build_snapshot(head.estate, [], now), policies, now)
+    if baseline_state is None:
+        return PlanAudit(result, tuple(head.notes))
+    base = import_terraform(baseline_state, mapping, config=plan, expect="state",
+                            strict=False)
+    before = run_audit(build_snapshot(base.estate, [], now), policies, now)
+    notes = (*head.notes, *(f"baseline: {n}" for n in base.notes))
+    return PlanAudit(result, notes, before, diff_findings(before.findings, result.findings))
