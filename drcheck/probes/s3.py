@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from drcheck.durations import format_time
+from drcheck.errors import DrcheckError, ExitCode
 from drcheck.estate import BucketSpec, Estate
 from drcheck.model import ProbeIssue
 from drcheck.probes.base import Probe, ProbeReport
@@ -165,10 +166,13 @@ def discover_buckets(endpoint: str | None = None, *, region: str | None = None,
     return specs
 
 
-class DiscoveryError(Exception):
-    """ListBuckets failed; ``code`` is the probe issue code (``access-denied``…)."""
+class DiscoveryError(DrcheckError):
+    """ListBuckets failed; ``code`` is the probe issue code (``access-denied``…). Exit 3."""
+
+    exit_code = ExitCode.INCOMPLETE
 
     def __init__(self, reason: str, code: str) -> None:
         """The scrubbed reason and the issue code."""
-        super().__init__(reason)
+        super().__init__(f"cannot list buckets ({code}): {reason}",
+                         "check the endpoint and that the credential may s3:ListAllMyBuckets")
         self.code = code
