@@ -12,6 +12,7 @@ from drcheck.probes.ssh.parsers.mounts import mount_for
 from drcheck.probes.ssh.parsers.targets import Target, restic_repository
 
 _MAX_ENTRIES = 2000
+_MAX_DEPTH = 3
 
 
 def step_systemd(g: Gatherer) -> None:
@@ -35,6 +36,8 @@ def step_systemd(g: Gatherer) -> None:
                                         last_run=last.get(unit.name),
                                         last_run_origin=f"last trigger of {unit.name}")
                                 for t in _service_targets(g, service)]
+    timers += [{"unit": name, "last_trigger": when, "origin": ops.CMD_TIMERS}
+               for name, when in sorted(last.items()) if name not in units]
     services = [{"unit": u.name, "exec": list(u.exec_start), "origin": u.origin,
                  "tools": sorted({t for e in u.raw_exec for t in tools_in(e)})}
                 for u in units.values() if u.name.endswith(".service")]
@@ -194,16 +197,21 @@ def step_freshness(g: Gatherer) -> None:
 
 
 def _newest_mtime(g: Gatherer, path: str) -> str | None:
-    """Newest modification time in a backup directory, two levels deep, bounded."""
+    """Newest modification time in a backup directory: breadth-first, 3 levels, bounded."""
     top = g.session.stat(path)
     if top is None:
         return None
     newest = top.mtime or 0
-    if top.is_dir:
-        for seen, entry in enumerate(g.session.listdir(path)):
-            newest = max(newest, entry.mtime or 0)
-            if entry.is_dir and seen < _MAX_ENTRIES:
-                for inner in g.session.listdir(entry.path)[:_MAX_ENTRIES]:
-                    newest = max(newest, inner.mtime or 0)
+    level = [top] if top.is_dir else []
+    budget = _MAX_ENTRIES
+    for _ in range(_MAX_DEPTH):
+        below = []
+        for directory in level:
+            entries = g.session.listdir(directory.path)[:budget]
+            budget -= len(entries)
+            newest = max([newest, *(e.mtime or 0 for e in entries)])
+            below += [e for e in entries if e.is_dir]
+            if budget <= 0:
+                break
+        level = below
     return systemd.iso_from_epoch(newest) if newest else None
-

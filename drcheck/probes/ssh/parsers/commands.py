@@ -16,6 +16,7 @@ from drcheck.probes.ssh.parsers.targets import (
     local_target,
     restic_repository,
 )
+from drcheck.probes.ssh.secrets import redact_url
 
 _SEGMENT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 _ARG_OPTS = frozenset({
@@ -94,7 +95,9 @@ def _target(words: list[str], origin: str, env: Mapping[str, str]) -> Target | N
     if name == "rclone":
         return _rclone_target(_positional(args), origin)
     if name == "restic":
-        return restic.target_from_args(args, origin) or restic.target_from_env(env, origin)
+        found = restic.target_from_args(args, origin) or restic.target_from_env(env, origin)
+        source = restic.backup_source(args)
+        return found.with_(source_path=source) if found and source else found
     if name == "borg":
         return _borg_target(_positional(args), origin, env)
     return None
@@ -122,7 +125,8 @@ def _rclone_target(pos: list[str], origin: str) -> Target | None:
         found = local_target("rclone", dest, origin)
     if found is None:
         return None
-    return found.with_(source_path=source if source.startswith("/") else None)
+    return found.with_(url=redact_url(dest),
+                       source_path=source if source.startswith("/") else None)
 
 
 def _borg_target(pos: list[str], origin: str, env: Mapping[str, str]) -> Target | None:

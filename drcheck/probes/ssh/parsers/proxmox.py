@@ -57,7 +57,8 @@ def storage_target(storage: Storage) -> Target | None:
                       origin=storage.origin, host=opts["server"], path=path, label=storage.name,
                       encrypted=True if "encryption-key" in opts else None)
     if storage.type == "dir" and opts.get("path"):
-        return local_target("vzdump", opts["path"], storage.origin).with_(label=storage.name)
+        dump = opts["path"].rstrip("/") + "/dump"
+        return local_target("vzdump", dump, storage.origin).with_(label=storage.name)
     return None
 
 

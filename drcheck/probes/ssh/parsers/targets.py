@@ -126,7 +126,7 @@ def restic_repository(spec: str, origin: str, tool: str = "restic") -> Target | 
     if not sep or spec.startswith("/"):
         return local_target(tool, spec, origin)
     if backend == "s3":
-        return s3_target(tool, rest, origin)
+        return s3_target(tool, rest, origin).with_(url=redact_url(spec))
     if backend == "sftp":
         if rest.startswith("//"):
             return url_host_target(tool, "sftp:" + rest, origin)
