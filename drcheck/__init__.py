@@ -1,3 +1,3 @@
-"""drcheck: audits whether every dataset keeps a good copy outside every failure domain that matters."""
+"""drcheck: does every dataset keep a good copy outside every failure domain that matters?"""
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from drcheck.durations import format_time
@@ -49,9 +49,9 @@ def _run_s3(estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
         return []
     settings = S3Settings()
     if options.concurrency:
-        settings = _with(settings, concurrency=options.concurrency)
+        settings = replace(settings, concurrency=options.concurrency)
     if options.timeout:
-        settings = _with(settings, read_timeout=options.timeout)
+        settings = replace(settings, read_timeout=options.timeout)
     return S3Probe(settings).collect(targets)
 
 
@@ -62,25 +62,17 @@ def _run_ssh(estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
     if not hosts:
         return []
     ssh = SshOptions()
-    changes: dict[str, object] = {}
     if options.known_hosts:
-        changes["known_hosts"] = options.known_hosts
+        ssh = replace(ssh, known_hosts=options.known_hosts, trust_file=options.known_hosts)
     if options.trust_new_host_keys:
-        changes["trust_new_host_keys"] = True
+        ssh = replace(ssh, trust_new_host_keys=True)
     if options.ssh_config:
-        changes["ssh_config"] = options.ssh_config
+        ssh = replace(ssh, ssh_config=options.ssh_config)
     if options.concurrency:
-        changes["pool_size"] = options.concurrency
-    ssh = _with(ssh, **changes)
+        ssh = replace(ssh, pool_size=options.concurrency)
+    if options.timeout:
+        ssh = replace(ssh, connect_timeout=options.timeout, command_timeout=options.timeout)
     return SshProbe(ssh).collect(hosts)
-
-
-def _with(settings: object, **changes: object) -> object:
-    """A copy of a frozen settings dataclass with only the fields it has changed."""
-    from dataclasses import fields, replace
-
-    known = {f.name for f in fields(settings)}  # type: ignore[arg-type]
-    return replace(settings, **{k: v for k, v in changes.items() if k in known})  # type: ignore[type-var]
 
 
 RUNNERS: dict[str, tuple[Callable[[Estate, ProbeOptions], list[ProbeReport]],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drcheck.catalog import Catalog
 from drcheck.assemble import assemble
+from drcheck.catalog import Catalog
 from drcheck.model import Claim, DomainKind, Evidence, ProbeIssue, Source
 from drcheck.pipeline import load_estate
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
