@@ -109,3 +109,9 @@ def test_consistent_location_fails_on_disagreement(ctx: Context) -> None:
     assert "ovh-sbg1" in out.message and "ovh-gra2" in out.message
     ok = check("consistent-location", ds(rep("db-1", SBG2, "primary"), rep("gra", GRA)), ctx)
     assert ok.status is Status.PASS
+
+
+def test_consistent_location_unknown_when_a_replica_has_no_location(ctx: Context) -> None:
+    out = check("consistent-location", ds(rep("db-1", SBG2, "primary"),
+                                          rep("mystery", NOWHERE)), ctx)
+    assert out.status is Status.UNKNOWN and out.unknowns == ("mystery: location",)

@@ -271,6 +271,11 @@ class ConsistentLocationRule(RuleType):
                 evidence += location_refs(replica, (kind,))
         if problems:
             return Outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
+        blind = [r.name for r in dataset.replicas
+                 if not any(c.kind is not DomainKind.HOST for c in r.location.claims)]
+        if blind:
+            return Outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
+                blind), (), (), tuple(f"{name}: location" for name in blind))
         sources = sorted({c.source.value for r in dataset.replicas for c in r.location.claims})
         return Outcome(Status.PASS, "location claims agree (sources: "
                        f"{', '.join(sources) or 'none'})")
