@@ -60,8 +60,8 @@ class SshLab:
     hosts: dict[str, SimHost] = field(default_factory=dict)
 
     def spec(self, name: str, **changes: object) -> HostSpec:
-        """The estate entry for a simulated host (tests may override fields)."""
-        host = self.hosts[name]
+        """The estate entry for a simulated host (an unknown name borrows vault's settings)."""
+        host = self.hosts.get(name) or self.hosts["vault"]
         fields: dict[str, object] = {
             "name": name, "origin": f"test-estate.yaml:{name}", "address": host.address,
             "port": host.port, "user": USER, "key_file": str(self.client_key),
