@@ -114,6 +114,8 @@ def applies(rule_prefix: str | None, prefix: str) -> bool:
     if not rule_prefix:
         return True
     norm = prefix.lstrip("/")
+    if norm and not norm.endswith("/"):
+        norm += "/"  # a dataset path is a directory: db must not match dbx/
     return norm.startswith(rule_prefix) or rule_prefix.startswith(norm)
 
 
