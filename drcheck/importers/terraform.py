@@ -99,10 +99,11 @@ def _replication_rules(res: TfResource) -> list[tuple[tuple[str | int, ...], Map
             if isinstance(r, dict)]
 
 
-def _external_bucket(build: _Build, name: str, origin: str, account: Any) -> BucketSpec:
-    spec = BucketSpec(name=asset_name(name), origin=origin, bucket=name, probe=False,
+def _external_bucket(build: _Build, name: str, res: TfResource, account: Any) -> BucketSpec:
+    spec = BucketSpec(name=asset_name(name), origin=origin_of(build.file, res), bucket=name,
+                      probe=False,
                       account=account if isinstance(account, str) and account else None)
-    build.notes.append(f"{origin}: destination bucket {name} is not in the file; "
+    build.notes.append(f"{res.address}: destination bucket {name} is not in the file; "
                        "its location is unknown")
     build.buckets.setdefault(f"external:{name}", spec)
     return build.buckets[f"external:{name}"]
@@ -117,8 +118,7 @@ def _destination(build: _Build, res: TfResource, path: tuple[str | int, ...],
     dest = (rule.get("destination") or [{}])[0]
     account = dest.get("account") or dest.get("account_id") if isinstance(dest, dict) else None
     if link.value:
-        return _external_bucket(build, s3_arn_bucket(link.value), origin_of(build.file, res),
-                                account)
+        return _external_bucket(build, s3_arn_bucket(link.value), res, account)
     build.notes.append(f"{res.address}: replication destination {UNKNOWN_AFTER_APPLY}")
     return None
 

@@ -1,7 +1,8 @@
 """Hosts and OVH object storage from Terraform: instances, databases and their zones.
 
 ``aws_instance`` and ``aws_db_instance`` become hosts with their region (and availability
-zone, declared as the ``building`` domain: two AZs never share a building); the OVH
+zone, declared as the campus ``aws:<az>`` as the catalog does; AZ letters are per account,
+so that campus only separates hosts of one account); the OVH
 provider's ``ovh_cloud_project_instance`` and ``ovh_cloud_project_storage`` carry their
 region in the plan. Hosts read from Terraform are not probed over SSH (``probe: false``).
 """
@@ -42,7 +43,7 @@ def _aws_host_fields(res: TfResource, notes: list[str]) -> dict[str, str]:
     if res.get("multi_az") is True:
         notes.append(f"{res.address}: multi-AZ database, the serving zone can change")
     elif az:
-        fields["building"] = f"aws:{az}"
+        fields["campus"] = f"aws:{az}"
     elif res.is_unknown("availability_zone"):
         notes.append(f"{res.address}: availability zone {UNKNOWN_AFTER_APPLY}")
     return fields
