@@ -30,14 +30,28 @@ def parse_conf(text: str) -> dict[str, dict[str, str]]:
 
 
 def targets(text: str, origin: str) -> list[Target]:
-    """One target per configured repository."""
+    """One target per configured repository, limited to the cluster's data directory."""
     out: list[Target] = []
+    source = cluster_path(text)
     for number, opts in sorted(parse_conf(text).items()):
         found = _target(opts, f"{origin}:repo{number}")
         if found is not None:
             encrypted = opts.get("cipher-type", "none") != "none"
-            out.append(found.with_(encrypted=encrypted, label=f"repo{number}"))
+            out.append(found.with_(encrypted=encrypted, label=f"repo{number}",
+                                   source_path=source))
     return out
+
+
+def cluster_path(text: str) -> str | None:
+    """The one ``pgN-path`` of the stanzas (None when there are several or none)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    paths = {v for s in parser.sections() for k, v in parser[s].items()
+             if re.match(r"^pg\d*-path$", k)}
+    return paths.pop() if len(paths) == 1 else None
 
 
 def retention(text: str) -> dict[str, str]:
