@@ -26,6 +26,8 @@ _INLINE_FLAG = re.compile(
     r"(?P<sep>[= ])(?P<value>\"[^\"]*\"|'[^']*'|\S+)",
     re.IGNORECASE,
 )
+_MYSQL = re.compile(r"\b(mysql|mysqldump|mariadb|mariadb-dump)\b")
+_MYSQL_PW = re.compile(r"(\s)-p(?!\*\*\*)(\S+)")
 _ASSIGN = re.compile(r"(?P<name>\b[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\"[^\"]*\"|'[^']*'|\S+)")
 
 
@@ -53,6 +55,8 @@ def redact_command(line: str) -> str:
     """A command line (cron entry, ExecStart) with inline credentials removed."""
     text = redact_url(line)
     text = _INLINE_FLAG.sub(lambda m: f"{m['flag']}{m['sep']}{REDACTED}", text)
+    if _MYSQL.search(text):  # mysql -pSECRET: the password is glued to the flag
+        text = _MYSQL_PW.sub(rf"\1-p{REDACTED}", text)
     return _ASSIGN.sub(_redact_assignment, text)
 
 

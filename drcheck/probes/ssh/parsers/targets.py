@@ -138,7 +138,8 @@ def restic_repository(spec: str, origin: str, tool: str = "restic") -> Target | 
         return Target(tool=tool, kind="remote", url=redact_url(spec), origin=origin,
                       remote=remote, path=path or None)
     if backend in _PROVIDER_BACKENDS:
-        bucket, prefix = split_bucket_path(rest.split(":", 1)[-1])
+        bucket, _, path = rest.partition(":")
+        prefix = path.strip("/") or None
         return Target(tool=tool, kind="s3", url=redact_url(spec), origin=origin, bucket=bucket,
                       prefix=prefix, provider=_PROVIDER_BACKENDS[backend])
     if backend == "local":
