@@ -20,3 +20,16 @@ def fixtures() -> Path:
 def examples() -> Path:
     """examples/terraform."""
     return EXAMPLES
+
+
+# The SSH probe's real-sshd lab (one OpenSSH server per simulated host on 127.0.0.x), reused
+# so an Ansible inventory can drive a real probe run.
+from tests.ssh.conftest import ssh_lab  # noqa: E402, F401
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty HOME so the user's own ~/.ssh never leaks into a test."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    return tmp_path / "home"
