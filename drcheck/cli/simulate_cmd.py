@@ -1,0 +1,123 @@
+"""``drcheck simulate``: lose failure domains on paper and see which datasets die.
+
+With ``--fail KIND:ID`` (repeatable) the named domains are lost together; without it every
+domain is lost in turn (N-1) and, with ``--depth 2``, every pair (N-2). Exit codes follow
+the audit contract: 0 nothing dies, 1 a dataset dies (in a sweep: some dataset has a
+single-domain cut), 2 usage, 3 nothing certainly dies but unknown claims decide.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from drcheck.cli.app import app, guarded
+from drcheck.cli.common import emit, gather_snapshot, resolve_now
+from drcheck.durations import parse_duration
+from drcheck.errors import ExitCode, UsageError
+from drcheck.model import DomainKind
+from drcheck.policy import resolve_policies
+from drcheck.simulate.model import Domain, ScenarioResult, SweepResult, Verdict, parse_domain
+from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
+from drcheck.simulate.survival import ctx_at, policy_bar, simulate_loss
+from drcheck.simulate.sweep import sweep
+from drcheck.simulate.universe import Universe
+
+
+def parse_kinds(text: str | None) -> tuple[DomainKind, ...]:
+    """``campus,account`` → kinds; None or empty → every kind."""
+    if not text:
+        return tuple(DomainKind)
+    try:
+        return tuple(DomainKind(k.strip()) for k in text.split(",") if k.strip())
+    except ValueError as exc:
+        raise UsageError(f"--kinds {text!r}: {exc}",
+                         hint="kinds: " + ", ".join(k.value for k in DomainKind)) from None
+
+
+def _max_age(text: str | None) -> timedelta | None:
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise UsageError(f"--max-age: {exc}") from None
+
+
+def check_known(lost: list[Domain], universe: Universe) -> None:
+    """Refuse a domain no replica names: a typo must not read as 'nothing dies'."""
+    for dom in lost:
+        if not universe.known(dom):
+            same = [f"{k.value}:{v}" for k, v in universe.domains if k is dom[0]]
+            raise UsageError(f"no replica in the estate is in {dom[0].value}:{dom[1]}",
+                             hint=(f"{dom[0].value} domains here: " + ", ".join(same[:12]))
+                             if same else f"no replica names any {dom[0].value}")
+
+
+def scenario_exit(result: ScenarioResult) -> ExitCode:
+    """1 when a dataset is lost or left without a good copy; 3 when unknowns decide."""
+    verdicts = {f.verdict for f in result.datasets}
+    if verdicts & {Verdict.LOST, Verdict.DEGRADED}:
+        return ExitCode.FINDINGS
+    return ExitCode.INCOMPLETE if Verdict.UNKNOWN in verdicts else ExitCode.OK
+
+
+def sweep_exit(result: SweepResult) -> ExitCode:
+    """1 when a dataset has a certain single-domain cut; 3 when only unknowns make one."""
+    if any(d.of_size(1) for d in result.datasets):
+        return ExitCode.FINDINGS
+    if any(d.of_size(1, certain=False) or d.blind for d in result.datasets):
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+@app.command()
+def simulate(
+    estate: Annotated[Path | None, typer.Argument(help="Estate file (YAML).")] = None,
+    facts: Annotated[Path | None, typer.Option(help="Use a saved facts file.")] = None,
+    fail: Annotated[list[str] | None, typer.Option(
+        "--fail", help="Lose this domain (KIND:ID, e.g. campus:ovh-sbg); repeatable: lost "
+        "together. Without it, sweep every domain.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=2, help="Sweep singles (1) or also pairs "
+                                       "(2).")] = 1,
+    kinds: Annotated[str | None, typer.Option(help="Sweep only these kinds, comma-separated "
+                                              "(default: all).")] = None,
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", "-p", help="Policy whose max-age rules set the freshness bar. Default: "
+        "sbg2.")] = None,
+    max_age: Annotated[str | None, typer.Option(help="Copies older than this (e.g. 48h) "
+                                                "do not count; overrides the policy.")] = None,
+    require_immutable: Annotated[bool, typer.Option(
+        help="Only immutable copies count (ransomware: a lost account deletes the rest).")]
+    = False,
+    top: Annotated[int, typer.Option(min=1, help="Rows per ranking in table output.")] = 20,
+    fmt: Annotated[SimulateFormat, typer.Option("--format", "-f")] = SimulateFormat.TABLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    offline: Annotated[bool, typer.Option(help="Use declared facts only; run no probe.")]
+    = False,
+    now: Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")] = None,
+) -> None:
+    """Lose failure domains on paper: which datasets keep a good copy? (N-1, N-2, cut sets)"""
+
+    def body() -> ExitCode:
+        when = resolve_now(now)
+        lost = [parse_domain(f) for f in fail or []]
+        selected = tuple(dict.fromkeys(d[0] for d in lost)) if lost else parse_kinds(kinds)
+        bar_for = policy_bar(resolve_policies(policy or []), _max_age(max_age),
+                             require_immutable)
+        snapshot = gather_snapshot(estate, facts, offline, when)
+        universe = Universe(snapshot.datasets, selected)
+        ctx = ctx_at(when)
+        if lost:
+            check_known(lost, universe)
+            result = simulate_loss(snapshot.datasets, lost, universe, bar_for, ctx)
+            emit(render_scenario(result, fmt), output)
+            return scenario_exit(result)
+        swept = sweep(snapshot.datasets, universe, bar_for, depth, ctx)
+        emit(render_sweep(swept, fmt, top), output)
+        return sweep_exit(swept)
+
+    raise typer.Exit(int(guarded(body)))

@@ -1,0 +1,1 @@
+"""What-if analysis: lose failure domains, see which data dies (N-1, N-2, minimal cut sets)."""

@@ -1,0 +1,147 @@
+"""Which replicas survive a set of lost domains, and which of the survivors are good enough.
+
+A replica is LOST when any claim of its location names a lost domain; UNKNOWN when it has
+no claim of a lost domain's kind and is not proven outside it; otherwise it SURVIVES. It is
+GOOD when it meets the ``Bar``: the primary always does (it is the live data); a copy must
+be fresh enough and, when asked, immutable. A dataset survives when any good replica does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+
+from drcheck.durations import format_duration, parse_duration
+from drcheck.evaluate.base import Context
+from drcheck.evaluate.rules.copies import immutability
+from drcheck.evaluate.rules.freshness import age_of
+from drcheck.model import Dataset, FactKey, Replica
+from drcheck.policy import Policy
+from drcheck.simulate.model import (
+    Bar,
+    DatasetFate,
+    Domain,
+    Fate,
+    ReplicaFate,
+    ScenarioResult,
+    Standing,
+    Verdict,
+    label,
+)
+from drcheck.simulate.universe import Footprint, Universe
+
+BarFor = Callable[[Dataset], Bar]
+"""Gives the bar for one dataset (policies may ask different things of different data)."""
+
+
+def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[Standing, str]:
+    """Whether ``replica`` meets ``bar`` at ``ctx.now``, and why not when it does not."""
+    if primary:
+        return Standing.GOOD, "the primary (live data)"
+    if bar.max_age is not None:
+        age = age_of(replica.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+        if age is None:
+            return Standing.UNVERIFIED, "newest restore point not known"
+        if age > bar.max_age:
+            return Standing.STALE, (f"stale: {format_duration(age)} old, "
+                                    f"at most {format_duration(bar.max_age)} allowed")
+    if bar.require_immutable:
+        locked = immutability(replica, bar.min_retention_days)
+        if locked is None:
+            return Standing.UNVERIFIED, "immutability not known"
+        if not locked:
+            return Standing.MUTABLE, "mutable: whoever holds its account can delete it"
+    return Standing.GOOD, "good"
+
+
+def standings(dataset: Dataset, bar: Bar, ctx: Context) -> list[tuple[Standing, str]]:
+    """The standing of every replica of ``dataset``, primary first."""
+    out = [standing(dataset.primary, True, bar, ctx)]
+    out += [standing(c, False, bar, ctx) for c in dataset.copies]
+    return out
+
+
+def fate(fp: Footprint, lost: Sequence[Domain], universe: Universe) -> tuple[Fate, str]:
+    """What losing ``lost`` together does to a replica with footprint ``fp``."""
+    hit = [d for d in lost if d in fp]
+    if hit:
+        return Fate.LOST, "in " + ", ".join(label(d) for d in hit)
+    have = {k for k, _ in fp}
+    blind = [d for d in lost if d[0] not in have and not universe.proven_apart(d, fp)]
+    if blind:
+        kinds = sorted({d[0].value for d in blind})
+        return Fate.UNKNOWN, (f"{'/'.join(kinds)} not known (inside "
+                              + " or ".join(label(d) for d in blind) + "?)")
+    return Fate.SURVIVES, "outside the lost domains"
+
+
+def verdict(fates: Iterable[ReplicaFate]) -> Verdict:
+    """The dataset's verdict from its replicas' fates and standings."""
+    fates = list(fates)
+    good = [f.fate for f in fates if f.standing is Standing.GOOD]
+    if Fate.SURVIVES in good:
+        return Verdict.SURVIVES
+    if Fate.UNKNOWN in good:
+        return Verdict.UNKNOWN
+    if any(f.fate is Fate.SURVIVES for f in fates):
+        return Verdict.DEGRADED
+    return Verdict.LOST
+
+
+def dataset_bytes(dataset: Dataset) -> int | None:
+    """The ``bytes`` fact of the dataset, else of its primary; None when unknown."""
+    for ev in (dataset.facts.get(FactKey.BYTES.value), dataset.primary.fact(FactKey.BYTES)):
+        if ev is not None and isinstance(ev.value, int) and not isinstance(ev.value, bool):
+            return ev.value
+    return None
+
+
+def dataset_fate(dataset: Dataset, lost: Sequence[Domain], universe: Universe, bar: Bar,
+                 ctx: Context) -> DatasetFate:
+    """Every replica's standing and fate under the loss of ``lost``, and the verdict."""
+    fates = []
+    for replica, (stand, why) in zip(dataset.replicas, standings(dataset, bar, ctx),
+                                     strict=True):
+        what, where = fate(universe.footprint_of(replica.location), lost, universe)
+        reason = where if stand is Standing.GOOD else f"{where}; {why}"
+        fates.append(ReplicaFate(replica.name, replica.role, stand, what, reason))
+    return DatasetFate(dataset.name, dataset.criticality, dataset_bytes(dataset),
+                       verdict(fates), tuple(fates))
+
+
+def simulate_loss(datasets: Sequence[Dataset], lost: Sequence[Domain], universe: Universe,
+                  bar_for: BarFor, ctx: Context) -> ScenarioResult:
+    """Lose ``lost`` together; every dataset that does not survive, worst first."""
+    order = list(Verdict)
+    hurt = [f for d in datasets
+            if (f := dataset_fate(d, lost, universe, bar_for(d), ctx)).verdict
+            is not Verdict.SURVIVES]
+    hurt.sort(key=lambda f: (order.index(f.verdict), f.dataset))
+    return ScenarioResult(tuple(lost), tuple(hurt), len(datasets))
+
+
+def policy_bar(policies: Sequence[Policy], max_age: timedelta | None = None,
+               require_immutable: bool = False, min_retention_days: int = 0) -> BarFor:
+    """A ``BarFor`` that takes ``max_age`` when given, else the strictest ``max-age`` rule
+    of ``policies`` whose selector matches the dataset (no freshness bar when none does)."""
+    rules = [(r.selector, parse_duration(str(r.params["max_age"])))
+             for p in policies for r in p.rules if r.type == "max-age"]
+    fixed = Bar(max_age, require_immutable, min_retention_days)
+    cache: dict[timedelta | None, Bar] = {}
+
+    def bar_for(dataset: Dataset) -> Bar:
+        if max_age is not None or not rules:
+            return fixed
+        ages = [age for sel, age in rules
+                if sel.matches(dataset.name, dataset.labels, dataset.criticality)]
+        limit = min(ages) if ages else None
+        if limit not in cache:
+            cache[limit] = Bar(limit, require_immutable, min_retention_days)
+        return cache[limit]
+
+    return bar_for
+
+
+def ctx_at(now: datetime) -> Context:
+    """The evaluation context for ``now`` (the simulation never reads the clock)."""
+    return Context(now=now)
