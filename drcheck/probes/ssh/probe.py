@@ -42,6 +42,8 @@ from drcheck.probes.ssh.tools import (
 )
 
 log = logging.getLogger(__name__)
+# paramiko logs transport-thread tracebacks; without a handler Python prints them on stderr.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 PROBE_NAME = "ssh"
 STEPS: list[tuple[str, Callable[[Gatherer], None]]] = [
     ("identity", step_identity),

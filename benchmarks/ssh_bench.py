@@ -1,0 +1,241 @@
+"""SSH probe benchmark: N loopback targets, drcheck's pool vs one at a time vs Ansible ad-hoc.
+
+Usage: ``python benchmarks/ssh_bench.py --targets 200`` (root; openssh-server installed).
+Starts several real sshd instances on 127.0.1.x, gives every target its own copy of the
+``db1`` fixture tree (restic, pgBackRest, rclone, cron, systemd), then times:
+
+* ``SshProbe`` with the default pool (16 workers);
+* ``SshProbe`` with one worker (one host at a time);
+* Ansible ad-hoc ``-m raw`` and ``-m command`` with forks = the pool size, reading the same
+  files and running the same commands (ansible-core from its own venv, ``--ansible``).
+
+Not part of pytest. Prints wall times and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from drcheck.estate import HostSpec  # noqa: E402
+from drcheck.probes.ssh import SshOptions, SshProbe  # noqa: E402
+from drcheck.probes.ssh import operations as ops  # noqa: E402
+
+USER = "drcheck-probe"
+FIXTURE = ROOT / "tests" / "ssh" / "fixtures" / "db1"
+SSHD = "/usr/sbin/sshd"
+
+
+def ensure_user() -> None:
+    """The unprivileged login user (shell /bin/sh, no password), as in the tests."""
+    if subprocess.run(["id", USER], capture_output=True, check=False).returncode == 0:
+        return
+    subprocess.run(["useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", USER], check=True)
+    subprocess.run(["usermod", "-p", "*", USER], check=True)
+
+
+def keygen(path: Path) -> str:
+    """A fresh ed25519 key; returns the public line."""
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
+    return Path(f"{path}.pub").read_text().strip()
+
+
+def free_port(address: str) -> int:
+    """A free TCP port on ``address``."""
+    with socket.socket() as sock:
+        sock.bind((address, 0))
+        return int(sock.getsockname()[1])
+
+
+def start_sshd(base: Path, index: int) -> tuple[str, int, str, subprocess.Popen[bytes]]:
+    """One sshd on 127.0.1.INDEX; returns address, port, host public key and process."""
+    address = f"127.0.1.{index}"
+    port = free_port(address)
+    key = base / f"hostkey{index}"
+    public = keygen(key)
+    conf = base / f"sshd{index}.conf"
+    conf.write_text(
+        f"ListenAddress {address}\nPort {port}\nHostKey {key}\nPidFile {base}/sshd{index}.pid\n"
+        f"AuthorizedKeysFile {base}/authorized_keys.%u\nPasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nUseDNS no\n"
+        "MaxStartups 300:30:400\nMaxSessions 50\nSubsystem sftp internal-sftp\nLogLevel ERROR\n")
+    with (base / f"sshd{index}.err").open("wb") as err:
+        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(conf)], stderr=err)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((address, port), timeout=1) as sock:
+                if sock.recv(16).startswith(b"SSH-"):
+                    break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        raise SystemExit(f"sshd {index} did not start")
+    return address, port, public, proc
+
+
+def make_trees(base: Path, count: int) -> list[Path]:
+    """One copy of the db1 fixture per target, readable by the test user."""
+    roots = []
+    for i in range(count):
+        root = base / "hosts" / f"h{i}"
+        shutil.copytree(FIXTURE, root)
+        (root / "etc" / "hostname").write_text(f"h{i}\n")
+        roots.append(root)
+    subprocess.run(["chmod", "-R", "a+rX", str(base / "hosts")], check=True)
+    os.chmod(base, 0o755)
+    return roots
+
+
+def time_probe(hosts: list[HostSpec], options: SshOptions) -> tuple[float, int, int]:
+    """Wall time of one probe run, hosts without issues, copies discovered."""
+    started = time.monotonic()
+    reports = SshProbe(options).collect(hosts)
+    elapsed = time.monotonic() - started
+    clean = sum(1 for r in reports if not r.issues)
+    return elapsed, clean, sum(len(r.discovered) for r in reports)
+
+
+def shell_line() -> str:
+    """The same reads and commands as the probe, as one shell line under the host's root."""
+    files = " ".join(f"{{{{ root }}}}{p}" for p in ops.SINGLE_FILES)
+    dirs = " ".join(f"{{{{ root }}}}{d}" for d in ops.DIRECTORIES)
+    listing = f"ls -la --time-style=+%s {dirs}"
+    contents = " ".join(f"{{{{ root }}}}{d}/*" for d in ops.DIRECTORIES)
+    commands = "; ".join(ops.COMMANDS)
+    return (f"cat {files} 2>/dev/null; {listing} 2>/dev/null; cat {contents} 2>/dev/null; "
+            f"stat -c '%n %Y' {{{{ root }}}}/var/lib/pgbackrest 2>/dev/null; {commands}; true")
+
+
+def write_inventory(base: Path, hosts: list[HostSpec]) -> Path:
+    """An INI inventory with per-host address, port, key and root."""
+    lines = ["[all]"]
+    for h in hosts:
+        lines.append(f"{h.name} ansible_host={h.address} ansible_port={h.port} "
+                     f"ansible_user={USER} ansible_ssh_private_key_file={h.key_file} "
+                     f"root={h.root}")
+    path = base / "inventory.ini"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def time_ansible(base: Path, hosts: list[HostSpec], known_hosts: Path, forks: int,
+                 module: str) -> tuple[float, int]:
+    """Wall time of one ad-hoc run and how many hosts answered."""
+    inventory = write_inventory(base, hosts)
+    home = base / "ansible_home"
+    home.mkdir(exist_ok=True)
+    config = base / "ansible.cfg"
+    config.write_text(
+        "[defaults]\nhost_key_checking = True\ngathering = explicit\n"
+        "interpreter_python = /usr/bin/python3\nstdout_callback = minimal\n"
+        f"forks = {forks}\n[ssh_connection]\npipelining = True\n"
+        f"ssh_args = -o UserKnownHostsFile={known_hosts} -o StrictHostKeyChecking=yes "
+        "-o ControlMaster=auto -o ControlPersist=60s\n")
+    env = {**os.environ, "ANSIBLE_HOME": str(home), "ANSIBLE_CONFIG": str(config),
+           "ANSIBLE_LOCAL_TEMP": str(home / "tmp")}
+    arg = shell_line() if module == "raw" else _command_arg()
+    started = time.monotonic()
+    done = subprocess.run(["/tmp/ansible/bin/ansible", "all", "-i", str(inventory), "-m", module,
+                           "-a", arg, "-f", str(forks)], env=env, capture_output=True,
+                          text=True, check=False)
+    elapsed = time.monotonic() - started
+    answered = done.stdout.count(" | CHANGED") + done.stdout.count(" | SUCCESS") + \
+        done.stdout.count(" | FAILED")
+    if "UNREACHABLE" in done.stdout or answered < len(hosts):
+        print(f"ansible -m {module}: {done.stdout.count('UNREACHABLE')} unreachable",
+              file=sys.stderr)
+    return elapsed, answered
+
+
+def _command_arg() -> str:
+    files = " ".join(f"{{{{ root }}}}{p}" for p in ops.SINGLE_FILES)
+    return f"cat {files}"
+
+
+def run(count: int, instances: int, with_ansible: bool, sequential: bool) -> None:
+    """Set up the targets, run every contender, print the table."""
+    ensure_user()
+    os.makedirs("/run/sshd", exist_ok=True)
+    base = Path(tempfile.mkdtemp(prefix="drcheck-sshbench-"))
+    procs = []
+    try:
+        client = base / "client"
+        (base / f"authorized_keys.{USER}").write_text(keygen(client) + "\n")
+        os.chmod(base / f"authorized_keys.{USER}", 0o644)
+        servers = [start_sshd(base, i + 1) for i in range(instances)]
+        procs = [s[3] for s in servers]
+        known = base / "known_hosts"
+        known.write_text("".join(f"[{a}]:{p} {k.split()[0]} {k.split()[1]}\n"
+                                 for a, p, k, _ in servers))
+        roots = make_trees(base, count)
+        hosts = [HostSpec(name=f"h{i}", origin="bench", address=servers[i % instances][0],
+                          port=servers[i % instances][1], user=USER, key_file=str(client),
+                          root=str(root)) for i, root in enumerate(roots)]
+        options = SshOptions(known_hosts=str(known), ssh_config=None, use_agent=False,
+                             trust_file=str(base / "trust"), progress=False)
+        results = _contenders(base, hosts, options, known, with_ansible, sequential)
+        _print(count, instances, options.pool_size, results)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(base, ignore_errors=True)
+        else:
+            print(base)
+
+
+def _contenders(base: Path, hosts: list[HostSpec], options: SshOptions, known: Path,
+                with_ansible: bool, sequential: bool) -> dict[str, tuple[float, str]]:
+    results: dict[str, tuple[float, str]] = {}
+    t, clean, copies = time_probe(hosts, options)
+    results[f"drcheck pool={options.pool_size}"] = (t, f"{clean} clean hosts, {copies} copies")
+    if sequential:
+        t, clean, copies = time_probe(hosts, replace(options, pool_size=1))
+        results["drcheck one at a time"] = (t, f"{clean} clean hosts, {copies} copies")
+    if with_ansible:
+        for module in ("raw", "command"):
+            t, answered = time_ansible(base, hosts, known, options.pool_size, module)
+            results[f"ansible -m {module} forks={options.pool_size}"] = \
+                (t, f"{answered} hosts answered")
+    return results
+
+
+def _print(count: int, instances: int, pool: int, results: dict[str, tuple[float, str]]) -> None:
+    base_time = next(iter(results.values()))[0]
+    print(f"\nSSH benchmark: {count} targets on {instances} sshd instances (loopback), "
+          f"{os.cpu_count()} CPUs")
+    print(f"{'contender':32} {'wall s':>8} {'vs pool':>8} {'hosts/s':>8}  notes")
+    for name, (elapsed, notes) in results.items():
+        print(f"{name:32} {elapsed:8.2f} {elapsed / base_time:7.1f}x "
+              f"{count / elapsed:8.1f}  {notes}")
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=200)
+    parser.add_argument("--instances", type=int, default=8, help="sshd processes")
+    parser.add_argument("--no-ansible", action="store_true")
+    parser.add_argument("--no-sequential", action="store_true")
+    args = parser.parse_args()
+    with_ansible = not args.no_ansible and os.path.exists("/tmp/ansible/bin/ansible")
+    if not args.no_ansible and not with_ansible:
+        print("ansible-core not found in /tmp/ansible: python3 -m venv /tmp/ansible && "
+              "/tmp/ansible/bin/pip install ansible-core", file=sys.stderr)
+    run(args.targets, args.instances, with_ansible, not args.no_sequential)
+
+
+if __name__ == "__main__":
+    main()
