@@ -312,8 +312,41 @@ class DatasetScore:
 
 
 @dataclass(frozen=True)
+class RuleRef:
+    """A policy rule as reports describe it: where it is defined and what it maps to."""
+
+    policy: str
+    rule_id: str
+    rule_type: str
+    title: str
+    severity: Severity
+    origin: str
+    description: str = ""
+    controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WaiverNote:
+    """A waiver as one audit applied it: the findings it waived, or that it had expired."""
+
+    id: str
+    reason: str
+    owner: str
+    expires: str
+    origin: str
+    expired: bool
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AuditResult:
-    """Findings, scores and the snapshot they were computed from."""
+    """Findings, scores and the snapshot they were computed from.
+
+    The optional fields are filled in after evaluation by the output stage: rule
+    definitions (for SARIF), waivers applied or expired, the baseline compared against
+    (``baselined`` = fingerprints it accepts, ``fixed`` = its findings that no longer fail)
+    and how long the audit took.
+    """
 
     evaluated_at: str
     findings: tuple[Finding, ...]
@@ -321,3 +354,9 @@ class AuditResult:
     score: int
     snapshot: Snapshot
     policies: tuple[str, ...]
+    rules: tuple[RuleRef, ...] = ()
+    waivers: tuple[WaiverNote, ...] = ()
+    baseline: str | None = None
+    baselined: tuple[str, ...] = ()
+    fixed: tuple[Finding, ...] = ()
+    duration_seconds: float | None = None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from drcheck.assemble import assemble
+from drcheck.baseline import new_findings
 from drcheck.catalog import Catalog
 from drcheck.durations import format_time
 from drcheck.errors import ExitCode, Problem
@@ -82,8 +83,11 @@ def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> 
 
 
 def exit_code(result: AuditResult, fail_on: Severity) -> ExitCode:
-    """1 if a failure at or above ``fail_on``; else 3 if an unknown at or above it; else 0."""
-    gating = [f for f in result.findings if f.severity.rank >= fail_on.rank]
+    """1 if a failure at or above ``fail_on``; else 3 if an unknown at or above it; else 0.
+
+    Waived findings never gate; with a baseline, only findings it does not accept do.
+    """
+    gating = [f for f in new_findings(result) if f.severity.rank >= fail_on.rank]
     if any(f.status is Status.FAIL for f in gating):
         return ExitCode.FINDINGS
     if any(f.status is Status.UNKNOWN for f in gating):

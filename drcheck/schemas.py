@@ -9,10 +9,12 @@ from drcheck.estate import ESTATE_SCHEMA
 from drcheck.policy import policy_schema
 from drcheck.report.schema import result_schema
 from drcheck.snapshot import FACTS_SCHEMA
+from drcheck.waivers import WAIVERS_SCHEMA
 
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "estate": lambda: ESTATE_SCHEMA,
     "policy": policy_schema,
     "facts": lambda: FACTS_SCHEMA,
     "result": result_schema,
+    "waivers": lambda: WAIVERS_SCHEMA,
 }

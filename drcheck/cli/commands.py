@@ -15,6 +15,7 @@ from drcheck.pipeline import check_estate
 from drcheck.policy import check_policy
 from drcheck.schemas import SCHEMAS
 from drcheck.snapshot import load_snapshot
+from drcheck.waivers import check_waivers
 from drcheck.yamlsource import load_file
 
 
@@ -33,8 +34,10 @@ def _check_file(path: Path) -> tuple[list[Problem], str]:
         return check_policy(doc), "Policy"
     if kind == "Estate":
         return check_estate(doc), "Estate"
-    return [doc.problem(("kind",), f"unknown document kind {kind!r}; expected Estate or "
-                        "Policy (or a drcheck facts JSON file)")], "?"
+    if kind == "Waivers":
+        return check_waivers(doc), "Waivers"
+    return [doc.problem(("kind",), f"unknown document kind {kind!r}; expected Estate, "
+                        "Policy, Waivers (or a drcheck facts JSON file)")], "?"
 
 
 @app.command()

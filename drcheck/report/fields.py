@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drcheck import __version__
-from drcheck.model import AuditResult, Finding, Status
+from drcheck.model import AuditResult, Finding, Status, WaiverNote
 from drcheck.snapshot import snapshot_to_dict
 
 RESULT_FORMAT = "drcheck/result"
@@ -35,6 +35,24 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def waiver_dict(w: WaiverNote) -> dict[str, Any]:
+    """A waiver as applied by one audit, with the fingerprints it waived."""
+    return {"id": w.id, "reason": w.reason, "owner": w.owner, "expires": w.expires,
+            "origin": w.origin, "expired": w.expired, "matched": list(w.matched)}
+
+
+def baseline_dict(result: AuditResult) -> dict[str, Any]:
+    """What the baseline accepted, what is new against it, and what it says is now fixed."""
+    accepted = set(result.baselined)
+    new = [f.fingerprint for f in result.findings
+           if f.status in (Status.FAIL, Status.UNKNOWN) and f.fingerprint not in accepted]
+    return {"file": result.baseline, "accepted": list(result.baselined), "new": new,
+            "fixed": [{k: finding_dict(f)[k] for k in FIXED_KEYS} for f in result.fixed]}
+
+
+FIXED_KEYS = ("fingerprint", "policy", "rule_id", "title", "dataset", "status", "severity")
+
+
 def summary_counts(result: AuditResult) -> dict[str, int]:
     """How many findings have each status."""
     return {s.value: sum(1 for f in result.findings if f.status is s) for s in Status}
@@ -43,7 +61,7 @@ def summary_counts(result: AuditResult) -> dict[str, int]:
 def result_dict(result: AuditResult) -> dict[str, Any]:
     """The whole result, facts snapshot embedded, as a JSON-ready dict."""
     snapshot = snapshot_to_dict(result.snapshot)
-    return {
+    doc: dict[str, Any] = {
         "format": RESULT_FORMAT,
         "version": RESULT_VERSION,
         "drcheck_version": __version__,
@@ -58,3 +76,8 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
         "facts_digest": snapshot["digest"],
         "facts": snapshot,
     }
+    if result.waivers:
+        doc["waivers"] = [waiver_dict(w) for w in result.waivers]
+    if result.baseline is not None:
+        doc["baseline"] = baseline_dict(result)
+    return doc

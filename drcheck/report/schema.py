@@ -39,6 +39,25 @@ _FINDING: dict[str, Any] = {
     },
 }
 
+_WAIVER: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["id", "reason", "owner", "expires", "origin", "expired", "matched"],
+    "properties": {"id": _STR, "reason": _STR, "owner": _STR, "expires": _STR, "origin": _STR,
+                   "expired": {"type": "boolean"}, "matched": {"type": "array", "items": _STR}},
+}
+_BASELINE: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "required": ["file", "accepted", "new", "fixed"],
+    "properties": {
+        "file": _STR,
+        "accepted": {"type": "array", "items": _STR},
+        "new": {"type": "array", "items": _STR},
+        "fixed": {"type": "array", "items": {"type": "object", "properties": dict.fromkeys(
+            ("fingerprint", "policy", "rule_id", "title", "dataset", "status", "severity"),
+            _STR)}},
+    },
+}
+
 
 def result_schema() -> dict[str, Any]:
     """The result document's schema; the embedded facts follow the facts schema."""
@@ -68,5 +87,7 @@ def result_schema() -> dict[str, Any]:
             "issues": {"type": "array"},
             "facts_digest": _STR,
             "facts": facts,
+            "waivers": {"type": "array", "items": _WAIVER},
+            "baseline": _BASELINE,
         },
     }

@@ -1,4 +1,8 @@
-"""The terminal table: one row per failing or unknown finding, fitted to 80 columns."""
+"""The terminal table: one row per failing or unknown finding, fitted to 80 columns.
+
+Then per-dataset scores, the compliance view when ``--framework`` is given, what a baseline
+says is fixed, expired waivers, and a one-line summary.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import textwrap
 
 from tabulate import tabulate
 
-from drcheck.model import AuditResult, Status
-from drcheck.report.base import Reporter
+from drcheck.model import AuditResult, Finding, Status
+from drcheck.report.base import Reporter, ReportOptions
+from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
 
 MESSAGE_WIDTH = 44
@@ -18,29 +23,77 @@ class TableReporter(Reporter):
 
     name = "table"
 
-    def __init__(self, show_passed: bool = False) -> None:
-        self.show_passed = show_passed
+    def __init__(self, options: ReportOptions | None = None, show_passed: bool = False) -> None:
+        super().__init__(options)
+        self.show_passed = show_passed or self.options.show_passed
 
     def render(self, result: AuditResult) -> str:
         """The table report."""
+        parts = [p for p in (self._findings(result), self._scores(result),
+                             self._compliance(result), self._fixed(result),
+                             self._expired(result)) if p]
+        parts.append(self._summary(result))
+        return "\n\n".join(parts) + "\n"
+
+    def _findings(self, result: AuditResult) -> str:
         shown = [f for f in result.findings
                  if self.show_passed or f.status in (Status.FAIL, Status.UNKNOWN)]
-        parts = []
-        if shown:
-            rows = [(f.status.value.upper(), f.severity.value, f"{f.rule_id}\n{f.dataset}",
-                     textwrap.fill(f.message, MESSAGE_WIDTH)) for f in shown]
-            parts.append(tabulate(rows, headers=["status", "severity", "rule / dataset",
-                                                 "why"], tablefmt="simple"))
+        if not shown:
+            return ""
+        accepted = set(result.baselined)
+        rows = [(_status(f, accepted), f.severity.value, f"{f.rule_id}\n{f.dataset}",
+                 textwrap.fill(f.message, MESSAGE_WIDTH)) for f in shown]
+        return tabulate(rows, headers=["status", "severity", "rule / dataset", "why"],
+                        tablefmt="simple")
+
+    @staticmethod
+    def _scores(result: AuditResult) -> str:
         scores = [(s.dataset, s.criticality, s.score, s.counts["fail"], s.counts["unknown"],
                    s.counts["pass"]) for s in result.scores]
-        parts.append(tabulate(scores, headers=["dataset", "criticality", "score", "fail",
-                                               "unknown", "pass"], tablefmt="simple"))
+        return tabulate(scores, headers=["dataset", "criticality", "score", "fail",
+                                         "unknown", "pass"], tablefmt="simple")
+
+    def _compliance(self, result: AuditResult) -> str:
+        framework = self.options.framework
+        if framework is None:
+            return ""
+        rows = [(r.control, r.status.value.upper(), r.count(Status.FAIL),
+                 r.count(Status.UNKNOWN), r.count(Status.WAIVED), r.count(Status.PASS),
+                 textwrap.fill(", ".join(sorted({f.rule_id for f in r.findings})), 30))
+                for r in control_rows(result.findings, framework)]
+        if not rows:
+            return f"{framework}: no finding maps to this framework"
+        return f"{framework}\n" + tabulate(
+            rows, headers=["control", "verdict", "fail", "unknown", "waived", "pass", "rules"],
+            tablefmt="simple")
+
+    @staticmethod
+    def _fixed(result: AuditResult) -> str:
+        if not result.fixed:
+            return ""
+        rows = [("FIXED", f.severity.value, f.rule_id, f.dataset, f"was {f.status.value}")
+                for f in result.fixed]
+        return f"fixed since baseline {result.baseline}\n" + tabulate(
+            rows, headers=["status", "severity", "rule", "dataset", "before"], tablefmt="simple")
+
+    @staticmethod
+    def _expired(result: AuditResult) -> str:
+        return "\n".join(f"expired waiver {w.id} (expired {w.expires}, owner {w.owner}, "
+                         f"{w.origin}): no longer applied" for w in result.waivers if w.expired)
+
+    @staticmethod
+    def _summary(result: AuditResult) -> str:
         counts = summary_counts(result)
         issues = len(result.snapshot.issues)
-        parts.append(
-            f"score {result.score}/100 · {counts['fail']} failed · {counts['unknown']} unknown"
-            f" · {counts['waived']} waived · {counts['pass']} passed"
-            + (f" · {issues} collection issue(s)" if issues else "")
-            + f" · policies: {', '.join(result.policies)}"
-        )
-        return "\n\n".join(parts) + "\n"
+        line = (f"score {result.score}/100 · {counts['fail']} failed · {counts['unknown']} "
+                f"unknown · {counts['waived']} waived · {counts['pass']} passed"
+                + (f" · {issues} collection issue(s)" if issues else ""))
+        if result.baseline is not None:
+            line += (f" · baseline: {len(result.baselined)} accepted, "
+                     f"{len(result.fixed)} fixed")
+        return line + f" · policies: {', '.join(result.policies)}"
+
+
+def _status(f: Finding, accepted: set[str]) -> str:
+    text = f.status.value.upper()
+    return f"{text}\n(baseline)" if f.fingerprint in accepted else text

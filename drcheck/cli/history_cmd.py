@@ -1,0 +1,75 @@
+"""``drcheck history PATH``: the score over time and what is new or fixed since the last run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tabulate import tabulate
+
+from drcheck.cli.app import app, guarded
+from drcheck.errors import ExitCode
+from drcheck.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff
+
+
+class HistoryFormat(str, Enum):
+    """Output formats of ``drcheck history``."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+def _bar(score: int) -> str:
+    return "█" * (score // 5) + ("▌" if score % 5 >= 3 else "")
+
+
+def _changes(title: str, items: tuple[HistoryFinding, ...]) -> str:
+    if not items:
+        return f"{title}: none"
+    rows = [(f.status, f.severity, f.rule_id, f.dataset, f.policy) for f in items]
+    return f"{title}:\n" + tabulate(rows, headers=["status", "severity", "rule", "dataset",
+                                                   "policy"], tablefmt="simple")
+
+
+def render_table(rows: list[AuditRow], change: HistoryDiff | None) -> str:
+    """Score over time, then the changes between the last two audits."""
+    table = tabulate([(r.id, r.evaluated_at, r.score, _bar(r.score), r.failed, r.unknown,
+                       r.waived, r.passed) for r in rows],
+                     headers=["#", "evaluated at", "score", "", "fail", "unknown", "waived",
+                              "pass"], tablefmt="simple")
+    if change is None:
+        return table + "\n\nonly one audit recorded: nothing to compare yet\n"
+    head = (f"since audit #{change.before.id} ({change.before.evaluated_at}): score "
+            f"{change.before.score} → {change.after.score}")
+    return "\n\n".join([table, head, _changes("new", change.new),
+                        _changes("fixed", change.fixed)]) + "\n"
+
+
+def render_json(rows: list[AuditRow], change: HistoryDiff | None) -> str:
+    """The same as JSON, with the field names of the table."""
+    doc = {"audits": [asdict(r) for r in rows],
+           "new": [asdict(f) for f in change.new] if change else [],
+           "fixed": [asdict(f) for f in change.fixed] if change else []}
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def history(
+    path: Annotated[Path, typer.Argument(help="History database written by audit --history.")],
+    fmt: Annotated[HistoryFormat, typer.Option("--format", "-f")] = HistoryFormat.TABLE,
+    last: Annotated[int, typer.Option(help="Show at most this many audits.", min=1)] = 30,
+) -> None:
+    """Show the score over time and what is new or fixed since the previous audit."""
+
+    def body() -> ExitCode:
+        rows = audits(path)[-last:]
+        change = diff(path)
+        render = render_json if fmt is HistoryFormat.JSON else render_table
+        typer.echo(render(rows, change), nl=False)
+        return ExitCode.OK
+
+    raise typer.Exit(int(guarded(body)))
