@@ -137,7 +137,7 @@ class BucketProbe:
         spec = target.spec
         at = format_time(self.settings.now())
         client = self.pool.client(target.client_key())
-        calls = BucketCalls(client, spec.bucket, self.pool)
+        calls = BucketCalls(client, spec.bucket, self.pool, spec.endpoint or env_endpoint())
         loc = calls.call("GetBucketLocation",
                          lambda: client.get_bucket_location(Bucket=spec.bucket))
         host = endpoint_host(spec.endpoint or env_endpoint())

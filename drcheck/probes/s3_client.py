@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 else:  # pragma: no cover - the stubs are a dev dependency only
     S3Client = Any
 
+#: Failures that condemn the whole endpoint: later buckets on it are not attempted.
+ENDPOINT_DOWN = frozenset({"unreachable", "tls-error"})
 #: S3 error codes that mean "this feature is not configured": a known negative answer.
 NOT_CONFIGURED = frozenset({
     "ObjectLockConfigurationNotFoundError",
@@ -122,6 +124,7 @@ class ClientPool:
         self._settings = settings
         self._clients: dict[ClientKey, S3Client] = {}
         self._secrets: set[str] = set()
+        self._dead: dict[str, CallResult] = {}
         self._lock = threading.Lock()
 
     def client(self, key: ClientKey) -> S3Client:
@@ -152,6 +155,17 @@ class ClientPool:
     def scrub(self, text: str) -> str:
         """``text`` with every secret this pool has seen replaced by ``***``."""
         return scrub(text, self._secrets)
+
+    def mark_dead(self, endpoint: str | None, failure: CallResult) -> None:
+        """Remember that an explicit endpoint cannot be reached (a circuit breaker: a
+        black-holed endpoint would otherwise cost every bucket the full timeout)."""
+        if endpoint:
+            with self._lock:
+                self._dead.setdefault(endpoint, failure)
+
+    def dead(self, endpoint: str | None) -> CallResult | None:
+        """The failure that condemned ``endpoint``, if any."""
+        return self._dead.get(endpoint) if endpoint else None
 
 
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
@@ -242,16 +256,25 @@ class BucketCalls:
     not attempted: they answer with the same code at once.
     """
 
-    def __init__(self, client: S3Client, bucket: str, pool: ClientPool) -> None:
-        """Calls on ``bucket`` through ``client``; ``pool`` scrubs error text."""
+    def __init__(self, client: S3Client, bucket: str, pool: ClientPool,
+                 endpoint: str | None = None) -> None:
+        """Calls on ``bucket`` through ``client``; ``pool`` scrubs error text and remembers
+        dead endpoints (``endpoint``: the explicit endpoint URL, None for AWS's own)."""
         self.client = client
         self.bucket = bucket
         self._pool = pool
+        self._endpoint = endpoint
         self.results: list[CallResult] = []
         self.fatal: CallResult | None = None
 
     def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
         """Run ``action`` (one S3 operation) and record its outcome; never raises."""
+        dead = self._pool.dead(self._endpoint) if self.fatal is None else None
+        if dead is not None:
+            self.fatal = CallResult(operation, error=dead.error, code=dead.code,
+                                    reason=f"{operation}: not attempted, endpoint down "
+                                           f"({dead.reason})")
+            return self.fatal
         if self.fatal is not None:
             return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
                               reason=f"{operation}: skipped after {self.fatal.reason}")
@@ -262,6 +285,8 @@ class BucketCalls:
         self.results.append(result)
         if result.code in FATAL_CODES:
             self.fatal = result
+        if result.code in ENDPOINT_DOWN or result.error == "ConnectTimeoutError":
+            self._pool.mark_dead(self._endpoint, result)
         return result
 
     def _failure(self, operation: str, exc: BaseException) -> CallResult:

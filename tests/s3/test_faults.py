@@ -94,3 +94,14 @@ def test_one_bad_bucket_does_not_sink_the_others(world: World, proxy: FaultProxy
     assert len(reports) == 4
     assert _only(reports, "bucket:paris-db").facts["immutable"].value is True
     assert _only(reports, "bucket:paris-db").issues == ()
+
+
+def test_dead_endpoint_is_tried_once(world: World, closed_port: int) -> None:
+    """After an endpoint is found unreachable, its other buckets fail fast without a call."""
+    url = f"http://127.0.0.1:{closed_port}"
+    names = ["paris-db", "virginia-pg", "borg-repo", "many-keys"]
+    reports = world.probe(max_attempts=1, concurrency=1).collect(
+        [world.target(n, endpoint=url) for n in names])
+    assert all([i.code for i in r.issues] == ["unreachable"] for r in reports)
+    skipped = [r for r in reports if "not attempted, endpoint down" in r.issues[0].reason]
+    assert len(skipped) == len(names) - 1
