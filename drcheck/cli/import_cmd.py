@@ -122,6 +122,8 @@ def audit_plan(
     plan: Annotated[Path, typer.Argument(help="`terraform show -json tfplan` output.")],
     baseline_state: Annotated[Path | None, typer.Option(
         help="`terraform show -json` of the current state: report only what changes.")] = None,
+    baseline_prior: Annotated[bool, typer.Option(
+        help="Use the plan's own prior_state as the baseline (no state file needed).")] = False,
     mapping: MappingOpt = None,
     policy: Annotated[list[str] | None, typer.Option(
         "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2."
@@ -137,9 +139,12 @@ def audit_plan(
     def body() -> ExitCode:
         when = resolve_now(now)
         policies = resolve_policies(policy or [])
-        if baseline_state is None and fmt is PlanFormat.MARKDOWN:
-            raise UsageError("--format markdown needs --baseline-state (it renders the diff)")
-        done = run_plan_audit(plan, policies, when, mapping, baseline_state)
+        if baseline_state is not None and baseline_prior:
+            raise UsageError("give --baseline-state FILE or --baseline-prior, not both")
+        if baseline_state is None and not baseline_prior and fmt is PlanFormat.MARKDOWN:
+            raise UsageError("--format markdown needs a baseline (it renders the diff)",
+                             hint="add --baseline-state state.json or --baseline-prior")
+        done = run_plan_audit(plan, policies, when, mapping, baseline_state, baseline_prior)
         _note(list(done.notes))
         if done.diff is None:
             emit(reporter_for(OutputFormat(fmt.value)).render(done.result), output)

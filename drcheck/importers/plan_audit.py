@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from drcheck.importers.plan_diff import FindingDiff, diff_findings
-from drcheck.importers.terraform import import_terraform
+from drcheck.importers.terraform import import_prior_state, import_terraform
 from drcheck.model import AuditResult
 from drcheck.pipeline import build_snapshot, run_audit
 from drcheck.policy import Policy
@@ -32,15 +32,22 @@ class PlanAudit:
 
 
 def audit_plan(plan: PathLike, policies: Sequence[Policy], now: datetime,
-               mapping: PathLike | None = None,
-               baseline_state: PathLike | None = None) -> PlanAudit:
-    """Evaluate ``plan`` (and ``baseline_state`` against it) under ``policies`` at ``now``."""
+               mapping: PathLike | None = None, baseline_state: PathLike | None = None,
+               baseline_prior: bool = False) -> PlanAudit:
+    """Evaluate ``plan`` (and a baseline against it) under ``policies`` at ``now``.
+
+    The baseline is ``baseline_state`` (state JSON, read through the plan's provider
+    configuration) or, with ``baseline_prior``, the plan's own ``prior_state``.
+    """
     head = import_terraform(plan, mapping, expect="plan")
     result = run_audit(build_snapshot(head.estate, [], now), policies, now)
-    if baseline_state is None:
+    if baseline_state is None and not baseline_prior:
         return PlanAudit(result, tuple(head.notes))
-    base = import_terraform(baseline_state, mapping, config=plan, expect="state",
-                            strict=False)
+    if baseline_state is not None:
+        base = import_terraform(baseline_state, mapping, config=plan, expect="state",
+                                strict=False)
+    else:
+        base = import_prior_state(plan, mapping)
     before = run_audit(build_snapshot(base.estate, [], now), policies, now)
     notes = (*head.notes, *(f"baseline: {n}" for n in base.notes))
     return PlanAudit(result, notes, before, diff_findings(before.findings, result.findings))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ class _Build:
     aliases: dict[str, str] = field(default_factory=dict)
 
     def asset_of(self, address: str) -> str | None:
+        """The asset id of a resource address, if it became an asset."""
         return self.aliases.get(address)
 
 
@@ -220,6 +221,27 @@ def import_terraform(path: str | os.PathLike[str], mapping: str | os.PathLike[st
     if mapping is not None:
         doc = load_mapping(mapping)
         result.estate = apply_mapping(result.estate, doc, result.aliases, strict)
+    return result
+
+
+def import_prior_state(plan: str | os.PathLike[str],
+                       mapping: str | os.PathLike[str] | None = None) -> ImportResult:
+    """The estate of the state a plan was computed against (its ``prior_state``).
+
+    A plan of an empty state has no ``prior_state``: that is an empty estate, not an error.
+    The plan's provider configuration applies; the mapping is read leniently.
+    """
+    file = os.fspath(plan)
+    data = load_json(file)
+    if check_format(data, file) != "plan":
+        raise UsageError(f"{file}: this is Terraform state JSON, expected plan JSON")
+    prior = data.get("prior_state") or {}
+    resources = state_resources(prior, file, Context.from_plan(data), "$.prior_state")
+    result = build_estate(resources, file, _digest(file))
+    result.estate = replace(result.estate, name=f"{result.estate.name}-prior-state")
+    if mapping is not None:
+        result.estate = apply_mapping(result.estate, load_mapping(mapping), result.aliases,
+                                      strict=False)
     return result
 
 

@@ -349,15 +349,21 @@ def state_module_resources(module: Mapping[str, Any], file: str, path: str, ctx:
         yield from state_module_resources(child, file, f"{path}.child_modules[{j}]", ctx)
 
 
-def state_resources(data: Mapping[str, Any], file: str, ctx: Context) -> list[TfResource]:
-    """Managed resources of ``terraform show -json`` state output (``values.root_module``)."""
+def state_resources(data: Mapping[str, Any], file: str, ctx: Context,
+                    at: str = "$") -> list[TfResource]:
+    """Managed resources of ``terraform show -json`` state output (``values.root_module``).
+
+    ``at`` is the JSON path of the state object (``$.prior_state`` inside a plan).
+    """
+    if not isinstance(data, dict):
+        raise problem(file, at, "expected a state object with values")
     values = data.get("values")
     if values is None:
         return []
     if not isinstance(values, dict):
-        raise problem(file, "$.values", "expected an object with root_module")
+        raise problem(file, f"{at}.values", "expected an object with root_module")
     return list(state_module_resources(values.get("root_module") or {}, file,
-                                       "$.values.root_module", ctx))
+                                       f"{at}.values.root_module", ctx))
 
 
 def split_ref(ref: str) -> tuple[str, str | None] | None:

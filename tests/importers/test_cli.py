@@ -76,7 +76,7 @@ def test_audit_plan_diff_of_state_against_itself_is_clean(tmp_path: Path,
     assert result.exit_code == 1  # the new failure is critical
     result = _run("audit-plan", examples / "plan.json", "-p", examples / "policy.yaml",
                   "-f", "markdown", *NOW)
-    assert result.exit_code == 2 and "needs --baseline-state" in result.stderr
+    assert result.exit_code == 2 and "needs a baseline" in result.stderr
 
 
 def test_import_ansible_and_ssh_config(tmp_path: Path) -> None:
@@ -92,3 +92,13 @@ def test_import_ansible_and_ssh_config(tmp_path: Path) -> None:
     result = _run("import", "ssh-config", config)
     assert result.exit_code == 0, result.output
     assert "name: web1" in result.stdout and "port: 2202" in result.stdout
+
+
+def test_audit_plan_with_prior_state_and_conflicting_baselines(examples: Path) -> None:
+    result = _run("audit-plan", examples / "plan.json", "--baseline-prior", "-p",
+                  examples / "policy.yaml", "-f", "json", *NOW)
+    assert result.exit_code == 1
+    assert '"rule_id": "PLAN-01"' in result.stdout
+    result = _run("audit-plan", examples / "plan.json", "--baseline-prior", "--baseline-state",
+                  examples / "state.json", *NOW)
+    assert result.exit_code == 2 and "not both" in result.stderr

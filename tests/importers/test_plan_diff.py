@@ -95,3 +95,11 @@ def test_plan_alone_fails_on_the_campus(examples: Path) -> None:
     assert any("campus ovh-sbg" in f.message and "aws_s3_bucket.replica_sbg" in f.message
                for f in failing)
     assert done.diff is None and done.baseline is None
+
+
+def test_prior_state_baseline_gives_the_same_diff(examples: Path) -> None:
+    policies = resolve_policies([str(examples / "policy.yaml")])
+    done = audit_plan(examples / "plan.json", policies, NOW, baseline_prior=True)
+    assert done.diff is not None
+    assert [(c.finding.rule_id, c.was) for c in done.diff.worse] == [("PLAN-01", Status.PASS)]
+    assert done.diff.better == ()

@@ -186,3 +186,19 @@ def test_missing_file_and_wrong_kind_are_usage_errors(tmp_path: Path, examples: 
         estate_from_plan(examples / "state.json")
     with pytest.raises(UsageError, match="needs plan JSON"):
         estate_from_state(examples / "state.json", config=examples / "state.json")
+
+
+def test_prior_state_of_a_plan(examples: Path, tmp_path: Path) -> None:
+    from drcheck.importers.terraform import import_prior_state
+
+    prior = import_prior_state(examples / "plan.json").estate
+    assert prior.name == "plan-prior-state"
+    assert [c.asset_id for c in prior.datasets[0].copies] == ["bucket:aws_s3_bucket.replica"]
+    first = json.loads((examples / "plan.json").read_text())
+    del first["prior_state"]
+    (tmp_path / "first.json").write_text(json.dumps(first))
+    assert import_prior_state(tmp_path / "first.json").estate.buckets == ()
+    first["prior_state"] = [1]
+    (tmp_path / "bad.json").write_text(json.dumps(first))
+    with pytest.raises(ConfigError, match=r"\$\.prior_state"):
+        import_prior_state(tmp_path / "bad.json")
