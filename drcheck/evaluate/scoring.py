@@ -2,7 +2,9 @@
 
 Dataset score = 100 × (sum of the severity weights of passed or waived rules) / (sum of the
 weights of all rules applied), floored, then capped: a failed critical rule caps it at 40, a
-failed high rule at 70, and any unknown at 90 (unknown is never safe). A dataset no rule
+failed high rule at 70, and any unknown at 90 (unknown is never safe). A dataset with a
+single-domain cut (a failed ``survives`` rule naming one domain whose loss destroys every
+good replica) scores at most 50, whatever that rule's severity. A dataset no rule
 applied to scores 0 and says so: unassessed is not safe either. The estate score is the mean
 of dataset scores weighted by criticality (low 1, medium 2, high 3, critical 4), floored.
 """
@@ -23,6 +25,8 @@ SEVERITY_WEIGHT = {
 CRITICALITY_WEIGHT = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 FAIL_CAPS = {Severity.CRITICAL: 40, Severity.HIGH: 70}
 UNKNOWN_CAP = 90
+SINGLE_CUT_CAP = 50
+"""Ceiling for a dataset one failure-domain loss away from having no good copy."""
 
 
 def score_findings(findings: Sequence[Finding]) -> int:
@@ -38,6 +42,8 @@ def score_findings(findings: Sequence[Finding]) -> int:
             score = min(score, FAIL_CAPS[f.severity])
         if f.status is Status.UNKNOWN and f.severity is not Severity.INFO:
             score = min(score, UNKNOWN_CAP)
+        if f.status is Status.FAIL and f.rule_type == "survives" and f.shared:
+            score = min(score, SINGLE_CUT_CAP)
     return score
 
 

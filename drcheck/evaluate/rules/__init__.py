@@ -1,5 +1,5 @@
 """Built-in rule types, imported explicitly so registration never depends on globbing."""
 
-from drcheck.evaluate.rules import collection, copies, freshness, placement
+from drcheck.evaluate.rules import collection, copies, freshness, placement, survival
 
-__all__ = ["collection", "copies", "freshness", "placement"]
+__all__ = ["collection", "copies", "freshness", "placement", "survival"]
