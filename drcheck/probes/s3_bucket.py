@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from botocore.exceptions import BotoCoreError
+
 from drcheck.durations import format_time
 from drcheck.estate import BucketSpec
 from drcheck.model import Evidence, FactKey, ProbeIssue
@@ -136,7 +138,12 @@ class BucketProbe:
         """Probe ``target`` and return its report plus the destinations to follow."""
         spec = target.spec
         at = format_time(self.settings.now())
-        client = self.pool.client(target.client_key())
+        try:
+            client = self.pool.client(target.client_key())
+        except BotoCoreError as exc:  # unknown profile, broken config file
+            reason = self.pool.scrub(f"cannot build an S3 client: {type(exc).__name__}: {exc}")
+            issue = ProbeIssue(target.subject, PROBE, "no-credentials", reason, at)
+            return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
         calls = BucketCalls(client, spec.bucket, self.pool, spec.endpoint or env_endpoint())
         loc = calls.call("GetBucketLocation",
                          lambda: client.get_bucket_location(Bucket=spec.bucket))
