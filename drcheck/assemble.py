@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from drcheck.catalog import Catalog, CatalogEntry
-from drcheck.estate import BucketSpec, DeclaredLocation, Estate, ReplicaSpec
+from drcheck.estate import BucketSpec, DatasetSpec, DeclaredLocation, Estate, ReplicaSpec
 from drcheck.model import (
     Claim,
     Coordinates,
@@ -50,9 +50,10 @@ class _Asset:
     facts: dict[str, Evidence] = field(default_factory=dict)
     path_facts: dict[str, dict[str, Evidence]] = field(default_factory=dict)
 
-    def location(self) -> Location:
-        unique = tuple(dict.fromkeys(self.claims))
-        return Location(unique, self.coordinates)
+    def location(self, at: str) -> Location:
+        """The asset's location; claims with no time of their own are stamped ``at``."""
+        stamped = (c if c.observed_at else replace(c, observed_at=at) for c in self.claims)
+        return Location(tuple(dict.fromkeys(stamped)), self.coordinates)
 
 
 def _catalog_claims(entry: CatalogEntry, why: str, observed_at: str | None = None) -> tuple[
@@ -234,9 +235,10 @@ def _under(path: str | None, root: str | None) -> bool:
 
 
 def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str | None,
-             facts: Mapping[str, Evidence], origin: str) -> Replica:
+             facts: Mapping[str, Evidence], origin: str, at: str) -> Replica:
     merged = merge_facts(asset.facts, asset.path_facts.get(path or "", {}))
     merged = merge_facts(merged, facts)
+    merged = {k: ev if ev.observed_at else replace(ev, observed_at=at) for k, ev in merged.items()}
     return Replica(
         id=f"{dataset}/{role}/{spec_name}" if role == "copy" else f"{dataset}/primary",
         name=spec_name,
@@ -244,7 +246,7 @@ def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str |
         kind=asset.kind,
         asset=asset.id,
         path=path,
-        location=asset.location(),
+        location=asset.location(at),
         facts=dict(sorted(merged.items())),
         origin=origin,
     )
@@ -258,29 +260,35 @@ def _discovered_for(replicas: Iterable[ReplicaSpec], reports: Sequence[ProbeRepo
             if any(a == rep.subject and _under(p, found.source_path) for a, p in wanted)]
 
 
+def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], reports: Sequence[ProbeReport],
+             catalog: Catalog, at: str) -> Dataset:
+    """One dataset: declared replicas, then every copy a probe found for them."""
+    primary = _replica("primary", "primary", spec.name, assets[spec.primary.asset_id],
+                       spec.primary.path, spec.primary.facts, spec.primary.origin, at)
+    primary = replace(primary, name=spec.primary.asset_id.split(":", 1)[1])
+    copies = [_replica(c.name, "copy", spec.name, assets[c.asset_id], c.path, c.facts,
+                       c.origin, at) for c in spec.copies]
+    seen = {(c.asset, c.path) for c in copies} | {(primary.asset, primary.path)}
+    for report, found in _discovered_for((spec.primary, *spec.copies), reports):
+        asset_id, path = _target_asset(found, assets[report.subject], assets, catalog)
+        if (asset_id, path) not in seen:
+            seen.add((asset_id, path))
+            copies.append(_replica(found.name, "copy", spec.name, assets[asset_id], path,
+                                   found.facts, found.origin, at))
+    facts = {k: ev if ev.observed_at else replace(ev, observed_at=at)
+             for k, ev in spec.facts.items()}
+    return Dataset(spec.name, primary, tuple(copies), dict(spec.labels), spec.criticality,
+                   facts, spec.origin)
+
+
 def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
              collected_at: str) -> Snapshot:
     """The facts snapshot of an estate, given whatever the probes reported."""
     assets = resolve_assets(estate, catalog)
     for report in sorted(reports, key=lambda r: r.subject):
         _apply_report(assets, report, catalog)
-    datasets = []
-    for spec in estate.datasets:
-        primary = _replica("primary", "primary", spec.name, assets[spec.primary.asset_id],
-                           spec.primary.path, spec.primary.facts, spec.primary.origin)
-        primary = replace(primary, name=f"{spec.primary.asset_id.split(':', 1)[1]}")
-        copies = [_replica(c.name, "copy", spec.name, assets[c.asset_id], c.path, c.facts,
-                           c.origin) for c in spec.copies]
-        seen = {(c.asset, c.path) for c in copies} | {(primary.asset, primary.path)}
-        for report, found in _discovered_for((spec.primary, *spec.copies), reports):
-            asset_id, path = _target_asset(found, assets[report.subject], assets, catalog)
-            if (asset_id, path) in seen:
-                continue
-            seen.add((asset_id, path))
-            copies.append(_replica(found.name, "copy", spec.name, assets[asset_id], path,
-                                   found.facts, found.origin))
-        datasets.append(Dataset(spec.name, primary, tuple(copies), dict(spec.labels),
-                                spec.criticality, dict(spec.facts), spec.origin))
+    datasets = [_dataset(spec, assets, reports, catalog, collected_at)
+                for spec in estate.datasets]
     issues: list[ProbeIssue] = [i for r in reports for i in r.issues]
     return Snapshot(
         collected_at=collected_at,
