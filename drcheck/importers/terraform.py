@@ -100,28 +100,54 @@ def _replication_rules(res: TfResource) -> list[tuple[tuple[str | int, ...], Map
             if isinstance(r, dict)]
 
 
-def _external_bucket(build: _Build, name: str, res: TfResource, account: Any) -> BucketSpec:
-    spec = BucketSpec(name=asset_name(name), origin=origin_of(build.file, res), bucket=name,
-                      probe=False,
-                      account=account if isinstance(account, str) and account else None)
-    build.notes.append(f"{res.address}: destination bucket {name} is not in the file; "
-                       "its location is unknown")
-    build.buckets.setdefault(f"external:{name}", spec)
-    return build.buckets[f"external:{name}"]
+def _external_bucket(build: _Build, name: str, res: TfResource, account: Any,
+                     provider: str | None, region: str | None = None) -> BucketSpec:
+    """A replication destination the file does not manage; S3 replication stays on the
+    source's service, so the provider is the source's."""
+    key = f"external:{provider}:{region}:{name}"
+    if key not in build.buckets:
+        build.buckets[key] = BucketSpec(
+            name=asset_name(name), origin=origin_of(build.file, res), bucket=name,
+            provider=provider, region=region, probe=False,
+            account=account if isinstance(account, str) and account else None)
+        if region is None:
+            build.notes.append(f"{res.address}: destination bucket {name} is not in the "
+                               "file; its region is unknown")
+    return build.buckets[key]
 
 
-def _destination(build: _Build, res: TfResource, path: tuple[str | int, ...],
-                 rule: Mapping[str, Any]) -> BucketSpec | None:
-    dest_path = (*path, "destination", 0)
-    link = build.graph.follow(res, (*dest_path, "bucket"), (BUCKET,))
+def _unfollowed(build: _Build, res: TfResource, path: tuple[str | int, ...], what: str) -> None:
+    refs = res.refs.get(".".join(str(p) for p in path), ())
+    if res.is_unknown(*path) and not refs:
+        build.notes.append(f"{res.address}: {what} {UNKNOWN_AFTER_APPLY}")
+    elif refs:
+        build.notes.append(f"{res.address}: {what} is {refs[0]}, which drcheck cannot "
+                           "follow (a module output or an ambiguous instance); declare the "
+                           "copy in a mapping file")
+    else:
+        build.notes.append(f"{res.address}: {what} not set")
+
+
+def _destination(build: _Build, res: TfResource, source: TfResource,
+                 path: tuple[str | int, ...], rule: Mapping[str, Any]) -> BucketSpec | None:
+    dest_path = (*path, "destination", 0, "bucket")
+    link = build.graph.follow(res, dest_path, (BUCKET,))
     if link.target is not None:
         return build.buckets.get(link.target.address)
     dest = (rule.get("destination") or [{}])[0]
     account = dest.get("account") or dest.get("account_id") if isinstance(dest, dict) else None
     if link.value:
-        return _external_bucket(build, s3_arn_bucket(link.value), res, account)
-    build.notes.append(f"{res.address}: replication destination {UNKNOWN_AFTER_APPLY}")
+        provider = build.buckets[source.address].provider
+        return _external_bucket(build, s3_arn_bucket(link.value), res, account, provider)
+    _unfollowed(build, res, dest_path, "replication destination")
     return None
+
+
+def _add_copy(build: _Build, source: TfResource, dest: BucketSpec | HostSpec,
+              origin: str) -> None:
+    build.copies.setdefault(source.address, []).append(
+        ReplicaSpec(name=f"replica@{dest.name}", asset_id=dest.asset_id, origin=origin))
+    build.origins.setdefault(source.address, origin)
 
 
 def _replications(build: _Build) -> None:
@@ -130,18 +156,48 @@ def _replications(build: _Build) -> None:
                                                                    (BUCKET,)).target
         if source is None or not _replication_rules(res):
             continue
-        origin = origin_of(build.file, res)
         for path, rule in _replication_rules(res):
             if rule.get("status") == "Disabled":
                 build.notes.append(f"{res.address}: rule {rule.get('id') or path[-1]} is "
                                    "disabled; not a copy")
                 continue
-            dest = _destination(build, res, path, rule)
+            dest = _destination(build, res, source, path, rule)
             if dest is not None:
-                build.copies.setdefault(source.address, []).append(
-                    ReplicaSpec(name=f"replica@{dest.name}", asset_id=dest.asset_id,
-                                origin=origin))
-                build.origins.setdefault(source.address, origin)
+                _add_copy(build, source, dest, origin_of(build.file, res))
+
+
+def _ovh_replications(build: _Build) -> None:
+    """``ovh_cloud_project_storage`` replication rules: destination name and region."""
+    for res in build.graph.of_type(OVH_STORAGE):
+        for rule in res.get("replication", "rules") or []:
+            if not isinstance(rule, dict) or str(rule.get("status", "")).lower() == "disabled":
+                continue
+            dest = rule.get("destination") or {}
+            name, region = dest.get("name"), dest.get("region")
+            if not isinstance(name, str) or not name:
+                build.notes.append(f"{res.address}: replication destination "
+                                   f"{UNKNOWN_AFTER_APPLY}")
+                continue
+            region = region.lower() if isinstance(region, str) else None
+            target = next((b for a, b in build.buckets.items() if b.provider == "ovh"
+                           and b.bucket == name and b.region in (region, None)
+                           and not a.startswith("external:")), None)
+            _add_copy(build, res, target or _external_bucket(
+                build, name, res, res.get("service_name"), "ovh", region),
+                origin_of(build.file, res))
+
+
+def _db_replicas(build: _Build) -> None:
+    """``aws_db_instance`` read replicas: ``replicate_source_db`` = primary, replica = copy."""
+    for res in build.graph.of_type("aws_db_instance"):
+        if res.get("replicate_source_db") is None and "replicate_source_db" not in res.refs:
+            continue
+        link = build.graph.follow(res, ("replicate_source_db",), ("aws_db_instance",))
+        if link.target is None:
+            build.notes.append(f"{res.address}: replica of {link.value or 'a database'} "
+                               "not in the file; left out")
+            continue
+        _add_copy(build, link.target, build.hosts[res.address], origin_of(build.file, res))
 
 
 def _datasets(build: _Build) -> list[DatasetSpec]:
@@ -169,6 +225,8 @@ def build_estate(resources: list[TfResource], file: str, digest: str = "") -> Im
     build = _Build(file=file, graph=Graph(resources))
     _assets(build)
     _replications(build)
+    _ovh_replications(build)
+    _db_replicas(build)
     result = backups(build.graph, file)
     build.notes.extend(result.notes)
     build.media.update(result.media)

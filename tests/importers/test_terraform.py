@@ -36,9 +36,13 @@ def test_plan_estate_is_exactly_the_reviewed_one(fixtures: Path) -> None:
         "known provider region: declare its location in a mapping file",
         'module.archive["us"].aws_s3_bucket.this: bucket name known only after apply',
         "aws_db_instance.orders: availability zone known only after apply",
+        "aws_db_instance.orders_replica: availability zone known only after apply",
         "aws_s3_bucket_replication_configuration.data: rule old is disabled; not a copy",
+        "aws_s3_bucket_replication_configuration.data: replication destination is "
+        'module.archive["eu"].bucket_arn, which drcheck cannot follow (a module output or an '
+        "ambiguous instance); declare the copy in a mapping file",
         "aws_s3_bucket.legacy: destination bucket acme-legacy-copy is not in the file; its "
-        "location is unknown",
+        "region is unknown",
     ]
 
 
@@ -112,9 +116,9 @@ def test_backup_plan_copies_follow_references_and_arns(fixtures: Path) -> None:
     estate = estate_from_plan(fixtures / PLAN)
     orders = next(d for d in estate.datasets if d.name == "aws_db_instance.orders")
     assert [c.asset_id for c in orders.copies] == [
-        "medium:aws_backup_vault.main", "medium:aws_backup_vault.dr",
-        "medium:vault:us-east-1:222233334444:offsite"]
-    assert orders.origin.endswith("aws_backup_selection.db")
+        "host:aws_db_instance.orders_replica", "medium:aws_backup_vault.main",
+        "medium:aws_backup_vault.dr", "medium:vault:us-east-1:222233334444:offsite"]
+    assert orders.copies[1].origin.endswith("aws_backup_plan.daily")
     vault = next(m for m in estate.media if m.name == "vault:us-east-1:222233334444:offsite")
     assert dict(vault.location.fields) == {"provider": "aws", "region": "us-east-1",
                                            "account": "222233334444"}
@@ -202,3 +206,22 @@ def test_prior_state_of_a_plan(examples: Path, tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text(json.dumps(first))
     with pytest.raises(ConfigError, match=r"\$\.prior_state"):
         import_prior_state(tmp_path / "bad.json")
+
+
+def test_ovh_storage_replication_and_database_read_replica(fixtures: Path) -> None:
+    estate = estate_from_plan(fixtures / PLAN)
+    ovh = next(d for d in estate.datasets if d.name == "ovh_cloud_project_storage.archive")
+    (copy,) = ovh.copies
+    dest = next(b for b in estate.buckets if b.asset_id == copy.asset_id)
+    assert (dest.bucket, dest.provider, dest.region) == ("acme-ovh-archive-sbg", "ovh", "sbg")
+    orders = next(d for d in estate.datasets if d.name == "aws_db_instance.orders")
+    assert orders.copies[0].asset_id == "host:aws_db_instance.orders_replica"
+    assert orders.copies[0].origin.endswith(":aws_db_instance.orders_replica")
+    replica = next(h for h in estate.hosts if h.name == "aws_db_instance.orders_replica")
+    assert replica.location is not None and replica.location.fields["region"] == "eu-central-1"
+
+
+def test_external_replication_destination_stays_on_the_source_service(fixtures: Path) -> None:
+    estate = estate_from_plan(fixtures / PLAN)
+    copy = next(b for b in estate.buckets if b.name == "acme-legacy-copy")
+    assert (copy.provider, copy.region, copy.account) == ("aws", None, "444455556666")
