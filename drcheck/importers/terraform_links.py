@@ -67,7 +67,7 @@ class Graph:
         for res in self.resources:
             if res.type not in wanted:
                 continue
-            for attr in ("arn", "id", "bucket", "name"):
+            for attr in ("arn", "id", "bucket", "name", "identifier"):
                 known = res.get(attr)
                 if isinstance(known, str) and known in (value, bucket) and not res.is_unknown(
                         attr):
