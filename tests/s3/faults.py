@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 _ERRORS = {
@@ -49,57 +50,61 @@ class FaultProxy:
         self.server.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        proxy = self
+        return type("Handler", (_Handler,), {"proxy": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:
-                """Silence the default request log."""
+class _Handler(BaseHTTPRequestHandler):
+    """Applies the proxy's rule for the request's bucket, or forwards it."""
 
-            def _any(self) -> None:
-                bucket = urlsplit(self.path).path.lstrip("/").split("/", 1)[0]
-                fault = proxy.rules.get(bucket)
-                proxy.hits[bucket] = proxy.hits.get(bucket, 0) + 1
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                if fault == "stall":
-                    proxy.release.wait(5)
-                    self.close_connection = True
-                    return
-                if fault in _ERRORS:
-                    self._error(*_ERRORS[fault])
-                    return
-                self._forward(body)
+    protocol_version = "HTTP/1.1"
+    proxy: ClassVar[FaultProxy]
 
-            def _error(self, status: int, code: str, message: str) -> None:
-                payload = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
-                           f"<Message>{message}</Message></Error>").encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the default request log."""
 
-            def _forward(self, body: bytes) -> None:
-                conn = http.client.HTTPConnection(*proxy.upstream, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                headers["Host"] = f"{proxy.upstream[0]}:{proxy.upstream[1]}"
-                conn.request(self.command, self.path, body=body or None, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                self.send_response(resp.status)
-                head = self.command == "HEAD"
-                skip = ("transfer-encoding", "connection") + (() if head else ("content-length",))
-                for key, value in resp.getheaders():
-                    if key.lower() not in skip:
-                        self.send_header(key, value)
-                if not head:
-                    self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                conn.close()
+    def _any(self) -> None:
+        proxy = self.proxy
+        bucket = urlsplit(self.path).path.lstrip("/").split("/", 1)[0]
+        fault = proxy.rules.get(bucket)
+        proxy.hits[bucket] = proxy.hits.get(bucket, 0) + 1
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if fault == "stall":
+            proxy.release.wait(5)
+            self.close_connection = True
+            return
+        if fault in _ERRORS:
+            self._error(*_ERRORS[fault])
+            return
+        self._forward(body)
 
-            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _any
+    def _error(self, status: int, code: str, message: str) -> None:
+        payload = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
+                   f"<Message>{message}</Message></Error>").encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
-        return Handler
+    def _forward(self, body: bytes) -> None:
+        upstream = self.proxy.upstream
+        conn = http.client.HTTPConnection(*upstream, timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+        headers["Host"] = f"{upstream[0]}:{upstream[1]}"
+        conn.request(self.command, self.path, body=body or None, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        self.send_response(resp.status)
+        head = self.command == "HEAD"
+        skip = ("transfer-encoding", "connection") + (() if head else ("content-length",))
+        for key, value in resp.getheaders():
+            if key.lower() not in skip:
+                self.send_header(key, value)
+        if not head:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _any
