@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from drcheck.errors import UsageError
+from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
 from drcheck.importers.ansible_inventory import Inventory, Var, parse_inventory
 from drcheck.importers.mapping import apply_mapping, load_mapping
@@ -182,10 +182,23 @@ def _value(vars_: Mapping[str, Var], *keys: str) -> Any:
     return None
 
 
+def _port(vars_: Mapping[str, Var]) -> int | None:
+    for key in ("ansible_port", "ansible_ssh_port"):
+        if key in vars_ and vars_[key][0] not in (None, ""):
+            value, origin = vars_[key]
+            text = str(value)
+            if not text.isdigit() or not 0 < int(text) < 65536:
+                file, _, line = origin.rpartition(":")
+                raise ConfigError([Problem(file or origin, int(line) if line.isdigit() else None,
+                                           None, key, f"{value!r} is not a port number")])
+            return int(text)
+    return None
+
+
 def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
               facts: tuple[dict[str, Any], str] | None) -> HostSpec:
     """The ``HostSpec`` of one inventory host from its merged variables."""
-    port = _value(vars_, "ansible_port", "ansible_ssh_port")
+    port = _port(vars_)
     key = _value(vars_, "ansible_ssh_private_key_file", "ansible_private_key_file")
     jump = _JUMP.search(str(_value(vars_, "ansible_ssh_common_args", "ansible_ssh_extra_args")
                             or ""))
@@ -195,7 +208,7 @@ def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
         name=safe if safe[:1].isalnum() else f"h{safe}",
         origin=origin,
         address=str(_value(vars_, "ansible_host", "ansible_ssh_host") or "") or None,
-        port=int(port) if port is not None else None,
+        port=port,
         user=str(_value(vars_, "ansible_user", "ansible_ssh_user") or "") or None,
         key_file=os.path.expanduser(str(key)) if key else None,
         proxy_jump=jump.group(1) if jump else None,

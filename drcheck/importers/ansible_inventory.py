@@ -111,8 +111,20 @@ def _ini_line(inv: Inventory, section: tuple[str, str], line: str, number: int) 
             inv.group(group).children.append(line.split()[0])
     else:
         words = shlex.split(line, comments=True)
-        for name in expand_range(words[0]):
-            inv.add_host(group, name, _ini_pairs(words[1:], origin), origin)
+        pairs = _ini_pairs(words[1:], origin)
+        host, port = _host_port(words[0])
+        if port is not None:
+            pairs.setdefault("ansible_port", (port, origin))
+        for name in expand_range(host):
+            inv.add_host(group, name, pairs, origin)
+
+
+def _host_port(word: str) -> tuple[str, int | None]:
+    """``db1:2222`` → (``db1``, 2222); IPv6 addresses and plain names have no port."""
+    head, sep, tail = word.rpartition(":")
+    if sep and tail.isdigit() and ":" not in head and "]" not in tail:
+        return head, int(tail)
+    return word, None
 
 
 def parse_ini(text: str, file: str) -> Inventory:

@@ -54,6 +54,9 @@ def check_format(data: Any, file: str) -> str:
     if not isinstance(data, dict):
         raise problem(file, "$", "expected a JSON object (the output of `terraform show -json`)")
     version = data.get("format_version")
+    if version is None and "version" in data and "resources" in data:
+        raise problem(file, "$", "this is a raw terraform.tfstate file, not JSON output; run "
+                      "`terraform show -json` (state) or `terraform show -json tfplan` (plan)")
     if not isinstance(version, str):
         raise problem(file, "$.format_version", "missing format_version: is this the output "
                       "of `terraform show -json`?")

@@ -109,3 +109,13 @@ def test_bad_inventories(tmp_path: Path) -> None:
     yml.write_text("all:\n  children:\n    g: [1, 2]\n")
     with pytest.raises(ConfigError, match=r"bad.yml:3"):
         import_ansible(yml)
+
+
+def test_host_port_suffix_and_bad_port(tmp_path: Path) -> None:
+    inv = tmp_path / "hosts.ini"
+    inv.write_text("[db]\ndb1:2201\n[web]\nweb1 ansible_port=http\n")
+    with pytest.raises(ConfigError, match=r"hosts.ini:4: ansible_port: 'http' is not a port"):
+        import_ansible(inv)
+    inv.write_text("[db]\ndb1:2201 ansible_host=127.0.0.2\n")
+    (host,) = import_ansible(inv).estate.hosts
+    assert (host.name, host.port, host.address) == ("db1", 2201, "127.0.0.2")

@@ -225,3 +225,10 @@ def test_external_replication_destination_stays_on_the_source_service(fixtures: 
     estate = estate_from_plan(fixtures / PLAN)
     copy = next(b for b in estate.buckets if b.name == "acme-legacy-copy")
     assert (copy.provider, copy.region, copy.account) == ("aws", None, "444455556666")
+
+
+def test_raw_tfstate_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
+    raw = tmp_path / "terraform.tfstate"
+    raw.write_text('{"version": 4, "terraform_version": "1.9.8", "serial": 3, "resources": []}')
+    with pytest.raises(ConfigError, match="raw terraform.tfstate"):
+        import_terraform(raw)
