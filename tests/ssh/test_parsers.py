@@ -166,3 +166,15 @@ def test_duplicates_merge_and_local_names() -> None:
     assert (merged.origin, merged.schedule, merged.source_path) == ("env", "daily", "/srv")
     local = to_copy(borg_repository("localhost:/srv/borg", "c"), {}, frozenset(), "t")  # type: ignore[arg-type]
     assert local is not None and local.local_path == "/srv/borg"
+
+
+def test_facts_command_sections() -> None:
+    from drcheck.probes.ssh.operations import MARK
+    from drcheck.probes.ssh.parsers.sections import parse_sections
+
+    text = (f"{MARK} addresses\n10.0.0.1\n{MARK} rc 0\n{MARK} timers\n[]\n{MARK} rc 1\n"
+            f"{MARK} crontab\npartial")
+    found = parse_sections(text)
+    assert (found["addresses"].body, found["addresses"].status) == ("10.0.0.1", 0)
+    assert found["timers"].status == 1
+    assert (found["crontab"].body, found["crontab"].status) == ("partial", None)

@@ -174,6 +174,8 @@ def test_broken_host_reports_each_failure_and_keeps_going(fleet: dict[str, Probe
     report = fleet["broken"]
     codes = [i.code for i in report.issues]
     assert "command-timeout" in codes  # systemctl blocks on a FIFO
+    hung = next(i for i in report.issues if i.code == "command-timeout")
+    assert "systemctl list-timers" in hung.reason  # the hanging part is named
     assert "read-timeout" in codes  # /etc/pgbackrest.conf is a FIFO
     assert codes.count("garbage-output") == 2  # hostname -I junk, borgmatic YAML junk
     assert report.details["identity"]["hostname"] == "broken"  # type: ignore[index]
@@ -184,6 +186,7 @@ def test_broken_host_reports_each_failure_and_keeps_going(fleet: dict[str, Probe
 
 def test_operations_are_declared_and_commands_fixed() -> None:
     ops = SshProbe.operations
-    assert "exec: systemctl list-timers --all --no-pager --output=json" in ops
+    (command,) = [o for o in ops if o.startswith("exec: ")]
+    assert "systemctl list-timers --all --no-pager --output=json" in command
     assert "sftp read: /etc/drcheck/location.yaml" in ops
     assert all(o.startswith(("exec: ", "sftp ")) for o in ops)

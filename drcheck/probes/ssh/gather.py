@@ -20,6 +20,7 @@ from drcheck.probes.ssh.parsers import identity
 from drcheck.probes.ssh.parsers.borg import ConfigSyntaxError
 from drcheck.probes.ssh.parsers.cron import CronEntry, parse_crontab
 from drcheck.probes.ssh.parsers.mounts import Mount, parse_mounts
+from drcheck.probes.ssh.parsers.sections import Section, parse_sections
 from drcheck.probes.ssh.parsers.targets import Target
 from drcheck.probes.ssh.session import CommandOutput, HostSession, ProbeFailure
 
@@ -58,6 +59,7 @@ class Gatherer:
         self.host = host
         self.observed_at = observed_at
         self.facts = HostFacts()
+        self.sections: dict[str, Section] = {}
 
     def run(self, steps: list[tuple[str, Callable[[Gatherer], None]]]) -> HostFacts:
         """Every step, isolated from the others; stops early only when the host is lost."""
@@ -114,7 +116,7 @@ class Gatherer:
         return out
 
     def run_command(self, command: str) -> CommandOutput | None:
-        """A fixed command's output; a timeout or failure becomes a problem and None."""
+        """A fixed command's output; a failure becomes a problem and None."""
         try:
             return self.session.run(command)
         except ProbeFailure as failure:
@@ -123,12 +125,32 @@ class Gatherer:
             self.problem(failure.code, failure.reason)
             return None
 
+    def section(self, name: str) -> str | None:
+        """The output of one part of the facts command when it finished with status 0."""
+        found = self.sections.get(name)
+        return found.body if found is not None and found.status == 0 else None
+
     def parse(self, path: str, parser: Callable[[], None]) -> None:
         """Run one file's parser; garbage becomes a problem naming the file, not the text."""
         try:
             parser()
         except (ConfigSyntaxError, ValueError, UnicodeError) as exc:
             self.problem("garbage-output", f"{path}: {exc}")
+
+
+def step_commands(g: Gatherer) -> None:
+    """Run the one fixed facts command; a part that hangs is named in the timeout issue."""
+    out = g.run_command(ops.CMD_FACTS)
+    if out is None:
+        return
+    g.sections = parse_sections(out.stdout)
+    if out.timed_out:
+        started = [s.name for s in g.sections.values() if s.status is None]
+        part = dict(ops.SECTIONS).get(started[0] if started else "", ops.CMD_FACTS)
+        g.problem("command-timeout", f"{part!r} gave no answer within "
+                  f"{g.session.command_timeout:.1f}s")
+    elif out.truncated:
+        g.problem("output-truncated", "the facts command printed more than the read limit")
 
 
 def step_identity(g: Gatherer) -> None:
@@ -140,9 +162,9 @@ def step_identity(g: Gatherer) -> None:
     info["os"] = identity.os_release(g.read(ops.OS_RELEASE) or "")
     info["dmi"] = {"vendor": identity.first_line(g.read(ops.DMI_VENDOR) or ""),
                    "product": identity.first_line(g.read(ops.DMI_PRODUCT) or "")}
-    out = g.run_command(ops.CMD_ADDRESSES)
-    if out is not None and out.status == 0:
-        words = out.stdout.split()
+    text = g.section("addresses")
+    if text is not None:
+        words = text.split()
         valid = [w for w in words if _is_address(w)]
         if len(valid) != len(words):
             g.problem("garbage-output", f"{ops.CMD_ADDRESSES!r} printed something that is not "
@@ -207,9 +229,9 @@ def step_cron(g: Gatherer) -> None:
             entries += parse_crontab(text, path, system=True)
     for path, text in g.read_dir(ops.USER_CRONTAB_DIR):
         entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1])
-    out = g.run_command(ops.CMD_USER_CRONTAB)
-    if out is not None and out.status == 0 and not out.truncated:
-        entries += parse_crontab(out.stdout, "crontab -l", system=False)
+    text = g.section("crontab")
+    if text:
+        entries += parse_crontab(text, ops.CMD_USER_CRONTAB, system=False)
     g.facts.details["crontabs"] = [e.as_detail() for e in entries]
     for entry in entries:
         g.facts.targets += entry.targets

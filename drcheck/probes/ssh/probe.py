@@ -25,6 +25,7 @@ from drcheck.probes.ssh.copies import merge_targets, to_copy
 from drcheck.probes.ssh.gather import (
     Gatherer,
     HostFacts,
+    step_commands,
     step_cron,
     step_identity,
     step_location,
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
 PROBE_NAME = "ssh"
 STEPS: list[tuple[str, Callable[[Gatherer], None]]] = [
+    ("commands", step_commands),
     ("identity", step_identity),
     ("mounts", step_mounts),
     ("location", step_location),

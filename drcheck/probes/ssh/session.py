@@ -54,6 +54,7 @@ class CommandOutput:
     stdout: str
     status: int | None
     truncated: bool
+    timed_out: bool = False
 
 
 class HostSession:
@@ -77,6 +78,11 @@ class HostSession:
         for transport in reversed(self._transports):
             transport.close()
 
+    @property
+    def command_timeout(self) -> float:
+        """The per-command timeout in seconds."""
+        return self._options.command_timeout
+
     def remaining(self) -> float:
         """Seconds left before the per-host deadline."""
         return self._deadline - time.monotonic()
@@ -96,7 +102,7 @@ class HostSession:
             channel = self._transport.open_session(timeout=timeout)
             channel.settimeout(timeout)
             channel.exec_command(command)
-            data, truncated = self._drain(channel, time.monotonic() + timeout)
+            chunks, truncated, timed_out = self._drain(channel, time.monotonic() + timeout)
             status = channel.recv_exit_status() if channel.exit_status_ready() else None
             channel.close()
         except TimeoutError:
@@ -104,22 +110,28 @@ class HostSession:
                                f"{timeout:.1f}s") from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
             raise _lost(exc) from None
-        return CommandOutput(data.decode("utf-8", "replace"), status, truncated)
+        text = b"".join(chunks)[: self._options.max_read_bytes].decode("utf-8", "replace")
+        return CommandOutput(text, status, truncated, timed_out)
 
-    def _drain(self, channel: paramiko.Channel, until: float) -> tuple[bytes, bool]:
+    def _drain(self, channel: paramiko.Channel, until: float) -> tuple[list[bytes], bool, bool]:
+        """Read stdout until EOF, the size limit or the time limit (keeping what came)."""
         chunks: list[bytes] = []
         size = 0
-        limit = self._options.max_read_bytes
-        while size <= limit:
-            if time.monotonic() > until:
-                raise TimeoutError()
-            chunk = channel.recv(65536)
+        while size <= self._options.max_read_bytes:
+            left = until - time.monotonic()
+            if left <= 0:
+                return chunks, False, True
+            channel.settimeout(left)
+            try:
+                chunk = channel.recv(65536)
+            except TimeoutError:
+                return chunks, False, True
             if not chunk:
                 channel.status_event.wait(max(0.0, min(1.0, until - time.monotonic())))
-                return b"".join(chunks), False
+                return chunks, False, False
             chunks.append(chunk)
             size += len(chunk)
-        return b"".join(chunks)[:limit], True
+        return chunks, True, False
 
     def host_path(self, path: str) -> str:
         """Where a host path lives on the server (under ``root`` when set)."""

@@ -64,11 +64,11 @@ def _service_targets(g: Gatherer, service: systemd.Unit) -> list[Target]:
 
 
 def _last_triggers(g: Gatherer) -> dict[str, str]:
-    out = g.run_command(ops.CMD_TIMERS)
+    text = g.section("timers")
     last: dict[str, str] = {}
-    if out is not None and out.status == 0 and out.stdout.strip():
+    if text and text.strip():
         try:
-            last = systemd.parse_list_timers(out.stdout)
+            last = systemd.parse_list_timers(text)
         except ValueError as exc:
             g.problem("garbage-output", str(exc))
     for entry in g.session.listdir(ops.TIMER_STAMPS_DIR):
