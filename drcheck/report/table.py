@@ -1,4 +1,4 @@
-"""The terminal table: one row per failing or unknown finding, fitted to 80 columns.
+"""The terminal table: one row per failing, unknown or waived finding, fitted to 80 columns.
 
 Then per-dataset scores, the compliance view when ``--framework`` is given, what a baseline
 says is fixed, expired waivers, and a one-line summary.
@@ -36,13 +36,13 @@ class TableReporter(Reporter):
         return "\n\n".join(parts) + "\n"
 
     def _findings(self, result: AuditResult) -> str:
-        shown = [f for f in result.findings
-                 if self.show_passed or f.status in (Status.FAIL, Status.UNKNOWN)]
+        shown = [f for f in result.findings if self.show_passed or f.status is not Status.PASS]
         if not shown:
             return ""
         accepted = set(result.baselined)
         rows = [(_status(f, accepted), f.severity.value, f"{f.rule_id}\n{f.dataset}",
-                 textwrap.fill(f.message, MESSAGE_WIDTH)) for f in shown]
+                 textwrap.fill(f.message + (f" [waived: {f.waiver}]" if f.waiver else ""),
+                               MESSAGE_WIDTH)) for f in shown]
         return tabulate(rows, headers=["status", "severity", "rule / dataset", "why"],
                         tablefmt="simple")
 

@@ -1,0 +1,42 @@
+"""JUnit XML has the structure GitLab documents: testsuites > testsuite > testcase."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from drcheck.model import AuditResult, Status
+from drcheck.report.junit import JunitReporter
+
+
+def test_structure_and_counts(rich_result: AuditResult) -> None:
+    root = ET.fromstring(JunitReporter().render(rich_result))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == list(rich_result.policies)
+    total = 0
+    for suite in suites:
+        cases = suite.findall("testcase")
+        total += len(cases)
+        assert int(suite.get("tests", "-1")) == len(cases)
+        for tag, attr in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
+            assert int(suite.get(attr, "-1")) == sum(1 for c in cases if c.find(tag) is not None)
+        for case in cases:
+            assert case.get("name") and case.get("classname")
+            assert len(list(case)) <= 1
+    assert total == len(rich_result.findings) == int(root.get("tests", "-1"))
+
+
+def test_status_elements(rich_result: AuditResult) -> None:
+    root = ET.fromstring(JunitReporter().render(rich_result))
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    for f in rich_result.findings:
+        case = cases[f"{f.rule_id} {f.dataset}"]
+        child = next(iter(case), None)
+        expected = {Status.FAIL: "failure", Status.UNKNOWN: "error", Status.WAIVED: "skipped",
+                    Status.PASS: None}[f.status]
+        assert (child.tag if child is not None else None) == expected
+        if f.status is Status.WAIVED:
+            assert child is not None and "W-2026-001" in (child.get("message") or "")
+        if f.status is Status.FAIL:
+            assert child is not None and child.get("type") == f.severity.value
+            assert f.fingerprint in (child.text or "")
