@@ -35,39 +35,40 @@ from drcheck.report import OutputFormat, ReportOptions
 from drcheck.waivers import load_waivers
 
 Opt = typer.Option
+EstateArg = Annotated[Path | None, typer.Argument(help="Estate file (YAML).")]
+FactsOpt = Annotated[Path | None, Opt(help="Re-evaluate a saved facts file.")]
+PolicyOpt = Annotated[list[str] | None, Opt(
+    "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2.")]
+FormatOpt = Annotated[list[OutputFormat] | None, Opt(
+    "--format", "-f", help="Report format on stdout (or --output); repeatable.")]
+OutputOpt = Annotated[Path | None, Opt("--output", "-o", help="Write the report here.")]
+ReportOpt = Annotated[list[str] | None, Opt(
+    "--report", "-r", metavar="FORMAT[:PATH]",
+    help="Also write FORMAT to PATH (stdout without PATH); repeatable.")]
+FailOnOpt = Annotated[Severity, Opt(help="Lowest severity that fails the run.")]
+SoftFailOpt = Annotated[bool, Opt(
+    help="Exit 0 even with findings; say on stderr what would have failed.")]
+WaiversOpt = Annotated[list[Path] | None, Opt(
+    "--waivers", "-w", help="Waiver file (kind: Waivers); repeatable.")]
+BaselineOpt = Annotated[Path | None, Opt(
+    help="Only findings absent from this baseline gate the run.")]
+CreateBaselineOpt = Annotated[Path | None, Opt(
+    "--create-baseline", help="Record today's failed/unknown findings as a baseline.")]
+FrameworkOpt = Annotated[str | None, Opt(
+    help="Group results by the controls of this framework (table, html, markdown).")]
+HistoryOpt = Annotated[Path | None, Opt(help="Record this audit in a SQLite history.")]
+OfflineOpt = Annotated[bool, Opt(help="Use declared facts only; run no probe.")]
+NowOpt = Annotated[str | None, Opt(help="Evaluate as of this UTC time.")]
 
 
 @app.command()
 def audit(
-    estate: Annotated[Path | None, typer.Argument(help="Estate file (YAML).")] = None,
-    facts: Annotated[Path | None, Opt(help="Re-evaluate a saved facts file.")] = None,
-    policy: Annotated[list[str] | None, Opt(
-        "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2."
-    )] = None,
-    fmt: Annotated[list[OutputFormat] | None, Opt(
-        "--format", "-f", help="Report format on stdout (or --output); repeatable.")] = None,
-    output: Annotated[Path | None, Opt("--output", "-o", help="Write the report here.")] = None,
-    report: Annotated[list[str] | None, Opt(
-        "--report", "-r", metavar="FORMAT[:PATH]",
-        help="Also write FORMAT to PATH (stdout without PATH); repeatable.")] = None,
-    fail_on: Annotated[Severity, Opt(help="Lowest severity that fails the run.")]
-    = Severity.LOW,
-    soft_fail: Annotated[bool, Opt(
-        help="Exit 0 even with findings; say on stderr what would have failed.")] = False,
-    waivers: Annotated[list[Path] | None, Opt(
-        "--waivers", "-w", help="Waiver file (kind: Waivers); repeatable.")] = None,
-    baseline: Annotated[Path | None, Opt(
-        help="Only findings absent from this baseline gate the run.")] = None,
-    create_baseline_path: Annotated[Path | None, Opt(
-        "--create-baseline", help="Record today's failed/unknown findings as a baseline.")]
-    = None,
-    framework: Annotated[str | None, Opt(
-        help="Group results by the controls of this framework (table, html, markdown).")]
-    = None,
-    history: Annotated[Path | None, Opt(help="Record this audit in a SQLite history.")]
-    = None,
-    offline: Annotated[bool, Opt(help="Use declared facts only; run no probe.")] = False,
-    now: Annotated[str | None, Opt(help="Evaluate as of this UTC time.")] = None,
+    estate: EstateArg = None, facts: FactsOpt = None, policy: PolicyOpt = None,
+    fmt: FormatOpt = None, output: OutputOpt = None, report: ReportOpt = None,
+    fail_on: FailOnOpt = Severity.LOW, soft_fail: SoftFailOpt = False,
+    waivers: WaiversOpt = None, baseline: BaselineOpt = None,
+    create_baseline_path: CreateBaselineOpt = None, framework: FrameworkOpt = None,
+    history: HistoryOpt = None, offline: OfflineOpt = False, now: NowOpt = None,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
