@@ -106,7 +106,7 @@ class Connector:
     def _tcp(self, endpoint: Endpoint, deadline: float) -> socket.socket:
         timeout = _bounded(self.options.connect_timeout, deadline)
         try:
-            sock = socket.create_connection((endpoint.hostname, endpoint.port), timeout=timeout)
+            sock = _connect(endpoint.hostname, endpoint.port, timeout)
         except socket.gaierror as exc:
             raise ProbeFailure("dns-failure", f"cannot resolve {endpoint.hostname}: "
                                f"{exc.strerror}") from None
@@ -119,7 +119,6 @@ class Connector:
         except OSError as exc:
             raise ProbeFailure("unreachable", f"{endpoint.hostname}:{endpoint.port}: "
                                f"{exc.strerror or type(exc).__name__}") from None
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock
 
     def _via_jump(self, endpoint: Endpoint, transports: list[paramiko.Transport],
@@ -211,6 +210,43 @@ class Connector:
                 except paramiko.SSHException:
                     self._agent_keys = []
             return list(self._agent_keys)
+
+
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
+class QuickAckSocket(socket.socket):
+    """A TCP socket that never lets a small reply wait on a delayed ACK.
+
+    TCP_NODELAY stops our own small packets waiting; TCP_QUICKACK, re-armed after every
+    read (Linux forgets it), ACKs the server's at once, so a server that does not set
+    TCP_NODELAY (sshd for non-interactive sessions) is not stalled 40 ms by Nagle.
+    """
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        """Read, then push out the ACK for what was read."""
+        data = super().recv(bufsize, flags)
+        if _QUICKACK is not None and data:
+            self.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+        return data
+
+
+def _connect(hostname: str, port: int, timeout: float) -> socket.socket:
+    """Connect to the first address that answers, with TCP_NODELAY set."""
+    error: OSError | None = None
+    for family, kind, proto, _, address in socket.getaddrinfo(hostname, port, 0,
+                                                              socket.SOCK_STREAM):
+        sock = QuickAckSocket(family, kind, proto)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    raise error or OSError(f"no address for {hostname}")
 
 
 def _prefer_known_types(transport: paramiko.Transport, types: list[str]) -> None:
