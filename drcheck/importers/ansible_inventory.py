@@ -157,8 +157,15 @@ def _yaml_group(doc: Document, inv: Inventory, name: str, raw: Any,
     if not isinstance(raw, dict):
         raise ConfigError([doc.problem(path, f"group {name!r}: expected a mapping with hosts, "
                                        "vars or children")])
+    for key in ("hosts", "vars", "children"):
+        if raw.get(key) is not None and not isinstance(raw[key], dict):
+            raise ConfigError([doc.problem(path + (key,), f"group {name!r}: {key} must be a "
+                                           "mapping (name: {...})")])
     group.vars.update(_yaml_vars(doc, raw.get("vars"), path + ("vars",)))
     for host, host_vars in (raw.get("hosts") or {}).items():
+        if host_vars is not None and not isinstance(host_vars, dict):
+            raise ConfigError([doc.problem(path + ("hosts", host), f"host {host!r}: expected "
+                                           "a mapping of variables")])
         where = path + ("hosts", host)
         for expanded in expand_range(str(host)):
             inv.add_host(name, expanded, _yaml_vars(doc, host_vars, where), doc.where(where))

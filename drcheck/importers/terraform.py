@@ -25,6 +25,8 @@ from drcheck.importers.terraform_compute import HOST_TYPES, OVH_STORAGE, host_sp
 from drcheck.importers.terraform_json import (
     Context,
     TfResource,
+    as_dict,
+    as_list,
     check_format,
     load_json,
     plan_resources,
@@ -93,10 +95,10 @@ def _assets(build: _Build) -> None:
 def _replication_rules(res: TfResource) -> list[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
     """(path of the rule, rule) for the split resource and for the inline v3 block."""
     if res.type == REPLICATION:
-        return [(("rule", i), r) for i, r in enumerate(res.get("rule") or [])
+        return [(("rule", i), r) for i, r in enumerate(as_list(res.get("rule")))
                 if isinstance(r, dict)]
     return [(("replication_configuration", 0, "rules", i), r)
-            for i, r in enumerate(res.get("replication_configuration", 0, "rules") or [])
+            for i, r in enumerate(as_list(res.get("replication_configuration", 0, "rules")))
             if isinstance(r, dict)]
 
 
@@ -134,8 +136,8 @@ def _destination(build: _Build, res: TfResource, source: TfResource,
     link = build.graph.follow(res, dest_path, (BUCKET,))
     if link.target is not None:
         return build.buckets.get(link.target.address)
-    dest = (rule.get("destination") or [{}])[0]
-    account = dest.get("account") or dest.get("account_id") if isinstance(dest, dict) else None
+    dest = as_dict((as_list(rule.get("destination")) or [{}])[0])
+    account = dest.get("account") or dest.get("account_id")
     if link.value:
         provider = build.buckets[source.address].provider
         return _external_bucket(build, s3_arn_bucket(link.value), res, account, provider)
@@ -169,10 +171,10 @@ def _replications(build: _Build) -> None:
 def _ovh_replications(build: _Build) -> None:
     """``ovh_cloud_project_storage`` replication rules: destination name and region."""
     for res in build.graph.of_type(OVH_STORAGE):
-        for rule in res.get("replication", "rules") or []:
+        for rule in as_list(res.get("replication", "rules")):
             if not isinstance(rule, dict) or str(rule.get("status", "")).lower() == "disabled":
                 continue
-            dest = rule.get("destination") or {}
+            dest = as_dict(rule.get("destination"))
             name, region = dest.get("name"), dest.get("region")
             if not isinstance(name, str) or not name:
                 build.notes.append(f"{res.address}: replication destination "

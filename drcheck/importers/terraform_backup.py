@@ -8,12 +8,12 @@ resource is the dataset's primary; the vaults are its copies.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from drcheck.estate import DeclaredLocation, MediumSpec, ReplicaSpec
-from drcheck.importers.terraform_json import TfResource
+from drcheck.importers.terraform_json import TfResource, as_dict, as_list
 from drcheck.importers.terraform_links import Graph, Link, arn_parts, asset_name
 from drcheck.importers.terraform_s3 import UNKNOWN_AFTER_APPLY, origin_of, placement
 from drcheck.model import Evidence, FactKey, Source
@@ -101,8 +101,8 @@ def _medium_for(graph: Graph, link: Link, origin: str, file: str, out: BackupRes
     return medium
 
 
-def _delete_after(block: Mapping[str, Any]) -> int | None:
-    for life in block.get("lifecycle") or []:
+def _delete_after(block: Any) -> int | None:
+    for life in as_list(as_dict(block).get("lifecycle")):
         if isinstance(life, dict) and isinstance(life.get("delete_after"), int):
             return int(life["delete_after"])
     return None
@@ -121,7 +121,7 @@ def plan_copies(graph: Graph, plan: TfResource, file: str, out: BackupResult) ->
     copies: list[ReplicaSpec] = []
     if plan.is_unknown("rule"):
         out.notes.append(f"{plan.address}: rules {UNKNOWN_AFTER_APPLY}")
-    for i, rule in enumerate(plan.get("rule") or []):
+    for i, rule in enumerate(as_list(plan.get("rule"))):
         if not isinstance(rule, dict):
             continue
         rule_name = str(rule.get("rule_name") or i)
@@ -130,7 +130,7 @@ def plan_copies(graph: Graph, plan: TfResource, file: str, out: BackupResult) ->
         if medium is not None:
             copies.append(_replica(medium, f"{rule_name}@{medium.name}", origin,
                                    _delete_after(rule)))
-        for j, action in enumerate(rule.get("copy_action") or []):
+        for j, action in enumerate(as_list(rule.get("copy_action"))):
             link = graph.follow(plan, ("rule", i, "copy_action", j, "destination_vault_arn"),
                                 (VAULT,))
             dest = _medium_for(graph, link, origin, file, out)
@@ -144,12 +144,12 @@ def plan_copies(graph: Graph, plan: TfResource, file: str, out: BackupResult) ->
 
 
 def _tagged(graph: Graph, selection: TfResource) -> Iterator[TfResource]:
-    for cond in selection.get("selection_tag") or []:
+    for cond in as_list(selection.get("selection_tag")):
         if not isinstance(cond, dict) or cond.get("type") != "STRINGEQUALS":
             continue
         for res in graph.of_type(*PROTECTABLE):
-            tags = res.get("tags") or {}
-            if isinstance(tags, dict) and tags.get(cond.get("key")) == cond.get("value"):
+            tags = as_dict(res.get("tags"))
+            if tags.get(str(cond.get("key"))) == cond.get("value"):
                 yield res
 
 

@@ -24,6 +24,16 @@ SUPPORTED_MAJORS = ("0", "1")
 _REF = re.compile(r"^(?:data\.)?([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(\[[^\]]*\])?")
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (a shape Terraform never writes)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def problem(file: str, path: str, message: str) -> ConfigError:
     """A ``ConfigError`` pinned to a JSON path inside a Terraform JSON file."""
     return ConfigError([Problem(file, None, None, path, message)])
@@ -152,7 +162,7 @@ def _constant(expr: Any, variables: Mapping[str, Any]) -> tuple[Any, bool]:
         return None, False
     if "constant_value" in expr:
         return expr["constant_value"], True
-    refs = expr.get("references") or []
+    refs = as_list(expr.get("references"))
     if len(refs) == 1 and str(refs[0]).startswith("var."):
         var = variables.get(str(refs[0])[4:])
         if isinstance(var, dict) and "value" in var:
@@ -161,13 +171,13 @@ def _constant(expr: Any, variables: Mapping[str, Any]) -> tuple[Any, bool]:
 
 
 def _provider_conf(key: str, raw: Mapping[str, Any], variables: Mapping[str, Any]) -> ProviderConf:
-    exprs = raw.get("expressions") or {}
+    exprs = as_dict(raw.get("expressions"))
     unknown: list[str] = []
     region, ok = _constant(exprs.get("region"), variables)
     if "region" in exprs and not ok:
         unknown.append("region")
     endpoint: Any = None
-    for block in exprs.get("endpoints") or []:
+    for block in as_list(exprs.get("endpoints")):
         if isinstance(block, dict) and "s3" in block:
             endpoint, ok = _constant(block["s3"], variables)
             if not ok:
@@ -183,10 +193,10 @@ def _provider_conf(key: str, raw: Mapping[str, Any], variables: Mapping[str, Any
 
 def provider_configs(data: Mapping[str, Any]) -> dict[str, ProviderConf]:
     """Every provider configuration of a plan, keyed as in ``configuration.provider_config``."""
-    config = data.get("configuration") or {}
-    variables = data.get("variables") or {}
+    config = as_dict(data.get("configuration"))
+    variables = as_dict(data.get("variables"))
     out: dict[str, ProviderConf] = {}
-    for key, raw in (config.get("provider_config") or {}).items():
+    for key, raw in as_dict(config.get("provider_config")).items():
         if isinstance(raw, dict):
             # Variables belong to the root module; a module's provider sees its own inputs.
             scope = variables if not raw.get("module_address") else {}
@@ -224,19 +234,19 @@ def config_resources(data: Mapping[str, Any]) -> dict[str, ConfigResource]:
     out: dict[str, ConfigResource] = {}
 
     def visit(module: Mapping[str, Any], path: str) -> None:
-        for res in module.get("resources") or []:
+        for res in as_list(module.get("resources")):
             if not isinstance(res, dict) or "address" not in res:
                 continue
             refs: dict[str, tuple[str, ...]] = {}
-            _walk_refs(res.get("expressions") or {}, "", refs)
+            _walk_refs(as_dict(res.get("expressions")), "", refs)
             key = f"{path}.{res['address']}" if path else str(res["address"])
             out[key] = ConfigResource(str(res.get("provider_config_key") or ""), refs)
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in as_dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 child = f"{path}.module.{name}" if path else f"module.{name}"
-                visit(call.get("module") or {}, child)
+                visit(as_dict(call.get("module")), child)
 
-    visit((data.get("configuration") or {}).get("root_module") or {}, "")
+    visit(as_dict(as_dict(data.get("configuration")).get("root_module")), "")
     return out
 
 
@@ -323,7 +333,7 @@ def plan_resources(data: Mapping[str, Any], file: str) -> list[TfResource]:
         change = rc.get("change")
         if not isinstance(change, dict):
             raise problem(file, f"{path}.change", "expected an object with actions and after")
-        actions = tuple(str(a) for a in change.get("actions") or ())
+        actions = tuple(str(a) for a in as_list(change.get("actions")))
         if rc.get("mode", "managed") != "managed" or actions == ("delete",):
             continue
         after = change.get("after")
@@ -348,7 +358,7 @@ def state_module_resources(module: Mapping[str, Any], file: str, path: str, ctx:
         if res.get("mode", "managed") == "managed":
             yield _resource(res, _module_of(res), f"{path}.resources[{i}].values", ctx,
                             res.get("values"))
-    for j, child in enumerate(module.get("child_modules") or []):
+    for j, child in enumerate(as_list(module.get("child_modules"))):
         yield from state_module_resources(child, file, f"{path}.child_modules[{j}]", ctx)
 
 

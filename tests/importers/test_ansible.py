@@ -119,3 +119,16 @@ def test_host_port_suffix_and_bad_port(tmp_path: Path) -> None:
     inv.write_text("[db]\ndb1:2201 ansible_host=127.0.0.2\n")
     (host,) = import_ansible(inv).estate.hosts
     assert (host.name, host.port, host.address) == ("db1", 2201, "127.0.0.2")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("all:\n  hosts: [a, b]\n", "bad.yml:2"),
+    ("all:\n  hosts:\n    a: 3\n", "bad.yml:3"),
+    ("all:\n  vars: [x]\n", "bad.yml:2"),
+    ("- a\n- b\n", "bad.yml:1"),
+])
+def test_malformed_yaml_inventories(tmp_path: Path, text: str, where: str) -> None:
+    path = tmp_path / "bad.yml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=where):
+        import_ansible(path)

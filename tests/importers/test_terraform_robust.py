@@ -1,0 +1,54 @@
+"""Malformed Terraform JSON never escapes as a traceback: any wrong shape is a DrcheckError."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drcheck.errors import DrcheckError
+from drcheck.importers.terraform import import_terraform
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLES = Path(__file__).parents[2] / "examples" / "terraform"
+BASES = {name: json.loads(path.read_text()) for name, path in (
+    ("plan", FIXTURES / "plan_full.json"), ("state", FIXTURES / "state_full.json"),
+    ("example", EXAMPLES / "plan.json"))}
+JUNK = st.sampled_from([1, "x", [], {}, None, True, [1], {"a": 1}, [{"a": None}]])
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _paths(value, (*path, i))
+    return out
+
+
+PATHS = {name: _paths(doc)[1:] for name, doc in BASES.items()}
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(sorted(BASES)), pick=st.integers(min_value=0), junk=JUNK)
+def test_any_wrong_shape_is_a_clean_error(tmp_path: Path, which: str, pick: int,
+                                          junk: Any) -> None:
+    doc = copy.deepcopy(BASES[which])
+    path = PATHS[which][pick % len(PATHS[which])]
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = junk
+    target = tmp_path / f"{which}.json"
+    target.write_text(json.dumps(doc))
+    try:
+        import_terraform(target)
+    except DrcheckError as exc:
+        assert str(target) in exc.message
