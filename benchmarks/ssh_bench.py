@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,13 +100,48 @@ def make_trees(base: Path, count: int) -> list[Path]:
     return roots
 
 
-def time_probe(hosts: list[HostSpec], options: SshOptions) -> tuple[float, int, int]:
-    """Wall time of one probe run, hosts without issues, copies discovered."""
-    started = time.monotonic()
-    reports = SshProbe(options).collect(hosts)
-    elapsed = time.monotonic() - started
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    """CPU seconds this process has used."""
+    times = os.times()
+    return times.user + times.system
+
+
+def children_cpu() -> float:
+    """CPU seconds used by finished child processes (ansible and its ssh clients)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Measure:
+    """Wall time, client CPU and whole-machine CPU around one contender."""
+
+    def __init__(self, client: Callable[[], float]) -> None:
+        self._client = client
+
+    def __enter__(self) -> Measure:
+        self.wall, self.cpu, self.busy = time.monotonic(), self._client(), machine_busy()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.monotonic() - self.wall
+        self.cpu = self._client() - self.cpu
+        self.busy = machine_busy() - self.busy
+
+
+def time_probe(hosts: list[HostSpec], options: SshOptions) -> tuple[Measure, str]:
+    """One probe run: measures and a note (hosts without issues, copies discovered)."""
+    with Measure(own_cpu) as measure:
+        reports = SshProbe(options).collect(hosts)
     clean = sum(1 for r in reports if not r.issues)
-    return elapsed, clean, sum(len(r.discovered) for r in reports)
+    copies = sum(len(r.discovered) for r in reports)
+    return measure, f"{clean} clean hosts, {copies} copies"
 
 
 def shell_line() -> str:
@@ -131,8 +168,8 @@ def write_inventory(base: Path, hosts: list[HostSpec]) -> Path:
 
 
 def time_ansible(base: Path, hosts: list[HostSpec], known_hosts: Path, forks: int,
-                 module: str) -> tuple[float, int]:
-    """Wall time of one ad-hoc run and how many hosts answered."""
+                 module: str) -> tuple[Measure, str]:
+    """One ad-hoc run: measures and how many hosts answered."""
     inventory = write_inventory(base, hosts)
     home = base / "ansible_home"
     home.mkdir(exist_ok=True)
@@ -146,17 +183,16 @@ def time_ansible(base: Path, hosts: list[HostSpec], known_hosts: Path, forks: in
     env = {**os.environ, "ANSIBLE_HOME": str(home), "ANSIBLE_CONFIG": str(config),
            "ANSIBLE_LOCAL_TEMP": str(home / "tmp")}
     arg = shell_line() if module == "raw" else _command_arg()
-    started = time.monotonic()
-    done = subprocess.run(["/tmp/ansible/bin/ansible", "all", "-i", str(inventory), "-m", module,
-                           "-a", arg, "-f", str(forks)], env=env, capture_output=True,
-                          text=True, check=False)
-    elapsed = time.monotonic() - started
+    with Measure(children_cpu) as measure:
+        done = subprocess.run(["/tmp/ansible/bin/ansible", "all", "-i", str(inventory), "-m",
+                               module, "-a", arg, "-f", str(forks)], env=env,
+                              capture_output=True, text=True, check=False)
     answered = done.stdout.count(" | CHANGED") + done.stdout.count(" | SUCCESS") + \
         done.stdout.count(" | FAILED")
     if "UNREACHABLE" in done.stdout or answered < len(hosts):
         print(f"ansible -m {module}: {done.stdout.count('UNREACHABLE')} unreachable",
               file=sys.stderr)
-    return elapsed, answered
+    return measure, f"{answered} hosts answered"
 
 
 def _command_arg() -> str:
@@ -186,7 +222,7 @@ def run(count: int, instances: int, with_ansible: bool, sequential: bool) -> Non
         options = SshOptions(known_hosts=str(known), ssh_config=None, use_agent=False,
                              trust_file=str(base / "trust"), progress=False)
         results = _contenders(base, hosts, options, known, with_ansible, sequential)
-        _print(count, instances, options.pool_size, results)
+        _print(count, instances, results)
     finally:
         for proc in procs:
             proc.terminate()
@@ -197,29 +233,28 @@ def run(count: int, instances: int, with_ansible: bool, sequential: bool) -> Non
 
 
 def _contenders(base: Path, hosts: list[HostSpec], options: SshOptions, known: Path,
-                with_ansible: bool, sequential: bool) -> dict[str, tuple[float, str]]:
-    results: dict[str, tuple[float, str]] = {}
-    t, clean, copies = time_probe(hosts, options)
-    results[f"drcheck pool={options.pool_size}"] = (t, f"{clean} clean hosts, {copies} copies")
+                with_ansible: bool, sequential: bool) -> dict[str, tuple[Measure, str]]:
+    results = {f"drcheck pool={options.pool_size}": time_probe(hosts, options)}
     if sequential:
-        t, clean, copies = time_probe(hosts, replace(options, pool_size=1))
-        results["drcheck one at a time"] = (t, f"{clean} clean hosts, {copies} copies")
+        results["drcheck one at a time"] = time_probe(hosts, replace(options, pool_size=1))
     if with_ansible:
         for module in ("raw", "command"):
-            t, answered = time_ansible(base, hosts, known, options.pool_size, module)
             results[f"ansible -m {module} forks={options.pool_size}"] = \
-                (t, f"{answered} hosts answered")
+                time_ansible(base, hosts, known, options.pool_size, module)
     return results
 
 
-def _print(count: int, instances: int, pool: int, results: dict[str, tuple[float, str]]) -> None:
-    base_time = next(iter(results.values()))[0]
+def _print(count: int, instances: int, results: dict[str, tuple[Measure, str]]) -> None:
+    first = next(iter(results.values()))[0]
     print(f"\nSSH benchmark: {count} targets on {instances} sshd instances (loopback), "
-          f"{os.cpu_count()} CPUs")
-    print(f"{'contender':32} {'wall s':>8} {'vs pool':>8} {'hosts/s':>8}  notes")
-    for name, (elapsed, notes) in results.items():
-        print(f"{name:32} {elapsed:8.2f} {elapsed / base_time:7.1f}x "
-              f"{count / elapsed:8.1f}  {notes}")
+          f"{os.cpu_count()} CPUs shared by client and servers")
+    print(f"{'contender':28} {'wall s':>7} {'x pool':>7} {'hosts/s':>8} {'client CPU s':>13}"
+          f"  notes")
+    for name, (m, notes) in results.items():
+        print(f"{name:28} {m.wall:7.2f} {m.wall / first.wall:6.1f}x {count / m.wall:8.1f} "
+              f"{m.cpu:13.2f}  {notes}")
+    print("machine CPU s (all processes, incl. the sshd servers and anything else running): "
+          + ", ".join(f"{n} {m.busy:.1f}" for n, (m, _) in results.items()))
 
 
 def main() -> None:
