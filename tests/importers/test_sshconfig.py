@@ -47,7 +47,29 @@ def test_concrete_aliases_become_hosts(tmp_path: Path) -> None:
 
 
 def test_patterns_are_not_hosts() -> None:
-    assert host_lines("Host * !x a?b\n  User u\nHost=real\n") == {"real": 3}
+    lines = [(text, "cfg", n) for n, text in enumerate(
+        ["Host * !x a?b", "  User u", "Host=real"], start=1)]
+    assert host_lines(lines) == {"real": ("cfg", 3)}
+
+
+def test_includes_are_read_in_place(tmp_path: Path, home: Path) -> None:
+    (home / ".ssh" / "config.d").mkdir(parents=True)
+    (home / ".ssh" / "config.d" / "10-db").write_text("Host db\n  HostName 10.0.0.5\n")
+    (tmp_path / "local.conf").write_text("Host web\n  Port 2200\n")
+    path = tmp_path / "config"
+    path.write_text("Include config.d/*\nInclude local.conf missing/*\nHost *\n  User ops\n")
+    hosts = import_ssh_config(path).estate.hosts
+    assert [(h.name, h.address, h.port, h.user, h.origin) for h in hosts] == [
+        ("db", "10.0.0.5", None, "ops", f"{home / '.ssh/config.d/10-db'}:1"),
+        ("web", "web", 2200, "ops", f"{tmp_path / 'local.conf'}:1"),
+    ]
+
+
+def test_include_loop_is_an_error(tmp_path: Path, home: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text(f"Include {path}\n")
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        import_ssh_config(path)
 
 
 def test_only_patterns_leaves_a_note(tmp_path: Path) -> None:
