@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from drcheck.model import AuditResult, Finding, Status
+from drcheck.model import AuditResult, Finding, RuleRef, Status
 from drcheck.report.base import Reporter
+from drcheck.report.rules import rule_index
+from drcheck.report.sarif import split_origin
 
 CHILD = {Status.FAIL: "failure", Status.UNKNOWN: "error", Status.WAIVED: "skipped"}
 
@@ -24,10 +26,15 @@ def _details(f: Finding) -> str:
     return "\n".join(lines)
 
 
-def _case(suite: ET.Element, f: Finding) -> None:
-    case = ET.SubElement(suite, "testcase", {
-        "classname": f"{f.policy}.{f.rule_id}", "name": f"{f.rule_id} {f.dataset}",
-        "file": f.policy, "time": "0"})
+def _case(suite: ET.Element, f: Finding, rule: RuleRef | None) -> None:
+    attrs = {"classname": f"{f.policy}.{f.rule_id}", "name": f"{f.rule_id} {f.dataset}",
+             "time": "0"}
+    where = split_origin(rule.origin) if rule else None
+    if where is not None:
+        attrs["file"] = where[0]
+        if where[1] is not None:
+            attrs["line"] = str(where[1])
+    case = ET.SubElement(suite, "testcase", attrs)
     tag = CHILD.get(f.status)
     if tag == "skipped":
         ET.SubElement(case, tag, {"message": f.waiver or "waived"})
@@ -53,6 +60,7 @@ class JunitReporter(Reporter):
 
     def render(self, result: AuditResult) -> str:
         """JUnit XML text with an XML declaration."""
+        rules = rule_index(result)
         root = ET.Element("testsuites", {"name": "drcheck", **_counts(list(result.findings))})
         for policy in result.policies:
             own = sorted((f for f in result.findings if f.policy == policy),
@@ -60,7 +68,7 @@ class JunitReporter(Reporter):
             suite = ET.SubElement(root, "testsuite", {
                 "name": policy, **_counts(own), "timestamp": result.evaluated_at.rstrip("Z")})
             for f in own:
-                _case(suite, f)
+                _case(suite, f, rules.get((f.policy, f.rule_id)))
         ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
             root, encoding="unicode") + "\n"

@@ -13,6 +13,7 @@ from drcheck.report.base import Reporter
 from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
 
+MAX_ROWS = 100
 MARK = {Status.FAIL: "❌ fail", Status.UNKNOWN: "❔ unknown", Status.WAIVED: "⏸️ waived",
         Status.PASS: "✅ pass"}
 
@@ -59,8 +60,12 @@ class MarkdownReporter(Reporter):
         if not shown:
             return "Nothing needs attention."
         accepted = set(result.baselined)
-        return "### Findings\n\n" + _table(["status", "severity", "rule", "dataset", "why"],
-                                           [_finding_row(f, accepted) for f in shown])
+        text = "### Findings\n\n" + _table(["status", "severity", "rule", "dataset", "why"],
+                                           [_finding_row(f, accepted) for f in shown[:MAX_ROWS]])
+        if len(shown) > MAX_ROWS:
+            text += (f"\n\n… and {len(shown) - MAX_ROWS} more; see the full report "
+                     "(json, html or csv).")
+        return text
 
     @staticmethod
     def _datasets(result: AuditResult) -> str:

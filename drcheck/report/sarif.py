@@ -137,7 +137,8 @@ class SarifReporter(Reporter):
     def document(self, result: AuditResult) -> dict[str, Any]:
         """The SARIF log as a dict."""
         known = rule_index(result)
-        origins = {d.name: d.origin for d in result.snapshot.datasets}
+        estate = result.snapshot.sources.get("estate", "")
+        origins = {d.name: d.origin or estate for d in result.snapshot.datasets}
         refs: dict[str, RuleRef] = {}
         for ref in result.rules:
             refs.setdefault(ref.rule_id, ref)

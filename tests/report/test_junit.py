@@ -40,3 +40,13 @@ def test_status_elements(rich_result: AuditResult) -> None:
         if f.status is Status.FAIL:
             assert child is not None and child.get("type") == f.severity.value
             assert f.fingerprint in (child.text or "")
+
+
+def test_cases_point_at_the_policy_file_that_defines_the_rule() -> None:
+    from tests.report.conftest import audit
+
+    result = audit("examples/paris-metro/estate.yaml", ("examples/paris-metro/policy.yaml",))
+    root = ET.fromstring(JunitReporter().render(result))
+    cases = list(root.iter("testcase"))
+    assert cases and all(c.get("file") == "examples/paris-metro/policy.yaml" for c in cases)
+    assert all(int(c.get("line", "0")) > 1 for c in cases)
