@@ -20,6 +20,7 @@ from typing import Any
 
 from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
+from drcheck.importers.ansible_datasets import VARIABLE, inventory_datasets
 from drcheck.importers.ansible_inventory import Inventory, Var, parse_inventory
 from drcheck.importers.mapping import apply_mapping, load_mapping
 from drcheck.importers.terraform import ImportResult
@@ -218,25 +219,30 @@ def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
     )
 
 
-def _specs(inv: Inventory, base: Path, cache: Path | None, notes: list[str]) -> Iterable[
-    HostSpec
-]:
+def _specs(inv: Inventory, base: Path, cache: Path | None, notes: list[str],
+           declared: dict[str, Var]) -> Iterable[HostSpec]:
     for name, (_, origin) in inv.hosts.items():
-        yield host_spec(name, origin, host_vars(inv, name, base, notes), read_facts(cache, name))
+        merged = host_vars(inv, name, base, notes)
+        if VARIABLE in merged:
+            declared[name] = merged[VARIABLE]
+        yield host_spec(name, origin, merged, read_facts(cache, name))
 
 
 def import_ansible(inventory: str | os.PathLike[str],
                    mapping: str | os.PathLike[str] | None = None,
                    facts: str | os.PathLike[str] | None = None) -> ImportResult:
-    """Every host of an inventory as an estate (datasets only from the mapping file)."""
+    """Every host of an inventory as an estate; datasets from ``drcheck_datasets`` and the
+    mapping file."""
     path = Path(inventory)
     inv = parse_inventory(_read(path), os.fspath(inventory))
     notes: list[str] = []
     cache = Path(facts) if facts is not None else fact_cache_dir(path)
-    hosts = tuple(_specs(inv, path.parent, cache, notes))
+    declared: dict[str, Var] = {}
+    hosts = tuple(_specs(inv, path.parent, cache, notes, declared))
+    names = {name: spec.name for name, spec in zip(inv.hosts, hosts, strict=True)}
     estate = Estate(name=path.stem, path=os.fspath(inventory), hosts=hosts, buckets=(),
-                    media=(), datasets=())
-    aliases = {name: f"host:{spec.name}" for name, spec in zip(inv.hosts, hosts, strict=True)}
+                    media=(), datasets=inventory_datasets(declared, names))
+    aliases = {name: f"host:{spec}" for name, spec in names.items()}
     if mapping is not None:
         estate = apply_mapping(estate, load_mapping(mapping), aliases)
     return ImportResult(estate, notes, aliases)

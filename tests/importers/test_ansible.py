@@ -132,3 +132,42 @@ def test_malformed_yaml_inventories(tmp_path: Path, text: str, where: str) -> No
     path.write_text(text)
     with pytest.raises(ConfigError, match=where):
         import_ansible(path)
+
+
+def test_datasets_declared_in_the_inventory(tmp_path: Path) -> None:
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "pg.yml").write_text(
+        "drcheck_datasets:\n"
+        "  - name: 'pg-{{ inventory_hostname }}'\n"
+        "    path: /var/lib/postgresql\n"
+        "    criticality: high\n"
+        "    labels: {engine: postgres, host: '{{inventory_hostname}}'}\n"
+        "    copies:\n"
+        "      - {host: vault, path: '/srv/backup/{{ inventory_hostname }}'}\n")
+    inv = tmp_path / "hosts.ini"
+    inv.write_text("[pg]\ndb1\ndb2\n[backup]\nvault\n")
+    datasets = import_ansible(inv).estate.datasets
+    assert [(d.name, d.primary.asset_id, d.primary.path, d.criticality) for d in datasets] == [
+        ("pg-db1", "host:db1", "/var/lib/postgresql", "high"),
+        ("pg-db2", "host:db2", "/var/lib/postgresql", "high")]
+    assert [(c.asset_id, c.path) for c in datasets[1].copies] == [
+        ("host:vault", "/srv/backup/db2")]
+    assert dict(datasets[0].labels) == {"engine": "postgres", "host": "db1"}
+    assert datasets[0].origin == f"{tmp_path / 'group_vars/pg.yml'}:1"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[{name: same, path: /a}]", "declared for host:db1 and host:db2"),
+    ("[{path: /a}]", "needs a name"),
+    ("[{name: 'x{{ inventory_hostname }}', copies: [{host: nowhere}]}]", "'nowhere' is not in"),
+    ("[{name: 'x{{ inventory_hostname }}', criticality: urgent}]", "criticality 'urgent'"),
+    ("{name: x}", "must be a list"),
+])
+def test_bad_inventory_datasets(tmp_path: Path, value: str, message: str) -> None:
+    (tmp_path / "group_vars").mkdir()
+    (tmp_path / "group_vars" / "pg.yml").write_text(f"drcheck_datasets: {value}\n")
+    inv = tmp_path / "hosts.ini"
+    inv.write_text("[pg]\ndb1\ndb2\n")
+    with pytest.raises(ConfigError, match=message) as err:
+        import_ansible(inv)
+    assert "pg.yml:1" in err.value.message

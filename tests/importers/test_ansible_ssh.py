@@ -1,9 +1,10 @@
 """An Ansible inventory (INI and YAML, with group_vars) drives a real SSH-probe run.
 
-The hosts come from the inventory and its group_vars/host_vars, the dataset from a mapping
-file; ``drcheck import ansible`` writes the estate, ``drcheck probe`` reads the simulated
-hosts over real OpenSSH servers, and ``drcheck audit`` fails the SBG2 policy because the
-restic repository discovered on the host lives in OVH's Strasbourg object storage.
+The hosts come from the inventory and its group_vars/host_vars; the dataset from a mapping
+file (INI) or from the inventory's ``drcheck_datasets`` (YAML). ``drcheck import ansible``
+writes the estate, ``drcheck probe`` reads the simulated hosts over real OpenSSH servers,
+and ``drcheck audit`` fails the SBG2 policy because the restic repository discovered on the
+host lives in OVH's Strasbourg object storage.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def _yaml(lab: SshLab, base: Path) -> Path:
         "all:\n  children:\n    sbg:\n      children:\n        db:\n          hosts:\n"
         f"            shop-db:\n              ansible_host: {host.address}\n"
         f"              ansible_port: {host.port}\n"
-        f"              drcheck_root: {host.root}\n")
+        f"              drcheck_root: {host.root}\n"
+        "              drcheck_datasets:\n"
+        "                - name: customer-db\n"
+        "                  criticality: critical\n"
+        "                  path: /var/lib/postgresql\n")
     return path
 
 
@@ -61,11 +66,14 @@ def test_inventory_drives_a_real_probe_run(ssh_lab: SshLab, tmp_path: Path, home
                                            form: str) -> None:
     inventory = (_ini if form == "ini" else _yaml)(ssh_lab, tmp_path)
     _group_vars(ssh_lab, tmp_path)
+    # the INI inventory takes its dataset from a mapping file, the YAML one declares it
+    # in the inventory (drcheck_datasets)
     (tmp_path / "mapping.yaml").write_text(MAPPING)
+    mapping = ["-m", str(tmp_path / "mapping.yaml")] if form == "ini" else []
     estate, facts = tmp_path / "estate.yaml", tmp_path / "facts.json"
     runner = CliRunner()
-    imported = runner.invoke(app, ["import", "ansible", str(inventory), "-m",
-                                   str(tmp_path / "mapping.yaml"), "-o", str(estate)])
+    imported = runner.invoke(app, ["import", "ansible", str(inventory), *mapping, "-o",
+                                   str(estate)])
     assert imported.exit_code == 0, imported.output
     probed = runner.invoke(app, ["probe", str(estate), "--known-hosts",
                                  str(ssh_lab.known_hosts), "-o", str(facts)])
