@@ -7,7 +7,6 @@ and, with ``--baseline-state``, reports only what the change makes worse or bett
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from drcheck.cli.common import emit, resolve_now
 from drcheck.errors import ExitCode, UsageError
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
 from drcheck.importers.plan_audit import audit_plan as run_plan_audit
-from drcheck.importers.plan_diff import diff_exit_code, render_json, render_text
+from drcheck.importers.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
 from drcheck.importers.terraform import ImportResult, import_terraform
 from drcheck.model import Severity
 from drcheck.pipeline import exit_code
@@ -109,12 +108,17 @@ def ssh_config(
     guarded(body)
 
 
-class PlanFormat(str, Enum):
-    """Output formats of ``audit-plan``; markdown is the diff as a merge-request comment."""
+DIFF_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.MARKDOWN)
+"""Formats of the baseline diff; without a baseline every report format works."""
 
-    TABLE = "table"
-    JSON = "json"
-    MARKDOWN = "markdown"
+
+def _render_diff(diff: FindingDiff, fmt: OutputFormat) -> str:
+    if fmt not in DIFF_FORMATS:
+        raise UsageError(f"--format {fmt.value} cannot show a diff; with a baseline use "
+                         + ", ".join(f.value for f in DIFF_FORMATS))
+    if fmt is OutputFormat.JSON:
+        return render_json(diff)
+    return render_text(diff, markdown=fmt is OutputFormat.MARKDOWN)
 
 
 @app.command("audit-plan")
@@ -128,7 +132,7 @@ def audit_plan(
     policy: Annotated[list[str] | None, typer.Option(
         "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2."
     )] = None,
-    fmt: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.TABLE,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
     fail_on: Annotated[Severity, typer.Option(help="Lowest severity that fails the run.")]
     = Severity.LOW,
@@ -141,17 +145,12 @@ def audit_plan(
         policies = resolve_policies(policy or [])
         if baseline_state is not None and baseline_prior:
             raise UsageError("give --baseline-state FILE or --baseline-prior, not both")
-        if baseline_state is None and not baseline_prior and fmt is PlanFormat.MARKDOWN:
-            raise UsageError("--format markdown needs a baseline (it renders the diff)",
-                             hint="add --baseline-state state.json or --baseline-prior")
         done = run_plan_audit(plan, policies, when, mapping, baseline_state, baseline_prior)
         _note(list(done.notes))
         if done.diff is None:
-            emit(reporter_for(OutputFormat(fmt.value)).render(done.result), output)
+            emit(reporter_for(fmt).render(done.result), output)
             return exit_code(done.result, fail_on)
-        text = (render_json(done.diff) if fmt is PlanFormat.JSON
-                else render_text(done.diff, markdown=fmt is PlanFormat.MARKDOWN))
-        emit(text, output)
+        emit(_render_diff(done.diff, fmt), output)
         return diff_exit_code(done.diff, fail_on)
 
     raise typer.Exit(int(guarded(body)))

@@ -76,7 +76,9 @@ def test_audit_plan_diff_of_state_against_itself_is_clean(tmp_path: Path,
     assert result.exit_code == 1  # the new failure is critical
     result = _run("audit-plan", examples / "plan.json", "-p", examples / "policy.yaml",
                   "-f", "markdown", *NOW)
-    assert result.exit_code == 2 and "needs a baseline" in result.stderr
+    assert result.exit_code == 1 and "PLAN-01" in result.stdout
+    result = _run("audit-plan", examples / "plan.json", "--baseline-prior", "-f", "sarif", *NOW)
+    assert result.exit_code == 2 and "cannot show a diff" in result.stderr
 
 
 def test_import_ansible_and_ssh_config(tmp_path: Path) -> None:
