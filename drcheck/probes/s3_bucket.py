@@ -223,8 +223,15 @@ class BucketProbe:
                    rule: ReplicationRule) -> BucketSpec:
         """A spec for a replication destination: same endpoint and credentials as its source."""
         spec = target.spec
-        name = self.names.get((rule.destination, spec.endpoint), rule.destination)
+        # An AWS regional endpoint would not reach a destination in another region: let
+        # botocore resolve (and redirect) it. Any other provider: the source's endpoint.
+        host = endpoint_host(spec.endpoint) or ""
+        aws = host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
+        endpoint = None if aws else spec.endpoint
+        declared = [n for (bucket, _), n in self.names.items() if bucket == rule.destination]
+        name = self.names.get((rule.destination, spec.endpoint)) or (
+            declared[0] if len(declared) == 1 else rule.destination)
         return BucketSpec(
             name=name, origin=f"{spec.asset_id} replication rule {rule.rule_id}",
-            bucket=rule.destination, endpoint=spec.endpoint, provider=view.provider,
+            bucket=rule.destination, endpoint=endpoint, provider=view.provider,
             account=rule.account, profile=spec.profile, addressing_style=spec.addressing_style)

@@ -59,7 +59,7 @@ def normalise_constraint(provider: str | None, constraint: str | None) -> str | 
     """A LocationConstraint as a region code: AWS's ``None``/empty → us-east-1, ``EU`` →
     eu-west-1; other providers' empty answers stay unknown."""
     value = (constraint or "").strip()
-    if provider in (None, "aws"):
+    if provider == "aws":
         if not value:
             return "us-east-1"
         if value == "EU":

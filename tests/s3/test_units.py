@@ -37,7 +37,7 @@ def _client_error(code: str, status: int) -> ClientError:
 @pytest.mark.parametrize(("provider", "raw", "expected"), [
     ("aws", None, "us-east-1"), ("aws", "", "us-east-1"), ("aws", "EU", "eu-west-1"),
     ("aws", "eu-west-3", "eu-west-3"), ("ovh", None, None), ("ovh", "SBG", "sbg"),
-    (None, None, "us-east-1"),
+    (None, None, None),  # an unknown provider's empty answer is not AWS's
 ])
 def test_normalise_constraint(provider: str | None, raw: str | None,
                               expected: str | None) -> None:
@@ -153,3 +153,25 @@ def test_prefix_helpers() -> None:
     assert not applies("logs/", "db/") and not applies("dbx/", "db")
     assert (dir_prefix("/db"), dir_prefix("db/"), dir_prefix("")) == ("db/", "db/", "")
     assert bucket_from_arn("arn:aws:s3:::b") == "b" and bucket_from_arn("b") == "b"
+
+
+def test_destination_spec() -> None:
+    """Destinations reuse the source's endpoint, except AWS regional hosts; a declared
+    destination keeps its estate name."""
+    from drcheck.estate import BucketSpec
+    from drcheck.probes.s3_bucket import BucketProbe, S3Target
+    from drcheck.probes.s3_client import ClientPool, S3Settings
+    from drcheck.probes.s3_config import ReplicationRule
+
+    settings = S3Settings()
+    worker = BucketProbe(ClientPool(settings), settings, catalog_resolver,
+                         {("dr-copy", "https://other.example"): "declared-copy"})
+    rule = ReplicationRule("r", "Enabled", None, "dr-copy", "123", None)
+    view = location_view(CallResult("GetBucketLocation", data={}), None, "aws", None,
+                         catalog_resolver)
+    aws = S3Target(BucketSpec("src", "t", "src", endpoint="https://s3.eu-west-3.amazonaws.com"))
+    ovh = S3Target(BucketSpec("src", "t", "src", endpoint="https://s3.gra.io.cloud.ovh.net"))
+    assert worker._dest_spec(aws, view, rule).endpoint is None
+    dest = worker._dest_spec(ovh, view, rule)
+    assert (dest.endpoint, dest.name, dest.account) == (
+        "https://s3.gra.io.cloud.ovh.net", "declared-copy", "123")
