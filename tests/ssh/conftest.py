@@ -176,6 +176,7 @@ def copy_tree(name: str, base: Path) -> Path:
     if name == "broken":
         os.mkfifo(root / "hang.fifo", 0o644)
         os.mkfifo(root / "etc" / "pgbackrest.conf", 0o644)
+        os.chmod(root / "etc" / "restic" / "private.env", 0o600)  # root-only: unreadable
     return root
 
 

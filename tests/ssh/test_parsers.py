@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from drcheck.probes.ssh.copies import merge_targets, to_copy
-from drcheck.probes.ssh.parsers import borg, identity, pgbackrest, proxmox, rclone, systemd
+from drcheck.probes.ssh.parsers import (
+    ConfigSyntaxError,
+    borg,
+    identity,
+    pgbackrest,
+    proxmox,
+    rclone,
+    systemd,
+)
 from drcheck.probes.ssh.parsers.commands import targets_in
 from drcheck.probes.ssh.parsers.cron import parse_crontab
 from drcheck.probes.ssh.parsers.envfile import parse_env
@@ -65,7 +73,7 @@ def test_borgmatic_old_style_sections() -> None:
 
 
 def test_borgmatic_garbage_raises_config_error() -> None:
-    with pytest.raises(borg.ConfigSyntaxError):
+    with pytest.raises(ConfigSyntaxError):
         borg.borgmatic_targets("- just\n- a list\n", "cfg")
 
 
@@ -144,7 +152,7 @@ def test_identity_files() -> None:
         {"provider": "ovh", "datacenter": "GRA3"}
     assert identity.location_file("provider: hetzner\nbuilding: fsn1-dc14\n")["building"] == \
         "fsn1-dc14"
-    with pytest.raises(borg.ConfigSyntaxError):
+    with pytest.raises(ConfigSyntaxError):
         identity.cloud_instance_data("{not json")
 
 

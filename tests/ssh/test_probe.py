@@ -178,6 +178,8 @@ def test_broken_host_reports_each_failure_and_keeps_going(fleet: dict[str, Probe
     assert "systemctl list-timers" in hung.reason  # the hanging part is named
     assert "read-timeout" in codes  # /etc/pgbackrest.conf is a FIFO
     assert codes.count("garbage-output") == 2  # hostname -I junk, borgmatic YAML junk
+    assert "permission-denied" in codes  # /etc/restic/private.env is root-only
+    assert "unreadable" in codes  # /etc/crontab is a directory
     assert report.details["identity"]["hostname"] == "broken"  # type: ignore[index]
     assert "crontabs" in report.details  # steps after the hang still ran
     assert float(report.details["probe"]["elapsed_s"]) < 10  # type: ignore[index]

@@ -16,8 +16,7 @@ from drcheck.estate import HostSpec
 from drcheck.model import Claim
 from drcheck.probes.ssh import operations as ops
 from drcheck.probes.ssh.location import claims_from_fields, pattern_fields
-from drcheck.probes.ssh.parsers import identity
-from drcheck.probes.ssh.parsers.borg import ConfigSyntaxError
+from drcheck.probes.ssh.parsers import ConfigSyntaxError, identity
 from drcheck.probes.ssh.parsers.cron import CronEntry, parse_crontab
 from drcheck.probes.ssh.parsers.mounts import Mount, parse_mounts
 from drcheck.probes.ssh.parsers.sections import Section, parse_sections
@@ -74,8 +73,10 @@ class Gatherer:
         except ProbeFailure as failure:
             self.problem(failure.code, f"{name}: {failure.reason}", failure.security)
             return failure.code not in FATAL_CODES
-        except (ConfigSyntaxError, ValueError, UnicodeError) as exc:
+        except ConfigSyntaxError as exc:
             self.problem("garbage-output", f"{name}: {exc}")
+        except (ValueError, UnicodeError, KeyError, TypeError) as exc:  # never quote content
+            self.problem("garbage-output", f"{name}: unparseable ({type(exc).__name__})")
         return True
 
     def problem(self, code: str, reason: str, security: bool = False) -> None:
@@ -134,8 +135,10 @@ class Gatherer:
         """Run one file's parser; garbage becomes a problem naming the file, not the text."""
         try:
             parser()
-        except (ConfigSyntaxError, ValueError, UnicodeError) as exc:
+        except ConfigSyntaxError as exc:
             self.problem("garbage-output", f"{path}: {exc}")
+        except (ValueError, UnicodeError, KeyError, TypeError) as exc:  # never quote content
+            self.problem("garbage-output", f"{path}: unparseable ({type(exc).__name__})")
 
 
 def step_commands(g: Gatherer) -> None:

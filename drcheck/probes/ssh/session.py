@@ -155,7 +155,7 @@ class HostSession:
         except OSError as exc:
             if exc.errno in (errno.ENOTDIR, errno.EISDIR):
                 return None
-            raise _lost(exc) from None
+            raise self._failed(exc, f"cannot read {path}") from None
         except (paramiko.SSHException, EOFError) as exc:
             raise _lost(exc) from None
         self.bytes_read += len(data)
@@ -173,7 +173,9 @@ class HostSession:
         except TimeoutError:
             self._drop_sftp()
             raise ProbeFailure("read-timeout", f"listing {path} gave no answer in time") from None
-        except (paramiko.SSHException, EOFError, OSError) as exc:
+        except OSError as exc:
+            raise self._failed(exc, f"cannot list {path}") from None
+        except (paramiko.SSHException, EOFError) as exc:
             raise _lost(exc) from None
         return sorted((_entry(path, a) for a in attrs), key=lambda e: e.name)
 
@@ -188,10 +190,18 @@ class HostSession:
         except TimeoutError:
             self._drop_sftp()
             raise ProbeFailure("read-timeout", f"stat {path} gave no answer in time") from None
-        except (paramiko.SSHException, EOFError, OSError) as exc:
+        except OSError as exc:
+            raise self._failed(exc, f"cannot stat {path}") from None
+        except (paramiko.SSHException, EOFError) as exc:
             raise _lost(exc) from None
         attrs.filename = posixpath.basename(path)
         return _entry(posixpath.dirname(path), attrs)
+
+    def _failed(self, exc: OSError, what: str) -> ProbeFailure:
+        """An SFTP error status (the host said no) or a dead connection (stop the host)."""
+        if not self._transport.is_active():
+            return _lost(exc)
+        return ProbeFailure("unreadable", f"{what}: {exc.strerror or 'SFTP failure'}")
 
     def _sftp_client(self, what: str) -> paramiko.SFTPClient:
         timeout = self._timeout(self._options.command_timeout, what)

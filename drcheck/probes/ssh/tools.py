@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from drcheck.probes.ssh import operations as ops
 from drcheck.probes.ssh.gather import Gatherer
-from drcheck.probes.ssh.parsers import borg, pgbackrest, proxmox, rclone, restic, systemd
+from drcheck.probes.ssh.parsers import (
+    ConfigSyntaxError,
+    borg,
+    pgbackrest,
+    proxmox,
+    rclone,
+    restic,
+    systemd,
+)
 from drcheck.probes.ssh.parsers.commands import targets_in, tools_in
 from drcheck.probes.ssh.parsers.envfile import parse_env
 from drcheck.probes.ssh.parsers.mounts import mount_for
@@ -69,7 +77,7 @@ def _last_triggers(g: Gatherer) -> dict[str, str]:
     if text and text.strip():
         try:
             last = systemd.parse_list_timers(text)
-        except ValueError as exc:
+        except ConfigSyntaxError as exc:
             g.problem("garbage-output", str(exc))
     for entry in g.session.listdir(ops.TIMER_STAMPS_DIR):
         name = entry.name.removeprefix("stamp-")

@@ -8,13 +8,10 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from drcheck.probes.ssh.parsers import ConfigSyntaxError
 from drcheck.probes.ssh.parsers.targets import Target, borg_repository
 
 _KEEP_DAYS = {"keep_daily": 1, "keep_weekly": 7, "keep_monthly": 30, "keep_yearly": 365}
-
-
-class ConfigSyntaxError(ValueError):
-    """A configuration file that cannot be parsed (reported as garbage, never raised out)."""
 
 
 def load_yaml(text: str) -> Mapping[str, Any]:

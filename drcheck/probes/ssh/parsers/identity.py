@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from drcheck.probes.ssh.parsers.borg import ConfigSyntaxError, load_yaml
+from drcheck.probes.ssh.parsers import ConfigSyntaxError
+from drcheck.probes.ssh.parsers.borg import load_yaml
 
 LOCATION_KEYS = ("provider", "account", "jurisdiction", "region", "metro", "campus", "building",
                  "room", "rack", "datacenter", "availability_zone")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 
+from drcheck.probes.ssh.parsers import ConfigSyntaxError
 from drcheck.probes.ssh.parsers.targets import Target, local_target
 from drcheck.probes.ssh.secrets import redact_url
 
@@ -19,7 +20,7 @@ def parse_conf(text: str) -> dict[str, dict[str, str]]:
     try:
         parser.read_string(text)
     except configparser.Error as exc:
-        raise ValueError(f"not a pgbackrest.conf: {type(exc).__name__}") from None
+        raise ConfigSyntaxError(f"not a pgbackrest.conf: {type(exc).__name__}") from None
     repos: dict[str, dict[str, str]] = {}
     for section in parser.sections():
         for key, value in parser[section].items():

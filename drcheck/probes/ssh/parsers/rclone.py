@@ -6,6 +6,7 @@ import configparser
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from drcheck.probes.ssh.parsers import ConfigSyntaxError
 from drcheck.probes.ssh.parsers.targets import Target, s3_target, split_bucket_path
 from drcheck.probes.ssh.secrets import redact_url
 
@@ -35,7 +36,7 @@ def parse_conf(text: str, origin: str) -> dict[str, Remote]:
     try:
         parser.read_string(text)
     except configparser.Error as exc:
-        raise ValueError(f"not an rclone.conf: {type(exc).__name__}") from None
+        raise ConfigSyntaxError(f"not an rclone.conf: {type(exc).__name__}") from None
     remotes: dict[str, Remote] = {}
     for name in parser.sections():
         section = parser[name]

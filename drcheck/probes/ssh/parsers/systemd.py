@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from drcheck.probes.ssh.parsers import ConfigSyntaxError
 from drcheck.probes.ssh.parsers.envfile import parse_assignments
 from drcheck.probes.ssh.secrets import redact_command
 
@@ -73,9 +74,9 @@ def parse_list_timers(text: str) -> dict[str, str]:
     try:
         rows = json.loads(text)
     except json.JSONDecodeError:
-        raise ValueError("systemctl list-timers did not print JSON") from None
+        raise ConfigSyntaxError("systemctl list-timers did not print JSON") from None
     if not isinstance(rows, list):
-        raise ValueError("systemctl list-timers printed JSON that is not a list")
+        raise ConfigSyntaxError("systemctl list-timers printed JSON that is not a list")
     out: dict[str, str] = {}
     for row in rows:
         if not isinstance(row, dict) or not isinstance(row.get("unit"), str):
