@@ -17,7 +17,9 @@ Only loopback is touched. Fake credentials are set for every child process.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
+import multiprocessing
 import os
 import random
 import socket
@@ -95,6 +97,53 @@ def moto_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                delay: float) -> None:
+    try:
+        while data := await reader.read(65536):
+            if delay:
+                await asyncio.sleep(delay)
+            writer.write(data)
+            await writer.drain()
+    except OSError:
+        pass
+    finally:
+        writer.close()
+
+
+def _relay(listen: int, upstream: int, delay: float) -> None:
+    """A TCP relay on 127.0.0.1 that delays every client→server chunk (one per request)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", upstream)
+        await asyncio.gather(_pipe(reader, up_writer, delay), _pipe(up_reader, writer, 0))
+
+    async def serve() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", listen, backlog=1024)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+@contextmanager
+def latency(url: str, millis: float) -> Iterator[str]:
+    """``url`` behind a relay adding ``millis`` per request (a real endpoint's round trip)."""
+    if millis <= 0:
+        yield url
+        return
+    port = free_port()
+    proc = multiprocessing.Process(target=_relay, args=(port, int(url.rsplit(":", 1)[1]),
+                                                        millis / 1000), daemon=True)
+    proc.start()
+    time.sleep(0.5)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.join(5)
 
 
 def _client(url: str, region: str = "us-east-1") -> Any:
@@ -220,35 +269,47 @@ def main() -> None:
     parser.add_argument("--buckets", type=int, default=1000)
     parser.add_argument("--c7n", type=Path, default=Path("/tmp/c7n/bin"))
     parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="add this much latency per request (a relay process), to mimic "
+                             "a real endpoint's round trip")
     args = parser.parse_args()
     os.environ.update(ENV)
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         os.environ.pop(key, None)
-    with moto_server() as url:
-        print(f"moto_server at {url}; building {args.buckets} buckets…", flush=True)
+    with moto_server() as direct:
+        print(f"moto_server at {direct}; building {args.buckets} buckets…", flush=True)
         names: list[str] = []
-        print(f"  built in {timed(lambda: names.extend(build(url, args.buckets))):.1f} s",
+        print(f"  built in {timed(lambda: names.extend(build(direct, args.buckets))):.1f} s",
               flush=True)
-        counter = CallCounter()
-        rate = raw_rate(url, names)
-        counter.take()
-        print(f"server raw rate (GetBucketLocation, 32 threads): {rate:.0f} req/s", flush=True)
-        rows = []
-        default = S3Settings().concurrency
-        fast, issues = probe(url, names, default)
-        calls = counter.take()
-        rows.append((f"drcheck s3 probe, concurrency {default}", fast))
-        print(f"  {calls} calls, {calls / fast:.0f} req/s ({100 * calls / fast / rate:.0f}% of "
-              f"the raw rate), {issues} issues", flush=True)
-        if not args.skip_sequential:
-            rows.append(("drcheck s3 probe, concurrency 1", probe(url, names, 1)[0]))
-        c7n = custodian(url, args.c7n)
-        if c7n is not None:
-            rows.append(("Cloud Custodian (c7n) equivalent policy", c7n))
-    print(f"\n{args.buckets} buckets on moto_server (separate process), wall seconds:")
+        with latency(direct, args.latency_ms) as url:
+            rows, fast = measure(url, names, args)
+    print(f"\n{args.buckets} buckets on moto_server (separate process), "
+          f"{args.latency_ms:g} ms added per request, wall seconds:")
     for label, took in rows:
         print(f"  {label:45s} {took:8.1f} s   {took / fast:5.1f}x drcheck default")
     print(f"  (machine: {os.cpu_count()} CPUs)")
+
+
+def measure(url: str, names: list[str], args: argparse.Namespace) -> tuple[
+        list[tuple[str, float]], float]:
+    """Raw rate, the probe at default concurrency and at 1, and Cloud Custodian."""
+    counter = CallCounter()
+    rate = raw_rate(url, names)
+    counter.take()
+    print(f"server raw rate (GetBucketLocation, 32 threads): {rate:.0f} req/s", flush=True)
+    rows = []
+    default = S3Settings().concurrency
+    fast, issues = probe(url, names, default)
+    calls = counter.take()
+    rows.append((f"drcheck s3 probe, concurrency {default}", fast))
+    print(f"  {calls} calls, {calls / fast:.0f} req/s ({100 * calls / fast / rate:.0f}% of "
+          f"the raw rate), {issues} issues", flush=True)
+    if not args.skip_sequential:
+        rows.append(("drcheck s3 probe, concurrency 1", probe(url, names, 1)[0]))
+    c7n = custodian(url, args.c7n)
+    if c7n is not None:
+        rows.append(("Cloud Custodian (c7n) equivalent policy", c7n))
+    return rows, fast
 
 
 if __name__ == "__main__":
