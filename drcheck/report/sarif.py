@@ -11,11 +11,13 @@ finding's fingerprint. Probe issues become tool execution notifications.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import PurePath
 from typing import Any
 
 from drcheck import __version__
+from drcheck.evaluate.registry import rule_types
 from drcheck.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
@@ -56,10 +58,16 @@ def _physical(origin: str) -> dict[str, Any] | None:
     return {"physicalLocation": loc}
 
 
+def rule_type_doc(rule_type: str) -> str:
+    """The user documentation of a rule type (its docstring), or "" when unknown."""
+    cls = rule_types().get(rule_type)
+    return inspect.getdoc(cls) or "" if cls is not None else ""
+
+
 def _rule(ref: RuleRef) -> dict[str, Any]:
     controls = [f"{fw} {c}" for fw, cs in sorted(ref.controls.items()) for c in cs]
-    help_text = (f"{ref.description}\n\nRule type: {ref.rule_type}. Policy: {ref.policy}"
-                 f" ({ref.origin}).")
+    help_text = (f"{ref.description}\n\nRule type {ref.rule_type}: "
+                 f"{rule_type_doc(ref.rule_type)}\n\nPolicy: {ref.policy} ({ref.origin}).")
     if controls:
         help_text += "\nControls: " + "; ".join(controls) + "."
     return {
@@ -67,7 +75,7 @@ def _rule(ref: RuleRef) -> dict[str, Any]:
         "name": ref.rule_type.title().replace("-", ""),
         "shortDescription": {"text": ref.title},
         "fullDescription": {"text": ref.description or ref.title},
-        "help": {"text": help_text, "markdown": help_text.replace("\n", "  \n")},
+        "help": {"text": help_text, "markdown": help_text},
         "defaultConfiguration": {"level": LEVEL[ref.severity]},
         "properties": {"tags": ["disaster-recovery", *controls],
                        "security-severity": SECURITY_SEVERITY[ref.severity],
