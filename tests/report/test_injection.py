@@ -56,3 +56,12 @@ def test_markdown_escapes_html() -> None:
     text = MarkdownReporter().render(_hostile())
     assert SCRIPT not in text
     assert "&lt;script&gt;" in text
+
+
+def test_html_is_self_contained(rich_result: AuditResult) -> None:
+    page = HtmlReporter().render(rich_result)
+    lowered = page.lower()
+    for needle in ("<script", "<link", "<img", "<iframe", "src=", "url(", "@import"):
+        assert needle not in lowered, needle
+    assert page.count("<style>") == 1
+    assert all(h.startswith("#") for h in re.findall(r'href="([^"]*)"', page))
