@@ -92,7 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
         conn = http.client.HTTPConnection(*upstream, timeout=30)
         headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
         headers["Host"] = f"{upstream[0]}:{upstream[1]}"
-        conn.request(self.command, self.path, body=body or None, headers=headers)
+        target = urlsplit(self.path)  # absolute form when used as an HTTP proxy
+        path = target.path + (f"?{target.query}" if target.query else "")
+        conn.request(self.command, path, body=body or None, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
         self.send_response(resp.status)
