@@ -189,3 +189,21 @@ def test_connector_failure_is_typed(ssh_lab: SshLab) -> None:
     with pytest.raises(ProbeFailure) as info:
         connector.open(spec, time.monotonic() + 5)
     assert info.value.code == "connection-refused"
+
+
+def test_proxy_jump_inline_user_host_port(ssh_lab: SshLab) -> None:
+    db1 = ssh_lab.hosts["db1"]
+    options = ssh_lab.options(identities=(str(ssh_lab.client_key),))
+    spec = ssh_lab.spec("vault", proxy_jump=f"drcheck-probe@{db1.address}:{db1.port}")
+    (report,) = SshProbe(options).collect([spec])
+    assert not report.issues
+
+
+def test_jump_host_with_changed_key_is_refused(ssh_lab: SshLab, tmp_path: Path) -> None:
+    db1, vault = ssh_lab.hosts["db1"], ssh_lab.hosts["vault"]
+    wrong = tmp_path / "known_hosts"
+    wrong.write_text(ssh_lab.known_line("db1", vault.host_key) + ssh_lab.known_line("vault"))
+    options = ssh_lab.options(known_hosts=str(wrong), identities=(str(ssh_lab.client_key),))
+    spec = ssh_lab.spec("vault", proxy_jump=f"drcheck-probe@{db1.address}:{db1.port}")
+    (report,) = SshProbe(options).collect([spec])
+    assert [(i.code, i.security) for i in report.issues] == [("host-key-changed", True)]

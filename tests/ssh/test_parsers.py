@@ -162,6 +162,11 @@ def test_redaction_helpers() -> None:
                           "borg create --passphrase 'PLANTED' ::x /srv")
     assert "PLANTED" not in line
     assert "-p***" in line and "/srv" in line
+    for line in ("curl -u backup:PLANTED https://h/x", "lftp -u me,PLANTED sftp://h",
+                 "smbclient //fs/b -U svc%PLANTED -c ls", "sshpass -p PLANTED rsync -a /a h:/b",
+                 "curl --user=me:PLANTED https://h"):
+        assert "PLANTED" not in redact_command(line), line
+    assert redact_command("rsync -u /a h:/b") == "rsync -u /a h:/b"
     assert parse_env("export B2_ACCOUNT_KEY=PLANTED\nHOME=/root\n") == \
         {"B2_ACCOUNT_KEY": "***", "HOME": "/root"}
 

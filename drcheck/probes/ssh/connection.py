@@ -126,8 +126,7 @@ class Connector:
         sock: socket.socket | paramiko.Channel | None = None
         hops = [h.strip() for h in (endpoint.proxy_jump or "").split(",") if h.strip()]
         for hop in hops:
-            jump = self.resolve(_strip_user(hop)) if "@" not in hop else \
-                self._with_user(hop)
+            jump = self._hop(hop)
             sock = self._tcp(jump, deadline) if sock is None else self._forward(
                 transports[-1], jump, deadline)
             transport = self._handshake(jump, sock, deadline)
@@ -135,10 +134,16 @@ class Connector:
             self._authenticate(jump, transport)
         return self._forward(transports[-1], endpoint, deadline)
 
-    def _with_user(self, hop: str) -> Endpoint:
-        user, _, alias = hop.partition("@")
-        found = self.resolve(_strip_user(alias))
-        return Endpoint(found.alias, found.hostname, found.port, user, found.identities, None)
+    def _hop(self, hop: str) -> Endpoint:
+        """A ProxyJump hop ``[user@]host[:port]`` resolved through ssh_config."""
+        user, _, rest = hop.rpartition("@")
+        alias, port = rest, None
+        if rest.count(":") == 1:
+            alias, _, number = rest.partition(":")
+            port = int(number) if number.isdigit() else None
+        found = self.resolve(alias)
+        return Endpoint(found.alias, found.hostname, port or found.port, user or found.user,
+                        found.identities, None)
 
     def _forward(self, transport: paramiko.Transport, endpoint: Endpoint,
                  deadline: float) -> paramiko.Channel:
@@ -263,10 +268,6 @@ def _bounded(timeout: float, deadline: float) -> float:
     if remaining <= 0:
         raise ProbeFailure("deadline-exceeded", "per-host deadline passed before connecting")
     return min(timeout, remaining)
-
-
-def _strip_user(alias: str) -> str:
-    return alias.rsplit("@", 1)[-1]
 
 
 def _describe(exc: BaseException) -> str:

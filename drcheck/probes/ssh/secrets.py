@@ -28,6 +28,10 @@ _INLINE_FLAG = re.compile(
 )
 _MYSQL = re.compile(r"\b(mysql|mysqldump|mariadb|mariadb-dump)\b")
 _MYSQL_PW = re.compile(r"(\s)-p(?!\*\*\*)(\S+)")
+# user:password after -u/--user (curl, lftp uses user,password), smbclient -U user%password,
+# sshpass -p PASSWORD.
+_USER_PASS = re.compile(r"(?P<flag>(?:^|\s)(?:-u|--user|-U)[= ]?\s*)(?P<user>[^\s:,%]+)[:,%]\S+")
+_SSHPASS = re.compile(r"(?P<head>\bsshpass\s+-p\s*)\S+")
 _ASSIGN = re.compile(r"(?P<name>\b[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\"[^\"]*\"|'[^']*'|\S+)")
 
 
@@ -55,6 +59,8 @@ def redact_command(line: str) -> str:
     """A command line (cron entry, ExecStart) with inline credentials removed."""
     text = redact_url(line)
     text = _INLINE_FLAG.sub(lambda m: f"{m['flag']}{m['sep']}{REDACTED}", text)
+    text = _USER_PASS.sub(lambda m: f"{m['flag']}{m['user']}:{REDACTED}", text)
+    text = _SSHPASS.sub(lambda m: f"{m['head']}{REDACTED}", text)
     if _MYSQL.search(text):  # mysql -pSECRET: the password is glued to the flag
         text = _MYSQL_PW.sub(rf"\1-p{REDACTED}", text)
     return _ASSIGN.sub(_redact_assignment, text)
