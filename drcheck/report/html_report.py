@@ -113,9 +113,9 @@ class HtmlReporter(Reporter):
             extra += "<p>Unknown: " + "; ".join(esc(u) for u in f.unknowns) + "</p>"
         note = notes.get(f.fingerprint)
         if f.status is Status.WAIVED:
-            extra += (f"<p><b>Waived</b> by {esc(note.id if note else '')}: {esc(f.waiver)}"
-                      + (f" · owner {esc(note.owner)} · expires {esc(note.expires)}"
-                         if note else "") + "</p>")
+            extra += ("<p><b>Waived</b> " + (
+                f"by {esc(note.id)}: {esc(note.reason)} · owner {esc(note.owner)} · expires "
+                f"{esc(note.expires)}" if note else esc(f.waiver)) + "</p>")
         controls = "; ".join(f"{fw} {', '.join(cs)}" for fw, cs in sorted(f.controls.items()))
         return (f"<div class=\"card\" id=\"{anchor(f)}\"><p>{pill(f.status)} "
                 f"<span class=\"pill sev\">{esc(f.severity.value)}</span> <b>{esc(f.rule_id)}"
