@@ -147,7 +147,7 @@ def time_probe(hosts: list[HostSpec], options: SshOptions) -> tuple[Measure, str
 def shell_line() -> str:
     """The same reads and commands as the probe, as one shell line under the host's root."""
     files = " ".join(f"{{{{ root }}}}{p}" for p in ops.SINGLE_FILES)
-    dirs = " ".join(f"{{{{ root }}}}{d}" for d in ops.DIRECTORIES)
+    dirs = " ".join(f"{{{{ root }}}}{d}" for d in (*ops.DIRECTORIES, *ops.LIST_ONLY))
     listing = f"ls -la --time-style=+%s {dirs}"
     contents = " ".join(f"{{{{ root }}}}{d}/*" for d in ops.DIRECTORIES)
     commands = "; ".join(ops.COMMANDS)

@@ -51,9 +51,9 @@ SINGLE_FILES: tuple[str, ...] = (
     *PGBACKREST_FILES, PVE_STORAGE, VZDUMP_CONF,
 )
 DIRECTORIES: tuple[str, ...] = (
-    CRON_DIR, USER_CRONTAB_DIR, *UNIT_DIRS, TIMER_STAMPS_DIR, *RESTIC_DIRS, *BORGMATIC_DIRS,
-    *PGBACKREST_DIRS,
+    CRON_DIR, USER_CRONTAB_DIR, *UNIT_DIRS, *RESTIC_DIRS, *BORGMATIC_DIRS, *PGBACKREST_DIRS,
 )
+LIST_ONLY: tuple[str, ...] = (TIMER_STAMPS_DIR,)
 DYNAMIC: tuple[str, ...] = (
     "sftp read: EnvironmentFile= named by a unit under /etc/systemd/system",
     "sftp read: RESTIC_REPOSITORY_FILE named by a restic environment",
@@ -66,6 +66,7 @@ def declared() -> tuple[str, ...]:
     return (
         *(f"sftp read: {p}" for p in SINGLE_FILES),
         *(f"sftp list+read: {d}/*" for d in DIRECTORIES),
+        *(f"sftp list (names and times only): {d}" for d in LIST_ONLY),
         *DYNAMIC,
         *(f"exec: {c}" for c in COMMANDS),
     )
