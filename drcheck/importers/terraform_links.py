@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from drcheck.importers.terraform_json import TfResource, split_ref
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")
+_VALUE_ATTRS = ("arn", "id", "bucket", "name", "identifier")
 
 
 def asset_name(address: str) -> str:
@@ -56,23 +57,30 @@ class Graph:
     def __init__(self, resources: Sequence[TfResource]) -> None:
         self.resources = tuple(resources)
         self.by_address = {r.address: r for r in resources}
+        self._types: dict[str, list[TfResource]] = {}
+        self._values: dict[tuple[str, str], TfResource] = {}
+        self._bases: dict[tuple[str, str], list[TfResource]] = {}
+        for res in self.resources:
+            self._types.setdefault(res.type, []).append(res)
+            self._bases.setdefault((res.module, res.base), []).append(res)
+            for attr in _VALUE_ATTRS:
+                known = res.get(attr)
+                if isinstance(known, str) and known and not res.is_unknown(attr):
+                    self._values.setdefault((res.type, known), res)
 
     def of_type(self, *types: str) -> list[TfResource]:
         """Resources of the given types, in file order."""
-        return [r for r in self.resources if r.type in types]
+        found = [r for t in dict.fromkeys(types) for r in self._types.get(t, ())]
+        order = {id(r): i for i, r in enumerate(self.resources)} if len(types) > 1 else {}
+        return sorted(found, key=lambda r: order[id(r)]) if order else found
 
     def _by_value(self, value: str, types: Iterable[str]) -> TfResource | None:
-        wanted = set(types)
-        bucket = s3_arn_bucket(value)
-        for res in self.resources:
-            if res.type not in wanted:
-                continue
-            for attr in ("arn", "id", "bucket", "name", "identifier"):
-                known = res.get(attr)
-                if isinstance(known, str) and known in (value, bucket) and not res.is_unknown(
-                        attr):
-                    return res
-        return None
+        """The first resource of ``types`` holding ``value`` (or an S3 ARN's bucket name)."""
+        candidates = [r for t in types for v in dict.fromkeys((value, s3_arn_bucket(value)))
+                      if (r := self._values.get((t, v))) is not None]
+        order = {id(r): i for i, r in enumerate(self.resources)} if len(candidates) > 1 else {}
+        return min(candidates, key=lambda r: order[id(r)]) if order else (
+            candidates[0] if candidates else None)
 
     def _by_ref(self, src: TfResource, refs: Iterable[str], types: Iterable[str]) -> (
         TfResource | None
@@ -83,8 +91,8 @@ class Graph:
             if parsed is None:
                 continue
             base, index = parsed
-            same_module = [r for r in self.resources
-                           if r.module == src.module and r.base == base and r.type in wanted]
+            same_module = [r for r in self._bases.get((src.module, base), ())
+                           if r.type in wanted]
             if index is not None:
                 exact = [r for r in same_module if r.local == f"{base}{index}"]
                 if exact:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,42 @@ def test_any_wrong_shape_is_a_clean_error(tmp_path: Path, which: str, pick: int,
         import_terraform(target)
     except DrcheckError as exc:
         assert str(target) in exc.message
+
+
+def _big_plan(n: int) -> dict[str, Any]:
+    """``n`` source buckets each replicating to its own destination, linked by reference."""
+    changes: list[dict[str, Any]] = []
+    config: list[dict[str, Any]] = []
+    for i in range(n):
+        for name in (f"src{i}", f"dst{i}"):
+            changes.append({"address": f"aws_s3_bucket.{name}", "mode": "managed",
+                            "type": "aws_s3_bucket", "name": name, "change": {
+                                "actions": ["create"], "after": {"bucket": f"b-{name}"},
+                                "after_unknown": {"arn": True, "id": True}}})
+        repl = f"aws_s3_bucket_replication_configuration.r{i}"
+        changes.append({"address": repl, "mode": "managed",
+                        "type": "aws_s3_bucket_replication_configuration", "name": f"r{i}",
+                        "change": {"actions": ["create"], "after": {
+                            "bucket": None, "rule": [{"status": "Enabled",
+                                                      "destination": [{"bucket": None}]}]},
+                            "after_unknown": {"bucket": True, "rule": [
+                                {"destination": [{"bucket": True}]}]}}})
+        config.append({"address": repl, "type": "aws_s3_bucket_replication_configuration",
+                       "name": f"r{i}", "provider_config_key": "aws", "expressions": {
+                           "bucket": {"references": [f"aws_s3_bucket.src{i}.id"]},
+                           "rule": [{"destination": [{"bucket": {
+                               "references": [f"aws_s3_bucket.dst{i}.arn"]}}]}]}})
+    return {"format_version": "1.2", "resource_changes": changes, "configuration": {
+        "provider_config": {"aws": {"name": "aws", "expressions": {
+            "region": {"constant_value": "eu-west-1"}}}},
+        "root_module": {"resources": config}}}
+
+
+def test_large_plans_link_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(_big_plan(3000)))
+    started = time.monotonic()
+    estate = import_terraform(path).estate
+    assert len(estate.datasets) == 3000
+    assert estate.datasets[-1].copies[0].asset_id == "bucket:aws_s3_bucket.dst2999"
+    assert time.monotonic() - started < 20  # about half a second on a 2-core CI machine
