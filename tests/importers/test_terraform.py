@@ -232,3 +232,11 @@ def test_raw_tfstate_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
     raw.write_text('{"version": 4, "terraform_version": "1.9.8", "serial": 3, "resources": []}')
     with pytest.raises(ConfigError, match="raw terraform.tfstate"):
         import_terraform(raw)
+
+
+def test_example_estate_is_current(examples: Path) -> None:
+    """examples/terraform/estate.yaml is `drcheck import terraform examples/terraform/plan.json`."""
+    committed = _expected(examples / "estate.yaml")
+    assert isinstance(committed, dict)
+    committed["metadata"].pop("description")
+    assert estate_document(estate_from_plan(examples / "plan.json")) == committed
