@@ -21,7 +21,14 @@ from drcheck.errors import UsageError
 from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
 from drcheck.importers.mapping import apply_mapping, load_mapping
 from drcheck.importers.terraform_backup import backups
-from drcheck.importers.terraform_compute import HOST_TYPES, OVH_STORAGE, host_spec, ovh_bucket_spec
+from drcheck.importers.terraform_compute import (
+    HOST_TYPES,
+    OVH_STORAGE,
+    SCW_BUCKET,
+    host_spec,
+    ovh_bucket_spec,
+    scw_bucket_spec,
+)
 from drcheck.importers.terraform_json import (
     Context,
     TfResource,
@@ -77,8 +84,9 @@ def _assets(build: _Build) -> None:
         if res.type == BUCKET:
             spec, notes = bucket_spec(res, attached.get(res.address, Attached()), build.file)
             build.buckets[res.address] = spec
-        elif res.type == OVH_STORAGE:
-            spec, notes = ovh_bucket_spec(res, build.file)
+        elif res.type in (OVH_STORAGE, SCW_BUCKET):
+            make = ovh_bucket_spec if res.type == OVH_STORAGE else scw_bucket_spec
+            spec, notes = make(res, build.file)
             build.buckets[res.address] = spec
         elif res.type in HOST_TYPES:
             host, notes = host_spec(res, build.file)

@@ -1,10 +1,11 @@
-"""Hosts and OVH object storage from Terraform: instances, databases and their zones.
+"""Hosts, OVH and Scaleway storage from Terraform: instances, databases and their zones.
 
 ``aws_instance`` and ``aws_db_instance`` become hosts with their region (and availability
 zone, declared as the campus ``aws:<az>`` as the catalog does; AZ letters are per account,
-so that campus only separates hosts of one account); the OVH
-provider's ``ovh_cloud_project_instance`` and ``ovh_cloud_project_storage`` carry their
-region in the plan. Hosts read from Terraform are not probed over SSH (``probe: false``).
+so that campus only separates hosts of one account). The OVH provider's
+``ovh_cloud_project_instance`` and ``ovh_cloud_project_storage`` carry their region in the
+plan, as do Scaleway's ``scaleway_instance_server`` (zone) and ``scaleway_object_bucket``
+(region). Hosts read from Terraform are not probed over SSH (``probe: false``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from drcheck.importers.terraform_links import arn_parts, asset_name
 from drcheck.importers.terraform_s3 import UNKNOWN_AFTER_APPLY, origin_of, placement
 from drcheck.model import Evidence, FactKey, Source
 
-HOST_TYPES = ("aws_instance", "aws_db_instance", "ovh_cloud_project_instance")
+HOST_TYPES = ("aws_instance", "aws_db_instance", "ovh_cloud_project_instance",
+              "scaleway_instance_server")
 OVH_STORAGE = "ovh_cloud_project_storage"
+SCW_BUCKET = "scaleway_object_bucket"
 
 
 def _known(res: TfResource, attr: str) -> str | None:
@@ -62,8 +65,32 @@ def _ovh_host_fields(res: TfResource, notes: list[str]) -> dict[str, str]:
     return fields
 
 
+def _scw_host_fields(res: TfResource, notes: list[str]) -> dict[str, str]:
+    fields = {"provider": "scaleway"}
+    zone = _known(res, "zone") or res.provider.zone
+    if zone:
+        fields["region"] = zone
+    else:
+        notes.append(f"{res.address}: zone not known before apply")
+    project = _known(res, "project_id")
+    if project:
+        fields["account"] = project
+    return fields
+
+
+def scw_bucket_spec(res: TfResource, file: str) -> tuple[BucketSpec, list[str]]:
+    """A Scaleway Object Storage bucket of the native provider, in its (provider's) region."""
+    region = _known(res, "region") or res.provider.region
+    notes = [] if region else [f"{res.address}: region not known before apply"]
+    name = _known(res, "name")
+    spec = BucketSpec(name=asset_name(res.address), origin=origin_of(file, res),
+                      bucket=name or asset_name(res.address), provider="scaleway",
+                      region=region, account=_known(res, "project_id"), probe=False)
+    return spec, notes
+
+
 def _address(res: TfResource) -> str | None:
-    for attr in ("public_ip", "private_ip", "address"):
+    for attr in ("public_ip", "private_ip", "address", "public_ipv4"):
         value = _known(res, attr)
         if value:
             return value
@@ -73,8 +100,12 @@ def _address(res: TfResource) -> str | None:
 def host_spec(res: TfResource, file: str) -> tuple[HostSpec, list[str]]:
     """A host (not probed) for an instance or database, with its declared location."""
     notes: list[str] = []
-    fields = (_ovh_host_fields(res, notes) if res.type.startswith("ovh_")
-              else _aws_host_fields(res, notes))
+    if res.type.startswith("ovh_"):
+        fields = _ovh_host_fields(res, notes)
+    elif res.type.startswith("scaleway_"):
+        fields = _scw_host_fields(res, notes)
+    else:
+        fields = _aws_host_fields(res, notes)
     origin = origin_of(file, res)
     spec = HostSpec(
         name=asset_name(res.address),

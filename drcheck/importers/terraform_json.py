@@ -80,7 +80,7 @@ def check_format(data: Any, file: str) -> str:
 
 @dataclass(frozen=True)
 class ProviderConf:
-    """One provider configuration block: its key, region and custom S3 endpoint if any.
+    """One provider configuration block: its key, region (zone) and custom S3 endpoint if any.
 
     ``region``/``s3_endpoint`` are None when not set or not known before apply; ``unknown``
     names the settings that reference something drcheck cannot evaluate.
@@ -91,6 +91,7 @@ class ProviderConf:
     region: str | None = None
     s3_endpoint: str | None = None
     unknown: tuple[str, ...] = ()
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,18 +177,23 @@ def _provider_conf(key: str, raw: Mapping[str, Any], variables: Mapping[str, Any
     region, ok = _constant(exprs.get("region"), variables)
     if "region" in exprs and not ok:
         unknown.append("region")
+    zone, ok = _constant(exprs.get("zone"), variables)
+    if "zone" in exprs and not ok:
+        unknown.append("zone")
     endpoint: Any = None
     for block in as_list(exprs.get("endpoints")):
-        if isinstance(block, dict) and "s3" in block:
-            endpoint, ok = _constant(block["s3"], variables)
-            if not ok:
-                unknown.append("endpoints.s3")
+        for name in ("s3", "s3api"):
+            if isinstance(block, dict) and name in block:
+                endpoint, ok = _constant(block[name], variables)
+                if not ok:
+                    unknown.append("endpoints.s3")
     return ProviderConf(
         key=key,
         name=str(raw.get("name") or key.split(":")[-1].split(".")[0]),
         region=str(region) if isinstance(region, str) else None,
         s3_endpoint=str(endpoint) if isinstance(endpoint, str) else None,
         unknown=tuple(unknown),
+        zone=str(zone) if isinstance(zone, str) else None,
     )
 
 

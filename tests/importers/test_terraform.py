@@ -240,3 +240,13 @@ def test_example_estate_is_current(examples: Path) -> None:
     assert isinstance(committed, dict)
     committed["metadata"].pop("description")
     assert estate_document(estate_from_plan(examples / "plan.json")) == committed
+
+
+def test_scaleway_native_resources(fixtures: Path) -> None:
+    estate = estate_from_plan(fixtures / PLAN)
+    cold = _bucket(estate, "scaleway_object_bucket.cold")
+    # the region is unknown on the resource: the provider block's region is where it goes
+    assert (cold.bucket, cold.provider, cold.region) == ("acme-cold", "scaleway", "nl-ams")
+    web = next(h for h in estate.hosts if h.name == "scaleway_instance_server.web")
+    assert web.location is not None
+    assert dict(web.location.fields) == {"provider": "scaleway", "region": "fr-par-2"}
