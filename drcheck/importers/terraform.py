@@ -29,11 +29,9 @@ from drcheck.importers.terraform_compute import (
     ovh_bucket_spec,
     scw_bucket_spec,
 )
+from drcheck.importers.terraform_config import Context, as_dict, as_list
 from drcheck.importers.terraform_json import (
-    Context,
     TfResource,
-    as_dict,
-    as_list,
     check_format,
     load_json,
     plan_resources,
