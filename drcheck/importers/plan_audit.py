@@ -40,6 +40,9 @@ def audit_plan(plan: PathLike, policies: Sequence[Policy], now: datetime,
     configuration) or, with ``baseline_prior``, the plan's own ``prior_state``.
     """
     head = import_terraform(plan, mapping, expect="plan")
+    if not head.estate.datasets:
+        head.notes.append("the plan yields no dataset, so nothing is gated: link primaries "
+                          "and copies in a mapping file (-m)")
     result = run_audit(build_snapshot(head.estate, [], now), policies, now)
     if baseline_state is None and not baseline_prior:
         return PlanAudit(result, tuple(head.notes))

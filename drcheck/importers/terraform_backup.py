@@ -165,8 +165,8 @@ def backups(graph: Graph, file: str) -> BackupResult:
         copies = plan_copies(graph, plan, file, out)
         links = graph.follow_each(selection, ("resources",), PROTECTABLE)
         targets = [link.target for link in links if link.target] + list(_tagged(graph, selection))
-        out.notes.extend(f"{selection.address}: {link.value} is not in the file; left out"
-                         for link in links if link.target is None)
+        out.notes.extend(f"{selection.address}: {link.value} is no database, instance or "
+                         "bucket in the file; left out" for link in links if link.target is None)
         for target in targets:
             out.copies.setdefault(target.address, []).extend(copies)
             out.origins.setdefault(target.address, origin_of(file, selection))

@@ -103,3 +103,11 @@ def test_prior_state_baseline_gives_the_same_diff(examples: Path) -> None:
     assert done.diff is not None
     assert [(c.finding.rule_id, c.was) for c in done.diff.worse] == [("PLAN-01", Status.PASS)]
     assert done.diff.better == ()
+
+
+def test_a_plan_without_datasets_says_so(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": []}')
+    done = audit_plan(plan, resolve_policies([]), NOW)
+    assert done.result.findings == ()
+    assert "nothing is gated" in done.notes[-1]
