@@ -69,3 +69,25 @@ def test_audit_estate_probes_in_one_go(ssh_lab: SshLab, tmp_path: Path, home: Pa
     assert "PLANTED" not in audited.output
     findings = {f["rule_id"]: f for f in json.loads(audited.stdout)["findings"]}
     assert findings["DR-SBG2-01"]["status"] == "fail"
+
+
+def test_trust_host_shows_records_and_flags_changed_keys(ssh_lab: SshLab, tmp_path: Path,
+                                                         home: Path) -> None:
+    estate = write_estate(ssh_lab, tmp_path / "estate.yaml")
+    empty, trust = tmp_path / "known_hosts", tmp_path / "trusted"
+    empty.write_text("")
+    runner = CliRunner()
+    args = ["trust-host", str(estate), "--known-hosts", str(empty), "--trust-file", str(trust)]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "host:shop-db" in shown.stdout and "SHA256:" in shown.stdout
+    assert shown.stdout.rstrip().endswith(" new") and not trust.exists()
+    recorded = runner.invoke(app, [*args, "--yes"])
+    assert recorded.exit_code == 0 and "recorded" in recorded.stdout
+    assert runner.invoke(app, args).stdout.rstrip().endswith(" known")
+    other = ssh_lab.hosts["vault"].host_key
+    sbg = ssh_lab.hosts["sbg2-db"]
+    trust.write_text(f"[{sbg.address}]:{sbg.port} {other.get_name()} {other.get_base64()}\n")
+    changed = runner.invoke(app, [*args, "--yes"])
+    assert changed.exit_code == 1
+    assert "changed (NOT recorded" in changed.stdout

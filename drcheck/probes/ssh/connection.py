@@ -103,6 +103,31 @@ class Connector:
             raise
         return HostSession(transports, self.options, deadline, host.root)
 
+    def scan(self, host: HostSpec, deadline: float) -> tuple[str, paramiko.PKey]:
+        """The known_hosts name and the key ``host`` presents, without trusting or logging in.
+
+        Jump hosts on the way are verified strictly, like ``open``.
+        """
+        endpoint = self.resolve(host.address or host.name, host)
+        transports: list[paramiko.Transport] = []
+        try:
+            sock: socket.socket | paramiko.Channel
+            sock = self._via_jump(endpoint, transports, deadline) if endpoint.proxy_jump \
+                else self._tcp(endpoint, deadline)
+            transport = paramiko.Transport(sock)
+            transports.append(transport)
+            name = known_hosts_name(endpoint.hostname, endpoint.port)
+            _prefer_known_types(transport, self.hostkeys.known_types(name))
+            try:
+                transport.start_client(timeout=_bounded(self.options.connect_timeout, deadline))
+            except (paramiko.SSHException, EOFError, OSError) as exc:
+                raise ProbeFailure("handshake-failed", f"SSH handshake with {name} failed: "
+                                   f"{_describe(exc)}") from None
+            return name, transport.get_remote_server_key()
+        finally:
+            for t in transports:
+                t.close()
+
     def _tcp(self, endpoint: Endpoint, deadline: float) -> socket.socket:
         timeout = _bounded(self.options.connect_timeout, deadline)
         try:

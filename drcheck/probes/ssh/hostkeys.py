@@ -67,6 +67,21 @@ class HostKeyStore:
                 types.extend(t for t in found if t not in types)
         return types
 
+    def status(self, name: str, key: paramiko.PKey) -> str:
+        """``known``, ``changed`` (a different key on record) or ``new`` (nothing on record)."""
+        with self._lock:
+            records = [k for k in (self._known.lookup(name), self._trusted.lookup(name)) if k]
+        if any(r.get(key.get_name()) == key for r in records):
+            return "known"
+        return "changed" if records else "new"
+
+    def record(self, name: str, key: paramiko.PKey) -> None:
+        """Write a key the user has verified into the trust file."""
+        if not self._trust_path:
+            raise HostKeyError("no trust file to record host keys in")
+        with self._lock:
+            self._record(name, key)
+
     def verify(self, name: str, key: paramiko.PKey) -> str:
         """Accept ``key`` for ``name`` or raise; returns ``known`` or ``trusted-new``."""
         with self._lock:
