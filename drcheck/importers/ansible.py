@@ -21,7 +21,7 @@ from typing import Any
 from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
 from drcheck.importers.ansible_datasets import VARIABLE, inventory_datasets
-from drcheck.importers.ansible_inventory import Inventory, Var, parse_inventory
+from drcheck.importers.ansible_inventory import Inventory, Var, merge, parse_inventory
 from drcheck.importers.mapping import apply_mapping, load_mapping
 from drcheck.importers.terraform import ImportResult
 from drcheck.yamlsource import parse_text
@@ -41,9 +41,28 @@ def _read(path: Path) -> str:
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory; give the inventory file") from None
+        raise UsageError(f"{path}: is a directory, expected a file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read: {exc}") from None
+
+
+_IGNORED = (".cfg", ".retry", ".md", ".txt", ".rst", ".orig", ".bak", ".swp", ".pyc", "~")
+
+
+def load_inventory(path: Path, notes: list[str]) -> tuple[Inventory, Path]:
+    """An inventory file, or every static inventory file of a directory, and the directory
+    whose ``group_vars``/``host_vars`` apply."""
+    if not path.is_dir():
+        return parse_inventory(_read(path), str(path)), path.parent
+    inv = Inventory(str(path))
+    for item in sorted(path.iterdir()):
+        if not item.is_file() or item.name.startswith(".") or item.name.endswith(_IGNORED):
+            continue
+        if os.access(item, os.X_OK):
+            notes.append(f"{item}: executable (a dynamic inventory script), not run")
+            continue
+        merge(inv, parse_inventory(_read(item), str(item)))
+    return inv, path
 
 
 def _var_files(base: Path, name: str) -> list[Path]:
@@ -128,10 +147,12 @@ def _fact_hints(facts: Mapping[str, Any]) -> dict[str, str]:
     return hints
 
 
-def fact_cache_dir(inventory: Path) -> Path | None:
-    """``fact_caching_connection`` of an ``ansible.cfg`` next to the inventory (jsonfile)."""
-    cfg = inventory.parent / "ansible.cfg"
-    if not cfg.is_file():
+def fact_cache_dir(base: Path) -> Path | None:
+    """``fact_caching_connection`` of an ``ansible.cfg`` in the inventory's directory (or its
+    parent), when the cache plugin is ``jsonfile``."""
+    cfg = next((d / "ansible.cfg" for d in (base, base.parent) if (d / "ansible.cfg").is_file()),
+               None)
+    if cfg is None:
         return None
     parser = configparser.ConfigParser(interpolation=None)
     try:
@@ -204,6 +225,9 @@ def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
     jump = _JUMP.search(str(_value(vars_, "ansible_ssh_common_args", "ansible_ssh_extra_args")
                             or ""))
     probe = _value(vars_, "drcheck_probe")
+    connection = _value(vars_, "ansible_connection")
+    if probe is None and connection not in (None, "ssh", "paramiko", "smart"):
+        probe = False  # local, docker, winrm…: not reachable over SSH
     safe = _SAFE.sub("_", name)
     return HostSpec(
         name=safe if safe[:1].isalnum() else f"h{safe}",
@@ -234,11 +258,11 @@ def import_ansible(inventory: str | os.PathLike[str],
     """Every host of an inventory as an estate; datasets from ``drcheck_datasets`` and the
     mapping file."""
     path = Path(inventory)
-    inv = parse_inventory(_read(path), os.fspath(inventory))
     notes: list[str] = []
-    cache = Path(facts) if facts is not None else fact_cache_dir(path)
+    inv, base = load_inventory(path, notes)
+    cache = Path(facts) if facts is not None else fact_cache_dir(base)
     declared: dict[str, Var] = {}
-    hosts = tuple(_specs(inv, path.parent, cache, notes, declared))
+    hosts = tuple(_specs(inv, base, cache, notes, declared))
     names = {name: spec.name for name, spec in zip(inv.hosts, hosts, strict=True)}
     estate = Estate(name=path.stem, path=os.fspath(inventory), hosts=hosts, buckets=(),
                     media=(), datasets=inventory_datasets(declared, names))

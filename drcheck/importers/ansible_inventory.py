@@ -200,3 +200,16 @@ def looks_like_yaml(text: str, file: str) -> bool:
 def parse_inventory(text: str, file: str) -> Inventory:
     """Parse ``text`` as YAML or INI, whichever it is."""
     return parse_yaml(text, file) if looks_like_yaml(text, file) else parse_ini(text, file)
+
+
+def merge(into: Inventory, other: Inventory) -> None:
+    """Add ``other``'s groups, hosts and variables to ``into`` (later files win)."""
+    for name, group in other.groups.items():
+        target = into.group(name)
+        target.vars.update(group.vars)
+        target.children += [c for c in group.children if c not in target.children]
+        target.hosts += [h for h in group.hosts if h not in target.hosts]
+    for host, (host_vars, origin) in other.hosts.items():
+        known, first = into.hosts.get(host, ({}, origin))
+        known.update(host_vars)
+        into.hosts[host] = (known, first)

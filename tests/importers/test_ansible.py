@@ -99,8 +99,6 @@ def test_children_without_section_and_ungrouped_hosts() -> None:
 def test_bad_inventories(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         import_ansible(tmp_path / "nope.ini")
-    with pytest.raises(UsageError, match="is a directory"):
-        import_ansible(tmp_path)
     bad = tmp_path / "bad.ini"
     bad.write_text("[g:vars]\nnot a pair\n")
     with pytest.raises(ConfigError, match=r"bad.ini:2: expected key=value"):
@@ -171,3 +169,25 @@ def test_bad_inventory_datasets(tmp_path: Path, value: str, message: str) -> Non
     with pytest.raises(ConfigError, match=message) as err:
         import_ansible(inv)
     assert "pg.yml:1" in err.value.message
+
+
+def test_inventory_directory(tmp_path: Path) -> None:
+    inv = tmp_path / "inventory"
+    (inv / "group_vars").mkdir(parents=True)
+    (inv / "01-hosts.ini").write_text("[db]\ndb1 ansible_host=10.0.0.5\nlocalhost "
+                                      "ansible_connection=local\n")
+    (inv / "02-more.yml").write_text("all:\n  children:\n    db:\n      hosts:\n"
+                                     "        db2: {ansible_port: 2202}\n")
+    (inv / "group_vars" / "db.yml").write_text("drcheck_provider: ovh\n")
+    (inv / "README.md").write_text("# not an inventory\n")
+    script = inv / "ec2.py"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    result = import_ansible(inv)
+    hosts = {h.name: h for h in result.estate.hosts}
+    assert list(hosts) == ["db1", "localhost", "db2"]
+    assert hosts["db2"].port == 2202 and hosts["db2"].location is not None
+    assert hosts["db2"].location.fields["provider"] == "ovh"
+    assert hosts["localhost"].probe is False and hosts["db1"].probe is True
+    assert result.notes == [f"{script}: executable (a dynamic inventory script), not run"]
+    assert result.estate.name == "inventory"
