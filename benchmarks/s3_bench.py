@@ -269,6 +269,8 @@ def main() -> None:
     parser.add_argument("--buckets", type=int, default=1000)
     parser.add_argument("--c7n", type=Path, default=Path("/tmp/c7n/bin"))
     parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=S3Settings().concurrency,
+                        help="the probe's concurrency for the first row (default: drcheck's)")
     parser.add_argument("--latency-ms", type=float, default=0.0,
                         help="add this much latency per request (a relay process), to mimic "
                              "a real endpoint's round trip")
@@ -298,7 +300,7 @@ def measure(url: str, names: list[str], args: argparse.Namespace) -> tuple[
     counter.take()
     print(f"server raw rate (GetBucketLocation, 32 threads): {rate:.0f} req/s", flush=True)
     rows = []
-    default = S3Settings().concurrency
+    default = args.concurrency
     fast, issues = probe(url, names, default)
     calls = counter.take()
     rows.append((f"drcheck s3 probe, concurrency {default}", fast))
