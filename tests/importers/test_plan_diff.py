@@ -111,3 +111,16 @@ def test_a_plan_without_datasets_says_so(tmp_path: Path) -> None:
     done = audit_plan(plan, resolve_policies([]), NOW)
     assert done.result.findings == ()
     assert "nothing is gated" in done.notes[-1]
+
+
+def test_an_endpoint_known_only_at_apply_makes_the_verdict_unknown(tmp_path: Path,
+                                                                  examples: Path) -> None:
+    plan = json.loads((examples / "plan.json").read_text())
+    provider = plan["configuration"]["provider_config"]["aws.ovh_sbg"]
+    provider["expressions"]["endpoints"] = [{"s3": {"references": ["var.s3_endpoint"]}}]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    policies = resolve_policies([str(examples / "policy.yaml")])
+    done = audit_plan(tmp_path / "plan.json", policies, NOW)
+    verdicts = {f.rule_id: f.status for f in done.result.findings}
+    assert verdicts["PLAN-01"] is Status.UNKNOWN
+    assert any("S3 endpoint is not a constant" in n for n in done.notes)
