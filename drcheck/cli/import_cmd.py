@@ -16,9 +16,10 @@ from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, resolve_now
 from drcheck.errors import ExitCode, UsageError
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
+from drcheck.importers.mapping import ImportResult
 from drcheck.importers.plan_audit import audit_plan as run_plan_audit
 from drcheck.importers.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
-from drcheck.importers.terraform import ImportResult, import_terraform
+from drcheck.importers.terraform import import_terraform
 from drcheck.model import Severity
 from drcheck.pipeline import exit_code
 from drcheck.policy import resolve_policies

@@ -22,8 +22,7 @@ from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
 from drcheck.importers.ansible_datasets import VARIABLE, inventory_datasets
 from drcheck.importers.ansible_inventory import Inventory, Var, merge, parse_inventory
-from drcheck.importers.mapping import apply_mapping, load_mapping
-from drcheck.importers.terraform import ImportResult
+from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 from drcheck.yamlsource import parse_text
 
 _VENDORS = (

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -75,6 +75,16 @@ MAPPING_SCHEMA: dict[str, Any] = {
         "locations": {"type": "object", "additionalProperties": LOCATION_SCHEMA},
     },
 }
+
+
+@dataclass
+class ImportResult:
+    """An imported estate, the notes on what stayed unknown, and the name → asset id map
+    (resource addresses, inventory names) a mapping file resolves against."""
+
+    estate: Estate
+    notes: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def load_mapping(path: str | os.PathLike[str]) -> Document:

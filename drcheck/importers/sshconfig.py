@@ -17,8 +17,7 @@ import paramiko
 
 from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.estate import Estate, HostSpec
-from drcheck.importers.mapping import apply_mapping, load_mapping
-from drcheck.importers.terraform import ImportResult
+from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 
 _PATTERN = re.compile(r"[*?!]")
 _SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")

@@ -19,7 +19,7 @@ from typing import Any
 
 from drcheck.errors import UsageError
 from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
-from drcheck.importers.mapping import apply_mapping, load_mapping
+from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 from drcheck.importers.terraform_backup import backups
 from drcheck.importers.terraform_compute import (
     HOST_TYPES,
@@ -48,15 +48,6 @@ from drcheck.importers.terraform_s3 import (
 )
 
 REPLICATION = "aws_s3_bucket_replication_configuration"
-
-
-@dataclass
-class ImportResult:
-    """An imported estate, the notes on what stayed unknown, and the name → asset id map."""
-
-    estate: Estate
-    notes: list[str] = field(default_factory=list)
-    aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
