@@ -178,7 +178,8 @@ def _module_of(raw: Mapping[str, Any]) -> str:
 
 
 def plan_resources(data: Mapping[str, Any], file: str) -> list[TfResource]:
-    """Managed resources a plan leaves in place or creates, with after-values and unknowns."""
+    """Managed resources a plan leaves in place or creates, with after-values and unknowns
+    (resources it deletes or forgets are left out)."""
     ctx = Context.from_plan(data)
     changes = data.get("resource_changes")
     if changes is None:
@@ -195,7 +196,7 @@ def plan_resources(data: Mapping[str, Any], file: str) -> list[TfResource]:
         if not isinstance(change, dict):
             raise problem(file, f"{path}.change", "expected an object with actions and after")
         actions = tuple(str(a) for a in as_list(change.get("actions")))
-        if rc.get("mode", "managed") != "managed" or actions == ("delete",):
+        if rc.get("mode", "managed") != "managed" or actions in (("delete",), ("forget",)):
             continue
         after = change.get("after")
         if after is not None and not isinstance(after, dict):
