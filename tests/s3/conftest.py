@@ -13,7 +13,7 @@ import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import boto3
@@ -222,7 +222,3 @@ def closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
-
-def one_day_later(world: World) -> datetime:
-    """A fixed 'now' a day after the fixtures were built."""
-    return world.now + timedelta(days=1)
