@@ -26,6 +26,7 @@ from drcheck.estate import CRITICALITIES, DatasetSpec, ReplicaSpec
 
 VARIABLE = "drcheck_datasets"
 _HOSTNAME = re.compile(r"\{\{\s*inventory_hostname\s*\}\}")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@/-]*$")
 
 
 def _problem(origin: str, message: str) -> ConfigError:
@@ -61,8 +62,12 @@ def _dataset(raw: Any, host: str, hosts: Mapping[str, str], origin: str) -> Data
     if not isinstance(copies, list):
         raise _problem(origin, f"host {host}: copies must be a list")
     labels = raw.get("labels") or {}
+    name = _text(raw["name"], host)
+    if not _NAME.match(name):
+        raise _problem(origin, f"host {host}: dataset name {name!r} must be letters, digits "
+                       "and _.:@/- (starting with a letter or digit)")
     return DatasetSpec(
-        name=_text(raw["name"], host),
+        name=name,
         primary=ReplicaSpec(name="primary", asset_id=f"host:{hosts[host]}", origin=origin,
                             path=path),
         copies=tuple(_copy(c, host, hosts, origin) for c in copies),

@@ -125,7 +125,7 @@ def plan_copies(graph: Graph, plan: TfResource, file: str, out: BackupResult) ->
     for i, rule in enumerate(as_list(plan.get("rule"))):
         if not isinstance(rule, dict):
             continue
-        rule_name = str(rule.get("rule_name") or i)
+        rule_name = asset_name(str(rule.get("rule_name") or i))
         medium = _medium_for(graph, graph.follow(plan, ("rule", i, "target_vault_name"),
                                                  (VAULT,)), origin, file, out)
         if medium is not None:

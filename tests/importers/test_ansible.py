@@ -160,6 +160,7 @@ def test_datasets_declared_in_the_inventory(tmp_path: Path) -> None:
     ("[{name: 'x{{ inventory_hostname }}', copies: [{host: nowhere}]}]", "'nowhere' is not in"),
     ("[{name: 'x{{ inventory_hostname }}', criticality: urgent}]", "criticality 'urgent'"),
     ("{name: x}", "must be a list"),
+    ("[{name: 'pg {{ inventory_hostname }}'}]", "dataset name 'pg db1' must be"),
 ])
 def test_bad_inventory_datasets(tmp_path: Path, value: str, message: str) -> None:
     (tmp_path / "group_vars").mkdir()

@@ -250,3 +250,14 @@ def test_scaleway_native_resources(fixtures: Path) -> None:
     web = next(h for h in estate.hosts if h.name == "scaleway_instance_server.web")
     assert web.location is not None
     assert dict(web.location.fields) == {"provider": "scaleway", "region": "fr-par-2"}
+
+
+def test_backup_rule_names_are_made_safe_for_the_estate(tmp_path: Path, fixtures: Path) -> None:
+    plan = json.loads((fixtures / PLAN).read_text())
+    change = next(c for c in plan["resource_changes"] if c["address"] == "aws_backup_plan.daily")
+    change["change"]["after"]["rule"][0]["rule_name"] = "Daily backups (35 d)"
+    (tmp_path / "p.json").write_text(json.dumps(plan))
+    estate = estate_from_plan(tmp_path / "p.json")
+    orders = next(d for d in estate.datasets if d.name == "aws_db_instance.orders")
+    assert orders.copies[1].name == "Daily_backups__35_d_@aws_backup_vault.main"
+    assert schema_errors(estate_document(estate)) == []
