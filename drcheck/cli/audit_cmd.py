@@ -26,6 +26,7 @@ from drcheck.cli.audit_outputs import (
     write_reports,
 )
 from drcheck.cli.common import gather_snapshot, resolve_now
+from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.errors import ExitCode
 from drcheck.history import record
 from drcheck.model import Severity
@@ -59,6 +60,11 @@ FrameworkOpt = Annotated[str | None, Opt(
 HistoryOpt = Annotated[Path | None, Opt(help="Record this audit in a SQLite history.")]
 OfflineOpt = Annotated[bool, Opt(help="Use declared facts only; run no probe.")]
 NowOpt = Annotated[str | None, Opt(help="Evaluate as of this UTC time.")]
+PlanOpt = Annotated[Path | None, Opt(
+    help="Audit a Terraform plan (terraform show -json) instead of an estate.")]
+StateOpt = Annotated[Path | None, Opt(
+    help="With --plan: today's state JSON; only what the plan makes worse gates the run.")]
+MappingOpt = Annotated[Path | None, Opt(help="With --plan: dataset mapping file.")]
 
 
 @app.command()
@@ -69,6 +75,7 @@ def audit(
     waivers: WaiversOpt = None, baseline: BaselineOpt = None,
     create_baseline_path: CreateBaselineOpt = None, framework: FrameworkOpt = None,
     history: HistoryOpt = None, offline: OfflineOpt = False, now: NowOpt = None,
+    plan: PlanOpt = None, baseline_state: StateOpt = None, mapping: MappingOpt = None,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
@@ -78,9 +85,15 @@ def audit(
         check_framework(framework)
         policies = resolve_policies(policy or [])
         accepted = load_waivers([str(p) for p in waivers or []])
+        check_plan_options(estate, facts, plan, baseline_state, baseline)
         known = read_baseline(baseline)
         started = time.monotonic()
-        snapshot = gather_snapshot(estate, facts, offline, when)
+        if plan is not None:
+            snapshot = plan_snapshot(plan, mapping, when)
+            if baseline_state is not None:
+                known = state_baseline(plan, baseline_state, mapping, policies, when)
+        else:
+            snapshot = gather_snapshot(estate, facts, offline, when)
         result = run_audit(snapshot, policies, when)
         result = annotate(result, policies, accepted, known, when, time.monotonic() - started)
         if create_baseline_path is not None:
