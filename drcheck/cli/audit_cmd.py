@@ -27,6 +27,14 @@ from drcheck.cli.audit_outputs import (
 )
 from drcheck.cli.common import gather_snapshot, resolve_now
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
+from drcheck.cli.probe_cmd import (
+    ConcurrencyOpt,
+    KnownHosts,
+    SshConfigOpt,
+    TimeoutOpt,
+    Trust,
+    probe_options,
+)
 from drcheck.errors import ExitCode
 from drcheck.history import record
 from drcheck.model import Severity
@@ -76,6 +84,9 @@ def audit(
     create_baseline_path: CreateBaselineOpt = None, framework: FrameworkOpt = None,
     history: HistoryOpt = None, offline: OfflineOpt = False, now: NowOpt = None,
     plan: PlanOpt = None, baseline_state: StateOpt = None, mapping: MappingOpt = None,
+    concurrency: ConcurrencyOpt = None, timeout: TimeoutOpt = None,
+    known_hosts: KnownHosts = None, trust_new_host_keys: Trust = False,
+    ssh_config: SshConfigOpt = None,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
@@ -93,7 +104,9 @@ def audit(
             if baseline_state is not None:
                 known = state_baseline(plan, baseline_state, mapping, policies, when)
         else:
-            snapshot = gather_snapshot(estate, facts, offline, when)
+            options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
+                                    ssh_config)
+            snapshot = gather_snapshot(estate, facts, offline, when, options)
         result = run_audit(snapshot, policies, when)
         result = annotate(result, policies, accepted, known, when, time.monotonic() - started)
         if create_baseline_path is not None:

@@ -16,6 +16,16 @@ KnownHosts = Annotated[Path | None, typer.Option(
     help="known_hosts file for strict host-key checking (default ~/.ssh/known_hosts).")]
 Trust = Annotated[bool, typer.Option(
     help="Record unknown host keys in --known-hosts instead of refusing them.")]
+ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
+TimeoutOpt = Annotated[float | None, typer.Option(min=0.1, help="Per-request timeout (s).")]
+SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
+
+
+def probe_options(concurrency: int | None, timeout: float | None, known_hosts: Path | None,
+                  trust_new_host_keys: bool, ssh_config: Path | None) -> ProbeOptions:
+    """The probe knobs of the command line as ``ProbeOptions``."""
+    return ProbeOptions(concurrency, timeout, str(known_hosts) if known_hosts else None,
+                        trust_new_host_keys, str(ssh_config) if ssh_config else None)
 
 
 @app.command()
@@ -24,22 +34,19 @@ def probe(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Facts file to write.")]
     = None,
     offline: Annotated[bool, typer.Option(help="Declared facts only; run no probe.")] = False,
-    concurrency: Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
-    = None,
-    timeout: Annotated[float | None, typer.Option(min=0.1, help="Per-request timeout (s).")]
-    = None,
+    concurrency: ConcurrencyOpt = None,
+    timeout: TimeoutOpt = None,
     known_hosts: KnownHosts = None,
     trust_new_host_keys: Trust = False,
-    ssh_config: Annotated[Path | None, typer.Option(help="ssh_config file to honour.")] = None,
+    ssh_config: SshConfigOpt = None,
     now: Annotated[str | None, typer.Option(help="Timestamp the snapshot with this UTC time.")]
     = None,
 ) -> None:
     """Collect facts (declared, catalog, probed) into a versioned snapshot file."""
 
     def body() -> None:
-        options = ProbeOptions(concurrency, timeout,
-                               str(known_hosts) if known_hosts else None, trust_new_host_keys,
-                               str(ssh_config) if ssh_config else None)
+        options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
+                                ssh_config)
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options)
         emit(snapshot_to_json(snapshot), output)
         if snapshot.issues:
