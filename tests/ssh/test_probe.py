@@ -177,6 +177,8 @@ def test_broken_host_reports_each_failure_and_keeps_going(fleet: dict[str, Probe
     hung = next(i for i in report.issues if i.code == "command-timeout")
     assert "systemctl list-timers" in hung.reason  # the hanging part is named
     assert "read-timeout" in codes  # /etc/pgbackrest.conf is a FIFO
+    stuck = next(i for i in report.issues if i.code == "read-timeout")
+    assert "/etc/pgbackrest.conf" in stuck.reason  # the batch names the path it hung on
     assert codes.count("garbage-output") == 2  # hostname -I junk, borgmatic YAML junk
     assert "permission-denied" in codes  # /etc/restic/private.env is root-only
     assert "unreadable" in codes  # /etc/crontab is a directory

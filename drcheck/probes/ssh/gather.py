@@ -21,9 +21,10 @@ from drcheck.probes.ssh.parsers.cron import CronEntry, parse_crontab
 from drcheck.probes.ssh.parsers.mounts import Mount, parse_mounts
 from drcheck.probes.ssh.parsers.sections import Section, parse_sections
 from drcheck.probes.ssh.parsers.targets import Target
-from drcheck.probes.ssh.session import CommandOutput, HostSession, ProbeFailure
+from drcheck.probes.ssh.session import CommandOutput, Entry, HostSession, ProbeFailure
 
 FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost"})
+MAX_DIR_FILES = 200
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Gatherer:
         self.observed_at = observed_at
         self.facts = HostFacts()
         self.sections: dict[str, Section] = {}
+        self._files: dict[str, str | None | ProbeFailure] = {}
+        self._dirs: dict[str, list[Entry] | ProbeFailure] = {}
+        self._seen: set[str] = set()
 
     def run(self, steps: list[tuple[str, Callable[[Gatherer], None]]]) -> HostFacts:
         """Every step, isolated from the others; stops early only when the host is lost."""
@@ -83,33 +87,52 @@ class Gatherer:
         """Record a step that could not be completed."""
         self.facts.problems.append(Problem(code, reason, security))
 
+    def prefetch(self, files: list[str], directories: list[str]) -> None:
+        """Fetch the fixed directories, then the fixed files and their contents, in batches."""
+        self._dirs.update(self.session.list_many(directories))
+        listed = [e.path for d in directories if isinstance(self._dirs[d], list)
+                  for e in self._dirs[d][:MAX_DIR_FILES] if _wanted(e)]  # type: ignore[index]
+        self._files.update(self.session.read_many([*files, *listed]))
+
     def read(self, path: str) -> str | None:
         """A file's text, or None when absent; unreadable files become problems."""
         try:
-            text = self.session.read(path)
+            found = self._files[path] if path in self._files else self.session.read(path)
+            if isinstance(found, ProbeFailure):
+                raise found
         except ProbeFailure as failure:
             if failure.code in FATAL_CODES:
                 raise
-            self.problem(failure.code, failure.reason)
+            if path not in self._seen:
+                self.problem(failure.code, failure.reason)
+            self._seen.add(path)
             return None
-        if text is not None:
+        if found is not None and path not in self._seen:
             self.facts.files_read += 1
-        return text
+        self._seen.add(path)
+        return found
+
+    def entries(self, directory: str) -> list[Entry]:
+        """A directory's entries ([] when absent); a refusal becomes a problem."""
+        try:
+            found = self._dirs[directory] if directory in self._dirs \
+                else self.session.listdir(directory)
+            if isinstance(found, ProbeFailure):
+                raise found
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            if directory not in self._seen:
+                self.problem(failure.code, failure.reason)
+            self._seen.add(directory)
+            return []
+        return found
 
     def read_dir(self, directory: str, suffixes: tuple[str, ...] = ()) -> list[tuple[str, str]]:
         """(path, text) of the regular files in a directory, optionally by suffix."""
-        try:
-            entries = self.session.listdir(directory)
-        except ProbeFailure as failure:
-            if failure.code in FATAL_CODES:
-                raise
-            self.problem(failure.code, failure.reason)
-            return []
         out = []
-        for entry in entries:
-            if not entry.is_file or (suffixes and not entry.name.endswith(suffixes)):
-                continue
-            if entry.name.startswith(".") or entry.name.endswith(("~", ".dpkg-old", ".bak")):
+        for entry in self.entries(directory)[:MAX_DIR_FILES]:
+            if not _wanted(entry) or (suffixes and not entry.name.endswith(suffixes)):
                 continue
             text = self.read(entry.path)
             if text is not None:
@@ -139,6 +162,17 @@ class Gatherer:
             self.problem("garbage-output", f"{path}: {exc}")
         except (ValueError, UnicodeError, KeyError, TypeError) as exc:  # never quote content
             self.problem("garbage-output", f"{path}: unparseable ({type(exc).__name__})")
+
+
+def _wanted(entry: Entry) -> bool:
+    """A regular file that is not hidden or an editor/package backup."""
+    return entry.is_file and not entry.name.startswith(".") and not entry.name.endswith(
+        ("~", ".dpkg-old", ".dpkg-dist", ".bak", ".swp"))
+
+
+def step_prefetch(g: Gatherer) -> None:
+    """Every fixed file and directory in a few pipelined SFTP batches."""
+    g.prefetch(list(ops.SINGLE_FILES), [*ops.DIRECTORIES, *ops.LIST_ONLY])
 
 
 def step_commands(g: Gatherer) -> None:

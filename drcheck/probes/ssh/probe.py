@@ -25,11 +25,13 @@ from drcheck.probes.ssh.copies import merge_targets, to_copy
 from drcheck.probes.ssh.gather import (
     Gatherer,
     HostFacts,
+    Problem,
     step_commands,
     step_cron,
     step_identity,
     step_location,
     step_mounts,
+    step_prefetch,
 )
 from drcheck.probes.ssh.session import ProbeFailure
 from drcheck.probes.ssh.tools import (
@@ -48,6 +50,7 @@ logging.getLogger("paramiko").addHandler(logging.NullHandler())
 PROBE_NAME = "ssh"
 STEPS: list[tuple[str, Callable[[Gatherer], None]]] = [
     ("commands", step_commands),
+    ("prefetch", step_prefetch),
     ("identity", step_identity),
     ("mounts", step_mounts),
     ("location", step_location),
@@ -118,6 +121,9 @@ class SshProbe(Probe):
             facts.details["probe"] = {"elapsed_s": round(time.monotonic() - started, 3),
                                       "files_read": facts.files_read,
                                       "bytes_read": session.bytes_read}
+            facts.problems += [Problem("output-truncated", f"{p}: more than "
+                                       f"{self.options.max_read_bytes} bytes; read cut")
+                               for p in dict.fromkeys(session.truncated)]
         finally:
             session.close()
         return self._report(host, facts, index, observed_at)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import paramiko
 
+from drcheck.probes.ssh.batch import Outcome, SftpBatch, Stalled
 from drcheck.probes.ssh.operations import COMMANDS
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class HostSession:
         self._root = root.rstrip("/") if root else None
         self._sftp: paramiko.SFTPClient | None = None
         self.bytes_read = 0
+        self.truncated: list[str] = []
 
     def close(self) -> None:
         """Close the SFTP channel and every transport, target first."""
@@ -159,7 +161,57 @@ class HostSession:
         except (paramiko.SSHException, EOFError) as exc:
             raise _lost(exc) from None
         self.bytes_read += len(data)
+        if len(data) >= self._options.max_read_bytes:
+            self.truncated.append(path)
         return data.decode("utf-8", "replace")
+
+    def read_many(self, paths: Sequence[str]) -> dict[str, str | None | ProbeFailure]:
+        """Many files in one pipelined batch: text, None when absent, or a per-file failure."""
+        found = self._batched(paths, "read")
+        out: dict[str, str | None | ProbeFailure] = {}
+        for path, result in found.items():
+            if isinstance(result, Outcome):
+                data = result.data or b""
+                self.bytes_read += len(data)
+                if result.truncated:
+                    self.truncated.append(path)
+                out[path] = data.decode("utf-8", "replace")
+            else:
+                out[path] = result
+        return out
+
+    def list_many(self, paths: Sequence[str]) -> dict[str, list[Entry] | ProbeFailure]:
+        """Many directories in one pipelined batch ([] when absent)."""
+        out: dict[str, list[Entry] | ProbeFailure] = {}
+        for path, result in self._batched(paths, "list").items():
+            if isinstance(result, ProbeFailure):
+                out[path] = result
+            else:
+                attrs = result.entries if result is not None else None
+                out[path] = sorted((_entry(path, a) for a in attrs or ()), key=lambda e: e.name)
+        return out
+
+    def _batched(self, paths: Sequence[str], op: str) -> dict[str, Outcome | None | ProbeFailure]:
+        """Run a batch; a path the server hangs on is a read-timeout and the rest is retried."""
+        results: dict[str, Outcome | None | ProbeFailure] = {}
+        remaining = list(dict.fromkeys(paths))
+        while remaining:
+            batch = SftpBatch(self._sftp_client(f"{op} of {len(remaining)} paths"),
+                              self._options.max_read_bytes)
+            server = {p: self.host_path(p) for p in remaining}
+            try:
+                outcomes = batch.read(server) if op == "read" else batch.list(server)
+            except Stalled as stall:
+                self._drop_sftp()
+                results[stall.key] = ProbeFailure("read-timeout", f"{op} of {stall.key} gave "
+                                                  "no answer in time")
+                remaining = [p for p in remaining if p != stall.key]
+                continue
+            except (paramiko.SSHException, EOFError, OSError) as exc:
+                raise _lost(exc) from None
+            results.update({p: _outcome(p, o, op) for p, o in outcomes.items()})
+            break
+        return results
 
     def listdir(self, path: str) -> list[Entry]:
         """Entries of a directory (empty when absent)."""
@@ -217,6 +269,16 @@ class HostSession:
         if self._sftp is not None:
             self._sftp.close()
             self._sftp = None
+
+
+def _outcome(path: str, outcome: Outcome, op: str) -> Outcome | None | ProbeFailure:
+    if outcome.status == "ok":
+        return outcome
+    if outcome.status == "missing":
+        return None if op == "read" else Outcome(entries=())
+    if outcome.status == "denied":
+        return ProbeFailure("permission-denied", f"cannot {op} {path}")
+    return ProbeFailure("unreadable", f"cannot {op} {path}: SFTP failure")
 
 
 def _entry(directory: str, attrs: paramiko.SFTPAttributes) -> Entry:

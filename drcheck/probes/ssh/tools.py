@@ -79,7 +79,7 @@ def _last_triggers(g: Gatherer) -> dict[str, str]:
             last = systemd.parse_list_timers(text)
         except ConfigSyntaxError as exc:
             g.problem("garbage-output", str(exc))
-    for entry in g.session.listdir(ops.TIMER_STAMPS_DIR):
+    for entry in g.entries(ops.TIMER_STAMPS_DIR):
         name = entry.name.removeprefix("stamp-")
         if entry.name.startswith("stamp-") and entry.mtime and name not in last:
             last[name] = systemd.iso_from_epoch(entry.mtime)
