@@ -194,3 +194,17 @@ def test_operations_are_declared_and_commands_fixed() -> None:
     assert "systemctl list-timers --all --no-pager --output=json" in command
     assert "sftp read: /etc/drcheck/location.yaml" in ops
     assert all(o.startswith(("exec: ", "sftp ")) for o in ops)
+
+
+def test_failed_backup_service_is_an_issue_not_a_restore_point(
+        fleet: dict[str, ProbeReport]) -> None:
+    report = fleet["pve1"]
+    copy = next(c for c in report.discovered if c.tool == "restic")
+    assert copy.host == "10.9.9.9" and copy.prefix == "/srv/restic/pve1"
+    assert copy.source_path == "/etc/pve"
+    assert FactKey.NEWEST_RESTORE_POINT.value not in copy.facts
+    failed = [i for i in report.issues if i.code == "backup-job-failed"]
+    assert len(failed) == 1 and "restic-etc.service" in failed[0].reason
+    timers = {t["unit"]: t for t in report.details["timers"]}  # type: ignore[union-attr]
+    assert timers["restic-etc.timer"]["service_state"] == "failed"
+    assert timers["pve-daily-update.timer"]["last_trigger"] == "2026-11-26T00:00:00Z"

@@ -35,12 +35,14 @@ VZDUMP_CONF = "/etc/vzdump.conf"
 
 CMD_ADDRESSES = "hostname -I"
 CMD_TIMERS = "systemctl list-timers --all --no-pager --output=json"
+CMD_SERVICES = "systemctl list-units --type=service --all --no-pager --output=json"
 CMD_USER_CRONTAB = "crontab -l"
-# The three run as ONE fixed exec (one channel, one shell) with a marker before each and its
+# They run as ONE fixed exec (one channel, one shell) with a marker before each and its
 # exit status after, so a host costs one session instead of three; a hang is still located.
 MARK = "@@drcheck"
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("addresses", CMD_ADDRESSES), ("timers", CMD_TIMERS), ("crontab", CMD_USER_CRONTAB))
+    ("addresses", CMD_ADDRESSES), ("timers", CMD_TIMERS), ("services", CMD_SERVICES),
+    ("crontab", CMD_USER_CRONTAB))
 CMD_FACTS = "; ".join(f"echo '{MARK} {name}'; {command} 2>/dev/null; echo \"{MARK} rc $?\""
                       for name, command in SECTIONS)
 COMMANDS: tuple[str, ...] = (CMD_FACTS,)

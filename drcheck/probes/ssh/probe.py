@@ -172,6 +172,7 @@ class _Progress:
         self._enabled = sys.stderr.isatty() if enabled is None else enabled
 
     def tick(self) -> None:
+        """Count one finished host (and redraw the line when enabled)."""
         with self._lock:
             self._count += 1
             if self._enabled:
@@ -179,5 +180,6 @@ class _Progress:
                 sys.stderr.flush()
 
     def done(self) -> None:
+        """End the progress line."""
         if self._enabled and self._total:
             sys.stderr.write("\n")

@@ -30,7 +30,7 @@ def step_systemd(g: Gatherer) -> None:
         for path, text in g.read_dir(directory, (".timer", ".service")):
             name = path.rsplit("/", 1)[-1]
             units[name] = systemd.parse_unit(name, text, path)
-    last = _last_triggers(g)
+    last, states = _last_triggers(g), _service_states(g)
     timers = []
     for unit in sorted(units.values(), key=lambda u: u.name):
         if not unit.name.endswith(".timer"):
@@ -38,19 +38,43 @@ def step_systemd(g: Gatherer) -> None:
         service = units.get(unit.activates or "")
         timers.append({"unit": unit.name, "on_calendar": list(unit.on_calendar),
                        "activates": unit.activates, "last_trigger": last.get(unit.name),
+                       "service_state": states.get(unit.activates or ""),
                        "origin": unit.origin})
         if service is not None:
-            g.facts.targets += [t.with_(schedule="; ".join(unit.on_calendar) or None,
-                                        last_run=last.get(unit.name),
-                                        last_run_origin=f"last trigger of {unit.name}")
-                                for t in _service_targets(g, service)]
+            g.facts.targets += _timer_targets(g, unit, service, last, states)
     timers += [{"unit": name, "last_trigger": when, "origin": ops.CMD_TIMERS}
                for name, when in sorted(last.items()) if name not in units]
     services = [{"unit": u.name, "exec": list(u.exec_start), "origin": u.origin,
+                 "state": states.get(u.name),
                  "tools": sorted({t for e in u.raw_exec for t in tools_in(e)})}
                 for u in units.values() if u.name.endswith(".service")]
     g.facts.details["timers"] = timers
     g.facts.details["services"] = sorted(services, key=lambda s: str(s["unit"]))
+
+
+def _timer_targets(g: Gatherer, timer: systemd.Unit, service: systemd.Unit,
+                   last: dict[str, str], states: dict[str, str]) -> list[Target]:
+    """The service's targets, fresh as of the timer's last trigger unless the run failed."""
+    targets = _service_targets(g, service)
+    when = last.get(timer.name)
+    if targets and states.get(service.name) == "failed":
+        g.problem("backup-job-failed", f"{service.name} (started by {timer.name}) is in state "
+                  "failed: its last run did not succeed, so it is not counted as a restore point")
+        when = None
+    return [t.with_(schedule="; ".join(timer.on_calendar) or None, last_run=when,
+                    last_run_origin=f"last trigger of {timer.name}" if when else None)
+            for t in targets]
+
+
+def _service_states(g: Gatherer) -> dict[str, str]:
+    text = g.section("services")
+    if not text or not text.strip():
+        return {}
+    try:
+        return systemd.parse_list_units(text)
+    except ConfigSyntaxError as exc:
+        g.problem("garbage-output", str(exc))
+        return {}
 
 
 def _service_targets(g: Gatherer, service: systemd.Unit) -> list[Target]:
@@ -119,6 +143,7 @@ def step_borgmatic(g: Gatherer) -> None:
         if text is None:
             continue
         def parse(path: str = path, text: str = text) -> None:
+            """One borgmatic file's repositories, sources and retention."""
             days = borg.retention_days(text)
             found = [t.with_(retention_days=days) for t in borg.borgmatic_targets(text, path)]
             g.facts.targets.extend(found)
@@ -135,6 +160,7 @@ def step_rclone(g: Gatherer) -> None:
         text = g.read(path)
         if text is not None:
             def parse(path: str = path, text: str = text) -> None:
+                """One rclone.conf's remotes."""
                 remotes.update(rclone.parse_conf(text, path))
             g.parse(path, parse)
     g.facts.details["rclone_remotes"] = rclone.describe(remotes)
@@ -163,6 +189,7 @@ def step_pgbackrest(g: Gatherer) -> None:
         if text is None:
             continue
         def parse(path: str = path, text: str = text) -> None:
+            """One pgBackRest file's repositories."""
             found = pgbackrest.targets(text, path)
             g.facts.targets.extend(found)
             repos.extend({"origin": t.origin, "url": t.url, "kind": t.kind} for t in found)

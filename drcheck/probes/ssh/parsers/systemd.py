@@ -87,6 +87,18 @@ def parse_list_timers(text: str) -> dict[str, str]:
     return out
 
 
+def parse_list_units(text: str) -> dict[str, str]:
+    """``systemctl list-units --type=service --all --output=json`` → {service: active state}."""
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError:
+        raise ConfigSyntaxError("systemctl list-units did not print JSON") from None
+    if not isinstance(rows, list):
+        raise ConfigSyntaxError("systemctl list-units printed JSON that is not a list")
+    return {row["unit"]: str(row.get("active")) for row in rows
+            if isinstance(row, dict) and isinstance(row.get("unit"), str)}
+
+
 def iso_from_epoch(seconds: float) -> str:
     """A POSIX time as ``YYYY-MM-DDTHH:MM:SSZ``."""
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
