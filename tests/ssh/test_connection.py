@@ -208,3 +208,21 @@ def test_jump_host_with_changed_key_is_refused(ssh_lab: SshLab, tmp_path: Path) 
     spec = ssh_lab.spec("vault", proxy_jump=f"drcheck-probe@{db1.address}:{db1.port}")
     (report,) = SshProbe(options).collect([spec])
     assert [(i.code, i.security) for i in report.issues] == [("host-key-changed", True)]
+
+
+def test_connect_timeout_is_an_issue(ssh_lab: SshLab) -> None:
+    """A listener whose accept queue is full drops SYNs: the TCP connect itself times out."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = int(server.getsockname()[1])
+    filler = socket.create_connection(("127.0.0.1", port), timeout=1)  # fills the queue
+    try:
+        started = time.monotonic()
+        (report,) = SshProbe(ssh_lab.options(connect_timeout=1.0)).collect(
+            [ssh_lab.spec("full", address="127.0.0.1", port=port)])
+        assert [i.code for i in report.issues] == ["connect-timeout"]
+        assert time.monotonic() - started < 5
+    finally:
+        filler.close()
+        server.close()
