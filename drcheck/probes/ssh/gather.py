@@ -24,6 +24,7 @@ from drcheck.probes.ssh.parsers.targets import Target
 from drcheck.probes.ssh.session import CommandOutput, Entry, HostSession, ProbeFailure
 
 FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost"})
+ONCE_CODES = frozenset({"sftp-unavailable"})  # one per host, however many files it blocks
 MAX_DIR_FILES = 200
 
 
@@ -84,8 +85,12 @@ class Gatherer:
         return True
 
     def problem(self, code: str, reason: str, security: bool = False) -> None:
-        """Record a step that could not be completed."""
-        self.facts.problems.append(Problem(code, reason, security))
+        """Record a step that could not be completed (each distinct problem once)."""
+        found = Problem(code, reason, security)
+        if found in self.facts.problems or (
+                code in ONCE_CODES and any(p.code == code for p in self.facts.problems)):
+            return
+        self.facts.problems.append(found)
 
     def prefetch(self, files: list[str], directories: list[str]) -> None:
         """Fetch the fixed directories, then the fixed files and their contents, in batches."""
@@ -181,6 +186,8 @@ def step_commands(g: Gatherer) -> None:
     if out is None:
         return
     g.sections = parse_sections(out.stdout)
+    if out.stdout.strip() and not g.sections:
+        g.problem("garbage-output", "the facts command printed no section markers")
     if out.timed_out:
         started = [s.name for s in g.sections.values() if s.status is None]
         part = dict(ops.SECTIONS).get(started[0] if started else "", ops.CMD_FACTS)

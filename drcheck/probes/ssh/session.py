@@ -70,6 +70,7 @@ class HostSession:
         self._deadline = deadline
         self._root = root.rstrip("/") if root else None
         self._sftp: paramiko.SFTPClient | None = None
+        self._sftp_refused = False
         self.bytes_read = 0
         self.truncated: list[str] = []
 
@@ -258,9 +259,19 @@ class HostSession:
     def _sftp_client(self, what: str) -> paramiko.SFTPClient:
         timeout = self._timeout(self._options.command_timeout, what)
         if self._sftp is None:
-            client = paramiko.SFTPClient.from_transport(self._transport)
+            if self._sftp_refused:
+                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem; "
+                                   "no file could be read")
+            try:
+                client = paramiko.SFTPClient.from_transport(self._transport)
+            except (paramiko.SSHException, EOFError, OSError) as exc:
+                if not self._transport.is_active():
+                    raise _lost(exc) from None
+                client = None
             if client is None:
-                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem")
+                self._sftp_refused = True
+                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem; "
+                                   "no file could be read")
             self._sftp = client
         self._sftp.get_channel().settimeout(timeout)  # type: ignore[union-attr]
         return self._sftp
