@@ -226,3 +226,13 @@ def test_connect_timeout_is_an_issue(ssh_lab: SshLab) -> None:
     finally:
         filler.close()
         server.close()
+
+
+def test_hashed_known_hosts_entries_are_honoured(ssh_lab: SshLab, tmp_path: Path) -> None:
+    vault = ssh_lab.hosts["vault"]
+    name = paramiko.HostKeys.hash_host(f"[{vault.address}]:{vault.port}")
+    hashed = tmp_path / "known_hosts"
+    hashed.write_text(f"{name} {vault.host_key.get_name()} {vault.host_key.get_base64()}\n")
+    (report,) = SshProbe(ssh_lab.options(known_hosts=str(hashed))).collect(
+        [ssh_lab.spec("vault")])
+    assert not report.issues
