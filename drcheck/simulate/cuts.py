@@ -25,21 +25,29 @@ Hit = frozenset[Domain]
 def minimal_hitting_sets(sets: Sequence[frozenset[Domain]], depth: int) -> list[Hit]:
     """Every minimal set of at most ``depth`` domains meeting each of ``sets``.
 
-    Bounded search tree: branch on the elements of the first set not yet met. An empty
-    ``sets`` is met by the empty set; an empty member can never be met.
+    Bounded search tree: branch on the elements of the smallest set not yet met; with one
+    domain left to choose, it must lie in every unmet set, so take their intersection. An
+    empty ``sets`` is met by the empty set; an empty member can never be met.
     """
-    if depth == 1 and sets:
-        return [frozenset((d,)) for d in frozenset.intersection(*sets)]
     found: set[Hit] = set()
     stack: list[Hit] = [frozenset()]
     while stack:
         chosen = stack.pop()
-        unmet = next((s for s in sets if not s & chosen), None)
-        if unmet is None:
+        unmet = [s for s in sets if not s & chosen]
+        if not unmet:
             found.add(chosen)
+        elif len(chosen) + 1 == depth:
+            found.update(chosen | {d} for d in frozenset.intersection(*unmet))
         elif len(chosen) < depth:
-            stack.extend(chosen | {d} for d in unmet)
-    return [h for h in found if not any(o < h for o in found)]
+            stack.extend(chosen | {d} for d in min(unmet, key=len))
+    return [h for h in found if not _has_found_subset(h, found)]
+
+
+def _has_found_subset(hit: Hit, found: set[Hit]) -> bool:
+    """True when a proper subset of ``hit`` is itself a hitting set (every minimal one was
+    found, so checking the subsets one element smaller, recursively, is exact)."""
+    return len(hit) > 1 and any(hit - {d} in found or _has_found_subset(hit - {d}, found)
+                                for d in hit)
 
 
 def sort_cuts(cuts: Sequence[Cut]) -> tuple[Cut, ...]:
@@ -77,24 +85,40 @@ def blind_kinds(good: Sequence[tuple[Replica, Exposure]]) -> tuple[str, ...]:
 def good_replicas(dataset: Dataset, universe: Universe, bar: Bar,
                   ctx: Context) -> list[tuple[Replica, Exposure]]:
     """The replicas meeting ``bar``, each with its exposure to the universe's domains."""
-    return [(r, universe.exposure(universe.footprint_of(r.location)))
+    return [(r, universe.exposure_of(r.location))
             for r, (stand, _) in zip(dataset.replicas, standings(dataset, bar, ctx), strict=True)
             if stand is Standing.GOOD]
+
+
+def _uncertain(good: Sequence[tuple[Replica, Exposure]], certain: set[Hit],
+               depth: int) -> list[Hit]:
+    """Minimal uncertain cuts: singles among every domain; larger ones drawn only from the
+    domains the good replicas name (a domain none names can only make a replica unknown,
+    and the singles and blind kinds already flag that replica)."""
+    singles = frozenset.intersection(*(e.exposed for _, e in good))
+    found = [frozenset((d,)) for d in singles]
+    if depth > 1:
+        named = frozenset().union(*(e.killers for _, e in good))
+        found += minimal_hitting_sets([e.killers | (e.unknown & named) for _, e in good],
+                                      depth)
+    return [h for h in dict.fromkeys(found) if h not in certain]
 
 
 def dataset_cuts(dataset: Dataset, universe: Universe, bar: Bar, depth: int,
                  ctx: Context) -> DatasetCuts:
     """The minimal cut sets of ``dataset`` of at most ``depth`` domains, certain and not."""
     good = good_replicas(dataset, universe, bar, ctx)
-    certain = minimal_hitting_sets([e.killers for _, e in good], depth)
+    size = dataset_bytes(dataset)
+    if depth == 1 and good and not frozenset.intersection(*(e.exposed for _, e in good)) \
+            and not frozenset.intersection(*(e.lacking for _, e in good)):
+        return DatasetCuts(dataset.name, dataset.criticality, size, len(good), ())
+    certain = set(minimal_hitting_sets([e.killers for _, e in good], depth))
     cuts = [Cut(tuple(sorted(h)), True) for h in certain]
-    if any(e.unknown for _, e in good):
-        known = set(certain)
+    if good and any(e.unknown for _, e in good):
         cuts += [Cut(tuple(sorted(h)), False, _unknowns(h, good))
-                 for h in minimal_hitting_sets([e.exposed for _, e in good], depth)
-                 if h not in known]
-    return DatasetCuts(dataset.name, dataset.criticality, dataset_bytes(dataset), len(good),
-                       sort_cuts(cuts), blind_kinds(good))
+                 for h in _uncertain(good, certain, depth)]
+    return DatasetCuts(dataset.name, dataset.criticality, size, len(good), sort_cuts(cuts),
+                       blind_kinds(good))
 
 
 def kinds_label(kinds: Sequence[DomainKind]) -> str:

@@ -28,7 +28,7 @@ from drcheck.simulate.model import (
     Verdict,
     label,
 )
-from drcheck.simulate.universe import Footprint, Universe
+from drcheck.simulate.universe import Footprint, Universe, paused_gc
 
 BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""
@@ -113,9 +113,10 @@ def simulate_loss(datasets: Sequence[Dataset], lost: Sequence[Domain], universe:
                   bar_for: BarFor, ctx: Context) -> ScenarioResult:
     """Lose ``lost`` together; every dataset that does not survive, worst first."""
     order = list(Verdict)
-    hurt = [f for d in datasets
-            if (f := dataset_fate(d, lost, universe, bar_for(d), ctx)).verdict
-            is not Verdict.SURVIVES]
+    with paused_gc():
+        hurt = [f for d in datasets
+                if (f := dataset_fate(d, lost, universe, bar_for(d), ctx)).verdict
+                is not Verdict.SURVIVES]
     hurt.sort(key=lambda f: (order.index(f.verdict), f.dataset))
     return ScenarioResult(tuple(lost), tuple(hurt), len(datasets))
 

@@ -16,7 +16,7 @@ from drcheck.model import Dataset, DomainKind
 from drcheck.simulate.cuts import dataset_cuts
 from drcheck.simulate.model import DatasetCuts, Domain, Impact, SweepResult
 from drcheck.simulate.survival import BarFor
-from drcheck.simulate.universe import Universe
+from drcheck.simulate.universe import Universe, paused_gc
 
 MAX_DEPTH = 2
 """Cut sets are searched up to this many domains (N-2)."""
@@ -60,13 +60,14 @@ def sweep(datasets: Sequence[Dataset], universe: Universe, bar_for: BarFor, dept
         raise ValueError(f"depth must be 1 or {MAX_DEPTH}, not {depth}")
     singles, pairs = _Tally(), _Tally()
     per_dataset = []
-    for dataset in datasets:
-        cuts = dataset_cuts(dataset, universe, bar_for(dataset), depth, ctx)
-        per_dataset.append(cuts)
-        for cut in cuts.cuts:
-            tally = {1: singles, 2: pairs}.get(len(cut.domains))
-            if tally is not None:
-                tally.add(cut.domains, cuts, cut.certain)
+    with paused_gc():
+        for dataset in datasets:
+            cuts = dataset_cuts(dataset, universe, bar_for(dataset), depth, ctx)
+            per_dataset.append(cuts)
+            for cut in cuts.cuts:
+                tally = {1: singles, 2: pairs}.get(len(cut.domains))
+                if tally is not None:
+                    tally.add(cut.domains, cuts, cut.certain)
     kinds = tuple(k for k in DomainKind if k in universe.kinds)
     return SweepResult(depth, kinds, len(universe.domains), singles.impacts(),
                        pairs.impacts() if depth > 1 else (), tuple(per_dataset))

@@ -108,13 +108,17 @@ def test_fate_matches_the_definition(estate: tuple[Dataset, ...], data: st.DataO
 
 def brute(dataset: Dataset, universe: Universe, bar: Bar, ctx: Context,
           depth: int) -> tuple[set[frozenset[Domain]], set[frozenset[Domain]]]:
-    """Minimal certain and uncertain killing sets, by trying every set of domains."""
+    """Minimal certain and uncertain killing sets, by trying every set of domains (pairs
+    among the domains the good replicas name: certain cuts always are)."""
     stand = standings(dataset, bar, ctx)
     good = [universe.footprint_of(r.location) for r, (s, _) in zip(
         dataset.replicas, stand, strict=True) if s is Standing.GOOD]
+    named = {d for fp in good for d in fp if d[0] in universe.kinds}
     certain, nosurvivor = [], []
     for size in range(1, depth + 1):
         for lost in combinations(universe.domains, size):
+            if size > 1 and not named.issuperset(lost):
+                continue  # uncertain pairs are drawn from the domains the replicas name
             fates = [fate(fp, lost, universe)[0] for fp in good]
             if all(f is Fate.LOST for f in fates):
                 certain.append(frozenset(lost))
