@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.probes.ssh.copies import merge_targets, to_copy
+from drcheck.probes.ssh.copies import merge_targets, to_copies
 from drcheck.probes.ssh.parsers import (
     ConfigSyntaxError,
     borg,
@@ -68,7 +68,7 @@ def test_borgmatic_old_style_sections() -> None:
     text = ("location:\n  source_directories: [/srv]\n  repositories: ['u@h:repo']\n"
             "storage:\n  encryption_passcommand: cat /root/PLANTED\nretention:\n  keep_daily: 3\n")
     (found,) = borg.borgmatic_targets(text, "cfg")
-    assert (found.host, found.source_path, found.encrypted) == ("h", "/srv", True)
+    assert (found.host, found.sources, found.encrypted) == ("h", ("/srv",), True)
     assert borg.retention_days(text) == 3
 
 
@@ -96,17 +96,17 @@ def test_pgbackrest_repo_host_and_posix() -> None:
     one, two = pgbackrest.targets(text, "pgbackrest.conf")
     assert (one.kind, one.host, one.path) == ("host", "backup.example.net", "/pgbr")
     assert (two.kind, two.path, two.encrypted) == ("local", "/var/lib/pgbackrest", False)
-    assert one.source_path == "/var/lib/postgresql/15/main"
+    assert one.sources == ("/var/lib/postgresql/15/main",)
 
 
 def test_crontab_user_and_system_forms() -> None:
     system = parse_crontab("@daily backup scp /srv/a.tar vault:/b/\n", "/etc/cron.d/x", True)
     assert system[0].user == "backup"
-    assert (system[0].targets[0].host, system[0].targets[0].source_path) == ("vault", "/srv/a.tar")
+    assert (system[0].targets[0].host, system[0].targets[0].sources) == ("vault", ("/srv/a.tar",))
     user = parse_crontab("0 1 * * * borg create ssh://h/./r::{now} /etc\n", "spool/root", False,
                          owner="root")
     assert user[0].user == "root"
-    assert (user[0].targets[0].host, user[0].targets[0].source_path) == ("h", "/etc")
+    assert (user[0].targets[0].host, user[0].targets[0].sources) == ("h", ("/etc",))
 
 
 def test_cron_env_lines_and_inline_assignments_are_redacted() -> None:
@@ -175,10 +175,17 @@ def test_duplicates_merge_and_local_names() -> None:
     a = restic_repository("s3:s3.sbg.io.cloud.ovh.net/b/p", "env")
     b = restic_repository("s3:s3.sbg.io.cloud.ovh.net/b/p", "unit")
     assert a is not None and b is not None
-    (merged,) = merge_targets([a, b.with_(schedule="daily", source_path="/srv")])
-    assert (merged.origin, merged.schedule, merged.source_path) == ("env", "daily", "/srv")
-    local = to_copy(borg_repository("localhost:/srv/borg", "c"), {}, frozenset(), "t")  # type: ignore[arg-type]
-    assert local is not None and local.local_path == "/srv/borg"
+    (merged,) = merge_targets([a, b.with_(schedule="daily", sources=("/srv",))])
+    assert (merged.origin, merged.schedule, merged.sources) == ("env", "daily", ("/srv",))
+    (local,) = to_copies(borg_repository("localhost:/srv/borg", "c"), {}, frozenset(), "t")  # type: ignore[arg-type]
+    assert local.local_path == "/srv/borg" and local.source_path is None
+
+
+def test_several_sources_give_one_copy_each() -> None:
+    (entry,) = parse_crontab("0 2 * * * restic -r /srv/r backup /etc /home\n", "c", False)
+    copies = to_copies(entry.targets[0], {}, frozenset(), "t")
+    assert [(c.name, c.source_path) for c in copies] == [
+        ("restic:/srv/r [/etc]", "/etc"), ("restic:/srv/r [/home]", "/home")]
 
 
 def test_facts_command_sections() -> None:

@@ -101,12 +101,17 @@ def test_rclone_crypt_remote_resolves_to_ovh_gra_bucket(fleet: dict[str, ProbeRe
 def test_borgmatic_repositories_nfs_is_remote_with_freshness(
         fleet: dict[str, ProbeReport]) -> None:
     copies = by_tool(fleet["pve1"])
-    box, nfs = copies["borgmatic:storagebox"], copies["borgmatic:nfs"]
+    # two source directories → one copy per source, so nothing else counts as backed up
+    assert {n for n in copies if n.startswith("borgmatic:")} == {
+        "borgmatic:storagebox [/etc/pve]", "borgmatic:storagebox [/var/lib/vz/dump]",
+        "borgmatic:nfs [/etc/pve]", "borgmatic:nfs [/var/lib/vz/dump]"}
+    box, nfs = copies["borgmatic:storagebox [/etc/pve]"], copies["borgmatic:nfs [/etc/pve]"]
     assert box.host == "u123456.your-storagebox.de"  # type: ignore[attr-defined]
+    assert box.source_path == "/etc/pve"  # type: ignore[attr-defined]
     assert nfs.host == "10.0.0.9"  # type: ignore[attr-defined]  # on an NFS mount: not local
-    assert fact(fleet["pve1"], "borgmatic:nfs", FactKey.NEWEST_RESTORE_POINT) == \
-        "2026-11-21T04:12:00Z"
-    assert fact(fleet["pve1"], "borgmatic:nfs", FactKey.RETENTION_DAYS) == 180
+    name = "borgmatic:nfs [/var/lib/vz/dump]"
+    assert fact(fleet["pve1"], name, FactKey.NEWEST_RESTORE_POINT) == "2026-11-21T04:12:00Z"
+    assert fact(fleet["pve1"], name, FactKey.RETENTION_DAYS) == 180
 
 
 def test_proxmox_local_dump_dir_and_pbs(fleet: dict[str, ProbeReport]) -> None:

@@ -22,7 +22,7 @@ def merge_targets(targets: Iterable[Target]) -> list[Target]:
             merged[key] = target
             continue
         fill = {k: v for k, v in target.__dict__.items()
-                if v is not None and getattr(first, k) is None}
+                if v not in (None, ()) and getattr(first, k) in (None, ())}
         if target.last_run and first.last_run and target.last_run > first.last_run \
                 and not (first.last_run_origin or "").startswith("newest mtime"):
             fill.update(last_run=target.last_run, last_run_origin=target.last_run_origin)
@@ -30,12 +30,26 @@ def merge_targets(targets: Iterable[Target]) -> list[Target]:
     return list(merged.values())
 
 
-def to_copy(target: Target, hosts: Mapping[str, str], own_names: frozenset[str],
-            observed_at: str) -> DiscoveredCopy | None:
-    """The discovered copy for a target, or None when it cannot be placed (unresolved remote)."""
+def to_copies(target: Target, hosts: Mapping[str, str], own_names: frozenset[str],
+              observed_at: str) -> list[DiscoveredCopy]:
+    """One copy per source directory the job saves (one for all when the sources are unknown).
+
+    Empty when the target cannot be placed (an unresolved remote). Several sources give
+    several copies, so a dataset outside them is never counted as backed up.
+    """
+    placed = _place(target, hosts, own_names, observed_at)
+    if placed is None:
+        return []
+    if len(target.sources) <= 1:
+        return [replace(placed, source_path=target.sources[0] if target.sources else None)]
+    return [replace(placed, name=f"{placed.name} [{source}]", source_path=source)
+            for source in target.sources]
+
+
+def _place(target: Target, hosts: Mapping[str, str], own_names: frozenset[str],
+           observed_at: str) -> DiscoveredCopy | None:
     base = DiscoveredCopy(name=f"{target.tool}:{target.label or target.url}", tool=target.tool,
-                          origin=target.origin, source_path=target.source_path,
-                          facts=_facts(target, observed_at))
+                          origin=target.origin, facts=_facts(target, observed_at))
     if target.kind == "s3" and target.bucket:
         bucket = BucketTarget(name=target.bucket, endpoint=target.endpoint,
                               provider=target.provider, region=target.region)

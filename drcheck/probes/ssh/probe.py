@@ -21,7 +21,7 @@ from drcheck.model import ProbeIssue
 from drcheck.probes.base import Probe, ProbeReport
 from drcheck.probes.ssh import operations
 from drcheck.probes.ssh.connection import Connector, SshOptions
-from drcheck.probes.ssh.copies import merge_targets, to_copy
+from drcheck.probes.ssh.copies import merge_targets, to_copies
 from drcheck.probes.ssh.gather import (
     Gatherer,
     HostFacts,
@@ -132,8 +132,9 @@ class SshProbe(Probe):
                 observed_at: str) -> ProbeReport:
         targets = merge_targets(facts.targets)
         own = frozenset(n.lower() for n in (facts.hostname, host.name) if n)
-        copies = [c for c in (to_copy(t, index, own, observed_at) for t in targets) if c]
-        unplaced = [t for t in targets if to_copy(t, index, own, observed_at) is None]
+        placed = [(t, to_copies(t, index, own, observed_at)) for t in targets]
+        copies = [c for _, found in placed for c in found]
+        unplaced = [t for t, found in placed if not found]
         issues = [ProbeIssue(host.asset_id, PROBE_NAME, p.code, p.reason, observed_at,
                              p.security) for p in facts.problems]
         issues += [ProbeIssue(host.asset_id, PROBE_NAME, "unresolved-target",

@@ -37,7 +37,7 @@ def borgmatic_targets(text: str, origin: str) -> list[Target]:
         found = borg_repository(path, origin, tool="borgmatic") if path else None
         if found is None:
             continue
-        out.append(found.with_(label=label, source_path=sources[0] if len(sources) == 1 else None,
+        out.append(found.with_(label=label, sources=tuple(sources),
                                encrypted=True if encrypted else None))
     return out
 

@@ -96,8 +96,7 @@ def _target(words: list[str], origin: str, env: Mapping[str, str]) -> Target | N
         return _rclone_target(_positional(args), origin)
     if name == "restic":
         found = restic.target_from_args(args, origin) or restic.target_from_env(env, origin)
-        source = restic.backup_source(args)
-        return found.with_(source_path=source) if found and source else found
+        return found.with_(sources=restic.backup_sources(args)) if found else None
     if name == "borg":
         return _borg_target(_positional(args), origin, env)
     return None
@@ -112,8 +111,7 @@ def _copy_target(tool: str, pos: list[str], origin: str) -> Target | None:
         found = local_target(tool, dest, origin)
     if found is None:
         return None
-    source = sources[0]
-    return found.with_(source_path=source if source.startswith("/") else None)
+    return found.with_(sources=tuple(s for s in sources if s.startswith("/")))
 
 
 def _rclone_target(pos: list[str], origin: str) -> Target | None:
@@ -126,7 +124,7 @@ def _rclone_target(pos: list[str], origin: str) -> Target | None:
     if found is None:
         return None
     return found.with_(url=redact_url(dest),
-                       source_path=source if source.startswith("/") else None)
+                       sources=(source,) if source.startswith("/") else ())
 
 
 def _borg_target(pos: list[str], origin: str, env: Mapping[str, str]) -> Target | None:
@@ -137,4 +135,4 @@ def _borg_target(pos: list[str], origin: str, env: Mapping[str, str]) -> Target 
     if found is None:
         return None
     sources = [p for p in pos[2:] if p.startswith("/")]
-    return found.with_(source_path=sources[0] if len(sources) == 1 else None)
+    return found.with_(sources=tuple(sources))

@@ -39,7 +39,7 @@ def targets(text: str, origin: str) -> list[Target]:
         if found is not None:
             encrypted = opts.get("cipher-type", "none") != "none"
             out.append(found.with_(encrypted=encrypted, label=f"repo{number}",
-                                   source_path=source))
+                                   sources=(source,) if source else ()))
     return out
 
 

@@ -76,7 +76,7 @@ def _object_store(target: Target, remote: Remote, path: str) -> Target:
         found = s3_target(target.tool, f"{endpoint.rstrip('/')}/{path.lstrip('/')}",
                           target.origin)
         return found.with_(url=target.url, provider=provider, region=region,
-                           source_path=target.source_path, encrypted=target.encrypted,
+                           sources=target.sources, encrypted=target.encrypted,
                            schedule=target.schedule, remote=remote.name)
     return target.with_(kind="s3", bucket=bucket or None, prefix=prefix, provider=provider,
                         region=region)

@@ -34,16 +34,14 @@ def repository_file(env: Mapping[str, str]) -> str | None:
 def target_from_args(args: list[str], origin: str) -> Target | None:
     """The repository given as ``-r REPO`` / ``--repo REPO`` / ``--repo=REPO``."""
     found = _repo_arg(args, origin)
-    source = backup_source(args)
-    return found.with_(source_path=source) if found and source else found
+    return found.with_(sources=backup_sources(args)) if found else None
 
 
-def backup_source(args: list[str]) -> str | None:
-    """The single absolute path after ``backup`` (None when several or none)."""
+def backup_sources(args: list[str]) -> tuple[str, ...]:
+    """The absolute paths after ``backup`` (what the job saves)."""
     if "backup" not in args:
-        return None
-    paths = [a for a in args[args.index("backup") + 1:] if a.startswith("/")]
-    return paths[0] if len(paths) == 1 else None
+        return ()
+    return tuple(a for a in args[args.index("backup") + 1:] if a.startswith("/"))
 
 
 def _repo_arg(args: list[str], origin: str) -> Target | None:

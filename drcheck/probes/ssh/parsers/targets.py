@@ -38,7 +38,7 @@ class Target:
     host: str | None = None
     path: str | None = None
     remote: str | None = None
-    source_path: str | None = None
+    sources: tuple[str, ...] = ()
     encrypted: bool | None = None
     schedule: str | None = None
     label: str | None = None
