@@ -236,3 +236,12 @@ def test_hashed_known_hosts_entries_are_honoured(ssh_lab: SshLab, tmp_path: Path
     (report,) = SshProbe(ssh_lab.options(known_hosts=str(hashed))).collect(
         [ssh_lab.spec("vault")])
     assert not report.issues
+
+
+def test_progress_on_stderr_only_when_asked(ssh_lab: SshLab,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    SshProbe(ssh_lab.options(progress=True)).collect([ssh_lab.spec("vault")])
+    shown = capsys.readouterr()
+    assert "ssh: probed 1/1 hosts" in shown.err and shown.out == ""
+    SshProbe(ssh_lab.options(progress=None)).collect([ssh_lab.spec("vault")])
+    assert capsys.readouterr().err == ""  # not a terminal under pytest: quiet
