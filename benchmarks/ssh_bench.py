@@ -205,13 +205,15 @@ def run(count: int, instances: int, with_ansible: bool, sequential: bool) -> Non
     ensure_user()
     os.makedirs("/run/sshd", exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="drcheck-sshbench-"))
-    procs = []
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         client = base / "client"
         (base / f"authorized_keys.{USER}").write_text(keygen(client) + "\n")
         os.chmod(base / f"authorized_keys.{USER}", 0o644)
-        servers = [start_sshd(base, i + 1) for i in range(instances)]
-        procs = [s[3] for s in servers]
+        servers = []
+        for i in range(instances):
+            servers.append(start_sshd(base, i + 1))
+            procs.append(servers[-1][3])
         known = base / "known_hosts"
         known.write_text("".join(f"[{a}]:{p} {k.split()[0]} {k.split()[1]}\n"
                                  for a, p, k, _ in servers))
@@ -226,6 +228,7 @@ def run(count: int, instances: int, with_ansible: bool, sequential: bool) -> Non
     finally:
         for proc in procs:
             proc.terminate()
+            proc.wait(timeout=10)
         if not os.environ.get("KEEP"):
             shutil.rmtree(base, ignore_errors=True)
         else:
