@@ -16,7 +16,7 @@ from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import Relation, relation
 from drcheck.model import Dataset, DomainKind, Replica
 from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain, Standing
-from drcheck.simulate.survival import dataset_bytes, standings
+from drcheck.simulate.survival import dataset_bytes, grades
 from drcheck.simulate.universe import Exposure, Universe
 
 Hit = frozenset[Domain]
@@ -59,49 +59,57 @@ def _unknowns(cut: Hit, good: Sequence[tuple[Replica, Exposure]]) -> tuple[str, 
     out = []
     for replica, exp in good:
         if not cut & exp.killers:
-            kinds = sorted({d[0].value for d in cut & exp.unknown})
+            kinds = sorted({d[0].value for d in cut & exp.unknown}) if len(cut) > 1 \
+                else [next(iter(cut))[0].value]
             out.append(f"{replica.name}: {'/'.join(kinds)} not known")
     return tuple(out)
 
 
-def blind_kinds(good: Sequence[tuple[Replica, Exposure]]) -> tuple[str, ...]:
-    """Kinds no good replica has a claim of, with no pair of them proven apart.
+def blind_kinds(good: Sequence[tuple[Replica, Exposure]],
+                anywhere: bool = True) -> tuple[str, ...]:
+    """Kinds no good replica has a claim of, where one domain might hold them all.
 
-    One domain of such a kind, named by no replica, might hold every good replica.
+    That is: some domain of the kind is not proven apart from any of them, or no two of
+    them are proven apart (so a domain named nowhere might hold them all). ``anywhere``
+    False: the caller knows no domain is unknown for all of them.
     """
     if not good:
         return ()
     common = frozenset.intersection(*(exp.lacking for _, exp in good))
+    if not common:
+        return ()
+    everywhere = {d[0] for d in frozenset.intersection(*(exp.unknown for _, exp in good))} \
+        if anywhere else set()
+    pairs = [(a, b) for i, a in enumerate(good) for b in good[i + 1:]]
     out = []
-    for kind in sorted(common, key=lambda k: k.value):
-        locs = [r.location for r, _ in good]
-        apart = any(relation(a, b, kind)[0] is Relation.SEPARATE
-                    for i, a in enumerate(locs) for b in locs[i + 1:])
-        if not apart:
+    for kind in common:
+        if kind in everywhere or not any(
+                a[1].apart(b[1], kind)
+                or relation(a[0].location, b[0].location, kind)[0] is Relation.SEPARATE
+                for a, b in pairs):
             out.append(kind.value)
-    return tuple(out)
+    return tuple(sorted(out))
 
 
 def good_replicas(dataset: Dataset, universe: Universe, bar: Bar,
                   ctx: Context) -> list[tuple[Replica, Exposure]]:
     """The replicas meeting ``bar``, each with its exposure to the universe's domains."""
     return [(r, universe.exposure_of(r.location))
-            for r, (stand, _) in zip(dataset.replicas, standings(dataset, bar, ctx), strict=True)
+            for r, stand in zip(dataset.replicas, grades(dataset, bar, ctx.now), strict=True)
             if stand is Standing.GOOD]
 
 
 def _uncertain(good: Sequence[tuple[Replica, Exposure]], certain: set[Hit],
                depth: int) -> list[Hit]:
-    """Minimal uncertain cuts: singles among every domain; larger ones drawn only from the
-    domains the good replicas name (a domain none names can only make a replica unknown,
-    and the singles and blind kinds already flag that replica)."""
-    singles = frozenset.intersection(*(e.exposed for _, e in good))
-    found = [frozenset((d,)) for d in singles]
-    if depth > 1:
-        named = frozenset().union(*(e.killers for _, e in good))
-        found += minimal_hitting_sets([e.killers | (e.unknown & named) for _, e in good],
-                                      depth)
-    return [h for h in dict.fromkeys(found) if h not in certain]
+    """Minimal uncertain cuts, drawn from the domains the good replicas name.
+
+    A domain no good replica names can only make replicas unknown, and then none of them
+    has a claim of its kind: ``blind_kinds`` reports that kind once instead of listing
+    every domain of it.
+    """
+    named = frozenset().union(*(e.killers for _, e in good))
+    found = minimal_hitting_sets([e.killers | (e.unknown & named) for _, e in good], depth)
+    return [h for h in found if h not in certain]
 
 
 def dataset_cuts(dataset: Dataset, universe: Universe, bar: Bar, depth: int,
@@ -109,9 +117,10 @@ def dataset_cuts(dataset: Dataset, universe: Universe, bar: Bar, depth: int,
     """The minimal cut sets of ``dataset`` of at most ``depth`` domains, certain and not."""
     good = good_replicas(dataset, universe, bar, ctx)
     size = dataset_bytes(dataset)
-    if depth == 1 and good and not frozenset.intersection(*(e.exposed for _, e in good)) \
-            and not frozenset.intersection(*(e.lacking for _, e in good)):
-        return DatasetCuts(dataset.name, dataset.criticality, size, len(good), ())
+    if depth == 1 and good and not frozenset.intersection(*(e.exposed for _, e in good)):
+        # no single domain meets every good replica: only a blind kind can remain
+        return DatasetCuts(dataset.name, dataset.criticality, size, len(good), (),
+                           blind_kinds(good, anywhere=False))
     certain = set(minimal_hitting_sets([e.killers for _, e in good], depth))
     cuts = [Cut(tuple(sorted(h)), True) for h in certain]
     if good and any(e.unknown for _, e in good):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from drcheck.durations import format_duration, parse_duration
+from drcheck.durations import format_duration, parse_duration, parse_time
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.rules.copies import immutability
 from drcheck.evaluate.rules.freshness import age_of
@@ -34,24 +35,60 @@ BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""
 
 
-def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[Standing, str]:
-    """Whether ``replica`` meets ``bar`` at ``ctx.now``, and why not when it does not."""
+_NEWEST = FactKey.NEWEST_RESTORE_POINT.value
+
+
+@lru_cache(maxsize=65536)
+def _parsed(text: str) -> datetime | None:
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
+def grade(replica: Replica, primary: bool, bar: Bar, now: datetime) -> Standing:
+    """Whether ``replica`` meets ``bar`` at ``now`` (the fast path of ``standing``).
+
+    The age is ``age_of``'s (``now`` minus the newest restore point), with parsed
+    timestamps memoised: a sweep reads the same few thousand strings again and again.
+    """
     if primary:
-        return Standing.GOOD, "the primary (live data)"
+        return Standing.GOOD
     if bar.max_age is not None:
-        age = age_of(replica.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
-        if age is None:
-            return Standing.UNVERIFIED, "newest restore point not known"
-        if age > bar.max_age:
-            return Standing.STALE, (f"stale: {format_duration(age)} old, "
-                                    f"at most {format_duration(bar.max_age)} allowed")
+        ev = replica.facts.get(_NEWEST)
+        when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
+        if when is None:
+            return Standing.UNVERIFIED
+        if now - when > bar.max_age:
+            return Standing.STALE
     if bar.require_immutable:
         locked = immutability(replica, bar.min_retention_days)
         if locked is None:
-            return Standing.UNVERIFIED, "immutability not known"
+            return Standing.UNVERIFIED
         if not locked:
-            return Standing.MUTABLE, "mutable: whoever holds its account can delete it"
-    return Standing.GOOD, "good"
+            return Standing.MUTABLE
+    return Standing.GOOD
+
+
+def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[Standing, str]:
+    """Whether ``replica`` meets ``bar`` at ``ctx.now``, and why not when it does not."""
+    grade_ = grade(replica, primary, bar, ctx.now)
+    if grade_ is Standing.STALE and bar.max_age is not None:
+        age = age_of(replica.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+        return grade_, (f"stale: {format_duration(age or timedelta())} old, "
+                        f"at most {format_duration(bar.max_age)} allowed")
+    if grade_ is Standing.UNVERIFIED:
+        what = "newest restore point" if bar.max_age is not None and _parsed_fact(replica) \
+            is None else "immutability"
+        return grade_, f"{what} not known"
+    reasons = {Standing.GOOD: "the primary (live data)" if primary else "good",
+               Standing.MUTABLE: "mutable: whoever holds its account can delete it"}
+    return grade_, reasons[grade_]
+
+
+def _parsed_fact(replica: Replica) -> datetime | None:
+    ev = replica.fact(FactKey.NEWEST_RESTORE_POINT)
+    return _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
 
 
 def standings(dataset: Dataset, bar: Bar, ctx: Context) -> list[tuple[Standing, str]]:
@@ -59,6 +96,12 @@ def standings(dataset: Dataset, bar: Bar, ctx: Context) -> list[tuple[Standing, 
     out = [standing(dataset.primary, True, bar, ctx)]
     out += [standing(c, False, bar, ctx) for c in dataset.copies]
     return out
+
+
+def grades(dataset: Dataset, bar: Bar, now: datetime) -> list[Standing]:
+    """The ``grade`` of every replica of ``dataset``, primary first."""
+    return [grade(dataset.primary, True, bar, now),
+            *(grade(c, False, bar, now) for c in dataset.copies)]
 
 
 def fate(fp: Footprint, lost: Sequence[Domain], universe: Universe) -> tuple[Fate, str]:

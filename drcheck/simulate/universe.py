@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drcheck.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, Dataset, DomainKind, Location
 from drcheck.simulate.model import Domain
@@ -57,18 +57,35 @@ def footprint(location: Location) -> Footprint:
 class Exposure:
     """How one footprint fares against the selected domains.
 
-    ``killers``: the selected domains it is in. ``unknown``: selected domains of kinds it
-    has no claim of and is not proven outside. ``lacking``: selected kinds it has no claim of.
+    ``footprint``: every domain its claims name. ``killers``: the selected domains it is
+    in. ``unknown``: selected domains of kinds it has no claim of and is not proven outside.
+    ``lacking``: selected kinds it has no claim of.
     """
 
+    footprint: Footprint
     killers: frozenset[Domain]
     unknown: frozenset[Domain]
     lacking: frozenset[DomainKind]
+    exposed: frozenset[Domain] = field(init=False)
+    """Domains whose loss kills it or makes its fate unknown."""
+    places: Mapping[DomainKind, frozenset[str]] = field(init=False)
+    """The footprint by kind: every kind's named domain ids."""
 
-    @property
-    def exposed(self) -> frozenset[Domain]:
-        """Domains whose loss kills it or makes its fate unknown."""
-        return self.killers | self.unknown
+    def __post_init__(self) -> None:
+        """Compute ``exposed`` and ``places`` once: the sweep reads them for every dataset."""
+        object.__setattr__(self, "exposed", self.killers | self.unknown)
+        places: dict[DomainKind, set[str]] = {}
+        for kind, value in self.footprint:
+            places.setdefault(kind, set()).add(value)
+        object.__setattr__(self, "places", {k: frozenset(v) for k, v in places.items()})
+
+    def apart(self, other: Exposure, kind: DomainKind) -> bool:
+        """True when a broader kind's claims prove the two cannot share a ``kind`` domain."""
+        for broader in BROADER[kind]:
+            mine, theirs = self.places.get(broader), other.places.get(broader)
+            if mine and theirs and mine.isdisjoint(theirs):
+                return True
+        return False
 
 
 def _values(fp: Footprint, kind: DomainKind) -> frozenset[str]:
@@ -93,17 +110,22 @@ class Universe:
             self._index()
 
     def _carriers(self, datasets: Iterable[Dataset]) -> dict[Domain, set[Footprint]]:
-        """For every selected domain, the distinct footprints that name it."""
+        """Footprint every replica; for every selected domain, the footprints naming it."""
         carriers: dict[Domain, set[Footprint]] = {}
-        seen: set[Footprint] = set()
+        by_id, interned, alive = self._fp_by_id, self._interned, self._alive
         for dataset in datasets:
-            for replica in dataset.replicas:
-                fp = self.footprint_of(replica.location)
-                if fp not in seen:
-                    seen.add(fp)
+            for location in (dataset.primary.location, *(c.location for c in dataset.copies)):
+                if id(location) in by_id:
+                    continue
+                fp = footprint(location)
+                known = interned.get(fp)
+                if known is None:
+                    known = interned[fp] = fp
                     for dom in fp:
                         if dom[0] in self.kinds:
                             carriers.setdefault(dom, set()).add(fp)
+                by_id[id(location)] = known
+                alive.append(location)
         return carriers
 
     def _index(self) -> None:
@@ -174,7 +196,7 @@ class Universe:
         unknown: frozenset[Domain] = frozenset()
         for kind in lacking:
             unknown |= self._not_apart(kind, fp)
-        return Exposure(killers, unknown, lacking)
+        return Exposure(fp, killers, unknown, lacking)
 
     def _not_apart(self, kind: DomainKind, fp: Footprint) -> frozenset[Domain]:
         """The domains of ``kind`` that no broader claim of ``fp`` proves it is outside."""

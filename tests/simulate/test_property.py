@@ -108,8 +108,8 @@ def test_fate_matches_the_definition(estate: tuple[Dataset, ...], data: st.DataO
 
 def brute(dataset: Dataset, universe: Universe, bar: Bar, ctx: Context,
           depth: int) -> tuple[set[frozenset[Domain]], set[frozenset[Domain]]]:
-    """Minimal certain and uncertain killing sets, by trying every set of domains (pairs
-    among the domains the good replicas name: certain cuts always are)."""
+    """Minimal certain and uncertain killing sets, by trying every set of domains (the
+    uncertain ones among the domains the good replicas name; certain cuts always are)."""
     stand = standings(dataset, bar, ctx)
     good = [universe.footprint_of(r.location) for r, (s, _) in zip(
         dataset.replicas, stand, strict=True) if s is Standing.GOOD]
@@ -117,8 +117,9 @@ def brute(dataset: Dataset, universe: Universe, bar: Bar, ctx: Context,
     certain, nosurvivor = [], []
     for size in range(1, depth + 1):
         for lost in combinations(universe.domains, size):
-            if size > 1 and not named.issuperset(lost):
-                continue  # uncertain pairs are drawn from the domains the replicas name
+            if not named.issuperset(lost) and not all(
+                    fate(fp, lost, universe)[0] is Fate.LOST for fp in good):
+                continue  # uncertain cuts are drawn from the domains the replicas name
             fates = [fate(fp, lost, universe)[0] for fp in good]
             if all(f is Fate.LOST for f in fates):
                 certain.append(frozenset(lost))
@@ -141,6 +142,17 @@ def test_cuts_match_brute_force(estate: tuple[Dataset, ...], bar: Bar, depth: in
         certain = {frozenset(c.domains) for c in found.cuts if c.certain}
         maybe = {frozenset(c.domains) for c in found.cuts if not c.certain}
         assert (certain, maybe) == brute(dataset, universe, bar, ctx, depth)
+        assert blind_by_definition(dataset, universe, bar, ctx) <= set(found.blind)
+
+
+def blind_by_definition(dataset: Dataset, universe: Universe, bar: Bar,
+                        ctx: Context) -> set[str]:
+    """Kinds of the domains no good replica names whose loss might still take them all."""
+    good = [universe.footprint_of(r.location) for r, (s, _) in zip(
+        dataset.replicas, standings(dataset, bar, ctx), strict=True) if s is Standing.GOOD]
+    named = {d for fp in good for d in fp}
+    return {d[0].value for d in universe.domains if d not in named
+            and all(fate(fp, (d,), universe)[0] is not Fate.SURVIVES for fp in good)}
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,0 +1,168 @@
+"""What-if benchmark: N datasets x 3 copies over ~2k failure domains, N-1 sweep plus all rules.
+
+    python benchmarks/simulate_bench.py --datasets 10000 100000
+
+For each size, a child process (so peak memory is per size) builds a synthetic snapshot the
+way the assembler does (claim objects shared per asset, a new Location per replica, facts
+per copy), then times on one core:
+
+1. the full N-1 sweep over every domain kind (Universe index + minimal cut sets + ranking),
+   with the freshness bar of the built-in packs' max-age rule;
+2. the N-2 sweep (``--depth2``, off by default at 100k);
+3. every rule of every built-in policy pack (``drcheck.policy.load_builtin``), through the
+   audit engine, including nothing of the simulation.
+
+Peak memory is the child's maximum resident set size (``resource.getrusage``), snapshot
+included. Prints one Markdown table row per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
+
+from drcheck.evaluate.engine import evaluate  # noqa: E402
+from drcheck.model import (  # noqa: E402
+    Claim,
+    Dataset,
+    DomainKind,
+    Evidence,
+    Location,
+    Replica,
+    ReplicaKind,
+    Snapshot,
+    Source,
+)
+from drcheck.policy import builtin_names, load_builtin  # noqa: E402
+from drcheck.simulate.survival import ctx_at, policy_bar  # noqa: E402
+from drcheck.simulate.sweep import sweep  # noqa: E402
+from drcheck.simulate.universe import Universe  # noqa: E402
+
+NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
+K = DomainKind
+
+
+def _claim(kind: DomainKind, value: str) -> Claim:
+    return Claim(kind, value, Source.DECLARED, "bench")
+
+
+def make_assets(rng: random.Random, hosts: int, buckets: int) -> list[tuple[str, list[Claim]]]:
+    """Assets with claims over ~2k domains: 4 providers, 200 accounts, 40 regions, 60 metros,
+    200 campuses, 400 buildings, 300 racks, and one host domain per asset."""
+    assets = []
+    for i in range(hosts + buckets):
+        bucket = i >= hosts
+        p = rng.randrange(4)
+        metro = rng.randrange(60)
+        campus = metro * 3 + rng.randrange(3) if metro < 66 else 0
+        claims = [_claim(K.PROVIDER, f"p{p}"), _claim(K.REGION, f"p{p}:r{metro % 10}"),
+                  _claim(K.JURISDICTION, f"j{metro % 6}"), _claim(K.METRO, f"m{metro}")]
+        if rng.random() > 0.1:  # a tenth of assets have no campus claim
+            claims.append(_claim(K.CAMPUS, f"c{campus % 200}"))
+        name = f"{'bucket' if bucket else 'host'}:a{i}"
+        if bucket:
+            claims.append(_claim(K.ACCOUNT, f"p{p}:acct{rng.randrange(50)}"))
+        else:
+            claims += [_claim(K.BUILDING, f"c{campus % 200}-b{rng.randrange(2)}"),
+                       _claim(K.RACK, f"c{campus % 200}-k{rng.randrange(2)}")]
+        claims.append(_claim(K.HOST, name))
+        assets.append((name, claims))
+    return assets
+
+
+def _replica(ds: str, role: str, n: int, asset: tuple[str, list[Claim]],
+             facts: dict[str, Evidence]) -> Replica:
+    kind = ReplicaKind.BUCKET if asset[0].startswith("bucket") else ReplicaKind.HOST
+    return Replica(f"{ds}/{role}/{n}", f"{role}{n}", role, kind, asset[0], None,
+                   Location(tuple(asset[1])), facts)
+
+
+def make_snapshot(n: int, seed: int = 7) -> Snapshot:
+    """``n`` datasets, each a primary on a host and 3 copies on other assets."""
+    rng = random.Random(seed)
+    assets = make_assets(rng, 600, 400)
+    hosts = assets[:600]
+    datasets = []
+    for i in range(n):
+        name = f"ds{i}"
+        copies = []
+        for j, asset in enumerate(rng.sample(assets, 3)):
+            when = NOW - timedelta(minutes=rng.randrange(60 * 72))
+            facts = {
+                "newest_restore_point": Evidence(when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                                 Source.DECLARED, "bench"),
+                "immutable": Evidence(rng.random() < 0.3, Source.DECLARED, "bench"),
+                "encrypted": Evidence(True, Source.DECLARED, "bench"),
+            }
+            copies.append(_replica(name, "copy", j, asset, facts))
+        datasets.append(Dataset(
+            name, _replica(name, "primary", 0, rng.choice(hosts), {}), tuple(copies),
+            {"tier": rng.choice(["gold", "silver"])},
+            rng.choice(["low", "medium", "high", "critical"]),
+            {"bytes": Evidence(rng.randrange(1, 10**12), Source.DECLARED, "bench")}))
+    return Snapshot(NOW.isoformat(), tuple(datasets))
+
+
+def measure(n: int, depth2: bool, rules: bool) -> dict[str, float]:
+    """Build, then time the sweep(s) and the rules; returns the figures."""
+    t0 = time.perf_counter()
+    snap = make_snapshot(n)
+    out: dict[str, float] = {"datasets": n, "build_s": time.perf_counter() - t0}
+    policies = [load_builtin(name) for name in builtin_names()]
+    bar_for = policy_bar(policies)
+    t0 = time.perf_counter()
+    universe = Universe(snap.datasets, tuple(DomainKind))
+    result = sweep(snap.datasets, universe, bar_for, 1, ctx_at(NOW))
+    out["n1_s"] = time.perf_counter() - t0
+    out["domains"] = len(universe.domains)
+    out["single_cut_datasets"] = sum(1 for d in result.datasets if d.of_size(1))
+    if depth2:
+        t0 = time.perf_counter()
+        sweep(snap.datasets, Universe(snap.datasets, tuple(DomainKind)), bar_for, 2,
+              ctx_at(NOW))
+        out["n2_s"] = time.perf_counter() - t0
+    if rules:
+        t0 = time.perf_counter()
+        audit = evaluate(snap, policies, NOW)
+        out["rules_s"] = time.perf_counter() - t0
+        out["findings"] = len(audit.findings)
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    """Run each size in its own child process and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--depth2", action="store_true", help="also time the N-2 sweep")
+    parser.add_argument("--no-rules", action="store_true", help="skip the built-in rules")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.datasets[0], args.depth2, not args.no_rules)))
+        return
+    print("| datasets | domains | N-1 sweep (s) | N-2 sweep (s) | all built-in rules (s) "
+          "| peak RSS (MiB) | single-cut datasets |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in args.datasets:
+        cmd = [sys.executable, __file__, "--child", "--datasets", str(n)]
+        cmd += ["--depth2"] if args.depth2 else []
+        cmd += ["--no-rules"] if args.no_rules else []
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        n2 = f"{r['n2_s']:.2f}" if "n2_s" in r else "-"
+        rules = f"{r['rules_s']:.2f}" if "rules_s" in r else "-"
+        print(f"| {n:,} | {r['domains']:,} | {r['n1_s']:.2f} | {n2} | {rules} "
+              f"| {r['peak_mib']:.0f} | {r['single_cut_datasets']:,} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
