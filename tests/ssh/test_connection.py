@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -245,3 +246,36 @@ def test_progress_on_stderr_only_when_asked(ssh_lab: SshLab,
     assert "ssh: probed 1/1 hosts" in shown.err and shown.out == ""
     SshProbe(ssh_lab.options(progress=None)).collect([ssh_lab.spec("vault")])
     assert capsys.readouterr().err == ""  # not a terminal under pytest: quiet
+
+
+def test_rsa_known_host_on_a_server_that_also_has_ed25519(ssh_lab: SshLab,
+                                                          tmp_path: Path) -> None:
+    """known_hosts holds only the RSA key: the probe must ask for RSA (rsa-sha2-*) first."""
+    rsa_path = tmp_path / "hostkey_rsa"
+    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f",
+                    str(rsa_path)], check=True)
+    port = free_port("127.0.0.7")
+    vault_conf = (ssh_lab.base / "sshd_vault.conf").read_text().splitlines()
+    lines = [line for line in vault_conf if not line.startswith(("ListenAddress", "Port",
+                                                                 "PidFile"))]
+    conf = tmp_path / "sshd.conf"
+    conf.write_text("\n".join(["ListenAddress 127.0.0.7", f"Port {port}",
+                               f"PidFile {tmp_path / 'pid'}", f"HostKey {rsa_path}", *lines])
+                    + "\n")
+    proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(conf)],
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.7", port), 1):
+                break
+            time.sleep(0.05)
+        rsa = paramiko.RSAKey.from_private_key_file(str(rsa_path))
+        known = tmp_path / "known_hosts"
+        known.write_text(f"[127.0.0.7]:{port} ssh-rsa {rsa.get_base64()}\n")
+        spec = ssh_lab.spec("vault", address="127.0.0.7", port=port)
+        (report,) = SshProbe(ssh_lab.options(known_hosts=str(known))).collect([spec])
+        assert not report.issues
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -284,7 +284,8 @@ def _prefer_known_types(transport: paramiko.Transport, types: list[str]) -> None
         return
     options = transport.get_security_options()
     current = list(options.key_types)
-    first = [t for t in current if t in types or t.replace("-cert-v01@openssh.com", "") in types]
+    wanted = set(types) | ({"rsa-sha2-512", "rsa-sha2-256"} if "ssh-rsa" in types else set())
+    first = [t for t in current if t in wanted]
     options.key_types = first + [t for t in current if t not in first]
 
 

@@ -91,9 +91,12 @@ class HostKeyStore:
                 if stored is not None and stored == key:
                     return "known"
             if records:
+                same_type = any(key.get_name() in r for r in records)
                 raise HostKeyChangedError(
                     f"host key for {name} does not match the key on record "
-                    f"({key.get_name()} {key.fingerprint}); possible interception, not probed"
+                    f"({key.get_name()} {key.fingerprint}"
+                    + ("" if same_type else "; only other key types are on record")
+                    + "); possible interception, not probed"
                 )
             if not self._trust_new or not self._trust_path:
                 raise UnknownHostKeyError(
