@@ -38,7 +38,7 @@ CMD_TIMERS = "systemctl list-timers --all --no-pager --output=json"
 CMD_SERVICES = "systemctl list-units --type=service --all --no-pager --output=json"
 CMD_USER_CRONTAB = "crontab -l"
 # They run as ONE fixed exec (one channel, one shell) with a marker before each and its
-# exit status after, so a host costs one session instead of three; a hang is still located.
+# exit status after, so a host costs one session, not one per command; a hang is still located.
 MARK = "@@drcheck"
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("addresses", CMD_ADDRESSES), ("timers", CMD_TIMERS), ("services", CMD_SERVICES),
