@@ -127,7 +127,8 @@ def test_proxmox_local_dump_dir_and_pbs(fleet: dict[str, ProbeReport]) -> None:
 def test_location_file_claims(fleet: dict[str, ProbeReport]) -> None:
     labels = {(c.kind, c.value, c.source) for c in fleet["db1"].claims}
     assert (DomainKind.PROVIDER, "ovh", Source.PROBED) in labels
-    assert (DomainKind.BUILDING, "ovh:sbg2", Source.PROBED) in labels
+    assert (DomainKind.BUILDING, "ovh-sbg2", Source.PROBED) in labels  # the catalog's id
+    assert (DomainKind.CAMPUS, "ovh-sbg", Source.CATALOG) in labels
     assert all("/etc/drcheck/location.yaml" in c.origin for c in fleet["db1"].claims)
 
 
@@ -140,7 +141,8 @@ def test_cloud_init_claims_region(fleet: dict[str, ProbeReport]) -> None:
 
 def test_estate_hostname_pattern_gives_datacenter(fleet: dict[str, ProbeReport]) -> None:
     labels = {(c.kind, c.value) for c in fleet["vault"].claims}
-    assert (DomainKind.BUILDING, "ovh:gra3") in labels
+    assert (DomainKind.BUILDING, "ovh-gra3") in labels
+    assert (DomainKind.CAMPUS, "ovh-gra") in labels
     assert all("pattern matched gra3-vault" in c.origin for c in fleet["vault"].claims)
 
 

@@ -1,8 +1,10 @@
 """Location claims for a probed host: a declared file, cloud-init data, estate patterns.
 
-Claims use the same ids the estate uses (``ovh:sbg`` regions, ``ovh:sbg2`` buildings for a
-``datacenter``) so ``drcheck.assemble`` expands them through the catalog. Every claim is
-``Source.PROBED`` with an origin naming the file or pattern it came from.
+Claims use the same ids declared locations resolve to: ``ovh:sbg`` regions (expanded by
+``drcheck.assemble`` through the catalog) and, for a ``datacenter``, the catalog's building
+id (``ovh-sbg2``) with the catalog's campus, metro and region. What the host said is
+``Source.PROBED`` with an origin naming the file or pattern; what the catalog adds is
+``Source.CATALOG`` ``via`` that origin.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from drcheck.catalog import Catalog
 from drcheck.estate import LocationPattern
 from drcheck.model import Claim, DomainKind, Source
 
@@ -37,9 +40,24 @@ def claims_from_fields(fields: Mapping[str, str], origin: str, observed_at: str)
         out.append(Claim(DomainKind.REGION, _prefixed(provider, fields["region"].lower()),
                          Source.PROBED, origin, observed_at))
     if fields.get("datacenter"):
-        out.append(Claim(DomainKind.BUILDING, _prefixed(provider, fields["datacenter"].lower()),
-                         Source.PROBED, origin, observed_at))
+        out += _datacenter_claims(provider, fields["datacenter"], origin, observed_at)
     return out
+
+
+def _datacenter_claims(provider: str | None, code: str, origin: str,
+                       observed_at: str) -> list[Claim]:
+    """The building a datacenter code names, in the catalog's ids (as declared ones are).
+
+    A code the catalog knows gives its building id (``ovh-sbg2``) as a probed claim plus the
+    catalog's campus, metro, region…; an unknown one stays ``provider:code``.
+    """
+    entry = Catalog.default().by_datacenter(provider, code)
+    if entry is None or not entry.building:
+        return [Claim(DomainKind.BUILDING, _prefixed(provider, code.lower()), Source.PROBED,
+                      origin, observed_at)]
+    probed = Claim(DomainKind.BUILDING, entry.building, Source.PROBED, origin, observed_at)
+    catalog = entry.claims(f"catalog:{entry.key} via {origin}", observed_at)
+    return [probed, *(c for c in catalog if c.kind is not DomainKind.BUILDING)]
 
 
 def pattern_fields(patterns: Iterable[LocationPattern], hostnames: Iterable[str],
