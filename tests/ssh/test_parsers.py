@@ -19,7 +19,7 @@ from drcheck.probes.ssh.parsers.cron import parse_crontab
 from drcheck.probes.ssh.parsers.envfile import parse_env
 from drcheck.probes.ssh.parsers.mounts import mount_for, parse_mounts
 from drcheck.probes.ssh.parsers.targets import borg_repository, restic_repository
-from drcheck.probes.ssh.secrets import redact_command, redact_url
+from drcheck.probes.ssh.secrets import redact_command, redact_url, redact_value
 
 
 @pytest.mark.parametrize(("spec", "kind", "where"), [
@@ -198,3 +198,19 @@ def test_facts_command_sections() -> None:
     assert (found["addresses"].body, found["addresses"].status) == ("10.0.0.1", 0)
     assert found["timers"].status == 1
     assert (found["crontab"].body, found["crontab"].status) == ("partial", None)
+
+
+@pytest.mark.parametrize("key", ["RESTIC_REPOSITORY", "region", "endpoint", "bucket",
+                                 "repo1-path", "repo1-s3-bucket", "keep_daily", "key_file",
+                                 "AWS_DEFAULT_REGION", "type", "provider", "fingerprint"])
+def test_ordinary_keys_are_kept(key: str) -> None:
+    assert redact_value(key, "value") == "value"
+
+
+@pytest.mark.parametrize("key", ["RESTIC_PASSWORD", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+                                 "secret_access_key", "repo1-s3-key", "repo1-s3-key-secret",
+                                 "repo1-cipher-pass", "encryption_passphrase", "password2",
+                                 "B2_ACCOUNT_KEY", "AZURE_ACCOUNT_KEY", "session_token",
+                                 "GOOGLE_APPLICATION_CREDENTIALS", "encryption-key", "token"])
+def test_secret_keys_are_redacted(key: str) -> None:
+    assert redact_value(key, "PLANTED") == "***"
