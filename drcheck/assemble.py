@@ -164,6 +164,9 @@ def _expand_probed(claim: Claim, catalog: Catalog) -> list[Claim]:
         provider, _, code = claim.value.rpartition(":")
         entry = catalog.by_datacenter(provider or None, code)
     if entry is not None:
+        canonical = entry.region if claim.kind is DomainKind.REGION else entry.building
+        if canonical:
+            out = [replace(claim, value=canonical)]
         out += [c for c in entry.claims(f"catalog:{entry.key} via {claim.origin}",
                                         claim.observed_at) if c.kind is not claim.kind]
     return out

@@ -93,3 +93,16 @@ datasets:
     assert pg.copies[1].location.values(DomainKind.HOST) == {"host:db"}
     assert [c.name for c in www.copies] == ["dump"]
     assert snap.issues[0].code == "partial"
+
+
+def test_probed_building_code_is_normalised_to_the_catalog_id(tmp_path: Path) -> None:
+    e = estate(tmp_path, """hosts:
+  - {name: db, address: 127.0.0.1, location: {provider: ovh, datacenter: SBG2}}
+datasets:
+  - {name: d, primary: {host: db}}
+""")
+    report = ProbeReport("ssh", "host:db", AT, claims=(Claim(
+        DomainKind.BUILDING, "ovh:SBG2", Source.PROBED, "ssh:/etc/drcheck/location.yaml", AT),))
+    (d,) = assemble(e, [report], Catalog.default(), AT).datasets
+    assert d.primary.location.values(DomainKind.BUILDING) == {"ovh-sbg2"}
+    assert d.primary.location.conflicts() == {}
