@@ -12,8 +12,10 @@ per copy), then times on one core:
 3. every rule of every built-in policy pack (``drcheck.policy.load_builtin``), through the
    audit engine, including nothing of the simulation.
 
-Peak memory is the child's maximum resident set size (``resource.getrusage``), snapshot
-included. Prints one Markdown table row per size.
+Memory: the child's maximum resident set size (``resource.getrusage``) after building the
+snapshot, after the N-1 sweep and after the rules; and the peak of the N-1 sweep's own
+allocations (``tracemalloc``, in a second, untimed pass). Prints a Markdown table row per
+size; wall and CPU time both, as the machine may be shared.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
-from drcheck.evaluate.engine import evaluate  # noqa: E402
-from drcheck.model import (  # noqa: E402
+from drcheck.evaluate.engine import evaluate
+from drcheck.model import (
     Claim,
     Dataset,
     DomainKind,
@@ -42,10 +45,10 @@ from drcheck.model import (  # noqa: E402
     Snapshot,
     Source,
 )
-from drcheck.policy import builtin_names, load_builtin  # noqa: E402
-from drcheck.simulate.survival import ctx_at, policy_bar  # noqa: E402
-from drcheck.simulate.sweep import sweep  # noqa: E402
-from drcheck.simulate.universe import Universe  # noqa: E402
+from drcheck.policy import builtin_names, load_builtin
+from drcheck.simulate.survival import BarFor, ctx_at, policy_bar
+from drcheck.simulate.sweep import sweep
+from drcheck.simulate.universe import Universe
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 K = DomainKind
@@ -112,19 +115,34 @@ def make_snapshot(n: int, seed: int = 7) -> Snapshot:
     return Snapshot(NOW.isoformat(), tuple(datasets))
 
 
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _n1(snap: Snapshot, bar_for: BarFor) -> tuple[float, float, int, int]:
+    """Wall and CPU seconds of Universe + N-1 sweep; domains; datasets with a single cut."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    universe = Universe(snap.datasets, tuple(DomainKind))
+    result = sweep(snap.datasets, universe, bar_for, 1, ctx_at(NOW))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return wall, cpu, len(universe.domains), sum(1 for d in result.datasets if d.of_size(1))
+
+
 def measure(n: int, depth2: bool, rules: bool) -> dict[str, float]:
     """Build, then time the sweep(s) and the rules; returns the figures."""
     t0 = time.perf_counter()
     snap = make_snapshot(n)
-    out: dict[str, float] = {"datasets": n, "build_s": time.perf_counter() - t0}
+    out: dict[str, float] = {"datasets": n, "build_s": time.perf_counter() - t0,
+                             "snapshot_rss_mib": _rss_mib()}
     policies = [load_builtin(name) for name in builtin_names()]
     bar_for = policy_bar(policies)
-    t0 = time.perf_counter()
-    universe = Universe(snap.datasets, tuple(DomainKind))
-    result = sweep(snap.datasets, universe, bar_for, 1, ctx_at(NOW))
-    out["n1_s"] = time.perf_counter() - t0
-    out["domains"] = len(universe.domains)
-    out["single_cut_datasets"] = sum(1 for d in result.datasets if d.of_size(1))
+    out["n1_s"], out["n1_cpu_s"], out["domains"], out["single_cut_datasets"] = _n1(snap,
+                                                                                 bar_for)
+    out["n1_rss_mib"] = _rss_mib()
+    tracemalloc.start()
+    _n1(snap, bar_for)
+    out["n1_traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     if depth2:
         t0 = time.perf_counter()
         sweep(snap.datasets, Universe(snap.datasets, tuple(DomainKind)), bar_for, 2,
@@ -135,7 +153,7 @@ def measure(n: int, depth2: bool, rules: bool) -> dict[str, float]:
         audit = evaluate(snap, policies, NOW)
         out["rules_s"] = time.perf_counter() - t0
         out["findings"] = len(audit.findings)
-    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_mib"] = _rss_mib()
     return out
 
 
@@ -150,9 +168,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.datasets[0], args.depth2, not args.no_rules)))
         return
-    print("| datasets | domains | N-1 sweep (s) | N-2 sweep (s) | all built-in rules (s) "
-          "| peak RSS (MiB) | single-cut datasets |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| datasets | domains | N-1 wall (s) | N-1 CPU (s) | N-1 alloc peak (MiB) "
+          "| RSS: snapshot / +N-1 / +rules (MiB) | N-2 wall (s) | built-in rules (s) "
+          "| single-cut datasets |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in args.datasets:
         cmd = [sys.executable, __file__, "--child", "--datasets", str(n)]
         cmd += ["--depth2"] if args.depth2 else []
@@ -160,8 +179,10 @@ def main() -> None:
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         n2 = f"{r['n2_s']:.2f}" if "n2_s" in r else "-"
         rules = f"{r['rules_s']:.2f}" if "rules_s" in r else "-"
-        print(f"| {n:,} | {r['domains']:,} | {r['n1_s']:.2f} | {n2} | {rules} "
-              f"| {r['peak_mib']:.0f} | {r['single_cut_datasets']:,} |", flush=True)
+        rss = f"{r['snapshot_rss_mib']:.0f} / {r['n1_rss_mib']:.0f} / {r['peak_mib']:.0f}"
+        print(f"| {n:,} | {r['domains']:,} | {r['n1_s']:.2f} | {r['n1_cpu_s']:.2f} "
+              f"| {r['n1_traced_peak_mib']:.0f} | {rss} | {n2} | {rules} "
+              f"| {r['single_cut_datasets']:,} |", flush=True)
 
 
 if __name__ == "__main__":

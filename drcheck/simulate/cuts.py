@@ -16,7 +16,7 @@ from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import Relation, relation
 from drcheck.model import Dataset, DomainKind, Replica
 from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain, Standing
-from drcheck.simulate.survival import dataset_bytes, grades
+from drcheck.simulate.survival import dataset_bytes, grade
 from drcheck.simulate.universe import Exposure, Universe
 
 Hit = frozenset[Domain]
@@ -80,23 +80,26 @@ def blind_kinds(good: Sequence[tuple[Replica, Exposure]],
         return ()
     everywhere = {d[0] for d in frozenset.intersection(*(exp.unknown for _, exp in good))} \
         if anywhere else set()
-    pairs = [(a, b) for i, a in enumerate(good) for b in good[i + 1:]]
-    out = []
-    for kind in common:
-        if kind in everywhere or not any(
-                a[1].apart(b[1], kind)
-                or relation(a[0].location, b[0].location, kind)[0] is Relation.SEPARATE
-                for a, b in pairs):
-            out.append(kind.value)
-    return tuple(sorted(out))
+    open_kinds = set(common) - everywhere
+    for i, (ra, a) in enumerate(good):
+        for rb, b in good[i + 1:]:
+            if not open_kinds:
+                break
+            open_kinds -= a.apart_kinds(b)
+            if open_kinds and ra.location.coordinates and rb.location.coordinates:
+                open_kinds = {k for k in open_kinds if relation(
+                    ra.location, rb.location, k)[0] is not Relation.SEPARATE}
+    return tuple(sorted(k.value for k in (open_kinds | (everywhere & common))))
 
 
 def good_replicas(dataset: Dataset, universe: Universe, bar: Bar,
                   ctx: Context) -> list[tuple[Replica, Exposure]]:
     """The replicas meeting ``bar``, each with its exposure to the universe's domains."""
-    return [(r, universe.exposure_of(r.location))
-            for r, stand in zip(dataset.replicas, grades(dataset, bar, ctx.now), strict=True)
-            if stand is Standing.GOOD]
+    exposure_of, now = universe.exposure_of, ctx.now
+    good = [(dataset.primary, exposure_of(dataset.primary.location))]  # always good
+    good += [(c, exposure_of(c.location)) for c in dataset.copies
+             if grade(c, False, bar, now) is Standing.GOOD]
+    return good
 
 
 def _uncertain(good: Sequence[tuple[Replica, Exposure]], certain: set[Hit],
