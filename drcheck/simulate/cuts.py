@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import Relation, relation
 from drcheck.model import Dataset, DomainKind, Replica
-from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain, Standing
-from drcheck.simulate.survival import dataset_bytes, grade
+from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain
+from drcheck.simulate.survival import dataset_bytes, good_copies
 from drcheck.simulate.universe import Exposure, Universe
 
 Hit = frozenset[Domain]
@@ -95,10 +95,9 @@ def blind_kinds(good: Sequence[tuple[Replica, Exposure]],
 def good_replicas(dataset: Dataset, universe: Universe, bar: Bar,
                   ctx: Context) -> list[tuple[Replica, Exposure]]:
     """The replicas meeting ``bar``, each with its exposure to the universe's domains."""
-    exposure_of, now = universe.exposure_of, ctx.now
+    exposure_of = universe.exposure_of
     good = [(dataset.primary, exposure_of(dataset.primary.location))]  # always good
-    good += [(c, exposure_of(c.location)) for c in dataset.copies
-             if grade(c, False, bar, now) is Standing.GOOD]
+    good += [(c, exposure_of(c.location)) for c in good_copies(dataset.copies, bar, ctx.now)]
     return good
 
 

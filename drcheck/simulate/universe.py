@@ -117,22 +117,31 @@ class Universe:
             self._index()
 
     def _carriers(self, datasets: Iterable[Dataset]) -> dict[Domain, set[Footprint]]:
-        """Footprint every replica; for every selected domain, the footprints naming it."""
+        """Footprint every replica; for every selected domain, the footprints naming it.
+
+        Replicas of one asset usually share their claim objects (the assembler makes them
+        once per asset), so the footprint is memoised on the identities of the claims.
+        """
         carriers: dict[Domain, set[Footprint]] = {}
         by_id, interned, alive = self._fp_by_id, self._interned, self._alive
+        by_claims: dict[tuple[int, ...], Footprint] = {}
         for dataset in datasets:
             for location in (dataset.primary.location, *(c.location for c in dataset.copies)):
                 if id(location) in by_id:
                     continue
-                fp = footprint(location)
-                known = interned.get(fp)
+                key = tuple(map(id, location.claims))
+                known = by_claims.get(key)
                 if known is None:
-                    known = interned[fp] = fp
-                    for dom in fp:
-                        if dom[0] in self.kinds:
-                            carriers.setdefault(dom, set()).add(fp)
+                    fp = footprint(location)
+                    known = interned.get(fp)
+                    if known is None:
+                        known = interned[fp] = fp
+                        for dom in fp:
+                            if dom[0] in self.kinds:
+                                carriers.setdefault(dom, set()).add(fp)
+                    by_claims[key] = known
                 by_id[id(location)] = known
-                alive.append(location)
+                alive.append(location)  # keeps the ids of the location and its claims unique
         return carriers
 
     def _index(self) -> None:
