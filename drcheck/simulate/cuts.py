@@ -85,7 +85,7 @@ def blind_kinds(good: Sequence[tuple[Replica, Exposure]],
         for rb, b in good[i + 1:]:
             if not open_kinds:
                 break
-            open_kinds -= a.apart_kinds(b)
+            open_kinds = {k for k in open_kinds if not a.apart(b, k)}
             if open_kinds and ra.location.coordinates and rb.location.coordinates:
                 open_kinds = {k for k in open_kinds if relation(
                     ra.location, rb.location, k)[0] is not Relation.SEPARATE}

@@ -28,11 +28,6 @@ BROADER: Mapping[DomainKind, tuple[DomainKind, ...]] = {
 }
 """For each kind, the broader kinds whose disagreement proves two places apart."""
 
-NARROWER: Mapping[DomainKind, frozenset[DomainKind]] = {
-    kind: frozenset(k for k, broader in BROADER.items() if kind in broader)
-    for kind in DomainKind
-}
-"""For each kind, the kinds two places cannot share once they differ in it."""
 
 Footprint = frozenset[Domain]
 """Every domain a location's claims name, of every kind."""
@@ -85,14 +80,15 @@ class Exposure:
             places.setdefault(kind, set()).add(value)
         object.__setattr__(self, "places", {k: frozenset(v) for k, v in places.items()})
 
-    def apart_kinds(self, other: Exposure) -> frozenset[DomainKind]:
-        """The kinds whose domains the two cannot share, as their broader claims prove."""
-        out: frozenset[DomainKind] = frozenset()
-        for kind, mine in self.places.items():
-            theirs = other.places.get(kind)
-            if theirs and mine.isdisjoint(theirs):
-                out |= NARROWER[kind]
-        return out
+    def apart(self, other: Exposure, kind: DomainKind) -> bool:
+        """True when a broader kind's claims prove the two cannot share a ``kind`` domain."""
+        for broader in BROADER[kind]:
+            mine = self.places.get(broader)
+            if mine:
+                theirs = other.places.get(broader)
+                if theirs and mine.isdisjoint(theirs):
+                    return True
+        return False
 
 
 def _values(fp: Footprint, kind: DomainKind) -> frozenset[str]:
