@@ -17,7 +17,7 @@ from drcheck.evaluate.base import Context
 from drcheck.evaluate.rules.copies import immutability
 from drcheck.evaluate.rules.freshness import age_of
 from drcheck.model import Dataset, FactKey, Replica
-from drcheck.policy import Policy
+from drcheck.policy import Policy, Selector
 from drcheck.simulate.model import (
     Bar,
     DatasetFate,
@@ -189,6 +189,8 @@ def policy_bar(policies: Sequence[Policy], max_age: timedelta | None = None,
     of ``policies`` whose selector matches the dataset (no freshness bar when none does)."""
     rules = [(r.selector, parse_duration(str(r.params["max_age"])))
              for p in policies for r in p.rules if r.type == "max-age"]
+    if max_age is None and rules and all(sel == Selector() for sel, _ in rules):
+        max_age = min(age for _, age in rules)  # every dataset is selected: one bar
     fixed = Bar(max_age, require_immutable, min_retention_days)
     cache: dict[timedelta | None, Bar] = {}
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from drcheck.evaluate.base import Context
-from drcheck.model import Dataset, DomainKind
+from drcheck.model import Dataset, DomainKind, Severity
+from drcheck.policy import Policy, Rule, Selector
 from drcheck.simulate.cuts import dataset_cuts, minimal_hitting_sets
 from drcheck.simulate.model import Bar, Domain, Verdict
-from drcheck.simulate.survival import simulate_loss
+from drcheck.simulate.survival import policy_bar, simulate_loss
 from drcheck.simulate.universe import Universe
 from tests.core.builders import ds, loc, rep
 
@@ -137,3 +138,19 @@ def test_conflicting_claims_die_with_either(ctx: Context) -> None:
     d = ds(rep("p", loc(campus="x"), "primary"), rep("c", loc(campus=["y", "x"])))
     certain, _ = cuts_of(d, (K.CAMPUS,), 1, ctx)
     assert certain == {("campus:x",)}
+
+
+def test_policy_bar_takes_the_strictest_matching_max_age() -> None:
+    def rule(age: str, selector: Selector) -> Rule:
+        return Rule("R" + age, "max-age", "t", Severity.HIGH, {"max_age": age}, selector, {},
+                    "test")
+
+    gold = Selector(labels={"tier": ("gold",)})
+    policies = [Policy("p", "p.yaml", (rule("48h", Selector()), rule("6h", gold)))]
+    silver = Dataset("s", sbg2().primary, (), {"tier": "silver"})
+    assert policy_bar(policies)(sbg2()).max_age == timedelta(hours=6)  # ds is tier=gold
+    assert policy_bar(policies)(silver).max_age == timedelta(hours=48)
+    everyone = [Policy("p", "p.yaml", (rule("48h", Selector()), rule("1d", Selector())))]
+    assert policy_bar(everyone)(silver).max_age == timedelta(days=1)
+    assert policy_bar(everyone, timedelta(hours=2))(silver).max_age == timedelta(hours=2)
+    assert policy_bar([])(silver) == Bar()
