@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import Relation, relation
-from drcheck.model import Dataset, DomainKind, Replica
+from drcheck.model import Dataset, Replica
 from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain
 from drcheck.simulate.survival import dataset_bytes, good_copies
 from drcheck.simulate.universe import Exposure, Universe
@@ -130,8 +130,3 @@ def dataset_cuts(dataset: Dataset, universe: Universe, bar: Bar, depth: int,
                  for h in _uncertain(good, certain, depth)]
     return DatasetCuts(dataset.name, dataset.criticality, size, len(good), sort_cuts(cuts),
                        blind_kinds(good))
-
-
-def kinds_label(kinds: Sequence[DomainKind]) -> str:
-    """``campus, account`` for messages."""
-    return ", ".join(k.value for k in kinds)

@@ -117,12 +117,6 @@ def standings(dataset: Dataset, bar: Bar, ctx: Context) -> list[tuple[Standing, 
     return out
 
 
-def grades(dataset: Dataset, bar: Bar, now: datetime) -> list[Standing]:
-    """The ``grade`` of every replica of ``dataset``, primary first."""
-    return [grade(dataset.primary, True, bar, now),
-            *(grade(c, False, bar, now) for c in dataset.copies)]
-
-
 def fate(fp: Footprint, lost: Sequence[Domain], universe: Universe) -> tuple[Fate, str]:
     """What losing ``lost`` together does to a replica with footprint ``fp``."""
     hit = [d for d in lost if d in fp]

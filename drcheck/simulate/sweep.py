@@ -71,8 +71,3 @@ def sweep(datasets: Sequence[Dataset], universe: Universe, bar_for: BarFor, dept
     kinds = tuple(k for k in DomainKind if k in universe.kinds)
     return SweepResult(depth, kinds, len(universe.domains), singles.impacts(),
                        pairs.impacts() if depth > 1 else (), tuple(per_dataset))
-
-
-def pair_count(domains: int) -> int:
-    """How many pairs an N-2 sweep of ``domains`` domains considers."""
-    return domains * (domains - 1) // 2
