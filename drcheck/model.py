@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class DomainKind(str, Enum):
@@ -72,7 +73,11 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Position from 0 (info) to 4 (critical), for comparisons and sorting."""
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self.value]
+
+
+_SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,16 @@ class Location:
     claims: tuple[Claim, ...] = ()
     coordinates: Coordinates | None = None
 
+    @cached_property
+    def _by_kind(self) -> dict[DomainKind, frozenset[str]]:
+        grouped: dict[DomainKind, set[str]] = {}
+        for c in self.claims:
+            grouped.setdefault(c.kind, set()).add(c.value)
+        return {k: frozenset(v) for k, v in grouped.items()}
+
     def values(self, kind: DomainKind) -> frozenset[str]:
-        """Every domain id of ``kind`` that some claim names."""
-        return frozenset(c.value for c in self.claims if c.kind is kind)
+        """Every domain id of ``kind`` that some claim names (indexed once per location)."""
+        return self._by_kind.get(kind, _NONE)
 
     def claims_of(self, kind: DomainKind) -> tuple[Claim, ...]:
         """The claims of one kind, in the order they were made."""
@@ -130,9 +142,8 @@ class Location:
 
     def conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
         """Kinds whose claims name more than one domain, with those claims."""
-        return {
-            kind: self.claims_of(kind) for kind in DomainKind if len(self.values(kind)) > 1
-        }
+        return {kind: self.claims_of(kind) for kind, vals in self._by_kind.items()
+                if len(vals) > 1}
 
     def describe(self) -> str:
         """A short label: the provider and the narrowest place known (``ovh ovh-sbg2``)."""
@@ -205,7 +216,7 @@ class Replica:
 
     def fact(self, key: FactKey) -> Evidence | None:
         """The evidence recorded for ``key``, or None when nothing was recorded."""
-        return self.facts.get(key.value)
+        return self.facts.get(key._value_)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from drcheck.durations import format_time
 from drcheck.evaluate.base import Context, Outcome
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
+from drcheck.gcpause import paused_gc
 from drcheck.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
 from drcheck.policy import Policy, Rule
 
@@ -57,15 +58,16 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
     """Apply every rule of every policy to every dataset its selector matches."""
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues))
     findings: list[Finding] = []
-    for policy in policies:
-        for rule in policy.rules:
-            rule_type = get(rule.type)
-            for dataset in snapshot.datasets:
-                if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
-                    outcome = rule_type.check(dataset, rule.params, ctx)
-                    findings.append(_finding(policy, rule, dataset, outcome))
-    findings.sort(key=sort_key)
-    scores = dataset_scores(snapshot.datasets, findings)
+    with paused_gc():
+        for policy in policies:
+            for rule in policy.rules:
+                rule_type = get(rule.type)
+                for dataset in snapshot.datasets:
+                    if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
+                        outcome = rule_type.check(dataset, rule.params, ctx)
+                        findings.append(_finding(policy, rule, dataset, outcome))
+        findings.sort(key=sort_key)
+        scores = dataset_scores(snapshot.datasets, findings)
     return AuditResult(
         evaluated_at=format_time(now),
         findings=tuple(findings),

@@ -16,6 +16,7 @@ from drcheck.durations import format_duration, parse_duration, parse_time
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.rules.copies import immutability
 from drcheck.evaluate.rules.freshness import age_of
+from drcheck.gcpause import paused_gc
 from drcheck.model import Dataset, FactKey, Replica
 from drcheck.policy import Policy, Selector
 from drcheck.simulate.model import (
@@ -29,7 +30,7 @@ from drcheck.simulate.model import (
     Verdict,
     label,
 )
-from drcheck.simulate.universe import Footprint, Universe, paused_gc
+from drcheck.simulate.universe import Footprint, Universe
 
 BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""

@@ -12,11 +12,10 @@ footprints share every computation, so cost grows with datasets, not with domain
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from drcheck.gcpause import paused_gc
 from drcheck.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, Dataset, DomainKind, Location
 from drcheck.simulate.model import Domain
 
@@ -31,22 +30,6 @@ BROADER: Mapping[DomainKind, tuple[DomainKind, ...]] = {
 
 Footprint = frozenset[Domain]
 """Every domain a location's claims name, of every kind."""
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while analysing.
-
-    The analysis creates no reference cycles (refcounting frees everything), but each
-    collection would walk the whole snapshot: on 100k datasets that is most of the time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def footprint(location: Location) -> Footprint:
