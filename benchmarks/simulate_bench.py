@@ -86,12 +86,23 @@ def _replica(ds: str, role: str, n: int, asset: tuple[str, list[Claim]],
              facts: dict[str, Evidence]) -> Replica:
     kind = ReplicaKind.BUCKET if asset[0].startswith("bucket") else ReplicaKind.HOST
     return Replica(f"{ds}/{role}/{n}", f"{role}{n}", role, kind, asset[0], None,
-                   Location(tuple(asset[1])), facts)
+                   _shared_location(asset), facts)
+
+
+_LOCATIONS: dict[str, Location] = {}
+
+
+def _shared_location(asset: tuple[str, list[Claim]]) -> Location:
+    """One Location per asset, as drcheck's assembler and snapshot loader build them."""
+    if asset[0] not in _LOCATIONS:
+        _LOCATIONS[asset[0]] = Location(tuple(asset[1]))
+    return _LOCATIONS[asset[0]]
 
 
 def make_snapshot(n: int, seed: int = 7) -> Snapshot:
     """``n`` datasets, each a primary on a host and 3 copies on other assets."""
     rng = random.Random(seed)
+    _LOCATIONS.clear()
     assets = make_assets(rng, 600, 400)
     hosts = assets[:600]
     datasets = []

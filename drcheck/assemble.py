@@ -49,11 +49,17 @@ class _Asset:
     coordinates: Coordinates | None = None
     facts: dict[str, Evidence] = field(default_factory=dict)
     path_facts: dict[str, dict[str, Evidence]] = field(default_factory=dict)
+    _location: Location | None = None
 
     def location(self, at: str) -> Location:
-        """The asset's location; claims with no time of their own are stamped ``at``."""
-        stamped = (c if c.observed_at else replace(c, observed_at=at) for c in self.claims)
-        return Location(tuple(dict.fromkeys(stamped)), self.coordinates)
+        """The asset's location, one shared object for every replica on the asset.
+
+        Claims with no time of their own are stamped ``at``.
+        """
+        if self._location is None:
+            stamped = (c if c.observed_at else replace(c, observed_at=at) for c in self.claims)
+            self._location = Location(tuple(dict.fromkeys(stamped)), self.coordinates)
+        return self._location
 
 
 def _catalog_claims(entry: CatalogEntry, why: str, observed_at: str | None = None) -> tuple[

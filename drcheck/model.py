@@ -80,7 +80,7 @@ _SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
 _NONE: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One statement that a location belongs to a failure domain, with its provenance.
 
@@ -102,7 +102,7 @@ class Claim:
         return f"{self.kind.value}:{self.value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coordinates:
     """A point in degrees (WGS84) and where it came from; city-level unless stated."""
 
@@ -160,7 +160,7 @@ class Location:
 FactValue = bool | int | float | str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One fact about a copy: its value (``None`` = unknown), provenance and time.
 
@@ -237,7 +237,7 @@ class Dataset:
         return (self.primary, *self.copies)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProbeIssue:
     """Something a probe could not establish or found wrong, kept for every report.
 
@@ -266,7 +266,7 @@ class Snapshot:
     details: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SharedDomain:
     """A failure domain that several replicas of one dataset have in common."""
 
@@ -280,7 +280,7 @@ class SharedDomain:
         return f"{self.kind.value}:{self.value}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceRef:
     """A fact a finding rests on, quoted with its provenance."""
 
@@ -292,7 +292,7 @@ class EvidenceRef:
     observed_at: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """The outcome of one rule on one dataset, explained."""
 
@@ -312,7 +312,7 @@ class Finding:
     waiver: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DatasetScore:
     """A dataset's 0–100 score and the counts behind it."""
 

@@ -209,31 +209,41 @@ def _ev(raw: Mapping[str, Any]) -> Evidence:
                     raw.get("reason"))
 
 
-def _rep(raw: Mapping[str, Any]) -> Replica:
-    loc = raw["location"]
+def _location(loc: Mapping[str, Any]) -> Location:
     coords = loc.get("coordinates")
+    return Location(
+        tuple(Claim(DomainKind(c["kind"]), c["value"], Source(c["source"]), c["origin"],
+                    c.get("observed_at"), bool(c.get("uncertain", False)))
+              for c in loc["claims"]),
+        None if coords is None else Coordinates(coords["lat"], coords["lon"],
+                                                Source(coords["source"]), coords["origin"],
+                                                bool(coords.get("uncertain", False))),
+    )
+
+
+def _rep(raw: Mapping[str, Any], locations: dict[str, Location]) -> Replica:
+    key = json.dumps(raw["location"], sort_keys=True)
+    if key not in locations:
+        locations[key] = _location(raw["location"])
     return Replica(
         id=raw["id"], name=raw["name"], role=raw["role"], kind=ReplicaKind(raw["kind"]),
         asset=raw["asset"], path=raw.get("path"), origin=raw.get("origin", ""),
-        location=Location(
-            tuple(Claim(DomainKind(c["kind"]), c["value"], Source(c["source"]), c["origin"],
-                        c.get("observed_at"), bool(c.get("uncertain", False)))
-                  for c in loc["claims"]),
-            None if coords is None else Coordinates(coords["lat"], coords["lon"],
-                                                    Source(coords["source"]), coords["origin"],
-                                                    bool(coords.get("uncertain", False))),
-        ),
-        facts={k: _ev(v) for k, v in raw["facts"].items()},
+        location=locations[key], facts={k: _ev(v) for k, v in raw["facts"].items()},
     )
 
 
 def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
-    """Rebuild a ``Snapshot`` from a document that passed the schema."""
+    """Rebuild a ``Snapshot`` from a document that passed the schema.
+
+    Replicas with identical locations share one ``Location`` object (memory, and the
+    per-location claim index is built once).
+    """
+    locations: dict[str, Location] = {}
     return Snapshot(
         collected_at=data["collected_at"],
         datasets=tuple(Dataset(
-            name=d["name"], primary=_rep(d["primary"]),
-            copies=tuple(_rep(c) for c in d["copies"]), labels=dict(d.get("labels", {})),
+            name=d["name"], primary=_rep(d["primary"], locations),
+            copies=tuple(_rep(c, locations) for c in d["copies"]), labels=dict(d.get("labels", {})),
             criticality=d.get("criticality", "medium"),
             facts={k: _ev(v) for k, v in d.get("facts", {}).items()}, origin=d.get("origin", ""),
         ) for d in data["datasets"]),
