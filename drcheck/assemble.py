@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from drcheck.catalog import Catalog, CatalogEntry
 from drcheck.estate import BucketSpec, DatasetSpec, DeclaredLocation, Estate, ReplicaSpec
+from drcheck.locations import datacenter_claims, field_claims, prefixed
 from drcheck.model import (
     Claim,
     Coordinates,
@@ -27,16 +28,6 @@ from drcheck.model import (
     Source,
 )
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
-
-_DIRECT_KINDS = {
-    "provider": DomainKind.PROVIDER,
-    "jurisdiction": DomainKind.JURISDICTION,
-    "metro": DomainKind.METRO,
-    "campus": DomainKind.CAMPUS,
-    "building": DomainKind.BUILDING,
-    "room": DomainKind.ROOM,
-    "rack": DomainKind.RACK,
-}
 
 
 @dataclass
@@ -69,10 +60,6 @@ def _catalog_claims(entry: CatalogEntry, why: str, observed_at: str | None = Non
     return list(entry.claims(origin, observed_at)), entry.coordinates(origin)
 
 
-def _prefixed(provider: str | None, value: str) -> str:
-    return value if ":" in value or not provider else f"{provider}:{value}"
-
-
 def declared_claims(loc: DeclaredLocation | None, catalog: Catalog) -> tuple[
     list[Claim], Coordinates | None
 ]:
@@ -81,28 +68,20 @@ def declared_claims(loc: DeclaredLocation | None, catalog: Catalog) -> tuple[
         return [], None
     fields, at = loc.fields, loc.origin_of
     provider = fields.get("provider")
-    claims = [Claim(_DIRECT_KINDS[k], v.upper() if k == "jurisdiction" else v,
-                    Source.DECLARED, at(k)) for k, v in fields.items() if k in _DIRECT_KINDS]
-    if "account" in fields:
-        claims.append(Claim(DomainKind.ACCOUNT, _prefixed(provider, fields["account"]),
-                            Source.DECLARED, at("account")))
-    if "region" in fields:
-        claims.append(Claim(DomainKind.REGION, _prefixed(provider, fields["region"].lower()),
-                            Source.DECLARED, at("region")))
+    claims = field_claims(fields, Source.DECLARED, at)
     coords = (Coordinates(loc.coordinates[0], loc.coordinates[1], Source.DECLARED,
                           at("coordinates")) if loc.coordinates else None)
-    entry, why = None, loc.origin
+    entry = None
     if "datacenter" in fields:
-        entry, why = catalog.by_datacenter(provider, fields["datacenter"]), at("datacenter")
-        if entry is None:
-            claims.append(Claim(DomainKind.BUILDING, _prefixed(provider, fields["datacenter"]
-                                                               .lower()), Source.DECLARED, why))
-    if entry is None and provider and "region" in fields:
-        entry, why = catalog.by_region(provider, fields["region"]), at("region")
-    if entry is not None:
-        more, cat_coords = _catalog_claims(entry, why)
+        more, entry = datacenter_claims(catalog, provider, fields["datacenter"],
+                                        Source.DECLARED, at("datacenter"))
         claims += more
-        coords = coords or cat_coords
+    if entry is None and provider and "region" in fields:
+        entry = catalog.by_region(provider, fields["region"])
+        if entry is not None:
+            claims += _catalog_claims(entry, at("region"))[0]
+    if entry is not None and coords is None:
+        coords = entry.coordinates(f"catalog:{entry.key} via {loc.origin}")
     return claims, coords
 
 
@@ -135,7 +114,7 @@ def _bucket_asset(spec: BucketSpec, catalog: Catalog) -> _Asset:
     provider = spec.provider or next((c.value for c in claims
                                       if c.kind is DomainKind.PROVIDER), None)
     if spec.account:
-        claims.append(Claim(DomainKind.ACCOUNT, _prefixed(provider, spec.account),
+        claims.append(Claim(DomainKind.ACCOUNT, prefixed(provider, spec.account),
                             Source.DECLARED, spec.origin))
     claims.append(Claim(DomainKind.HOST, spec.asset_id, Source.DECLARED, spec.origin))
     return _Asset(spec.asset_id, ReplicaKind.BUCKET, claims, coords or more_coords,
@@ -228,7 +207,7 @@ def _target_asset(found: DiscoveredCopy, subject: _Asset, assets: dict[str, _Ass
         claims, coords = _endpoint_claims(target.endpoint, target.provider, target.region,
                                           catalog, found.origin)
         if target.account:
-            claims.append(Claim(DomainKind.ACCOUNT, _prefixed(target.provider, target.account),
+            claims.append(Claim(DomainKind.ACCOUNT, prefixed(target.provider, target.account),
                                 Source.PROBED, found.origin))
         claims.append(Claim(DomainKind.HOST, asset_id, Source.PROBED, found.origin))
         assets[asset_id] = _Asset(asset_id, ReplicaKind.BUCKET, claims, coords)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from drcheck import __version__
-from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.errors import ConfigError, Problem
 from drcheck.model import (
     Claim,
     Coordinates,
@@ -27,7 +27,7 @@ from drcheck.model import (
     Source,
 )
 from drcheck.validation import schema_problems
-from drcheck.yamlsource import Document, parse_text
+from drcheck.yamlsource import Document, parse_text, read_input
 
 FORMAT = "drcheck/facts"
 VERSION = 1
@@ -258,13 +258,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
 
 def load_snapshot(path: str) -> Snapshot:
     """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    text = read_input(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

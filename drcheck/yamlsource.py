@@ -120,15 +120,19 @@ def parse_text(text: str, path: str) -> Document:
     return Document(path=path, data=data, marks=marks, digest=digest)
 
 
-def load_file(path: str | os.PathLike[str]) -> Document:
-    """Read and parse one input file; a missing or unreadable file is a usage error."""
+def read_input(path: str | os.PathLike[str]) -> str:
+    """The text of an input file; a missing or unreadable file is a usage error (exit 2)."""
     name = os.fspath(path)
     try:
-        text = Path(name).read_text(encoding="utf-8")
+        return Path(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory, expected a file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{name}: cannot read: {exc}") from None
-    return parse_text(text, name)
+
+
+def load_file(path: str | os.PathLike[str]) -> Document:
+    """Read and parse one input file."""
+    return parse_text(read_input(path), os.fspath(path))

@@ -14,16 +14,16 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.errors import ConfigError, Problem
 from drcheck.importers.terraform_config import (
     Context,
     ProviderConf,
     as_list,
     provider_for,
 )
+from drcheck.yamlsource import read_input
 
 SUPPORTED_MAJORS = ("0", "1")
 """Major versions of the JSON output format this reader understands."""
@@ -39,14 +39,7 @@ def problem(file: str, path: str, message: str) -> ConfigError:
 def load_json(path: str | os.PathLike[str]) -> Any:
     """Parse a JSON file; a missing file is a usage error, bad JSON a config error."""
     name = os.fspath(path)
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, expected a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{name}: cannot read: {exc}") from None
+    text = read_input(name)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -14,50 +14,18 @@ from collections.abc import Iterable, Mapping
 
 from drcheck.catalog import Catalog
 from drcheck.estate import LocationPattern
-from drcheck.model import Claim, DomainKind, Source
-
-_DIRECT = {
-    "provider": DomainKind.PROVIDER,
-    "jurisdiction": DomainKind.JURISDICTION,
-    "metro": DomainKind.METRO,
-    "campus": DomainKind.CAMPUS,
-    "building": DomainKind.BUILDING,
-    "room": DomainKind.ROOM,
-    "rack": DomainKind.RACK,
-}
+from drcheck.locations import datacenter_claims, field_claims
+from drcheck.model import Claim, Source
 
 
 def claims_from_fields(fields: Mapping[str, str], origin: str, observed_at: str) -> list[Claim]:
     """Claims for location fields (``provider``, ``region``, ``datacenter``…)."""
-    provider = fields.get("provider")
-    out = [Claim(kind, fields[key].upper() if key == "jurisdiction" else fields[key],
-                 Source.PROBED, origin, observed_at)
-           for key, kind in _DIRECT.items() if fields.get(key)]
-    if fields.get("account"):
-        out.append(Claim(DomainKind.ACCOUNT, _prefixed(provider, fields["account"]),
-                         Source.PROBED, origin, observed_at))
-    if fields.get("region"):
-        out.append(Claim(DomainKind.REGION, _prefixed(provider, fields["region"].lower()),
-                         Source.PROBED, origin, observed_at))
+    out = field_claims(fields, Source.PROBED, lambda _: origin, observed_at)
     if fields.get("datacenter"):
-        out += _datacenter_claims(provider, fields["datacenter"], origin, observed_at)
+        more, _ = datacenter_claims(Catalog.default(), fields.get("provider"),
+                                    fields["datacenter"], Source.PROBED, origin, observed_at)
+        out += more
     return out
-
-
-def _datacenter_claims(provider: str | None, code: str, origin: str,
-                       observed_at: str) -> list[Claim]:
-    """The building a datacenter code names, in the catalog's ids (as declared ones are).
-
-    A code the catalog knows gives its building id (``ovh-sbg2``) as a probed claim plus the
-    catalog's campus, metro, region…; an unknown one stays ``provider:code``.
-    """
-    entry = Catalog.default().by_datacenter(provider, code)
-    if entry is None or not entry.building:
-        return [Claim(DomainKind.BUILDING, _prefixed(provider, code.lower()), Source.PROBED,
-                      origin, observed_at)]
-    probed = Claim(DomainKind.BUILDING, entry.building, Source.PROBED, origin, observed_at)
-    catalog = entry.claims(f"catalog:{entry.key} via {origin}", observed_at)
-    return [probed, *(c for c in catalog if c.kind is not DomainKind.BUILDING)]
 
 
 def pattern_fields(patterns: Iterable[LocationPattern], hostnames: Iterable[str],
@@ -87,5 +55,3 @@ def _match(pattern: LocationPattern, value: str) -> dict[str, str] | None:
     return {**pattern.fields, **groups}
 
 
-def _prefixed(provider: str | None, value: str) -> str:
-    return value if ":" in value or not provider else f"{provider}:{value}"
