@@ -138,9 +138,9 @@ def resolve_assets(estate: Estate, catalog: Catalog) -> dict[str, _Asset]:
     return assets
 
 
-def _expand_probed(claim: Claim, catalog: Catalog) -> list[Claim]:
-    """A probed region or building claim, plus what the catalog knows about that place."""
-    out = [claim]
+def _expand_probed(claim: Claim, catalog: Catalog) -> tuple[list[Claim], Coordinates | None]:
+    """A probed region or building claim in the catalog's ids, plus what the catalog knows
+    about that place (other domains and coordinates)."""
     entry = None
     if claim.kind is DomainKind.REGION and ":" in claim.value:
         provider, region = claim.value.split(":", 1)
@@ -148,13 +148,12 @@ def _expand_probed(claim: Claim, catalog: Catalog) -> list[Claim]:
     elif claim.kind is DomainKind.BUILDING:
         provider, _, code = claim.value.rpartition(":")
         entry = catalog.by_datacenter(provider or None, code)
-    if entry is not None:
-        canonical = entry.region if claim.kind is DomainKind.REGION else entry.building
-        if canonical:
-            out = [replace(claim, value=canonical)]
-        out += [c for c in entry.claims(f"catalog:{entry.key} via {claim.origin}",
-                                        claim.observed_at) if c.kind is not claim.kind]
-    return out
+    if entry is None:
+        return [claim], None
+    canonical = entry.region if claim.kind is DomainKind.REGION else entry.building
+    own = replace(claim, value=canonical) if canonical else claim
+    more, coords = _catalog_claims(entry, claim.origin, claim.observed_at)
+    return [own, *(c for c in more if c.kind is not claim.kind)], coords
 
 
 def merge_facts(base: Mapping[str, Evidence], new: Mapping[str, Evidence]) -> dict[str, Evidence]:
@@ -175,19 +174,12 @@ def _apply_report(assets: dict[str, _Asset], report: ProbeReport, catalog: Catal
             DomainKind.HOST, report.subject, Source.PROBED, f"{report.probe} probe",
             report.observed_at)])
     for claim in report.claims:
-        asset.claims += _expand_probed(claim, catalog)
-        if asset.coordinates is None and claim.kind is DomainKind.REGION:
-            asset.coordinates = _coords_for_region(claim, catalog)
+        claims, coords = _expand_probed(claim, catalog)
+        asset.claims += claims
+        asset.coordinates = asset.coordinates or coords
     asset.facts = merge_facts(asset.facts, report.facts)
     for path, facts in report.path_facts.items():
         asset.path_facts[path] = merge_facts(asset.path_facts.get(path, {}), facts)
-
-
-def _coords_for_region(claim: Claim, catalog: Catalog) -> Coordinates | None:
-    if ":" not in claim.value:
-        return None
-    entry = catalog.by_region(*claim.value.split(":", 1))
-    return entry.coordinates(f"catalog:{entry.key} via {claim.origin}") if entry else None
 
 
 def _target_asset(found: DiscoveredCopy, subject: _Asset, assets: dict[str, _Asset],

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from drcheck.durations import format_time
-from drcheck.estate import Estate
+from drcheck.estate import BucketSpec, Estate, HostSpec
 from drcheck.model import ProbeIssue
 from drcheck.probes.base import ProbeReport
 
@@ -33,34 +33,28 @@ class ProbeOptions:
     only: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _ssh_targets(estate: Estate) -> list[str]:
-    return [h.asset_id for h in estate.hosts if h.probe and h.address]
+def _probed_hosts(estate: Estate) -> list[HostSpec]:
+    return [h for h in estate.hosts if h.probe and h.address]
 
 
-def _bucket_targets(estate: Estate) -> list[str]:
-    return [b.asset_id for b in estate.buckets if b.probe]
+def _probed_buckets(estate: Estate) -> list[BucketSpec]:
+    return [b for b in estate.buckets if b.probe]
 
 
-def _run_s3(estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
+def _run_s3(estate: Estate, _: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
     from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
 
-    targets = targets_from_estate(estate)
-    if not targets:
-        return []
     settings = S3Settings()
     if options.concurrency:
         settings = replace(settings, concurrency=options.concurrency)
     if options.timeout:
         settings = replace(settings, read_timeout=options.timeout)
-    return S3Probe(settings).collect(targets)
+    return S3Probe(settings).collect(targets_from_estate(estate))
 
 
-def _run_ssh(estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
+def _run_ssh(_: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
     from drcheck.probes.ssh import SshOptions, SshProbe
 
-    hosts = [h for h in estate.hosts if h.probe and h.address]
-    if not hosts:
-        return []
     ssh = SshOptions()
     if options.known_hosts:
         ssh = replace(ssh, known_hosts=options.known_hosts, trust_file=options.known_hosts)
@@ -75,27 +69,30 @@ def _run_ssh(estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
     return SshProbe(ssh).collect(hosts)
 
 
-RUNNERS: dict[str, tuple[Callable[[Estate, ProbeOptions], list[ProbeReport]],
-                         Callable[[Estate], list[str]]]] = {
-    "ssh": (_run_ssh, _ssh_targets),
-    "s3": (_run_s3, _bucket_targets),
+Select = Callable[[Estate], Sequence[HostSpec | BucketSpec]]
+Run = Callable[[Estate, Sequence[object], ProbeOptions], list[ProbeReport]]
+RUNNERS: dict[str, tuple[Select, Run]] = {
+    "ssh": (_probed_hosts, _run_ssh),
+    "s3": (_probed_buckets, _run_s3),
 }
+"""Each probe: which estate assets it reads, and how to run it over them."""
 
 
 def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
-    run, targets = RUNNERS[name]
-    subjects = targets(estate)
-    if not subjects:
+    select, run = RUNNERS[name]
+    specs = select(estate)
+    if not specs:
         return []
     try:
-        return run(estate, options)
+        return run(estate, specs, options)
     except Exception as exc:  # the probe as a whole failed: every target becomes unknown
         log.warning("probe %s failed: %s", name, type(exc).__name__)
         at = format_time(datetime.now(timezone.utc))
         reason = f"{name} probe failed: {type(exc).__name__}: {exc}"[:300]
         code = "probe-unavailable" if isinstance(exc, ImportError) else "probe-failed"
-        return [ProbeReport(name, s, at, issues=(ProbeIssue(s, name, code, reason, at),))
-                for s in subjects]
+        return [ProbeReport(name, s.asset_id, at,
+                            issues=(ProbeIssue(s.asset_id, name, code, reason, at),))
+                for s in specs]
 
 
 def collect_reports(estate: Estate, options: ProbeOptions | None = None,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from drcheck.errors import ReportError, UsageError
 from drcheck.model import AuditResult, Status
-from drcheck.snapshot import snapshot_to_dict
+from drcheck.snapshot import snapshot_digest
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
@@ -95,7 +95,7 @@ def _connect(path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
 def record(path: str | Path, result: AuditResult) -> int:
     """Append ``result`` to the history at ``path`` (created if missing); its audit id."""
     counts = {s: sum(1 for f in result.findings if f.status is s) for s in Status}
-    digest = str(snapshot_to_dict(result.snapshot)["digest"])
+    digest = snapshot_digest(result.snapshot)
     with _connect(path, create=True) as conn, conn:
         cur = conn.execute(
             "INSERT INTO audits (evaluated_at, score, policies, facts_digest, failed, unknown,"

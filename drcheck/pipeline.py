@@ -19,7 +19,7 @@ from drcheck.evaluate.engine import evaluate
 from drcheck.model import AuditResult, Severity, Snapshot, Status
 from drcheck.policy import Policy
 from drcheck.probes.base import ProbeReport
-from drcheck.validation import header_problems, require_valid, schema_problems
+from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file
 
 
@@ -57,12 +57,7 @@ def _reference_problems(doc: Document) -> list[Problem]:
 
 def check_estate(doc: Document) -> list[Problem]:
     """Every problem with an estate document: header, schema, then references."""
-    problems = header_problems(doc, "Estate", API_VERSION)
-    if problems and not isinstance(doc.data, dict):
-        return problems
-    problems += [p for p in schema_problems(doc, ESTATE_SCHEMA)
-                 if p.path not in ("$.kind", "$.apiVersion")]
-    return problems or _reference_problems(doc)
+    return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
 
 
 def load_estate(path: str) -> Estate:

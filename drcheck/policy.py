@@ -18,7 +18,7 @@ from drcheck.durations import parse_duration
 from drcheck.errors import Problem, UsageError
 from drcheck.evaluate.registry import rule_types
 from drcheck.model import Severity
-from drcheck.validation import header_problems, require_valid, schema_problems
+from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file, parse_text
 
 API_VERSION = "drcheck/v1"
@@ -153,14 +153,7 @@ def _semantic_problems(doc: Document) -> list[Problem]:
 
 def check_policy(doc: Document) -> list[Problem]:
     """Every problem with a policy document, in the three passes."""
-    problems = header_problems(doc, "Policy", API_VERSION)
-    if problems and not isinstance(doc.data, dict):
-        return problems
-    problems += [p for p in schema_problems(doc, policy_schema())
-                 if p.path not in ("$.kind", "$.apiVersion")]
-    if not problems:
-        problems = _semantic_problems(doc)
-    return problems
+    return check_document(doc, "Policy", API_VERSION, policy_schema(), _semantic_problems)
 
 
 def _selector(raw: Mapping[str, Any] | None) -> Selector:

@@ -199,6 +199,19 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
     return body
 
 
+def snapshot_digest(s: Snapshot) -> str:
+    """The ``sha256:…`` digest of a snapshot's canonical content, computed once per snapshot.
+
+    Every report that quotes the facts it rests on (JSON, HTML, SARIF, history) asks for it;
+    serialising 100k datasets once per format would be the slowest part of writing them.
+    """
+    cached = s.__dict__.get("_digest")
+    if cached is None:
+        cached = str(snapshot_to_dict(s)["digest"])
+        object.__setattr__(s, "_digest", cached)
+    return str(cached)
+
+
 def snapshot_to_json(s: Snapshot) -> str:
     """The snapshot as pretty, key-sorted JSON text ending in a newline."""
     return json.dumps(snapshot_to_dict(s), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

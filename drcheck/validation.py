@@ -8,7 +8,7 @@ words, the nearest valid one.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -100,6 +100,19 @@ def header_problems(doc: Document, kind: str, api_version: str) -> list[Problem]
         problems.append(doc.problem(("apiVersion",), f"expected apiVersion: {api_version}, "
                                     f"got {doc.data.get('apiVersion')!r}"))
     return problems
+
+
+def check_document(doc: Document, kind: str, api_version: str, schema: dict[str, Any],
+                   semantic: Callable[[Document], list[Problem]]) -> list[Problem]:
+    """The three passes every input document goes through, stopping at the first that finds
+    something: the header in plain words, the JSON Schema, then ``semantic`` checks the schema
+    cannot express (references, unique ids, durations)."""
+    problems = header_problems(doc, kind, api_version)
+    if problems and not isinstance(doc.data, dict):
+        return problems
+    problems += [p for p in schema_problems(doc, schema)
+                 if p.path not in ("$.kind", "$.apiVersion")]
+    return problems or semantic(doc)
 
 
 def require_valid(problems: list[Problem]) -> None:

@@ -19,7 +19,7 @@ from drcheck.errors import Problem
 from drcheck.evaluate.engine import sort_key
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.model import AuditResult, Finding, Status, WaiverNote
-from drcheck.validation import header_problems, require_valid, schema_problems
+from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file
 
 API_VERSION = "drcheck/v1"
@@ -108,12 +108,7 @@ def _semantic_problems(doc: Document) -> list[Problem]:
 
 def check_waivers(doc: Document) -> list[Problem]:
     """Every problem with a waiver document: header, schema, then semantics."""
-    problems = header_problems(doc, KIND, API_VERSION)
-    if problems and not isinstance(doc.data, dict):
-        return problems
-    problems += [p for p in schema_problems(doc, WAIVERS_SCHEMA)
-                 if p.path not in ("$.kind", "$.apiVersion")]
-    return problems or _semantic_problems(doc)
+    return check_document(doc, KIND, API_VERSION, WAIVERS_SCHEMA, _semantic_problems)
 
 
 def _label(value: Any) -> str:

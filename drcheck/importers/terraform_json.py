@@ -101,29 +101,28 @@ class TfResource:
 
     def is_unknown(self, *path: str | int) -> bool:
         """True when the value at ``path`` (or an enclosing one) is unknown until apply."""
-        node = self.unknown
+        node: Any = self.unknown
         for part in path:
             if node is True:
                 return True
-            if isinstance(node, dict) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                return False
+            node = _step(node, part)
         return node is True
 
     def get(self, *path: str | int) -> Any:
         """The value at ``path`` (``get("rule", 0, "destination")``), or None."""
         node: Any = self.values
         for part in path:
-            if isinstance(node, dict) and isinstance(part, str):
-                node = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                return None
+            node = _step(node, part)
         return node
+
+
+def _step(node: Any, part: str | int) -> Any:
+    """One step down a JSON value: a key of a mapping or an index of a list; None off the end."""
+    if isinstance(node, dict) and isinstance(part, str):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and part < len(node):
+        return node[part]
+    return None
 
 
 def _strip_instance_keys(module: str) -> str:

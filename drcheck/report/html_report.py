@@ -21,7 +21,7 @@ from drcheck.report.html_parts import (
     pill,
     table,
 )
-from drcheck.snapshot import snapshot_to_dict
+from drcheck.snapshot import snapshot_digest
 
 STATUS_ORDER = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
 
@@ -50,7 +50,7 @@ class HtmlReporter(Reporter):
     @staticmethod
     def _summary(result: AuditResult) -> str:
         c = summary_counts(result)
-        digest = snapshot_to_dict(result.snapshot)["digest"]
+        digest = snapshot_digest(result.snapshot)
         counts = " · ".join(f"{pill(s)} {c[s.value]}" for s in STATUS_ORDER)
         return (f"<h1>Disaster-recovery readiness</h1><p class=\"meta\">Evaluated at "
                 f"{esc(result.evaluated_at)} · facts collected at "

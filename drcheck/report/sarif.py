@@ -21,7 +21,7 @@ from drcheck.evaluate.registry import rule_types
 from drcheck.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
-from drcheck.snapshot import snapshot_to_dict
+from drcheck.snapshot import snapshot_digest
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://drcheck.dev"
@@ -163,9 +163,6 @@ class SarifReporter(Reporter):
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [{
             "tool": {"driver": driver}, "invocations": [invocation], "results": results,
             "automationDetails": {"id": "drcheck/" + "+".join(result.policies)},
-            "properties": {"score": result.score, "facts_digest": _digest(result)},
+            "properties": {"score": result.score, "facts_digest": snapshot_digest(result.snapshot)},
         }]}
 
-
-def _digest(result: AuditResult) -> str:
-    return str(snapshot_to_dict(result.snapshot)["digest"])

@@ -133,7 +133,10 @@ def test_proxmox_storages() -> None:
     text = ("nfs: nas\n\tserver 10.1.1.1\n\texport /e\n\tpath /mnt/pve/nas\n\tcontent backup\n"
             "cifs: smb\n\tserver fs1\n\tshare b\n\tpassword PLANTED\n\tcontent images\n")
     nas, smb = proxmox.parse_storage_cfg(text, "storage.cfg")
-    assert proxmox.storage_target(nas) is not None
+    target = proxmox.storage_target(nas)
+    assert target is not None
+    assert (target.tool, target.kind, target.host, target.path) == ("vzdump", "host", "10.1.1.1",
+                                                                   "/e")
     assert proxmox.storage_target(smb) is None  # no backup content
     assert "PLANTED" not in repr(smb)
 
@@ -147,7 +150,8 @@ def test_mounts_remote_filesystems() -> None:
 
 
 def test_identity_files() -> None:
-    assert identity.machine_id("0123456789abcdef0123456789abcdef\n") is not None
+    assert identity.machine_id("0123456789abcdef0123456789abcdef\n") == (
+        "0123456789abcdef0123456789abcdef")
     assert identity.location_file('{"provider": "ovh", "datacenter": "GRA3"}') == \
         {"provider": "ovh", "datacenter": "GRA3"}
     assert identity.location_file("provider: hetzner\nbuilding: fsn1-dc14\n")["building"] == \

@@ -126,9 +126,10 @@ class SeparationRule(RuleType):
             return f"only {good} of {need} required copies outside the primary's {kinds_text}"
         domains = sorted({f"{k.value} {v}" for _, shared in hits for k, vs in shared for v in vs})
         names = ", ".join(_where(c) for c, _ in hits)
-        everyone = "all copies" if len(hits) == len(dataset.copies) else plural(len(hits), "copy")
         if len(hits) == len(dataset.copies):
-            everyone = {1: "its only copy", 2: "both copies"}.get(len(hits), everyone)
+            everyone = {1: "its only copy", 2: "both copies"}.get(len(hits), "all copies")
+        else:
+            everyone = plural(len(hits), "copy")
         loss = ("leaves no copy" if good == 0 else
                 f"leaves {plural(good, 'copy')}, {need} required")
         return (f"primary {_where(primary)} and {everyone} ({names}) are on "

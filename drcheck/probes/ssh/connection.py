@@ -91,9 +91,7 @@ class Connector:
         endpoint = self.resolve(host.address or host.name, host)
         transports: list[paramiko.Transport] = []
         try:
-            sock: socket.socket | paramiko.Channel
-            sock = self._via_jump(endpoint, transports, deadline) if endpoint.proxy_jump \
-                else self._tcp(endpoint, deadline)
+            sock = self._socket(endpoint, transports, deadline)
             transport = self._handshake(endpoint, sock, deadline)
             transports.append(transport)
             self._authenticate(endpoint, transport)
@@ -103,6 +101,13 @@ class Connector:
             raise
         return HostSession(transports, self.options, deadline, host.root)
 
+    def _socket(self, endpoint: Endpoint, transports: list[paramiko.Transport],
+                deadline: float) -> socket.socket | paramiko.Channel:
+        """A TCP socket to the endpoint, or a channel through its ProxyJump hosts."""
+        if endpoint.proxy_jump:
+            return self._via_jump(endpoint, transports, deadline)
+        return self._tcp(endpoint, deadline)
+
     def scan(self, host: HostSpec, deadline: float) -> tuple[str, paramiko.PKey]:
         """The known_hosts name and the key ``host`` presents, without trusting or logging in.
 
@@ -111,9 +116,7 @@ class Connector:
         endpoint = self.resolve(host.address or host.name, host)
         transports: list[paramiko.Transport] = []
         try:
-            sock: socket.socket | paramiko.Channel
-            sock = self._via_jump(endpoint, transports, deadline) if endpoint.proxy_jump \
-                else self._tcp(endpoint, deadline)
+            sock = self._socket(endpoint, transports, deadline)
             transport = paramiko.Transport(sock)
             transports.append(transport)
             name = known_hosts_name(endpoint.hostname, endpoint.port)

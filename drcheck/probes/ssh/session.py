@@ -12,9 +12,9 @@ import errno
 import posixpath
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import paramiko
 
@@ -23,6 +23,8 @@ from drcheck.probes.ssh.operations import COMMANDS
 
 if TYPE_CHECKING:
     from drcheck.probes.ssh.connection import SshOptions
+
+T = TypeVar("T")
 
 
 class ProbeFailure(Exception):
@@ -143,28 +145,44 @@ class HostSession:
         return posixpath.join(self._root, path.lstrip("/"))
 
     def read(self, path: str) -> str | None:
-        """A file's text (None when absent), cut at ``max_read_bytes``."""
-        try:
-            sftp = self._sftp_client(f"reading {path}")
+        """A file's text (None when absent or not a file), cut at ``max_read_bytes``."""
+
+        def fetch(sftp: paramiko.SFTPClient) -> bytes:
             with sftp.open(self.host_path(path), "rb") as handle:
-                data = handle.read(self._options.max_read_bytes)
-        except FileNotFoundError:
+                return handle.read(self._options.max_read_bytes)
+
+        data = self._sftp_call(path, "read", "reading", fetch, (errno.ENOTDIR, errno.EISDIR))
+        if data is None:
             return None
-        except PermissionError:
-            raise ProbeFailure("permission-denied", f"cannot read {path}") from None
-        except TimeoutError:
-            self._drop_sftp()
-            raise ProbeFailure("read-timeout", f"reading {path} gave no answer in time") from None
-        except OSError as exc:
-            if exc.errno in (errno.ENOTDIR, errno.EISDIR):
-                return None
-            raise self._failed(exc, f"cannot read {path}") from None
-        except (paramiko.SSHException, EOFError) as exc:
-            raise _lost(exc) from None
         self.bytes_read += len(data)
         if len(data) >= self._options.max_read_bytes:
             self.truncated.append(path)
         return data.decode("utf-8", "replace")
+
+    def _sftp_call(self, path: str, verb: str, doing: str,
+                   call: Callable[[paramiko.SFTPClient], T],
+                   absent: tuple[int, ...] = ()) -> T | None:
+        """One SFTP call, its failures mapped once for every operation.
+
+        A missing path (or an errno in ``absent``) is None; the host saying no is a
+        ``permission-denied`` or per-path failure; a hang drops the SFTP channel and is a
+        ``read-timeout``; a dead transport stops the host.
+        """
+        try:
+            return call(self._sftp_client(f"{doing} {path}"))
+        except FileNotFoundError:
+            return None
+        except PermissionError:
+            raise ProbeFailure("permission-denied", f"cannot {verb} {path}") from None
+        except TimeoutError:
+            self._drop_sftp()
+            raise ProbeFailure("read-timeout", f"{doing} {path} gave no answer in time") from None
+        except OSError as exc:
+            if exc.errno in absent:
+                return None
+            raise self._failed(exc, f"cannot {verb} {path}") from None
+        except (paramiko.SSHException, EOFError) as exc:
+            raise _lost(exc) from None
 
     def read_many(self, paths: Sequence[str]) -> dict[str, str | None | ProbeFailure]:
         """Many files in one pipelined batch: text, None when absent, or a per-file failure."""
@@ -216,37 +234,16 @@ class HostSession:
 
     def listdir(self, path: str) -> list[Entry]:
         """Entries of a directory (empty when absent)."""
-        try:
-            sftp = self._sftp_client(f"listing {path}")
-            attrs = sftp.listdir_attr(self.host_path(path))
-        except FileNotFoundError:
-            return []
-        except PermissionError:
-            raise ProbeFailure("permission-denied", f"cannot list {path}") from None
-        except TimeoutError:
-            self._drop_sftp()
-            raise ProbeFailure("read-timeout", f"listing {path} gave no answer in time") from None
-        except OSError as exc:
-            raise self._failed(exc, f"cannot list {path}") from None
-        except (paramiko.SSHException, EOFError) as exc:
-            raise _lost(exc) from None
-        return sorted((_entry(path, a) for a in attrs), key=lambda e: e.name)
+        attrs = self._sftp_call(path, "list", "listing",
+                                lambda sftp: sftp.listdir_attr(self.host_path(path)))
+        return sorted((_entry(path, a) for a in attrs or []), key=lambda e: e.name)
 
     def stat(self, path: str) -> Entry | None:
         """One path's attributes (None when absent)."""
-        try:
-            attrs = self._sftp_client(f"stat {path}").stat(self.host_path(path))
-        except FileNotFoundError:
+        attrs = self._sftp_call(path, "stat", "stat",
+                                lambda sftp: sftp.stat(self.host_path(path)))
+        if attrs is None:
             return None
-        except PermissionError:
-            raise ProbeFailure("permission-denied", f"cannot stat {path}") from None
-        except TimeoutError:
-            self._drop_sftp()
-            raise ProbeFailure("read-timeout", f"stat {path} gave no answer in time") from None
-        except OSError as exc:
-            raise self._failed(exc, f"cannot stat {path}") from None
-        except (paramiko.SSHException, EOFError) as exc:
-            raise _lost(exc) from None
         attrs.filename = posixpath.basename(path)
         return _entry(posixpath.dirname(path), attrs)
 
