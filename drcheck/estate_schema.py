@@ -106,27 +106,22 @@ _COUNT = {"type": "integer", "minimum": 0}
 PERSONAL_DATA_SCHEMA: dict[str, Any] = {
     "description": "The personal data the dataset holds (GDPR Art. 4(1)); `false` when it "
     "holds none. Absent means not declared, which drcheck never reads as none.",
-    "oneOf": [
-        {"const": False},
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "anyOf": [{"required": ["categories"]}, {"required": ["special_categories"]}],
-            "properties": {
-                "categories": {
-                    "type": "array", "items": _TEXT, "uniqueItems": True,
-                    "description": "ordinary categories, e.g. identity, contact, payment, "
-                    "location, online-identifiers",
-                },
-                "special_categories": {
-                    "type": "array", "items": {"enum": list(SPECIAL_CATEGORIES)},
-                    "uniqueItems": True,
-                    "description": "GDPR Art. 9(1) special categories, kept apart: their "
-                    "loss is taken as high risk (Art. 34)",
-                },
-            },
+    "type": ["object", "boolean"],
+    "not": {"const": True},
+    "additionalProperties": False,
+    "anyOf": [{"required": ["categories"]}, {"required": ["special_categories"]}],
+    "properties": {
+        "categories": {
+            "type": "array", "items": _TEXT, "uniqueItems": True,
+            "description": "ordinary categories, e.g. identity, contact, payment, location, "
+            "online-identifiers",
         },
-    ],
+        "special_categories": {
+            "type": "array", "items": {"enum": list(SPECIAL_CATEGORIES)}, "uniqueItems": True,
+            "description": "GDPR Art. 9(1) special categories, kept apart: their loss is "
+            "taken as high risk (Art. 34)",
+        },
+    },
 }
 BUSINESS_PROPERTIES: dict[str, Any] = {
     "rpo": {**_DURATION, "description": "recovery point objective: the most data (as "
