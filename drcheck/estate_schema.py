@@ -107,7 +107,7 @@ PERSONAL_DATA_SCHEMA: dict[str, Any] = {
     "description": "The personal data the dataset holds (GDPR Art. 4(1)); `false` when it "
     "holds none. Absent means not declared, which drcheck never reads as none.",
     "type": ["object", "boolean"],
-    "not": {"const": True},
+    "if": {"type": "boolean"}, "then": {"const": False},
     "additionalProperties": False,
     "anyOf": [{"required": ["categories"]}, {"required": ["special_categories"]}],
     "properties": {

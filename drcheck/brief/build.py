@@ -18,8 +18,8 @@ from drcheck.brief.regimes import Regimes
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.model import Snapshot
-from drcheck.simulate.model import Domain, label
-from drcheck.simulate.survival import BarFor
+from drcheck.simulate.model import Domain, Fate, label
+from drcheck.simulate.survival import BarFor, fate
 from drcheck.simulate.sweep import sweep
 from drcheck.simulate.universe import Universe
 from drcheck.throughput import DEFAULT_THROUGHPUT
@@ -30,14 +30,26 @@ _ORDER = list(Outcome)
 def domain_brief(snapshot: Snapshot, lost: Sequence[Domain], universe: Universe,
                  bar_for: BarFor, ctx: Context, regimes: Regimes,
                  incident_at: datetime | None) -> DomainBrief:
-    """The brief of losing ``lost`` together."""
-    impacts = [dataset_impact(d, lost, universe, bar_for(d), ctx) for d in snapshot.datasets]
+    """The brief of losing ``lost`` together.
+
+    A dataset whose primary survives is safe and untouched (the live data is there): it is
+    only counted, so the cost per domain is one primary check per dataset plus the full
+    analysis of the datasets actually hit.
+    """
+    impacts = []
+    untouched: dict[str, int] = {}
+    for d in snapshot.datasets:
+        if fate(universe.footprint_of(d.primary.location), lost, universe)[0] is Fate.SURVIVES:
+            untouched[d.criticality] = untouched.get(d.criticality, 0) + 1
+        else:
+            impacts.append(dataset_impact(d, lost, universe, bar_for(d), ctx))
     impacts.sort(key=lambda i: (_ORDER.index(i.outcome), not i.primary_lost,
                                 -CRITICALITY_WEIGHT.get(i.criticality, 2), i.dataset))
     found = duties(impacts, snapshot.organisation, regimes, incident_at)
     draft = notification_draft(tuple(lost), impacts, found, snapshot.organisation,
                                incident_at)
-    return DomainBrief(tuple(lost), tuple(impacts), found, draft)
+    return DomainBrief(tuple(lost), tuple(impacts), found, draft,
+                       tuple(sorted(untouched.items())))
 
 
 def _restore_ranking(snapshot: Snapshot, universe: Universe) -> list[Domain]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from drcheck import __version__
 from drcheck.brief.model import Brief, DomainBrief, Duty, DutyStatus, Outcome
-from drcheck.brief.render import DATASET_HEADERS, dataset_row, header_lines, hit_lines, summary_text
+from drcheck.brief.render import (
+    DATASET_HEADERS,
+    dataset_row,
+    header_lines,
+    hit_lines,
+    summary_text,
+    untouched_text,
+)
 from drcheck.brief.text import duty_head, step_text
 from drcheck.report.html_parts import STYLE, esc, table
 
@@ -49,14 +56,15 @@ def _duty(d: Duty) -> str:
 
 def _loss(b: DomainBrief) -> str:
     rows = []
-    for d in b.datasets:
+    for d in b.hit:
         cells = [esc(c) for c in dataset_row(d, None)]
         cells[0] = _pill(d.outcome.value, _OUTCOME_CLASS[d.outcome])
         rows.append([c.replace("\\|", "|") for c in cells])
     hits = "".join(f"<li>{esc(x)}</li>" for x in hit_lines(b))
     return (f"<section class=\"loss\"><h2>Loss of {esc(', '.join(b.labels))}</h2>"
             f"<div class=\"card summary\"><b>{esc(summary_text(b))}</b></div>"
-            f"{table(DATASET_HEADERS, rows)}<h3>Hit</h3><ul>{hits}</ul><h3>Duties</h3>"
+            f"{table(DATASET_HEADERS, rows)}<p class=\"meta\">{esc(untouched_text(b))}</p>"
+            f"<h3>Hit</h3><ul>{hits}</ul><h3>Duties</h3>"
             + "".join(_duty(d) for d in b.duties)
             + f"<h3>Notification draft (Markdown)</h3><pre class=\"draft\">{esc(b.draft)}</pre>"
             "</section>")

@@ -80,8 +80,14 @@ def _objective(text: str | None) -> timedelta | None:
     return parse_duration(text) if text else None
 
 
+def _undecided(fate: DatasetFate) -> str | None:
+    """The replicas whose fate unknown claims decide, or None when every fate is known."""
+    names = [f.name for f in fate.replicas if f.fate is Fate.UNKNOWN]
+    return ", ".join(names) if names else None
+
+
 def recovery(dataset: Dataset, survivors: Sequence[Replica], bar: Bar,
-             now: datetime) -> Recovery:
+             now: datetime, undecided: str | None = None) -> Recovery:
     """The age of the best surviving replica at ``now``, against the RPO.
 
     The RPO is the dataset's ``rpo`` when declared, else the freshness bar (the policy's
@@ -94,6 +100,9 @@ def recovery(dataset: Dataset, survivors: Sequence[Replica], bar: Bar,
         return Recovery("live (the primary survives)", dataset.primary.name, None,
                         timedelta(0), rpo, rpo_from, True if rpo else None)
     copy, when = _best_copy(survivors)
+    if copy is None and undecided:
+        return Recovery(f"unknown (whether {undecided} survive is not known)", None, None,
+                        None, rpo, rpo_from, None)
     if copy is None:
         return Recovery("none", None, None, None, rpo, rpo_from, False if rpo else None)
     if when is None:
@@ -105,13 +114,17 @@ def recovery(dataset: Dataset, survivors: Sequence[Replica], bar: Bar,
                     age <= rpo if rpo else None)
 
 
-def restore(dataset: Dataset, survivors: Sequence[Replica]) -> Restore:
+def restore(dataset: Dataset, survivors: Sequence[Replica],
+            undecided: str | None = None) -> Restore:
     """How long restoring the best surviving copy takes: its size over its throughput."""
     rto = _objective(dataset.business.rto if dataset.business else None)
     if dataset.primary in survivors:
         return Restore("not needed (the primary survives)", None, None, None, False,
                        timedelta(0), rto, True if rto else None)
     copy, _ = _best_copy(survivors)
+    if copy is None and undecided:
+        return Restore(f"unknown (whether {undecided} survive is not known)", None, None,
+                       None, False, None, rto, None)
     if copy is None:
         return Restore("impossible: no copy survives", None, None, None, False, None, rto,
                        False if rto else None)
@@ -138,5 +151,5 @@ def dataset_impact(dataset: Dataset, lost: Sequence[Domain], universe: Universe,
         dataset.name, dataset.criticality, outcome, why,
         primary_lost=dataset.primary not in survivors,
         survivors=tuple(r.name for r in survivors), fate=fate, business=dataset.business,
-        recovery=recovery(dataset, survivors, bar, ctx.now),
-        restore=restore(dataset, survivors))
+        recovery=recovery(dataset, survivors, bar, ctx.now, _undecided(fate)),
+        restore=restore(dataset, survivors, _undecided(fate)))

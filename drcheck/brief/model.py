@@ -118,6 +118,8 @@ class DomainBrief:
     datasets: tuple[DatasetImpact, ...]
     duties: tuple[Duty, ...]
     draft: str
+    untouched_counts: tuple[tuple[str, int], ...] = ()
+    """Datasets whose primary survives (so they are safe), counted by criticality."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -127,6 +129,20 @@ class DomainBrief:
     def of(self, outcome: Outcome) -> tuple[DatasetImpact, ...]:
         """The datasets with ``outcome``."""
         return tuple(d for d in self.datasets if d.outcome is outcome)
+
+    @property
+    def hit(self) -> tuple[DatasetImpact, ...]:
+        """The datasets the loss touches: primary lost, or worse (the ones reports list)."""
+        return tuple(d for d in self.datasets if d.hit)
+
+    def untouched(self) -> dict[str, int]:
+        """How many datasets keep their primary (and so are safe), by criticality."""
+        return dict(self.untouched_counts)
+
+    @property
+    def evaluated(self) -> int:
+        """Every dataset of the estate, listed or counted."""
+        return len(self.datasets) + sum(n for _, n in self.untouched_counts)
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,23 @@ def summary_text(b: DomainBrief) -> str:
     head = "no data lost" if not n[Outcome.LOST] else f"{n[Outcome.LOST]} dataset(s) LOST"
     restore = sum(1 for d in b.datasets if d.primary_lost and d.survivors)
     return (f"{head} · {n[Outcome.DEGRADED]} degraded · {n[Outcome.UNKNOWN]} unknown · "
-            f"{n[Outcome.SAFE]} safe (of {len(b.datasets)}) · {restore} to restore from a copy")
+            f"{n[Outcome.SAFE] + sum(b.untouched().values())} safe (of {b.evaluated}) · "
+            f"{restore} to restore from a copy")
+
+
+def untouched_text(b: DomainBrief) -> str:
+    """The datasets not listed: primary alive, safe, counted by criticality."""
+    counts = b.untouched()
+    if not counts:
+        return "every dataset is touched by this loss"
+    by = ", ".join(f"{counts[c]} {c}" for c in ("critical", "high", "medium", "low")
+                   if c in counts)
+    return f"untouched (primary survives, not listed): {sum(counts.values())} ({by})"
 
 
 def hit_lines(b: DomainBrief) -> list[str]:
     """The services, owners and customers the loss hits."""
-    hit = [d for d in b.datasets if d.hit]
+    hit = b.hit
     services = sorted({s for d in hit if d.business for s in d.business.services})
     owners = sorted({d.business.owner for d in hit if d.business and d.business.owner})
     counts = [d.business.customers for d in hit if d.business and d.business.customers]
@@ -116,8 +127,8 @@ def render_markdown(brief: Brief) -> str:
         out += [_intro(brief), ""]
     for b in brief.briefs:
         out += [f"## Loss of {', '.join(b.labels)}", "", f"**{summary_text(b)}**", "",
-                tabulate([dataset_row(d, None) for d in b.datasets], headers=DATASET_HEADERS,
-                         tablefmt="github"), "", "### Hit", "",
+                tabulate([dataset_row(d, None) for d in b.hit], headers=DATASET_HEADERS,
+                         tablefmt="github"), "", untouched_text(b), "", "### Hit", "",
                 *[f"- {x}" for x in hit_lines(b)], "", "### Duties", ""]
         for d in b.duties:
             lines = duty_lines(d)
@@ -134,8 +145,9 @@ def render_table(brief: Brief) -> str:
     for b in brief.briefs:
         title = f"LOSS OF {', '.join(b.labels)}"
         out += [title, "=" * len(title), summary_text(b), "",
-                tabulate([dataset_row(d, 28) for d in b.datasets], headers=DATASET_HEADERS,
-                         tablefmt="simple"), "", *hit_lines(b), "", "duties:"]
+                tabulate([dataset_row(d, 28) for d in b.hit], headers=DATASET_HEADERS,
+                         tablefmt="simple"), "", untouched_text(b), *hit_lines(b), "",
+                "duties:"]
         for d in b.duties:
             out += duty_lines(d)
         out += ["", "notification draft (Markdown):", b.draft, ""]
@@ -202,7 +214,8 @@ def brief_dict(brief: Brief) -> dict[str, Any]:
             "jurisdiction": org.jurisdiction,
             "supervisory_authority": org.supervisory_authority},
         "losses": [{"domains": list(b.labels), "summary": summary_text(b),
-                    "datasets": [_impact_dict(d) for d in b.datasets],
+                    "datasets": [_impact_dict(d) for d in b.hit],
+                    "untouched": dict(sorted(b.untouched().items())),
                     "duties": [_duty_dict(d) for d in b.duties],
                     "draft_markdown": b.draft} for b in brief.briefs],
     }

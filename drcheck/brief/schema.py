@@ -65,6 +65,8 @@ def brief_schema() -> dict[str, Any]:
                 "supervisory_authority": _OPT_STR})]},
             "losses": {"type": "array", "items": _obj({
                 "domains": _STRS, "summary": _STR, "draft_markdown": _STR,
+                "untouched": {"type": "object",
+                              "additionalProperties": {"type": "integer", "minimum": 1}},
                 "datasets": {"type": "array", "items": _DATASET},
                 "duties": {"type": "array", "items": _DUTY}})},
         }),

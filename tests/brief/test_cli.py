@@ -49,12 +49,15 @@ def test_georedundant_sweep_loses_no_data_and_recovers_from_the_surviving_copy()
         assert loss["datasets"][0]["recovery"]["age_seconds"] == 3 * 3600 + 55 * 60
 
 
-def test_a_surviving_primary_needs_no_restore() -> None:
+def test_a_surviving_primary_leaves_the_dataset_untouched() -> None:
     data = brief_json(GEO, "--fail", "host:bucket:vault-fra")
-    impact = data["losses"][0]["datasets"][0]
-    assert impact["recovery"]["text"] == "live (the primary survives)"
-    assert impact["restore"]["text"].startswith("not needed")
+    loss = data["losses"][0]
+    assert loss["datasets"] == [] and loss["untouched"] == {"critical": 1}
     assert duty(data, "gdpr-art33")["status"] == "not-triggered"
+    assert duty(data, "gdpr-art33")["reason"] == "no dataset is hit"
+    res = run("brief", GEO, "--fail", "host:bucket:vault-fra", "-f", "markdown", *NOW)
+    assert "untouched (primary survives, not listed): 1 (1 critical)" in res.stdout
+    assert "No notification duty is triggered" in res.stdout
 
 
 def test_default_throughput_is_stated_when_none_is_declared(tmp_path: Path) -> None:
