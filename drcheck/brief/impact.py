@@ -101,7 +101,7 @@ def recovery(dataset: Dataset, survivors: Sequence[Replica], bar: Bar,
                         timedelta(0), rpo, rpo_from, True if rpo else None)
     copy, when = _best_copy(survivors)
     if copy is None and undecided:
-        return Recovery(f"unknown (whether {undecided} survive is not known)", None, None,
+        return Recovery(f"unknown (fate not known: {undecided})", None, None,
                         None, rpo, rpo_from, None)
     if copy is None:
         return Recovery("none", None, None, None, rpo, rpo_from, False if rpo else None)
@@ -123,7 +123,7 @@ def restore(dataset: Dataset, survivors: Sequence[Replica],
                        timedelta(0), rto, True if rto else None)
     copy, _ = _best_copy(survivors)
     if copy is None and undecided:
-        return Restore(f"unknown (whether {undecided} survive is not known)", None, None,
+        return Restore(f"unknown (fate not known: {undecided})", None, None,
                        None, False, None, rto, None)
     if copy is None:
         return Restore("impossible: no copy survives", None, None, None, False, None, rto,

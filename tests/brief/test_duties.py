@@ -154,3 +154,36 @@ def test_add_months_clamps_to_the_end_of_the_month() -> None:
     jan31 = datetime(2025, 1, 31, 12, tzinfo=timezone.utc)
     assert add_months(jan31, 1) == datetime(2025, 2, 28, 12, tzinfo=timezone.utc)
     assert add_months(datetime(2025, 12, 15, tzinfo=timezone.utc), 1).year == 2026
+
+
+UNKNOWN_ESTATE = """apiVersion: drcheck/v1
+kind: Estate
+hosts:
+  - {name: db, probe: false, location: {provider: ovh, datacenter: SBG2}}
+media:
+  - {name: tape, type: tape, location: {provider: ovh}}
+datasets:
+  - name: people
+    criticality: high
+    primary: {host: db, path: /data}
+    copies:
+      - {name: vault, medium: tape, facts: {newest_restore_point: 2026-11-23T01:00:00Z}}
+    personal_data: {categories: [contact]}
+organisation: {nis2: none, dora_financial_entity: false}
+"""
+
+
+def test_unknown_fates_are_never_safe_nor_none(tmp_path: Path) -> None:
+    from tests.brief.conftest import NOW, run
+
+    path = tmp_path / "estate.yaml"
+    path.write_text(UNKNOWN_ESTATE)
+    data = _brief(str(path))
+    impact = data["losses"][0]["datasets"][0]
+    assert impact["outcome"] == "unknown"
+    assert impact["recovery"]["text"].== "unknown (fate not known: vault)"
+    assert impact["recovery"]["meets_rpo"] is None
+    assert duty(data, "gdpr-art33")["status"] == "to-assess"
+    args = ["brief", str(path), "--fail", "campus:ovh-sbg", *NOW]
+    assert run(*args, "--fail-if-lost", "high").exit_code == 3
+    assert run(*args, "--fail-if-notifiable").exit_code == 3
