@@ -181,7 +181,7 @@ def test_unknown_fates_are_never_safe_nor_none(tmp_path: Path) -> None:
     data = _brief(str(path))
     impact = data["losses"][0]["datasets"][0]
     assert impact["outcome"] == "unknown"
-    assert impact["recovery"]["text"].== "unknown (fate not known: vault)"
+    assert impact["recovery"]["text"] == "unknown (fate not known: vault)"
     assert impact["recovery"]["meets_rpo"] is None
     assert duty(data, "gdpr-art33")["status"] == "to-assess"
     args = ["brief", str(path), "--fail", "campus:ovh-sbg", *NOW]
