@@ -170,6 +170,13 @@ def parse_regimes(data: dict[str, Any]) -> Regimes:
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)
         raise ValueError(f"regimes file: at /{where}: {errors[0].message}")
+    for i, r in enumerate(data["regimes"]):
+        known = {"awareness"}
+        for j, d in enumerate(r["deadlines"]):
+            if d["after"] not in known:
+                raise ValueError(f"regimes file: at /regimes/{i}/deadlines/{j}/after: "
+                                 f"{d['after']!r} is neither awareness nor an earlier step")
+            known.add(d["step"])
     regimes = tuple(Regime(
         id=r["id"], regime=r["regime"], duty=r["duty"], recipient=r["recipient"],
         trigger=r["trigger"], trigger_text=r["trigger_text"], source=_source(r["source"]),

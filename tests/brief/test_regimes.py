@@ -62,3 +62,10 @@ def test_a_broken_file_is_refused_with_its_path() -> None:
     del bad["regimes"][2]["deadlines"][0]["source"]
     with pytest.raises(ValueError, match="regimes/2/deadlines/0"):
         parse_regimes(bad)
+
+
+def test_a_deadline_must_follow_awareness_or_an_earlier_step() -> None:
+    bad = copy.deepcopy(_raw())
+    bad["regimes"][3]["deadlines"][1]["after"] = "final-report"
+    with pytest.raises(ValueError, match="regimes/3/deadlines/1/after"):
+        parse_regimes(bad)
