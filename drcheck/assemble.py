@@ -127,7 +127,8 @@ def resolve_assets(estate: Estate, catalog: Catalog) -> dict[str, _Asset]:
     for host in estate.hosts:
         claims, coords = declared_claims(host.location, catalog)
         claims.append(Claim(DomainKind.HOST, host.asset_id, Source.DECLARED, host.origin))
-        assets[host.asset_id] = _Asset(host.asset_id, ReplicaKind.HOST, claims, coords)
+        assets[host.asset_id] = _Asset(host.asset_id, ReplicaKind.HOST, claims, coords,
+                                       dict(host.facts))
     for bucket in estate.buckets:
         assets[bucket.asset_id] = _bucket_asset(bucket, catalog)
     for medium in estate.media:
@@ -258,7 +259,7 @@ def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], reports: Sequence[Pro
     facts = {k: ev if ev.observed_at else replace(ev, observed_at=at)
              for k, ev in spec.facts.items()}
     return Dataset(spec.name, primary, tuple(copies), dict(spec.labels), spec.criticality,
-                   facts, spec.origin)
+                   facts, spec.origin, spec.business)
 
 
 def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
@@ -277,4 +278,5 @@ def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
         issues=tuple(sorted(issues, key=lambda i: (i.subject, i.code, i.reason))),
         probes=tuple(sorted({r.probe for r in reports})),
         details={r.subject: dict(r.details) for r in sorted(reports, key=lambda r: r.subject)},
+        organisation=estate.organisation,
     )

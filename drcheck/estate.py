@@ -20,7 +20,16 @@ from drcheck.estate_schema import (
     LOCATION_FIELDS,
     LOCATION_SCHEMA,
 )
-from drcheck.model import Evidence, FactKey, Source
+from drcheck.model import (
+    Business,
+    Contact,
+    Evidence,
+    FactKey,
+    Organisation,
+    PersonalData,
+    Source,
+)
+from drcheck.throughput import parse_throughput
 from drcheck.yamlsource import Document
 
 __all__ = [
@@ -80,6 +89,7 @@ class HostSpec:
     probe: bool = True
     location: DeclaredLocation | None = None
     location_patterns: tuple[LocationPattern, ...] = ()
+    facts: Mapping[str, Evidence] = field(default_factory=dict)
 
     @property
     def asset_id(self) -> str:
@@ -148,6 +158,7 @@ class DatasetSpec:
     labels: Mapping[str, str] = field(default_factory=dict)
     criticality: str = "medium"
     facts: Mapping[str, Evidence] = field(default_factory=dict)
+    business: Business | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,7 @@ class Estate:
     media: tuple[MediumSpec, ...]
     datasets: tuple[DatasetSpec, ...]
     digest: str = ""
+    organisation: Organisation | None = None
 
     def asset_ids(self) -> set[str]:
         """Every declared asset id."""
@@ -183,6 +195,8 @@ def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, path: tuple[An
     for key, value in (raw or {}).items():
         if key in (FactKey.NEWEST_RESTORE_POINT.value, FactKey.LAST_RESTORE_TEST.value):
             value = normalise_time(str(value))
+        elif key == FactKey.RESTORE_THROUGHPUT.value and isinstance(value, str):
+            value = parse_throughput(value)
         facts[key] = Evidence(value, Source.DECLARED, doc.where(path + (key,)))
     return facts
 
@@ -233,6 +247,48 @@ def _dataset(doc: Document, raw: Mapping[str, Any], i: int) -> DatasetSpec:
                 for k, v in (raw.get("labels") or {}).items()},
         criticality=str(raw.get("criticality", "medium")),
         facts=_declared_facts(doc, raw.get("facts"), path + ("facts",)),
+        business=_business(doc, raw, path),
+    )
+
+
+_BUSINESS_KEYS = ("rpo", "rto", "services", "owner", "customers", "personal_data", "subjects")
+
+
+def _personal_data(raw: Any) -> PersonalData | None:
+    if raw is None:
+        return None
+    if raw is False:
+        return PersonalData()
+    return PersonalData(tuple(str(c) for c in raw.get("categories") or ()),
+                        tuple(str(c) for c in raw.get("special_categories") or ()))
+
+
+def _business(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...]) -> Business | None:
+    """The business and legal facts of a dataset; None when it declares none."""
+    if not any(k in raw for k in _BUSINESS_KEYS):
+        return None
+    where = next(doc.where(path + (k,)) for k in _BUSINESS_KEYS if k in raw)
+    return Business(
+        rpo=raw.get("rpo"), rto=raw.get("rto"),
+        services=tuple(str(s) for s in raw.get("services") or ()),
+        owner=raw.get("owner"), customers=raw.get("customers"),
+        personal_data=_personal_data(raw.get("personal_data")),
+        subjects=raw.get("subjects"), origin=where,
+    )
+
+
+def _organisation(doc: Document) -> Organisation | None:
+    raw = doc.data.get("organisation")
+    if raw is None:
+        return None
+    return Organisation(
+        name=raw.get("name"), sector=raw.get("sector"), nis2=raw.get("nis2"),
+        dora_financial_entity=raw.get("dora_financial_entity"),
+        jurisdiction=raw.get("jurisdiction"),
+        supervisory_authority=raw.get("supervisory_authority"),
+        contacts=tuple(Contact(str(c["role"]), c.get("name"), c.get("email"), c.get("phone"))
+                       for c in raw.get("contacts") or ()),
+        origin=doc.where(("organisation",)),
     )
 
 
@@ -271,6 +327,8 @@ def parse_estate(doc: Document) -> Estate:
             probe=bool(h.get("probe", True)),
             location=_location(doc, h.get("location"), ("hosts", i, "location")),
             location_patterns=_host_patterns(doc),
+            facts=_declared_facts(doc, {k: h[k] for k in (FactKey.RESTORE_THROUGHPUT.value,)
+                                        if k in h}, ("hosts", i)),
         )
         for i, h in enumerate(data.get("hosts") or [])
     )
@@ -312,4 +370,5 @@ def parse_estate(doc: Document) -> Estate:
         media=media,
         datasets=datasets,
         digest=doc.digest,
+        organisation=_organisation(doc),
     )

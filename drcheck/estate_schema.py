@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from drcheck.durations import DURATION_PATTERN
 from drcheck.model import FactKey
+from drcheck.throughput import THROUGHPUT_PATTERN
 
 API_VERSION = "drcheck/v1"
 
@@ -49,6 +51,13 @@ LOCATION_SCHEMA: dict[str, Any] = {
         },
     },
 }
+THROUGHPUT_SCHEMA: dict[str, Any] = {
+    "description": "Restore throughput from this place, e.g. `200 MB/s`, `1 Gbit/s` "
+    "(an integer is bytes per second); `drcheck brief` assumes 100 MB/s when none is "
+    "declared, and says so",
+    "oneOf": [{"type": "string", "pattern": THROUGHPUT_PATTERN},
+              {"type": "integer", "minimum": 1}],
+}
 FACTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "Facts a probe would otherwise find, declared by hand.",
@@ -62,6 +71,7 @@ FACTS_SCHEMA: dict[str, Any] = {
         FactKey.LAST_RESTORE_TEST.value: _TIME,
         FactKey.EXPIRATION_DAYS.value: {"type": "integer", "minimum": 0},
         FactKey.BYTES.value: {"type": "integer", "minimum": 0},
+        FactKey.RESTORE_THROUGHPUT.value: THROUGHPUT_SCHEMA,
     },
 }
 _REPLICA_SCHEMA: dict[str, Any] = {
@@ -84,6 +94,74 @@ _REPLICA_SCHEMA: dict[str, Any] = {
     "description": "a replica names exactly one of host, bucket or medium",
 }
 CRITICALITIES = ("low", "medium", "high", "critical")
+SPECIAL_CATEGORIES = (
+    "racial-or-ethnic-origin", "political-opinions", "religious-or-philosophical-beliefs",
+    "trade-union-membership", "genetic", "biometric", "health", "sex-life-or-orientation",
+)
+"""GDPR Art. 9(1): the special categories of personal data."""
+_DURATION = {"type": "string", "pattern": DURATION_PATTERN,
+             "description": "a duration, e.g. 15m, 4h, 1d12h"}
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
+_COUNT = {"type": "integer", "minimum": 0}
+PERSONAL_DATA_SCHEMA: dict[str, Any] = {
+    "description": "The personal data the dataset holds (GDPR Art. 4(1)); `false` when it "
+    "holds none. Absent means not declared, which drcheck never reads as none.",
+    "type": ["object", "boolean"],
+    "if": {"type": "boolean"}, "then": {"const": False},
+    "additionalProperties": False,
+    "anyOf": [{"required": ["categories"]}, {"required": ["special_categories"]}],
+    "properties": {
+        "categories": {
+            "type": "array", "items": _TEXT, "uniqueItems": True,
+            "description": "ordinary categories, e.g. identity, contact, payment, location, "
+            "online-identifiers",
+        },
+        "special_categories": {
+            "type": "array", "items": {"enum": list(SPECIAL_CATEGORIES)}, "uniqueItems": True,
+            "description": "GDPR Art. 9(1) special categories, kept apart: their loss is "
+            "taken as high risk (Art. 34)",
+        },
+    },
+}
+BUSINESS_PROPERTIES: dict[str, Any] = {
+    "rpo": {**_DURATION, "description": "recovery point objective: the most data (as "
+            "time) the business accepts to lose, e.g. 24h"},
+    "rto": {**_DURATION, "description": "recovery time objective: the longest the "
+            "business accepts to wait for a restore, e.g. 4h"},
+    "services": {"type": "array", "items": _TEXT, "uniqueItems": True,
+                 "description": "services that stop when this dataset is gone"},
+    "owner": {**_TEXT, "description": "who answers for the dataset (a person or team)"},
+    "customers": {**_COUNT, "description": "how many customers the dataset serves"},
+    "personal_data": PERSONAL_DATA_SCHEMA,
+    "subjects": {**_COUNT, "description": "how many data subjects' records it holds"},
+}
+_CONTACT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["role"],
+    "properties": {"role": _TEXT, "name": _TEXT, "email": _TEXT, "phone": _TEXT},
+}
+ORGANISATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "The organisation behind the estate: what `drcheck brief` needs to say "
+    "which notification duties a loss triggers (facts, not legal advice).",
+    "properties": {
+        "name": _TEXT,
+        "sector": {**_TEXT, "description": "e.g. retail, banking, health, energy"},
+        "nis2": {"enum": ["essential", "important", "none"],
+                 "description": "NIS2 (Directive (EU) 2022/2555) entity type"},
+        "dora_financial_entity": {"type": "boolean", "description": "a financial entity "
+                                  "under DORA (Regulation (EU) 2022/2554) Art. 2"},
+        "jurisdiction": {"type": "string", "pattern": "^[A-Z]{2}$",
+                         "description": "ISO 3166-1 country of the main establishment, "
+                         "e.g. FR (selects the lead supervisory authority)"},
+        "supervisory_authority": {**_TEXT, "description": "the lead GDPR supervisory "
+                                  "authority, when known (overrides the jurisdiction's)"},
+        "contacts": {"type": "array", "items": _CONTACT,
+                     "description": "who to call, by role (dpo, ciso, incident, legal…)"},
+    },
+}
 ESTATE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://drcheck.dev/schemas/estate.json",
@@ -103,6 +181,7 @@ ESTATE_SCHEMA: dict[str, Any] = {
                 "description": {"type": "string"},
             },
         },
+        "organisation": ORGANISATION_SCHEMA,
         "hosts": {
             "type": "array",
             "items": {
@@ -123,6 +202,7 @@ ESTATE_SCHEMA: dict[str, Any] = {
                     },
                     "probe": {"type": "boolean", "default": True},
                     "location": LOCATION_SCHEMA,
+                    FactKey.RESTORE_THROUGHPUT.value: THROUGHPUT_SCHEMA,
                 },
             },
         },
@@ -195,8 +275,11 @@ ESTATE_SCHEMA: dict[str, Any] = {
                     "facts": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": {FactKey.LAST_RESTORE_TEST.value: _TIME},
+                        "properties": {FactKey.LAST_RESTORE_TEST.value: _TIME,
+                                       FactKey.BYTES.value: {"type": "integer",
+                                                             "minimum": 0}},
                     },
+                    **BUSINESS_PROPERTIES,
                 },
             },
         },

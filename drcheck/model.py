@@ -190,6 +190,8 @@ class FactKey(str, Enum):
     LAST_RESTORE_TEST = "last_restore_test"
     EXPIRATION_DAYS = "expiration_days"
     BYTES = "bytes"
+    RESTORE_THROUGHPUT = "restore_throughput"
+    """Bytes per second a restore from this copy is declared to reach."""
 
 
 class ReplicaKind(str, Enum):
@@ -220,6 +222,38 @@ class Replica:
 
 
 @dataclass(frozen=True)
+class PersonalData:
+    """The personal data a dataset holds (GDPR Art. 4(1)), the Art. 9 special categories
+    kept apart. Both empty: declared to hold no personal data."""
+
+    categories: tuple[str, ...] = ()
+    special_categories: tuple[str, ...] = ()
+
+    @property
+    def present(self) -> bool:
+        """True when some personal data is declared."""
+        return bool(self.categories or self.special_categories)
+
+
+@dataclass(frozen=True)
+class Business:
+    """What a dataset means to the business and the law, as the estate declares it.
+
+    ``rpo``/``rto`` are durations (``24h``); ``personal_data`` None means not declared
+    (which is never read as "none").
+    """
+
+    rpo: str | None = None
+    rto: str | None = None
+    services: tuple[str, ...] = ()
+    owner: str | None = None
+    customers: int | None = None
+    personal_data: PersonalData | None = None
+    subjects: int | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Data that must survive: where it lives (primary) and where its copies are."""
 
@@ -230,6 +264,7 @@ class Dataset:
     criticality: str = "medium"
     facts: Mapping[str, Evidence] = field(default_factory=dict)
     origin: str = ""
+    business: Business | None = None
 
     @property
     def replicas(self) -> tuple[Replica, ...]:
@@ -255,6 +290,35 @@ class ProbeIssue:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who to call for one role (``dpo``, ``ciso``, ``incident``…)."""
+
+    role: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The organisation behind an estate, as far as notification duties depend on it.
+
+    ``nis2`` is ``essential``, ``important`` or ``none`` (None: not declared);
+    ``jurisdiction`` an ISO 3166 country code of the main establishment (e.g. ``FR``);
+    ``supervisory_authority`` names the lead GDPR authority when the estate knows it.
+    """
+
+    name: str | None = None
+    sector: str | None = None
+    nis2: str | None = None
+    dora_financial_entity: bool | None = None
+    jurisdiction: str | None = None
+    supervisory_authority: str | None = None
+    contacts: tuple[Contact, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the evaluator needs, and nothing it must fetch: the facts snapshot."""
 
@@ -264,6 +328,7 @@ class Snapshot:
     issues: tuple[ProbeIssue, ...] = ()
     probes: tuple[str, ...] = ()
     details: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    organisation: Organisation | None = None
 
 
 @dataclass(frozen=True, slots=True)

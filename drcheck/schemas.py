@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from drcheck.brief.regimes import REGIMES_SCHEMA
+from drcheck.brief.schema import brief_schema
 from drcheck.estate import ESTATE_SCHEMA
 from drcheck.policy import policy_schema
 from drcheck.report.schema import result_schema
@@ -17,4 +19,6 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "facts": lambda: FACTS_SCHEMA,
     "result": result_schema,
     "waivers": lambda: WAIVERS_SCHEMA,
+    "brief": brief_schema,
+    "regimes": lambda: REGIMES_SCHEMA,
 }

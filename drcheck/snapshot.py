@@ -14,12 +14,16 @@ from typing import Any
 from drcheck import __version__
 from drcheck.errors import ConfigError, Problem
 from drcheck.model import (
+    Business,
     Claim,
+    Contact,
     Coordinates,
     Dataset,
     DomainKind,
     Evidence,
     Location,
+    Organisation,
+    PersonalData,
     ProbeIssue,
     Replica,
     ReplicaKind,
@@ -92,6 +96,40 @@ _REPLICA = {
         "facts": {"type": "object", "additionalProperties": _EVIDENCE},
     },
 }
+_STR_OR_NULL = {"type": ["string", "null"]}
+_COUNT_OR_NULL = {"type": ["integer", "null"], "minimum": 0}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_BUSINESS = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "The dataset's declared business and legal facts (estate fields rpo, rto, "
+    "services, owner, customers, personal_data, subjects); personal_data null = not declared",
+    "properties": {
+        "rpo": _STR_OR_NULL, "rto": _STR_OR_NULL, "services": _STRINGS,
+        "owner": _STR_OR_NULL, "customers": _COUNT_OR_NULL, "subjects": _COUNT_OR_NULL,
+        "origin": {"type": "string"},
+        "personal_data": {
+            "type": ["object", "null"],
+            "additionalProperties": False,
+            "required": ["categories", "special_categories"],
+            "properties": {"categories": _STRINGS, "special_categories": _STRINGS},
+        },
+    },
+}
+_ORGANISATION = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        **dict.fromkeys(("name", "sector", "nis2", "jurisdiction", "supervisory_authority"),
+                        _STR_OR_NULL),
+        "dora_financial_entity": {"type": ["boolean", "null"]},
+        "origin": {"type": "string"},
+        "contacts": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["role"],
+            "properties": {"role": {"type": "string"}, "name": _STR_OR_NULL,
+                           "email": _STR_OR_NULL, "phone": _STR_OR_NULL}}},
+    },
+}
 FACTS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://drcheck.dev/schemas/facts.json",
@@ -121,6 +159,7 @@ FACTS_SCHEMA: dict[str, Any] = {
                     "facts": {"type": "object", "additionalProperties": _EVIDENCE},
                     "primary": _REPLICA,
                     "copies": {"type": "array", "items": _REPLICA},
+                    "business": _BUSINESS,
                 },
             },
         },
@@ -141,6 +180,7 @@ FACTS_SCHEMA: dict[str, Any] = {
             },
         },
         "details": {"type": "object"},
+        "organisation": _ORGANISATION,
     },
 }
 
@@ -170,6 +210,34 @@ def _replica(r: Replica) -> dict[str, Any]:
     }
 
 
+def _business(b: Business) -> dict[str, Any]:
+    pd = b.personal_data
+    return {"rpo": b.rpo, "rto": b.rto, "services": list(b.services), "owner": b.owner,
+            "customers": b.customers, "subjects": b.subjects, "origin": b.origin,
+            "personal_data": None if pd is None else {
+                "categories": list(pd.categories),
+                "special_categories": list(pd.special_categories)}}
+
+
+def _organisation(o: Organisation) -> dict[str, Any]:
+    return {"name": o.name, "sector": o.sector, "nis2": o.nis2,
+            "dora_financial_entity": o.dora_financial_entity, "jurisdiction": o.jurisdiction,
+            "supervisory_authority": o.supervisory_authority, "origin": o.origin,
+            "contacts": [{"role": c.role, "name": c.name, "email": c.email, "phone": c.phone}
+                         for c in o.contacts]}
+
+
+def _dataset(d: Dataset) -> dict[str, Any]:
+    out = {
+        "name": d.name, "criticality": d.criticality, "labels": dict(sorted(d.labels.items())),
+        "origin": d.origin, "facts": {k: _evidence(v) for k, v in sorted(d.facts.items())},
+        "primary": _replica(d.primary), "copies": [_replica(c) for c in d.copies],
+    }
+    if d.business is not None:  # absent when undeclared: older snapshots keep their digest
+        out["business"] = _business(d.business)
+    return out
+
+
 def content_digest(body: Mapping[str, Any]) -> str:
     """sha256 of the canonical JSON of a snapshot document without its ``digest`` field."""
     canonical = json.dumps({k: v for k, v in body.items() if k != "digest"}, sort_keys=True,
@@ -186,15 +254,13 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
         "collected_at": s.collected_at,
         "sources": dict(sorted(s.sources.items())),
         "probes": list(s.probes),
-        "datasets": [{
-            "name": d.name, "criticality": d.criticality, "labels": dict(sorted(d.labels.items())),
-            "origin": d.origin, "facts": {k: _evidence(v) for k, v in sorted(d.facts.items())},
-            "primary": _replica(d.primary), "copies": [_replica(c) for c in d.copies],
-        } for d in s.datasets],
+        "datasets": [_dataset(d) for d in s.datasets],
         "issues": [{"subject": i.subject, "probe": i.probe, "code": i.code, "reason": i.reason,
                     "observed_at": i.observed_at, "security": i.security} for i in s.issues],
         "details": {k: dict(v) for k, v in sorted(s.details.items())},
     }
+    if s.organisation is not None:
+        body["organisation"] = _organisation(s.organisation)
     body["digest"] = content_digest(body)
     return body
 
@@ -245,6 +311,30 @@ def _rep(raw: Mapping[str, Any], locations: dict[str, Location]) -> Replica:
     )
 
 
+def _business_from(raw: Mapping[str, Any] | None) -> Business | None:
+    if raw is None:
+        return None
+    pd = raw.get("personal_data")
+    return Business(
+        rpo=raw.get("rpo"), rto=raw.get("rto"), services=tuple(raw.get("services", ())),
+        owner=raw.get("owner"), customers=raw.get("customers"), subjects=raw.get("subjects"),
+        origin=raw.get("origin", ""),
+        personal_data=None if pd is None else PersonalData(
+            tuple(pd["categories"]), tuple(pd["special_categories"])))
+
+
+def _organisation_from(raw: Mapping[str, Any] | None) -> Organisation | None:
+    if raw is None:
+        return None
+    return Organisation(
+        name=raw.get("name"), sector=raw.get("sector"), nis2=raw.get("nis2"),
+        dora_financial_entity=raw.get("dora_financial_entity"),
+        jurisdiction=raw.get("jurisdiction"),
+        supervisory_authority=raw.get("supervisory_authority"), origin=raw.get("origin", ""),
+        contacts=tuple(Contact(c["role"], c.get("name"), c.get("email"), c.get("phone"))
+                       for c in raw.get("contacts", ())))
+
+
 def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
     """Rebuild a ``Snapshot`` from a document that passed the schema.
 
@@ -259,6 +349,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
             copies=tuple(_rep(c, locations) for c in d["copies"]), labels=dict(d.get("labels", {})),
             criticality=d.get("criticality", "medium"),
             facts={k: _ev(v) for k, v in d.get("facts", {}).items()}, origin=d.get("origin", ""),
+            business=_business_from(d.get("business")),
         ) for d in data["datasets"]),
         sources=dict(data.get("sources", {})),
         issues=tuple(ProbeIssue(i["subject"], i["probe"], i["code"], i["reason"],
@@ -266,6 +357,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
                      for i in data.get("issues", [])),
         probes=tuple(data.get("probes", [])),
         details=dict(data.get("details", {})),
+        organisation=_organisation_from(data.get("organisation")),
     )
 
 

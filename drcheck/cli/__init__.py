@@ -6,6 +6,7 @@ Each command lives in its own module; importing them here registers them on ``ap
 from __future__ import annotations
 
 from drcheck.cli import audit_cmd as _audit_cmd  # noqa: F401  (registers audit)
+from drcheck.cli import brief_cmd as _brief_cmd  # noqa: F401  (registers brief)
 from drcheck.cli import catalog_cmd as _catalog_cmd  # noqa: F401  (registers catalog)
 from drcheck.cli import commands as _commands  # noqa: F401  (registers the core commands)
 from drcheck.cli import history_cmd as _history_cmd  # noqa: F401  (registers history)

@@ -8,6 +8,7 @@ single-domain cut), 2 usage, 3 nothing certainly dies but unknown claims decide.
 
 from __future__ import annotations
 
+import difflib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -52,9 +53,13 @@ def check_known(lost: list[Domain], universe: Universe) -> None:
     for dom in lost:
         if not universe.known(dom):
             same = [f"{k.value}:{v}" for k, v in universe.domains if k is dom[0]]
+            every = [f"{k.value}:{v}" for k, v in universe.domains]
+            close = difflib.get_close_matches(f"{dom[0].value}:{dom[1]}", every, n=1)
+            mean = f"did you mean {close[0]}? " if close else ""
             raise UsageError(f"no replica in the estate is in {dom[0].value}:{dom[1]}",
-                             hint=(f"{dom[0].value} domains here: " + ", ".join(same[:12]))
-                             if same else f"no replica names any {dom[0].value}")
+                             hint=mean + ((f"{dom[0].value} domains here: "
+                                           + ", ".join(same[:12])) if same
+                                          else f"no replica names any {dom[0].value}"))
 
 
 def scenario_exit(result: ScenarioResult) -> ExitCode:
