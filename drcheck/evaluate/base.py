@@ -8,7 +8,7 @@ engine turns outcomes into ``Finding`` records with ids, severities and fingerpr
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -74,3 +74,24 @@ def count_verdict(good: int, maybe: int, need: int) -> Status:
     if good + maybe < need:
         return Status.FAIL
     return Status.UNKNOWN
+
+
+_REGISTERED: dict[str, type[RuleType]] = {}
+
+
+def register(name: str) -> Callable[[type[RuleType]], type[RuleType]]:
+    """Class decorator: register a rule type under ``name`` and stamp ``cls.name``."""
+
+    def wrap(cls: type[RuleType]) -> type[RuleType]:
+        if name in _REGISTERED:
+            raise ValueError(f"rule type {name!r} registered twice")
+        cls.name = name
+        _REGISTERED[name] = cls
+        return cls
+
+    return wrap
+
+
+def registered() -> dict[str, type[RuleType]]:
+    """The rule types registered so far, by name (``registry.rule_types`` has them all)."""
+    return dict(sorted(_REGISTERED.items()))

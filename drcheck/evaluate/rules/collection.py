@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drcheck.evaluate.base import Context, Outcome, RuleType
-from drcheck.evaluate.registry import register
+from drcheck.evaluate.base import Context, Outcome, RuleType, register
 from drcheck.model import Dataset, ProbeIssue, Status
 
 DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch")

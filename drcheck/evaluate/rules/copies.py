@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote, register
 from drcheck.evaluate.domains import Relation
-from drcheck.evaluate.registry import register
 from drcheck.evaluate.rules.placement import KIND_SCHEMA, copy_relation
 from drcheck.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 

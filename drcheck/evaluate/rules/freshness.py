@@ -7,9 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from drcheck.durations import DURATION_PATTERN, format_duration, parse_duration, parse_time
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
-from drcheck.evaluate.registry import register
 from drcheck.evaluate.rules.placement import KIND_SCHEMA, copy_relation
 from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
 from drcheck.evaluate.domains import Relation, distance_km, relation
-from drcheck.evaluate.registry import register
 from drcheck.model import (
     Dataset,
     DomainKind,

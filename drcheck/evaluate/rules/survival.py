@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from drcheck.durations import parse_duration
-from drcheck.evaluate.base import Context, Outcome, RuleType, plural
-from drcheck.evaluate.registry import register
+from drcheck.evaluate.base import Context, Outcome, RuleType, plural, register
 from drcheck.evaluate.rules.freshness import DURATION_SCHEMA
 from drcheck.evaluate.rules.placement import KIND_SCHEMA
+from drcheck.evaluate.survival.cuts import dataset_cuts, sort_cuts
+from drcheck.evaluate.survival.model import Bar, cut_text
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import Dataset, DomainKind, SharedDomain, Status
 
 
@@ -57,12 +59,6 @@ class SurvivesRule(RuleType):
 
     def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
         """Compute the dataset's minimal cut sets up to ``depth`` among the named kinds."""
-        # imported here: drcheck.simulate reuses this package's rules (a cycle at import)
-        from drcheck.simulate.cuts import dataset_cuts, sort_cuts
-        from drcheck.simulate.model import Bar
-        from drcheck.simulate.render import cut_text
-        from drcheck.simulate.universe import Universe
-
         kinds = tuple(DomainKind(k) for k in params["kinds"])
         depth = int(params.get("depth", 1))
         max_age: timedelta | None = None
