@@ -31,8 +31,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
+from drcheck.endpoints import endpoint_host
 from drcheck.model import Claim, Coordinates, DomainKind, Source
 
 _ALIASES_BY_PROVIDER = {
@@ -211,18 +211,6 @@ def _dc_key(code: str) -> str:
     return re.sub(r"(?<=[A-Z])0+(?=\d)", "", code.strip().upper())
 
 
-def _hostname(text: str) -> str | None:
-    """The lowercased host of a URL or bare host (port, path and trailing dot removed)."""
-    value = text.strip()
-    if not value:
-        return None
-    try:
-        host = urlsplit(value if "://" in value else f"//{value}").hostname
-    except ValueError:
-        return None
-    return host.rstrip(".") if host else None
-
-
 class Catalog:
     """Lookups over the catalog document: by region, datacenter code, endpoint, domain."""
 
@@ -325,7 +313,7 @@ class Catalog:
         forms and ``.amazonaws.com.cn``, OVH ``.io``/``.perf``/legacy hosts, Wasabi's
         ``s3.wasabisys.com`` (us-east-1) and the host shapes of the other providers.
         """
-        host = _hostname(host_or_url)
+        host = endpoint_host(host_or_url)
         if host is None:
             return None
         if _AWS_GLOBAL.search(host):  # before the exact hosts: it would match us-east-1
