@@ -56,9 +56,10 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
         for policy in policies:
             for rule in policy.rules:
                 rule_type = get(rule.type)
+                params = rule_type.bind(rule.params)
                 for dataset in snapshot.datasets:
                     if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
-                        outcome = rule_type.check(dataset, rule.params, ctx)
+                        outcome = rule_type.judge(dataset, params, ctx)
                         findings.append(_finding(policy, rule, dataset, outcome))
         findings.sort(key=sort_key)
         scores = dataset_scores(snapshot.datasets, findings)

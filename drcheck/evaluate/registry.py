@@ -7,6 +7,8 @@ the registry is complete whenever it can be asked.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drcheck.evaluate import rules
 from drcheck.evaluate.base import RuleType, registered
 
@@ -14,11 +16,11 @@ BUILT_IN = rules.__all__
 """The modules that define the built-in rule types."""
 
 
-def rule_types() -> dict[str, type[RuleType]]:
+def rule_types() -> dict[str, type[RuleType[Any]]]:
     """Every registered rule type, by name."""
     return registered()
 
 
-def get(name: str) -> RuleType:
+def get(name: str) -> RuleType[Any]:
     """An instance of the rule type ``name``."""
     return rule_types()[name]()

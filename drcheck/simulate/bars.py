@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from drcheck.durations import parse_duration
+from drcheck.evaluate.rules.freshness import MaxAgeRule
 from drcheck.evaluate.survival.fate import BarFor
 from drcheck.evaluate.survival.model import Bar
 from drcheck.model import Dataset
@@ -20,7 +20,8 @@ def policy_bar(policies: Sequence[Policy], max_age: timedelta | None = None,
                require_immutable: bool = False, min_retention_days: int = 0) -> BarFor:
     """A ``BarFor`` that takes ``max_age`` when given, else the strictest ``max-age`` rule
     of ``policies`` whose selector matches the dataset (no freshness bar when none does)."""
-    rules = [(r.selector, parse_duration(str(r.params["max_age"])))
+    max_age_rule = MaxAgeRule()
+    rules = [(r.selector, max_age_rule.bind(r.params).max_age.delta)
              for p in policies for r in p.rules if r.type == "max-age"]
     if max_age is None and rules and all(sel == Selector() for sel, _ in rules):
         max_age = min(age for _, age in rules)  # every dataset is selected: one bar
