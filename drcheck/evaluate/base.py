@@ -49,6 +49,8 @@ class Outcome:
 class RuleType(ABC, Generic[P]):
     """One kind of check (``separation``, ``max-age``…), parameterised by a policy rule.
 
+    ``summary``, ``passes``, ``fails`` and ``unknown`` are its user documentation
+    (``drcheck rules NAME``), with the example under ``rules/examples/NAME.yaml``.
     ``params_schema`` (made with ``params.type_schema``) is the one statement of the
     parameters and their defaults; ``params_type`` is the frozen dataclass ``bind`` builds
     from it, once per policy rule.
@@ -56,6 +58,9 @@ class RuleType(ABC, Generic[P]):
 
     name: ClassVar[str]
     summary: ClassVar[str]
+    passes: ClassVar[str]
+    fails: ClassVar[str]
+    unknown: ClassVar[str]
     params_schema: ClassVar[dict[str, Any]]
     params_type: ClassVar[type[Any]]
 

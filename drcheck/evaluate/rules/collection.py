@@ -28,6 +28,16 @@ class CollectionIssuesRule(RuleType[CollectionParams]):
     """
 
     summary = "probes found no alarm and no blind spot on the dataset's replicas"
+    passes = "no probe recorded an issue against any asset the dataset's replicas live on"
+    fails = (
+        "a probe raised an alarm on one of them: a changed host key, a security finding, or a "
+        "code of ``fail_codes`` (by default host-key-changed, dangling-replication, location-"
+        "mismatch)"
+    )
+    unknown = (
+        "a probe could not read one of them (unreachable host, access denied, a probe error): "
+        "evidence is incomplete"
+    )
     params_schema = type_schema(
         fail_codes={"type": "array", "items": {"type": "string"}, "uniqueItems": True,
                     "default": list(DEFAULT_FAIL_CODES)},

@@ -44,6 +44,15 @@ class MinCopiesRule(RuleType[MinCopiesParams]):
     """
 
     summary = "at least N copies that count (not on the primary's host)"
+    passes = (
+        "at least ``min`` copies (plus the primary with ``count_primary``) share no kind of "
+        "``exclude_shared`` with the primary"
+    )
+    fails = "even counting every copy whose sharing is unknown, fewer than ``min`` count"
+    unknown = (
+        "enough copies count only if some whose sharing is unknown (no claim of an excluded kind)"
+        " are counted"
+    )
     params_schema = type_schema(
         required=["min"],
         min={"type": "integer", "minimum": 1},
@@ -114,6 +123,18 @@ class ImmutableCopyRule(RuleType[ImmutableCopyParams]):
     """
 
     summary = "at least N copies immutable (object lock ≥ X days, WORM, offline)"
+    passes = (
+        "at least ``min_copies`` copies are offline, or object-locked (WORM) with "
+        "``retention_days`` of at least ``min_retention_days``"
+    )
+    fails = (
+        "even counting every copy whose immutability is unknown, fewer than ``min_copies`` are "
+        "immutable"
+    )
+    unknown = (
+        "enough copies are immutable only if some whose ``immutable`` or ``retention_days`` fact "
+        "is not known are"
+    )
     params_schema = type_schema(
         min_copies={"type": "integer", "minimum": 1, "default": 1},
         min_retention_days={"type": "integer", "minimum": 0, "default": 0},
@@ -153,6 +174,11 @@ class EncryptedRule(RuleType[EncryptedParams]):
     """
 
     summary = "copies encrypted at rest (all, or at least N)"
+    passes = "at least ``min_copies`` copies (by default every copy) are encrypted at rest"
+    fails = "even counting every copy whose encryption is unknown, too few are encrypted"
+    unknown = (
+        "enough copies are encrypted only if some whose ``encrypted`` fact is not known are"
+    )
     params_schema = type_schema(
         min_copies={"type": "integer", "minimum": 1,
                     "description": "how many copies must be encrypted (default: all)"},

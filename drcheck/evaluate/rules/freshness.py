@@ -59,6 +59,18 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
     """
 
     summary = "newest restore point younger than a duration (every copy, or one off-site copy)"
+    passes = (
+        "``scope: all``: every copy's newest restore point is at most ``max_age`` old; ``scope: "
+        "offsite``: at least one copy outside the primary's ``offsite_kinds`` domains is"
+    )
+    fails = (
+        "``all``: a copy is older than ``max_age``, or there is no copy; ``offsite``: no copy "
+        "that is or may be off site is fresh, and none is of unknown age"
+    )
+    unknown = (
+        "``all``: no copy is stale but some restore point is not known; ``offsite``: no proven "
+        "off-site copy is fresh, but one of unknown age or unknown placement might be"
+    )
     params_schema = type_schema(
         required=["max_age"],
         max_age=DURATION_SCHEMA,
@@ -133,6 +145,11 @@ class RestoreTestedRule(RuleType[RestoreTestedParams]):
     """
 
     summary = "a restore test younger than a duration is on record"
+    passes = (
+        "a restore test on record for the dataset or a copy is at most ``max_age`` old"
+    )
+    fails = "no restore test is on record, or the newest is older than ``max_age``"
+    unknown = "a restore test is on record but its date could not be read"
     params_schema = type_schema(required=["max_age"], max_age=DURATION_SCHEMA)
     params_type = RestoreTestedParams
 

@@ -77,6 +77,17 @@ class SeparationRule(RuleType[SeparationParams]):
     """
 
     summary = "at least N copies outside the primary's failure domain of the named kinds"
+    passes = (
+        "at least ``min_copies`` copies lie outside the primary's domain of every kind of "
+        "``kinds``"
+    )
+    fails = (
+        "even counting every copy whose placement is unknown, fewer than ``min_copies`` are "
+        "outside; the shared domains are named"
+    )
+    unknown = (
+        "enough copies are outside only if some whose claims of a named kind are missing are"
+    )
     params_schema = type_schema(
         required=["kinds"],
         kinds=kinds_schema(minItems=1),
@@ -171,6 +182,17 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
     """
 
     summary = "primary and copies span at least N distinct domains of a kind"
+    passes = (
+        "the replicas span at least ``min`` distinct domains of ``kind`` (replicas whose claims "
+        "overlap count once)"
+    )
+    fails = (
+        "even giving every replica without a claim of ``kind`` a domain of its own, fewer than "
+        "``min`` are spanned"
+    )
+    unknown = (
+        "enough domains are spanned only if replicas without a claim of ``kind`` are elsewhere"
+    )
     params_schema = type_schema(
         required=["kind", "min"],
         kind=KIND_SCHEMA,
@@ -216,6 +238,17 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
     """
 
     summary = "at least N copies at least D km (great-circle) from the primary"
+    passes = (
+        "at least ``min_copies`` copies are at least ``km`` kilometres (great circle) from the "
+        "primary"
+    )
+    fails = (
+        "even counting every copy without coordinates, fewer than ``min_copies`` are that far"
+    )
+    unknown = (
+        "the primary has no coordinates, or enough copies are far only if some without "
+        "coordinates are"
+    )
     params_schema = type_schema(
         required=["km"],
         km={"type": "number", "exclusiveMinimum": 0},
@@ -273,6 +306,16 @@ class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
     """
 
     summary = "declared, catalog and probed location claims agree"
+    passes = (
+        "every replica's declared, catalog and probed claims of the ``kinds`` name the same "
+        "domains"
+    )
+    fails = (
+        "some replica has two claims of one kind that name different domains (both are quoted)"
+    )
+    unknown = (
+        "some replica has no location claim at all besides its host, so nothing can be compared"
+    )
     params_schema = type_schema(kinds=kinds_schema(default=[k.value for k in DomainKind]))
     params_type = ConsistentLocationParams
 

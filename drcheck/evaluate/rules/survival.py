@@ -62,6 +62,18 @@ class SurvivesRule(RuleType[SurvivesParams]):
     """
 
     summary = "a good replica survives the loss of any single domain of the named kinds"
+    passes = (
+        "whatever single domain (``depth: 2``: pair of domains) of ``kinds`` is lost, a good "
+        "replica is certainly left"
+    )
+    fails = (
+        "the loss of some domain (or pair) certainly destroys every good replica; the domains are"
+        " named"
+    )
+    unknown = (
+        "no such loss is certain, but one might destroy every good replica: a replica has no "
+        "claim of a named kind, or no good replica's claim of a kind is known"
+    )
     params_schema = type_schema(
         required=["kinds"],
         kinds=kinds_schema(minItems=1),
