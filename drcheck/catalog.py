@@ -211,6 +211,10 @@ def _dc_key(code: str) -> str:
     return re.sub(r"(?<=[A-Z])0+(?=\d)", "", code.strip().upper())
 
 
+_PACKAGE = __name__.rpartition(".")[0]
+"""The package that holds this module and, in ``data/``, the catalog document."""
+
+
 class Catalog:
     """Lookups over the catalog document: by region, datacenter code, endpoint, domain."""
 
@@ -408,7 +412,8 @@ class Catalog:
 
 @lru_cache(maxsize=1)
 def _default_catalog() -> Catalog:
-    """Load ``drcheck/data/catalog.json`` from the installed package."""
-    text = (resources.files("drcheck") / "data" / "catalog.json").read_text("utf-8")
+    """Load ``drcheck/data/catalog.json`` from the installed package (``data/`` beside this
+    module, wherever its package lies)."""
+    text = (resources.files(_PACKAGE) / "data" / "catalog.json").read_text("utf-8")
     document: dict[str, Any] = json.loads(text)
     return Catalog(document)

@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TSV = ROOT / "tools" / "reference" / "provider-locations.tsv"
-DEFAULT_OUTPUT = ROOT / "drcheck" / "data" / "catalog.json"
+DEFAULT_OUTPUT = ROOT / "drcheck/data/catalog.json"
 FORMAT_VERSION = 1
 
 LINK_KM = 60.0
