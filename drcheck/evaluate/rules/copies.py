@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote, register
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import KIND_SCHEMA, type_schema
+from drcheck.evaluate.readings import immutability
 from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 
@@ -86,24 +87,6 @@ def _fact_refs(replicas: list[Replica], keys: tuple[FactKey, ...]) -> tuple[Evid
             if ev is not None:
                 refs.append(quote(replica, key.value, ev))
     return tuple(refs)
-
-
-def immutability(copy: Replica, min_days: int) -> bool | None:
-    """True when the copy cannot be altered for ``min_days``; None when that is not known."""
-    offline = copy.fact(FactKey.OFFLINE)
-    if offline is not None and offline.value is True:
-        return True
-    locked = copy.fact(FactKey.IMMUTABLE)
-    if locked is None or locked.value is None:
-        return None
-    if locked.value is not True:
-        return False
-    if min_days <= 0:
-        return True
-    days = copy.fact(FactKey.RETENTION_DAYS)
-    if days is None or days.value is None:
-        return None
-    return isinstance(days.value, int | float) and days.value >= min_days
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from drcheck.durations import format_duration, parse_time
+from drcheck.durations import format_duration
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
+from drcheck.evaluate.readings import age_of
 from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
-
-
-def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
-    """How old a timestamp fact is at ``ctx.now``; None when unknown."""
-    if ev is None or not isinstance(ev.value, str):
-        return None
-    return ctx.now - parse_time(ev.value)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from functools import lru_cache
 
 from drcheck.durations import format_duration, parse_time
 from drcheck.evaluate.base import Context
-from drcheck.evaluate.rules.copies import immutability
-from drcheck.evaluate.rules.freshness import age_of
+from drcheck.evaluate.readings import age_of, immutability
 from drcheck.evaluate.survival.model import (
     Bar,
     DatasetFate,
