@@ -34,6 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
 from drcheck.evaluate.engine import evaluate
+from drcheck.evaluate.survival.fate import BarFor, ctx_at
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import (
     Claim,
     Dataset,
@@ -46,9 +48,8 @@ from drcheck.model import (
     Source,
 )
 from drcheck.policy import builtin_names, load_builtin
-from drcheck.simulate.survival import BarFor, ctx_at, policy_bar
+from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.sweep import sweep
-from drcheck.simulate.universe import Universe
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 K = DomainKind

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from drcheck.catalog import Catalog, CatalogEntry
 from drcheck.estate import BucketSpec, DatasetSpec, DeclaredLocation, Estate, ReplicaSpec
+from drcheck.ids import AssetId
 from drcheck.locations import datacenter_claims, field_claims, prefixed
 from drcheck.model import (
     Claim,
@@ -246,7 +247,7 @@ def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], reports: Sequence[Pro
     """One dataset: declared replicas, then every copy a probe found for them."""
     primary = _replica("primary", "primary", spec.name, assets[spec.primary.asset_id],
                        spec.primary.path, spec.primary.facts, spec.primary.origin, at)
-    primary = replace(primary, name=spec.primary.asset_id.split(":", 1)[1])
+    primary = replace(primary, name=AssetId(spec.primary.asset_id).name)
     copies = [_replica(c.name, "copy", spec.name, assets[c.asset_id], c.path, c.facts,
                        c.origin, at) for c in spec.copies]
     seen = {(c.asset, c.path) for c in copies} | {(primary.asset, primary.path)}

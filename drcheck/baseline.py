@@ -1,5 +1,10 @@
 """Baselines: the failed and unknown findings a team has accepted, keyed by fingerprint.
 
+A fingerprint names policy, rule and dataset, not the verdict: a baselined failure that
+turns unknown is still the accepted finding. Loading recomputes each entry's fingerprint
+from its policy, rule and dataset, so a baseline written by an earlier drcheck (whose
+fingerprints included the verdict) keeps matching.
+
 ``--create-baseline FILE`` records today's failed/unknown findings; ``--baseline FILE`` then
 lets only findings absent from it gate the run, and reports the baseline's findings that no
 longer fail as fixed. The file is small, sorted, versioned JSON meant to be committed.
@@ -14,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.ids import fingerprint
 from drcheck.model import AuditResult, Finding, Severity, Status
 
 FORMAT = "drcheck/baseline"
@@ -47,7 +53,7 @@ def _entry_finding(entry: Mapping[str, Any]) -> Finding:
                    policy=entry["policy"], dataset=entry["dataset"],
                    status=Status(entry["status"]), severity=Severity(entry["severity"]),
                    title=entry["title"], message=entry["message"],
-                   fingerprint=entry["fingerprint"])
+                   fingerprint=fingerprint(entry["policy"], entry["rule_id"], entry["dataset"]))
 
 
 def load_baseline(path: str) -> tuple[Finding, ...]:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from drcheck.durations import format_time
 from drcheck.estate import BucketSpec, Estate, HostSpec
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import ProbeReport
+from drcheck.probes.base import ProbeReport, raised_at
 
 log = logging.getLogger("drcheck.collect")
 
@@ -86,9 +86,11 @@ def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeRepo
     try:
         return run(estate, specs, options)
     except Exception as exc:  # the probe as a whole failed: every target becomes unknown
-        log.warning("probe %s failed: %s", name, type(exc).__name__)
         at = format_time(datetime.now(timezone.utc))
         reason = f"{name} probe failed: {type(exc).__name__}: {exc}"[:300]
+        log.warning("%s, at %s (%d asset(s) left unknown: %s)", reason, raised_at(exc),
+                    len(specs), ", ".join(s.asset_id for s in specs[:5])
+                    + (", ..." if len(specs) > 5 else ""))
         code = "probe-unavailable" if isinstance(exc, ImportError) else "probe-failed"
         return [ProbeReport(name, s.asset_id, at,
                             issues=(ProbeIssue(s.asset_id, name, code, reason, at),))

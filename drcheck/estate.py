@@ -20,6 +20,7 @@ from drcheck.estate_schema import (
     LOCATION_FIELDS,
     LOCATION_SCHEMA,
 )
+from drcheck.ids import AssetId
 from drcheck.model import (
     Business,
     Contact,
@@ -92,9 +93,9 @@ class HostSpec:
     facts: Mapping[str, Evidence] = field(default_factory=dict)
 
     @property
-    def asset_id(self) -> str:
+    def asset_id(self) -> AssetId:
         """``host:NAME``."""
-        return f"host:{self.name}"
+        return AssetId.of("host", self.name)
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,9 @@ class BucketSpec:
     facts: Mapping[str, Evidence] = field(default_factory=dict)
 
     @property
-    def asset_id(self) -> str:
+    def asset_id(self) -> AssetId:
         """``bucket:NAME``."""
-        return f"bucket:{self.name}"
+        return AssetId.of("bucket", self.name)
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ class MediumSpec:
     facts: Mapping[str, Evidence] = field(default_factory=dict)
 
     @property
-    def asset_id(self) -> str:
+    def asset_id(self) -> AssetId:
         """``medium:NAME``."""
-        return f"medium:{self.name}"
+        return AssetId.of("medium", self.name)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class Estate:
     digest: str = ""
     organisation: Organisation | None = None
 
-    def asset_ids(self) -> set[str]:
+    def asset_ids(self) -> set[AssetId]:
         """Every declared asset id."""
         return (
             {h.asset_id for h in self.hosts}
@@ -220,7 +221,7 @@ def _replica(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...], defau
 ):
     for kind in ("host", "bucket", "medium"):
         if kind in raw:
-            target = f"{kind}:{raw[kind]}"
+            target = AssetId.of(kind, str(raw[kind]))
             break
     where = raw.get("path", raw.get("prefix"))
     return ReplicaSpec(

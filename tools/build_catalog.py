@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TSV = ROOT / "tools" / "reference" / "provider-locations.tsv"
-DEFAULT_OUTPUT = ROOT / "drcheck" / "data" / "catalog.json"
+DEFAULT_OUTPUT = ROOT / "drcheck/data/catalog.json"
 FORMAT_VERSION = 1
 
 LINK_KM = 60.0
@@ -244,7 +244,7 @@ def entry_from_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine, mean Earth radius), same formula as drcheck.geo."""
+    """Great-circle distance (haversine, mean Earth radius), as in drcheck.geo."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2

@@ -17,11 +17,11 @@ from drcheck.brief.model import Brief, DomainBrief, Outcome
 from drcheck.brief.regimes import Regimes
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
+from drcheck.evaluate.survival.fate import BarFor, fate
+from drcheck.evaluate.survival.model import Domain, Fate, label
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import Snapshot
-from drcheck.simulate.model import Domain, Fate, label
-from drcheck.simulate.survival import BarFor, fate
 from drcheck.simulate.sweep import sweep
-from drcheck.simulate.universe import Universe
 from drcheck.throughput import DEFAULT_THROUGHPUT
 
 _ORDER = list(Outcome)

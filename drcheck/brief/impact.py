@@ -1,6 +1,6 @@
 """One dataset under a lost domain: outcome, recovery point and restore-time estimate.
 
-The fate of every replica comes from the simulation core (``simulate.survival``); this
+The fate of every replica comes from the simulation core (``evaluate.survival``); this
 module only reads it: which replicas survive, which of them meet the bar, how old the best
 one is and how long restoring it would take.
 """
@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from drcheck.brief.model import DatasetImpact, Outcome, Recovery, Restore
 from drcheck.durations import format_duration, format_time, parse_duration, parse_time
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.survival.fate import dataset_bytes, dataset_fate
+from drcheck.evaluate.survival.model import Bar, DatasetFate, Domain, Fate, Verdict
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import Dataset, FactKey, Replica
-from drcheck.simulate.model import Bar, DatasetFate, Domain, Fate, Verdict
-from drcheck.simulate.survival import dataset_bytes, dataset_fate
-from drcheck.simulate.universe import Universe
 from drcheck.throughput import DEFAULT_THROUGHPUT, format_rate, format_size, restore_time
 
 _VERDICT_OUTCOME = {Verdict.LOST: Outcome.LOST, Verdict.DEGRADED: Outcome.DEGRADED,

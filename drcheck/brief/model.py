@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from drcheck.brief.regimes import Regime, Source
+from drcheck.evaluate.survival.model import DatasetFate, Domain, label
 from drcheck.model import Business, Organisation
-from drcheck.simulate.model import DatasetFate, Domain, label
 
 
 class Outcome(str, Enum):

@@ -25,10 +25,11 @@ from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.simulate_cmd import _max_age, check_known, parse_kinds
 from drcheck.errors import ExitCode, UsageError
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
+from drcheck.evaluate.survival.fate import ctx_at
+from drcheck.evaluate.survival.model import parse_domain
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.policy import resolve_policies
-from drcheck.simulate.model import parse_domain
-from drcheck.simulate.survival import ctx_at, policy_bar
-from drcheck.simulate.universe import Universe
+from drcheck.simulate.bars import policy_bar
 
 
 class Criticality(str, Enum):

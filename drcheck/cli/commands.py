@@ -11,6 +11,8 @@ import typer
 from drcheck import __version__
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
+from drcheck.evaluate.registry import rule_types
+from drcheck.evaluate.rule_docs import rule_doc
 from drcheck.pipeline import check_estate
 from drcheck.policy import check_policy
 from drcheck.schemas import SCHEMAS
@@ -74,12 +76,24 @@ def schema(kind: Annotated[str, typer.Argument(help="estate, policy, facts or re
 
 
 @app.command()
-def rules() -> None:
-    """List the rule types a policy can use, with what each checks."""
-    from drcheck.evaluate.registry import rule_types
+def rules(
+    name: Annotated[str | None, typer.Argument(
+        help="A rule type: print its parameters, verdicts and a worked example.")] = None,
+) -> None:
+    """List the rule types a policy can use, or document one of them in full."""
 
-    for name, cls in rule_types().items():
-        typer.echo(f"{name:<20} {cls.summary}")
+    def body() -> None:
+        """One rule type's documentation, or the list of them all."""
+        types = rule_types()
+        if name is None:
+            for rule_name, cls in types.items():
+                typer.echo(f"{rule_name:<20} {cls.summary}")
+        elif name not in types:
+            raise UsageError(f"no rule type {name!r}", hint="one of: " + ", ".join(types))
+        else:
+            typer.echo(rule_doc(name), nl=False)
+
+    guarded(body)
 
 
 @app.command()

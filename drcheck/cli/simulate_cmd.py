@@ -19,13 +19,20 @@ from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.durations import parse_duration
 from drcheck.errors import ExitCode, UsageError
+from drcheck.evaluate.survival.fate import ctx_at, simulate_loss
+from drcheck.evaluate.survival.model import (
+    Domain,
+    ScenarioResult,
+    SweepResult,
+    Verdict,
+    parse_domain,
+)
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import DomainKind
 from drcheck.policy import resolve_policies
-from drcheck.simulate.model import Domain, ScenarioResult, SweepResult, Verdict, parse_domain
+from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
-from drcheck.simulate.survival import ctx_at, policy_bar, simulate_loss
 from drcheck.simulate.sweep import sweep
-from drcheck.simulate.universe import Universe
 
 
 def parse_kinds(text: str | None) -> tuple[DomainKind, ...]:

@@ -8,11 +8,12 @@ engine turns outcomes into ``Finding`` records with ids, severities and fingerpr
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
+from drcheck.evaluate.params import bind
 from drcheck.model import (
     Dataset,
     Evidence,
@@ -22,6 +23,8 @@ from drcheck.model import (
     SharedDomain,
     Status,
 )
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,34 @@ class Outcome:
     unknowns: tuple[str, ...] = ()
 
 
-class RuleType(ABC):
-    """One kind of check (``separation``, ``max-age``…), parameterised by a policy rule."""
+class RuleType(ABC, Generic[P]):
+    """One kind of check (``separation``, ``max-age``…), parameterised by a policy rule.
+
+    ``summary``, ``passes``, ``fails`` and ``unknown`` are its user documentation
+    (``drcheck rules NAME``), with the example under ``rules/examples/NAME.yaml``.
+    ``params_schema`` (made with ``params.type_schema``) is the one statement of the
+    parameters and their defaults; ``params_type`` is the frozen dataclass ``bind`` builds
+    from it, once per policy rule.
+    """
 
     name: ClassVar[str]
     summary: ClassVar[str]
+    passes: ClassVar[str]
+    fails: ClassVar[str]
+    unknown: ClassVar[str]
     params_schema: ClassVar[dict[str, Any]]
+    params_type: ClassVar[type[Any]]
+
+    def bind(self, params: Mapping[str, Any]) -> P:
+        """The typed parameters of one policy rule (schema defaults filled in)."""
+        return cast(P, bind(self.params_type, self.params_schema, params))
+
+    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+        """Judge ``dataset`` under a policy rule's raw ``params``."""
+        return self.judge(dataset, self.bind(params), ctx)
 
     @abstractmethod
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: P, ctx: Context) -> Outcome:
         """Judge ``dataset``; unknown facts yield ``Status.UNKNOWN``, never a pass."""
 
 
@@ -74,3 +96,25 @@ def count_verdict(good: int, maybe: int, need: int) -> Status:
     if good + maybe < need:
         return Status.FAIL
     return Status.UNKNOWN
+
+
+_REGISTERED: dict[str, type[RuleType[Any]]] = {}
+R = TypeVar("R", bound=type[RuleType[Any]])
+
+
+def register(name: str) -> Callable[[R], R]:
+    """Class decorator: register a rule type under ``name`` and stamp ``cls.name``."""
+
+    def wrap(cls: R) -> R:
+        if name in _REGISTERED:
+            raise ValueError(f"rule type {name!r} registered twice")
+        cls.name = name
+        _REGISTERED[name] = cls
+        return cls
+
+    return wrap
+
+
+def registered() -> dict[str, type[RuleType[Any]]]:
+    """The rule types registered so far, by name (``registry.rule_types`` has them all)."""
+    return dict(sorted(_REGISTERED.items()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -11,16 +10,11 @@ from drcheck.evaluate.base import Context, Outcome
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.gcpause import paused_gc
+from drcheck.ids import fingerprint
 from drcheck.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
 from drcheck.policy import Policy, Rule
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
-
-
-def fingerprint(policy: str, rule_id: str, dataset: str, status: Status) -> str:
-    """A stable id for a finding: same policy, rule, dataset and status → same fingerprint."""
-    text = f"drcheck/v1|{policy}|{rule_id}|{dataset}|{status.value}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _finding(policy: Policy, rule: Rule, dataset: Dataset, outcome: Outcome) -> Finding:
@@ -33,7 +27,7 @@ def _finding(policy: Policy, rule: Rule, dataset: Dataset, outcome: Outcome) -> 
         severity=rule.severity,
         title=rule.title,
         message=outcome.message,
-        fingerprint=fingerprint(policy.name, rule.id, dataset.name, outcome.status),
+        fingerprint=fingerprint(policy.name, rule.id, dataset.name),
         shared=outcome.shared,
         evidence=outcome.evidence,
         unknowns=outcome.unknowns,
@@ -62,9 +56,10 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
         for policy in policies:
             for rule in policy.rules:
                 rule_type = get(rule.type)
+                params = rule_type.bind(rule.params)
                 for dataset in snapshot.datasets:
                     if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
-                        outcome = rule_type.check(dataset, rule.params, ctx)
+                        outcome = rule_type.judge(dataset, params, ctx)
                         findings.append(_finding(policy, rule, dataset, outcome))
         findings.sort(key=sort_key)
         scores = dataset_scores(snapshot.datasets, findings)

@@ -1,34 +1,26 @@
-"""The rule-type registry: rule names (the ``type`` in a policy) to their classes."""
+"""The rule-type registry: rule names (the ``type`` in a policy) to their classes.
+
+Importing this module imports every built-in rule module (``drcheck.evaluate.rules``), whose
+``@register`` decorators fill the table; rule modules import ``register`` from ``base``, so
+the registry is complete whenever it can be asked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
-from drcheck.evaluate.base import RuleType
+from drcheck.evaluate import rules
+from drcheck.evaluate.base import RuleType, registered
 
-_RULES: dict[str, type[RuleType]] = {}
-
-
-def register(name: str) -> Callable[[type[RuleType]], type[RuleType]]:
-    """Class decorator: register a rule type under ``name`` and stamp ``cls.name``."""
-
-    def wrap(cls: type[RuleType]) -> type[RuleType]:
-        if name in _RULES:
-            raise ValueError(f"rule type {name!r} registered twice")
-        cls.name = name
-        _RULES[name] = cls
-        return cls
-
-    return wrap
+BUILT_IN = rules.__all__
+"""The modules that define the built-in rule types."""
 
 
-def rule_types() -> dict[str, type[RuleType]]:
-    """Every registered rule type, by name, after importing the built-in rule modules."""
-    from drcheck.evaluate import rules  # noqa: F401  (explicit imports register the rules)
-
-    return dict(sorted(_RULES.items()))
+def rule_types() -> dict[str, type[RuleType[Any]]]:
+    """Every registered rule type, by name."""
+    return registered()
 
 
-def get(name: str) -> RuleType:
+def get(name: str) -> RuleType[Any]:
     """An instance of the rule type ``name``."""
     return rule_types()[name]()

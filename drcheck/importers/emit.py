@@ -25,6 +25,7 @@ from drcheck.estate import (
     MediumSpec,
     ReplicaSpec,
 )
+from drcheck.ids import AssetId
 from drcheck.model import Evidence
 
 
@@ -66,7 +67,8 @@ def _medium(m: MediumSpec) -> dict[str, Any]:
 
 
 def _replica(r: ReplicaSpec, default_name: str) -> dict[str, Any]:
-    kind, name = r.asset_id.split(":", 1)
+    asset = AssetId(r.asset_id)
+    kind, name = asset.kind, asset.name
     where = "prefix" if kind == "bucket" else "path"
     return _compact({"name": r.name if r.name != default_name else None, kind: name,
                      where: r.path, "facts": _facts(r.facts)})
@@ -74,7 +76,7 @@ def _replica(r: ReplicaSpec, default_name: str) -> dict[str, Any]:
 
 def _dataset(d: DatasetSpec) -> dict[str, Any]:
     def default(r: ReplicaSpec) -> str:
-        target = r.asset_id.split(":", 1)[1]
+        target = AssetId(r.asset_id).name
         return f"{target}:{r.path}" if r.path else target
 
     return _compact({

@@ -8,15 +8,7 @@ guessed: the caller records the location as unknown.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from drcheck.catalog import Catalog
-
-
-def endpoint_host(endpoint: str) -> str:
-    """The lower-case host of an endpoint given as a URL or a bare ``host[:port]``."""
-    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-    return (parts.hostname or "").lower()
 
 
 def s3_location(endpoint: str) -> tuple[str, str] | None:

@@ -33,6 +33,7 @@ from drcheck.estate import (
     Estate,
     ReplicaSpec,
 )
+from drcheck.ids import AssetId
 from drcheck.yamlsource import Document, load_file
 
 _REF = {
@@ -84,7 +85,7 @@ class ImportResult:
 
     estate: Estate
     notes: list[str] = field(default_factory=list)
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_mapping(path: str | os.PathLike[str]) -> Document:
@@ -125,13 +126,13 @@ def _merge(doc: Document, aliases: Mapping[str, str], raw: Mapping[str, Any], i:
     have = {(c.asset_id, c.path) for c in copies}
     for j, item in enumerate(raw.get("copies") or []):
         rep = _replica(doc, aliases, item, at + ("copies", j), "")
-        rep = replace(rep, name=rep.name or rep.asset_id.split(":", 1)[1])
+        rep = replace(rep, name=rep.name or AssetId(rep.asset_id).name)
         if (rep.asset_id, rep.path) not in have:
             have.add((rep.asset_id, rep.path))
             copies.append(rep)
     labels = {str(k): str(v).lower() if isinstance(v, bool) else str(v)
               for k, v in (raw.get("labels") or {}).items()}
-    base = found or DatasetSpec(name=primary.asset_id.split(":", 1)[1], primary=primary,
+    base = found or DatasetSpec(name=AssetId(primary.asset_id).name, primary=primary,
                                 copies=(), origin=doc.where(at))
     return replace(
         base,

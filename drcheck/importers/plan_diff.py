@@ -1,10 +1,10 @@
 """What a Terraform change makes worse or better: findings of the plan against a baseline.
 
-Findings are compared by fingerprint (policy, rule, dataset, status). A failing or unknown
-finding of the plan whose fingerprint the baseline lacks is *worse*; a failing or unknown
-finding of the baseline the plan no longer has is *better*. When both sides have the same
-rule on the same dataset with different statuses the pair is one transition (``was pass``),
-classified by rank: pass < unknown < fail. Pure functions; rendering never prints.
+Findings are compared by fingerprint (policy, rule, dataset) and status. A failing or
+unknown finding of the plan that the baseline lacks with that status is *worse*; a failing
+or unknown finding of the baseline the plan no longer has with that status is *better*. When
+both sides have the same finding with different statuses the pair is one transition (``was
+pass``), classified by rank: pass < unknown < fail. Pure functions; rendering never prints.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def _key(f: Finding) -> tuple[str, str, str]:
     return f.policy, f.rule_id, f.dataset
 
 
+def _state(f: Finding) -> tuple[str, Status]:
+    """A finding and its verdict: the same finding with another status is a change."""
+    return f.fingerprint, f.status
+
+
 def _order(changes: Iterable[Change]) -> tuple[Change, ...]:
     return tuple(sorted(changes, key=lambda c: (-c.finding.severity.rank, c.finding.rule_id,
                                                 c.finding.dataset)))
@@ -48,25 +53,25 @@ def _order(changes: Iterable[Change]) -> tuple[Change, ...]:
 
 def diff_findings(base: Sequence[Finding], head: Sequence[Finding]) -> FindingDiff:
     """Compare the baseline's findings with the plan's."""
-    base_fp = {f.fingerprint for f in base}
-    head_fp = {f.fingerprint for f in head}
+    base_fp = {_state(f) for f in base}
+    head_fp = {_state(f) for f in head}
     base_by_key = {_key(f): f for f in base}
     head_by_key = {_key(f): f for f in head}
     worse: list[Change] = []
     better: list[Change] = []
     for f in head:
-        if f.status in _OPEN and f.fingerprint not in base_fp:
+        if f.status in _OPEN and _state(f) not in base_fp:
             old = base_by_key.get(_key(f))
             was = old.status if old else None
             (worse if _RANK[f.status] > _RANK.get(was or Status.PASS, 0) else better).append(
                 Change(f, was))
     for f in base:
-        if f.status in _OPEN and f.fingerprint not in head_fp:
+        if f.status in _OPEN and _state(f) not in head_fp:
             new = head_by_key.get(_key(f))
             if new is not None and new.status in _OPEN:
                 continue  # already reported from the plan's side
             better.append(Change(new or f, f.status))
-    unchanged = tuple(f for f in head if f.status in _OPEN and f.fingerprint in base_fp)
+    unchanged = tuple(f for f in head if f.status in _OPEN and _state(f) in base_fp)
     return FindingDiff(_order(worse), _order(better), unchanged)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from drcheck.errors import UsageError
 from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
+from drcheck.ids import AssetId
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 from drcheck.importers.terraform_backup import backups
 from drcheck.importers.terraform_compute import (
@@ -210,7 +211,7 @@ def _datasets(build: _Build) -> list[DatasetSpec]:
         for copy in copies:
             unique.setdefault((copy.asset_id, copy.path), copy)
         out.append(DatasetSpec(
-            name=asset.split(":", 1)[1],
+            name=AssetId(asset).name,
             primary=ReplicaSpec(name="primary", asset_id=asset, origin=origin_of(build.file,
                                 build.graph.by_address[address])),
             copies=tuple(unique.values()),
@@ -242,7 +243,7 @@ def build_estate(resources: list[TfResource], file: str, digest: str = "") -> Im
         digest=digest,
     )
     for asset_id in estate.asset_ids():
-        build.aliases.setdefault(asset_id.split(":", 1)[1], asset_id)
+        build.aliases.setdefault(asset_id.name, asset_id)
     return ImportResult(estate, build.notes, build.aliases)
 
 

@@ -8,6 +8,8 @@ recorded as unknown ``Evidence``. ``drcheck.assemble`` merges reports into a ``S
 
 from __future__ import annotations
 
+import os
+import traceback
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,3 +79,14 @@ class Probe(ABC):
     @abstractmethod
     def collect(self, targets: Sequence[object]) -> list[ProbeReport]:
         """Probe every target concurrently and return one report per target, never raising."""
+
+
+def raised_at(exc: BaseException) -> str:
+    """Where ``exc`` was raised (``gather.py:88 in step_restic``), for the log of a probe's
+    catch-all: the place of the bug without a traceback, whose last line would repeat the
+    message unredacted."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown place"
+    last = frames[-1]
+    return f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}"

@@ -19,7 +19,7 @@ from drcheck.durations import format_time
 from drcheck.errors import DrcheckError, ExitCode
 from drcheck.estate import BucketSpec, Estate
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import Probe, ProbeReport
+from drcheck.probes.base import Probe, ProbeReport, raised_at
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import BucketCalls, ClientKey, ClientPool, S3Settings
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
@@ -122,7 +122,9 @@ class S3Probe(Probe):
         except Exception as exc:  # never let one bucket sink the run
             at = format_time(self.settings.now())
             reason = self.pool.scrub(f"{type(exc).__name__}: {exc}")
-            log.warning("s3 probe of %s failed: %s", target.subject, reason)
+            log.warning("s3 probe of %s (bucket %s at %s) failed at %s: %s", target.subject,
+                        target.spec.bucket, target.spec.endpoint or "the default endpoint",
+                        raised_at(exc), reason)
             issue = ProbeIssue(target.subject, PROBE, "probe-error", reason, at)
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
 

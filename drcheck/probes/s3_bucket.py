@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import BotoCoreError
 
 from drcheck.durations import format_time
+from drcheck.endpoints import endpoint_host
 from drcheck.estate import BucketSpec
 from drcheck.model import Evidence, FactKey, ProbeIssue
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
@@ -23,7 +24,6 @@ from drcheck.probes.s3_client import (
     ClientKey,
     ClientPool,
     S3Settings,
-    endpoint_host,
     env_endpoint,
 )
 from drcheck.probes.s3_config import (

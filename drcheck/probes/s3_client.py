@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -184,14 +183,6 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
 def env_endpoint() -> str | None:
     """The S3 endpoint from boto3's standard variables (``AWS_ENDPOINT_URL_S3`` first)."""
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-def endpoint_host(endpoint: str | None) -> str | None:
-    """The lower-case host name of an endpoint URL (a bare host is accepted)."""
-    if not endpoint:
-        return None
-    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-    return parts.hostname.lower() if parts.hostname else None
 
 
 @dataclass(frozen=True)

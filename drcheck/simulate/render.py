@@ -16,14 +16,14 @@ from typing import Any
 from tabulate import tabulate
 
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
-from drcheck.simulate.model import (
-    Cut,
+from drcheck.evaluate.survival.model import (
     DatasetCuts,
     DatasetFate,
     Impact,
     ScenarioResult,
     SweepResult,
     Verdict,
+    cut_text,
     label,
 )
 
@@ -48,12 +48,6 @@ def _fmt_bytes(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return str(n)
-
-
-def cut_text(cut: Cut) -> str:
-    """``{campus:ovh-sbg}``, or with the unknowns that decide an uncertain cut."""
-    text = "{" + ", ".join(cut.labels) + "}"
-    return text if cut.certain else f"{text}? ({'; '.join(cut.unknowns)})"
 
 
 def _fate_text(fate: DatasetFate) -> str:

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
+from drcheck.evaluate.survival.cuts import dataset_cuts
+from drcheck.evaluate.survival.fate import BarFor
+from drcheck.evaluate.survival.model import DatasetCuts, Domain, Impact, SweepResult
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.gcpause import paused_gc
 from drcheck.model import Dataset, DomainKind
-from drcheck.simulate.cuts import dataset_cuts
-from drcheck.simulate.model import DatasetCuts, Domain, Impact, SweepResult
-from drcheck.simulate.survival import BarFor
-from drcheck.simulate.universe import Universe
 
 MAX_DEPTH = 2
 """Cut sets are searched up to this many domains (N-2)."""

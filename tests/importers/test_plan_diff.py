@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from drcheck.errors import ExitCode
-from drcheck.evaluate.engine import fingerprint
+from drcheck.ids import fingerprint
 from drcheck.importers.plan_audit import audit_plan
 from drcheck.importers.plan_diff import (
     diff_exit_code,
@@ -25,7 +25,7 @@ def _f(rule: str, dataset: str, status: Status, severity: Severity = Severity.HI
     return Finding(rule_id=rule, rule_type="separation", policy="p", dataset=dataset,
                    status=status, severity=severity, title=f"title {rule}",
                    message=f"{rule} on {dataset} is {status.value}",
-                   fingerprint=fingerprint("p", rule, dataset, status))
+                   fingerprint=fingerprint("p", rule, dataset))
 
 
 def test_new_failure_is_worse_and_fixed_failure_is_better() -> None:

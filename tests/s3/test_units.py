@@ -11,7 +11,8 @@ from botocore.exceptions import (
     SSLError,
 )
 
-from drcheck.probes.s3_client import CallResult, classify, endpoint_host, scrub
+from drcheck.endpoints import endpoint_host
+from drcheck.probes.s3_client import CallResult, classify, scrub
 from drcheck.probes.s3_config import (
     applies,
     bucket_from_arn,

@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.survival.cuts import dataset_cuts
+from drcheck.evaluate.survival.fate import fate, standings
+from drcheck.evaluate.survival.model import Bar, Domain, Fate, Standing
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import Dataset, DomainKind, Location
-from drcheck.simulate.cuts import dataset_cuts
-from drcheck.simulate.model import Bar, Domain, Fate, Standing
-from drcheck.simulate.survival import fate, standings
 from drcheck.simulate.sweep import sweep
-from drcheck.simulate.universe import Universe
 from tests.core.builders import NOW, ds, loc, rep
 
 K = DomainKind

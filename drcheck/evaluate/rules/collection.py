@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType
-from drcheck.evaluate.registry import register
+from drcheck.evaluate.base import Context, Outcome, RuleType, register
+from drcheck.evaluate.params import type_schema
 from drcheck.model import Dataset, ProbeIssue, Status
 
 DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch")
 
 
+@dataclass(frozen=True)
+class CollectionParams:
+    """``fail_codes``: the issue codes that fail the rule (security alarms always do)."""
+
+    fail_codes: frozenset[str]
+
+
 @register("collection-issues")
-class CollectionIssuesRule(RuleType):
+class CollectionIssuesRule(RuleType[CollectionParams]):
     """No probe found anything wrong with, or could not read, the dataset's replicas.
 
     A changed host key, a replication rule pointing at a bucket that no longer exists, or an
@@ -22,17 +28,25 @@ class CollectionIssuesRule(RuleType):
     """
 
     summary = "probes found no alarm and no blind spot on the dataset's replicas"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "fail_codes": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
-        },
-    }
+    passes = "no probe recorded an issue against any asset the dataset's replicas live on"
+    fails = (
+        "a probe raised an alarm on one of them: a changed host key, a security finding, or a "
+        "code of ``fail_codes`` (by default host-key-changed, dangling-replication, location-"
+        "mismatch)"
+    )
+    unknown = (
+        "a probe could not read one of them (unreachable host, access denied, a probe error): "
+        "evidence is incomplete"
+    )
+    params_schema = type_schema(
+        fail_codes={"type": "array", "items": {"type": "string"}, "uniqueItems": True,
+                    "default": list(DEFAULT_FAIL_CODES)},
+    )
+    params_type = CollectionParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: CollectionParams, ctx: Context) -> Outcome:
         """Gather the issues recorded against every asset the dataset lives on."""
-        fail_codes = set(params.get("fail_codes", DEFAULT_FAIL_CODES))
+        fail_codes = params.fail_codes
         issues: list[ProbeIssue] = []
         for asset in dict.fromkeys(r.asset for r in dataset.replicas):
             issues += ctx.issues.get(asset, ())

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote, register
 from drcheck.evaluate.domains import Relation
-from drcheck.evaluate.registry import register
-from drcheck.evaluate.rules.placement import KIND_SCHEMA, copy_relation
+from drcheck.evaluate.params import KIND_SCHEMA, type_schema
+from drcheck.evaluate.readings import immutability
+from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 
 
@@ -25,8 +25,18 @@ def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...]) -> tuple[
     return good, bad, maybe
 
 
+@dataclass(frozen=True)
+class MinCopiesParams:
+    """``min`` copies must count; ``count_primary`` counts the primary too; a copy sharing a
+    domain of ``exclude_shared`` with the primary does not count."""
+
+    min: int
+    count_primary: bool
+    exclude_shared: tuple[DomainKind, ...]
+
+
 @register("min-copies")
-class MinCopiesRule(RuleType):
+class MinCopiesRule(RuleType[MinCopiesParams]):
     """At least ``min`` copies that count.
 
     A copy on the primary's own host (same disk, same machine) does not count by default;
@@ -35,23 +45,29 @@ class MinCopiesRule(RuleType):
     """
 
     summary = "at least N copies that count (not on the primary's host)"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["min"],
-        "properties": {
-            "min": {"type": "integer", "minimum": 1},
-            "count_primary": {"type": "boolean", "default": False},
-            "exclude_shared": {"type": "array", "items": KIND_SCHEMA, "default": ["host"]},
-        },
-    }
+    passes = (
+        "at least ``min`` copies (plus the primary with ``count_primary``) share no kind of "
+        "``exclude_shared`` with the primary"
+    )
+    fails = "even counting every copy whose sharing is unknown, fewer than ``min`` count"
+    unknown = (
+        "enough copies count only if some whose sharing is unknown (no claim of an excluded kind)"
+        " are counted"
+    )
+    params_schema = type_schema(
+        required=["min"],
+        min={"type": "integer", "minimum": 1},
+        count_primary={"type": "boolean", "default": False},
+        exclude_shared={"type": "array", "items": KIND_SCHEMA, "default": ["host"]},
+    )
+    params_type = MinCopiesParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: MinCopiesParams, ctx: Context) -> Outcome:
         """Count copies, leaving out those that share an excluded domain with the primary."""
-        need = int(params["min"])
-        exclude = tuple(DomainKind(k) for k in params.get("exclude_shared", ["host"]))
+        need = params.min
+        exclude = params.exclude_shared
         good, bad, maybe = counted_copies(dataset, exclude)
-        extra = 1 if params.get("count_primary", False) else 0
+        extra = 1 if params.count_primary else 0
         status = count_verdict(len(good) + extra, len(maybe), need)
         what = "replicas including the primary" if extra else "copies"
         message = f"{len(good) + extra} {what} count, {need} required"
@@ -73,26 +89,16 @@ def _fact_refs(replicas: list[Replica], keys: tuple[FactKey, ...]) -> tuple[Evid
     return tuple(refs)
 
 
-def immutability(copy: Replica, min_days: int) -> bool | None:
-    """True when the copy cannot be altered for ``min_days``; None when that is not known."""
-    offline = copy.fact(FactKey.OFFLINE)
-    if offline is not None and offline.value is True:
-        return True
-    locked = copy.fact(FactKey.IMMUTABLE)
-    if locked is None or locked.value is None:
-        return None
-    if locked.value is not True:
-        return False
-    if min_days <= 0:
-        return True
-    days = copy.fact(FactKey.RETENTION_DAYS)
-    if days is None or days.value is None:
-        return None
-    return isinstance(days.value, int | float) and days.value >= min_days
+@dataclass(frozen=True)
+class ImmutableCopyParams:
+    """``min_copies`` copies immutable for at least ``min_retention_days``."""
+
+    min_copies: int
+    min_retention_days: int
 
 
 @register("immutable-copy")
-class ImmutableCopyRule(RuleType):
+class ImmutableCopyRule(RuleType[ImmutableCopyParams]):
     """At least ``min_copies`` copies are immutable: object lock with retention of at least
     ``min_retention_days``, WORM, or offline media.
 
@@ -100,19 +106,28 @@ class ImmutableCopyRule(RuleType):
     """
 
     summary = "at least N copies immutable (object lock ≥ X days, WORM, offline)"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "min_copies": {"type": "integer", "minimum": 1, "default": 1},
-            "min_retention_days": {"type": "integer", "minimum": 0, "default": 0},
-        },
-    }
+    passes = (
+        "at least ``min_copies`` copies are offline, or object-locked (WORM) with "
+        "``retention_days`` of at least ``min_retention_days``"
+    )
+    fails = (
+        "even counting every copy whose immutability is unknown, fewer than ``min_copies`` are "
+        "immutable"
+    )
+    unknown = (
+        "enough copies are immutable only if some whose ``immutable`` or ``retention_days`` fact "
+        "is not known are"
+    )
+    params_schema = type_schema(
+        min_copies={"type": "integer", "minimum": 1, "default": 1},
+        min_retention_days={"type": "integer", "minimum": 0, "default": 0},
+    )
+    params_type = ImmutableCopyParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: ImmutableCopyParams, ctx: Context) -> Outcome:
         """Classify every copy as immutable, mutable or unknown."""
-        need = int(params.get("min_copies", 1))
-        days = int(params.get("min_retention_days", 0))
+        need = params.min_copies
+        days = params.min_retention_days
         verdicts = [(c, immutability(c, days)) for c in dataset.copies]
         good = [c for c, v in verdicts if v is True]
         maybe = [c for c, v in verdicts if v is None]
@@ -127,27 +142,39 @@ class ImmutableCopyRule(RuleType):
         return Outcome(status, message, (), evidence, unknowns)
 
 
+@dataclass(frozen=True)
+class EncryptedParams:
+    """``min_copies`` copies encrypted; None (the default) asks it of every copy."""
+
+    min_copies: int | None
+
+
 @register("encrypted")
-class EncryptedRule(RuleType):
+class EncryptedRule(RuleType[EncryptedParams]):
     """Copies are encrypted at rest: all of them, or at least ``min_copies``.
 
     A backup is a second place for the data to leak from (NIST CP-9(8)).
     """
 
     summary = "copies encrypted at rest (all, or at least N)"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"min_copies": {"type": "integer", "minimum": 1}},
-    }
+    passes = "at least ``min_copies`` copies (by default every copy) are encrypted at rest"
+    fails = "even counting every copy whose encryption is unknown, too few are encrypted"
+    unknown = (
+        "enough copies are encrypted only if some whose ``encrypted`` fact is not known are"
+    )
+    params_schema = type_schema(
+        min_copies={"type": "integer", "minimum": 1,
+                    "description": "how many copies must be encrypted (default: all)"},
+    )
+    params_type = EncryptedParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: EncryptedParams, ctx: Context) -> Outcome:
         """Read the ``encrypted`` fact of every copy."""
         values = [(c, c.fact(FactKey.ENCRYPTED)) for c in dataset.copies]
         good = [c for c, ev in values if ev is not None and ev.value is True]
         bad = [c for c, ev in values if ev is not None and ev.value is False]
         maybe = [c for c, ev in values if ev is None or ev.value is None]
-        need = int(params.get("min_copies", len(dataset.copies) or 1))
+        need = params.min_copies or len(dataset.copies) or 1
         status = count_verdict(len(good), len(maybe), need)
         message = f"{len(good)} of {len(dataset.copies)} copies encrypted, {need} required"
         if bad:

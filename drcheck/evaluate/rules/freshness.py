@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from drcheck.durations import DURATION_PATTERN, format_duration, parse_duration, parse_time
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote
+from drcheck.durations import format_duration
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
-from drcheck.evaluate.registry import register
-from drcheck.evaluate.rules.placement import KIND_SCHEMA, copy_relation
+from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
+from drcheck.evaluate.readings import age_of
+from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
 
-DURATION_SCHEMA: dict[str, Any] = {
-    "type": "string",
-    "pattern": DURATION_PATTERN,
-    "description": "a duration such as 26h, 7d or 1d12h",
-}
+
+@dataclass(frozen=True)
+class MaxAgeParams:
+    """The RPO ``max_age``; ``scope`` ``all`` or ``offsite`` (outside ``offsite_kinds``)."""
+
+    max_age: Duration
+    scope: str
+    offsite_kinds: tuple[DomainKind, ...]
 
 
-def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
-    """How old a timestamp fact is at ``ctx.now``; None when unknown."""
-    if ev is None or not isinstance(ev.value, str):
-        return None
-    return ctx.now - parse_time(ev.value)
+@dataclass(frozen=True)
+class _Ages:
+    """The copies a max-age verdict looked at, by what their restore point says."""
+
+    fresh: list[tuple[Replica, timedelta]]
+    stale: list[tuple[Replica, timedelta]]
+    unknown: list[Replica]
+
+    @classmethod
+    def of(cls, copies: list[Replica], limit: timedelta, ctx: Context) -> _Ages:
+        ages = [(c, newest_age(c, ctx)) for c in copies]
+        return cls([(c, a) for c, a in ages if a is not None and a <= limit],
+                   [(c, a) for c, a in ages if a is not None and a > limit],
+                   [c for c, a in ages if a is None])
+
+
+def newest_age(copy: Replica, ctx: Context) -> timedelta | None:
+    """How old the copy's newest restore point is; None when not known."""
+    return age_of(copy.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
 
 
 @register("max-age")
-class MaxAgeRule(RuleType):
+class MaxAgeRule(RuleType[MaxAgeParams]):
     """The newest restore point is younger than ``max_age`` (the RPO).
 
     ``scope: all`` (default) asks it of every copy; ``scope: offsite`` asks that at least
@@ -36,53 +53,64 @@ class MaxAgeRule(RuleType):
     """
 
     summary = "newest restore point younger than a duration (every copy, or one off-site copy)"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["max_age"],
-        "properties": {
-            "max_age": DURATION_SCHEMA,
-            "scope": {"enum": ["all", "offsite"], "default": "all"},
-            "offsite_kinds": {"type": "array", "items": KIND_SCHEMA, "default": ["campus"]},
-        },
-    }
+    passes = (
+        "``scope: all``: every copy's newest restore point is at most ``max_age`` old; ``scope: "
+        "offsite``: at least one copy outside the primary's ``offsite_kinds`` domains is"
+    )
+    fails = (
+        "``all``: a copy is older than ``max_age``, or there is no copy; ``offsite``: no copy "
+        "that is or may be off site is fresh, and none is of unknown age"
+    )
+    unknown = (
+        "``all``: no copy is stale but some restore point is not known; ``offsite``: no proven "
+        "off-site copy is fresh, but one of unknown age or unknown placement might be"
+    )
+    params_schema = type_schema(
+        required=["max_age"],
+        max_age=DURATION_SCHEMA,
+        scope={"enum": ["all", "offsite"], "default": "all"},
+        offsite_kinds={"type": "array", "items": KIND_SCHEMA, "default": ["campus"]},
+    )
+    params_type = MaxAgeParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: MaxAgeParams, ctx: Context) -> Outcome:
         """Compare each copy's newest restore point with ``now - max_age``."""
-        limit = parse_duration(str(params["max_age"]))
+        if params.scope == "offsite":
+            return self._offsite(dataset, params, ctx)
         copies = list(dataset.copies)
-        offsite = params.get("scope", "all") == "offsite"
-        undecided: list[Replica] = []
-        if offsite:
-            kinds = tuple(DomainKind(k) for k in params.get("offsite_kinds", ["campus"]))
-            relations = [(c, copy_relation(dataset.primary.location, c.location, kinds)[0])
-                         for c in copies]
-            copies = [c for c, rel in relations if rel is Relation.SEPARATE]
-            undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
-        ages = [(c, age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) for c in copies]
-        fresh = [(c, a) for c, a in ages if a is not None and a <= limit]
-        stale = [(c, a) for c, a in ages if a is not None and a > limit]
-        maybe = [c for c, a in ages if a is None]
-        if offsite:
-            could = [c for c in undecided
-                     if (a := age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) is None
-                     or a <= limit]
-            status = count_verdict(len(fresh), len(maybe) + len(could), 1)
-            maybe += could
-            scope = "off-site copies"
-        else:
-            status = Status.FAIL if stale or not copies else (
-                Status.UNKNOWN if maybe else Status.PASS)
-            scope = "copies"
-        parts = [f"{c.name} {format_duration(a)} old" for c, a in fresh + stale]
-        parts += [f"{c.name} age unknown" for c in maybe]
-        message = (f"RPO {params['max_age']}: " + (", ".join(parts) if parts else f"no {scope}"))
-        if stale:
-            message += "; stale: " + ", ".join(c.name for c, _ in stale)
-        evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
-                         if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-        unknowns = tuple(f"{c.name}: newest restore point not known" for c in maybe)
-        return Outcome(status, message, (), evidence, unknowns)
+        ages = _Ages.of(copies, params.max_age.delta, ctx)
+        status = Status.FAIL if ages.stale or not copies else (
+            Status.UNKNOWN if ages.unknown else Status.PASS)
+        return _outcome(status, params, copies, ages, "copies")
+
+    @staticmethod
+    def _offsite(dataset: Dataset, params: MaxAgeParams, ctx: Context) -> Outcome:
+        """At least one copy proven outside the primary's domains is fresh enough; a copy
+        that may be outside, and is fresh or of unknown age, keeps the verdict unknown."""
+        limit = params.max_age.delta
+        relations = [(c, copy_relation(dataset.primary.location, c.location,
+                                       params.offsite_kinds)[0]) for c in dataset.copies]
+        copies = [c for c, rel in relations if rel is Relation.SEPARATE]
+        ages = _Ages.of(copies, limit, ctx)
+        could = [c for c, rel in relations if rel is Relation.UNKNOWN
+                 and ((a := newest_age(c, ctx)) is None or a <= limit)]
+        status = count_verdict(len(ages.fresh), len(ages.unknown) + len(could), 1)
+        ages.unknown.extend(could)
+        return _outcome(status, params, copies, ages, "off-site copies")
+
+
+def _outcome(status: Status, params: MaxAgeParams, copies: list[Replica], ages: _Ages,
+             scope: str) -> Outcome:
+    """The max-age verdict with its message, the restore points quoted and the unknowns."""
+    parts = [f"{c.name} {format_duration(a)} old" for c, a in ages.fresh + ages.stale]
+    parts += [f"{c.name} age unknown" for c in ages.unknown]
+    message = f"RPO {params.max_age.text}: " + (", ".join(parts) if parts else f"no {scope}")
+    if ages.stale:
+        message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
+    evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
+                     if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
+    unknowns = tuple(f"{c.name}: newest restore point not known" for c in ages.unknown)
+    return Outcome(status, message, (), evidence, unknowns)
 
 
 def _restore_tests(dataset: Dataset) -> list[tuple[str, Evidence]]:
@@ -95,8 +123,15 @@ def _restore_tests(dataset: Dataset) -> list[tuple[str, Evidence]]:
     return found
 
 
+@dataclass(frozen=True)
+class RestoreTestedParams:
+    """The longest a restore test may lie in the past."""
+
+    max_age: Duration
+
+
 @register("restore-tested")
-class RestoreTestedRule(RuleType):
+class RestoreTestedRule(RuleType[RestoreTestedParams]):
     """A restore test younger than ``max_age`` is on record for the dataset or a copy.
 
     A backup nobody restored is a hope, not a backup (NIST CP-9(1), ISO A.8.13, DORA
@@ -104,16 +139,17 @@ class RestoreTestedRule(RuleType):
     """
 
     summary = "a restore test younger than a duration is on record"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["max_age"],
-        "properties": {"max_age": DURATION_SCHEMA},
-    }
+    passes = (
+        "a restore test on record for the dataset or a copy is at most ``max_age`` old"
+    )
+    fails = "no restore test is on record, or the newest is older than ``max_age``"
+    unknown = "a restore test is on record but its date could not be read"
+    params_schema = type_schema(required=["max_age"], max_age=DURATION_SCHEMA)
+    params_type = RestoreTestedParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: RestoreTestedParams, ctx: Context) -> Outcome:
         """Find the most recent restore test on record and compare its age."""
-        limit = parse_duration(str(params["max_age"]))
+        limit = params.max_age.delta
         tests = _restore_tests(dataset)
         evidence = tuple(EvidenceRef(s, FactKey.LAST_RESTORE_TEST.value, e.value, e.source,
                                      e.origin, e.observed_at) for s, e in tests)
@@ -126,4 +162,4 @@ class RestoreTestedRule(RuleType):
         newest = min(ages)
         status = Status.PASS if newest <= limit else Status.FAIL
         return Outcome(status, f"last restore test {format_duration(newest)} ago, at most "
-                       f"{params['max_age']} allowed", (), evidence)
+                       f"{params.max_age.text} allowed", (), evidence)

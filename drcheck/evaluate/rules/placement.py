@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural
+from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
 from drcheck.evaluate.domains import Relation, distance_km, relation
-from drcheck.evaluate.registry import register
+from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
 from drcheck.model import (
     Dataset,
     DomainKind,
@@ -17,8 +16,6 @@ from drcheck.model import (
     SharedDomain,
     Status,
 )
-
-KIND_SCHEMA: dict[str, Any] = {"enum": [k.value for k in DomainKind]}
 
 
 def _where(replica: Replica) -> str:
@@ -62,8 +59,16 @@ def _shared_domains(primary: Replica, hits: list[tuple[Replica, list[tuple[Domai
     return tuple(SharedDomain(k, v, tuple(names)) for (k, v), names in sorted(by_domain.items()))
 
 
+@dataclass(frozen=True)
+class SeparationParams:
+    """``min_copies`` copies outside the primary's domain of every kind of ``kinds``."""
+
+    kinds: tuple[DomainKind, ...]
+    min_copies: int
+
+
 @register("separation")
-class SeparationRule(RuleType):
+class SeparationRule(RuleType[SeparationParams]):
     """Copies that share a domain of the named kinds with the primary do not count.
 
     At least ``min_copies`` copies must lie outside the primary's domain of every named kind:
@@ -72,21 +77,28 @@ class SeparationRule(RuleType):
     """
 
     summary = "at least N copies outside the primary's failure domain of the named kinds"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["kinds"],
-        "properties": {
-            "kinds": {"type": "array", "items": KIND_SCHEMA, "minItems": 1,
-                      "uniqueItems": True},
-            "min_copies": {"type": "integer", "minimum": 1, "default": 1},
-        },
-    }
+    passes = (
+        "at least ``min_copies`` copies lie outside the primary's domain of every kind of "
+        "``kinds``"
+    )
+    fails = (
+        "even counting every copy whose placement is unknown, fewer than ``min_copies`` are "
+        "outside; the shared domains are named"
+    )
+    unknown = (
+        "enough copies are outside only if some whose claims of a named kind are missing are"
+    )
+    params_schema = type_schema(
+        required=["kinds"],
+        kinds=kinds_schema(minItems=1),
+        min_copies={"type": "integer", "minimum": 1, "default": 1},
+    )
+    params_type = SeparationParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: SeparationParams, ctx: Context) -> Outcome:
         """Count the copies proven separate; name the shared domains of the others."""
-        kinds = tuple(DomainKind(k) for k in params["kinds"])
-        need = int(params.get("min_copies", 1))
+        kinds = params.kinds
+        need = params.min_copies
         primary = dataset.primary
         good: list[Replica] = []
         maybe: list[tuple[Replica, list[DomainKind]]] = []
@@ -153,8 +165,16 @@ def _components(dataset: Dataset, kind: DomainKind) -> tuple[int, list[Replica]]
     return len(groups), unknown
 
 
+@dataclass(frozen=True)
+class DistinctDomainsParams:
+    """At least ``min`` distinct domains of ``kind``."""
+
+    kind: DomainKind
+    min: int
+
+
 @register("distinct-domains")
-class DistinctDomainsRule(RuleType):
+class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
     """The primary and its copies span at least ``min`` distinct domains of one kind.
 
     Two providers, three regions, two jurisdictions: spread without naming which replica
@@ -162,17 +182,28 @@ class DistinctDomainsRule(RuleType):
     """
 
     summary = "primary and copies span at least N distinct domains of a kind"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["kind", "min"],
-        "properties": {"kind": KIND_SCHEMA, "min": {"type": "integer", "minimum": 2}},
-    }
+    passes = (
+        "the replicas span at least ``min`` distinct domains of ``kind`` (replicas whose claims "
+        "overlap count once)"
+    )
+    fails = (
+        "even giving every replica without a claim of ``kind`` a domain of its own, fewer than "
+        "``min`` are spanned"
+    )
+    unknown = (
+        "enough domains are spanned only if replicas without a claim of ``kind`` are elsewhere"
+    )
+    params_schema = type_schema(
+        required=["kind", "min"],
+        kind=KIND_SCHEMA,
+        min={"type": "integer", "minimum": 2},
+    )
+    params_type = DistinctDomainsParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: DistinctDomainsParams, ctx: Context) -> Outcome:
         """Count distinct domains; replicas with no claim of the kind make it unknown."""
-        kind = DomainKind(params["kind"])
-        need = int(params["min"])
+        kind = params.kind
+        need = params.min
         count, unknown = _components(dataset, kind)
         status = count_verdict(count, len(unknown), need)
         values = sorted({v for r in dataset.replicas for v in r.location.values(kind)})
@@ -189,8 +220,16 @@ class DistinctDomainsRule(RuleType):
         return Outcome(status, message, shared, evidence, unknowns)
 
 
+@dataclass(frozen=True)
+class MinDistanceParams:
+    """``min_copies`` copies at least ``km`` kilometres from the primary."""
+
+    km: float
+    min_copies: int
+
+
 @register("min-distance")
-class MinDistanceRule(RuleType):
+class MinDistanceRule(RuleType[MinDistanceParams]):
     """At least ``min_copies`` copies lie at least ``km`` kilometres from the primary.
 
     Great-circle distance between the coordinates of the primary and each copy. Catalog
@@ -199,20 +238,28 @@ class MinDistanceRule(RuleType):
     """
 
     summary = "at least N copies at least D km (great-circle) from the primary"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["km"],
-        "properties": {
-            "km": {"type": "number", "exclusiveMinimum": 0},
-            "min_copies": {"type": "integer", "minimum": 1, "default": 1},
-        },
-    }
+    passes = (
+        "at least ``min_copies`` copies are at least ``km`` kilometres (great circle) from the "
+        "primary"
+    )
+    fails = (
+        "even counting every copy without coordinates, fewer than ``min_copies`` are that far"
+    )
+    unknown = (
+        "the primary has no coordinates, or enough copies are far only if some without "
+        "coordinates are"
+    )
+    params_schema = type_schema(
+        required=["km"],
+        km={"type": "number", "exclusiveMinimum": 0},
+        min_copies={"type": "integer", "minimum": 1, "default": 1},
+    )
+    params_type = MinDistanceParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: MinDistanceParams, ctx: Context) -> Outcome:
         """Measure every copy; copies without coordinates are unknown, never far."""
-        km = float(params["km"])
-        need = int(params.get("min_copies", 1))
+        km = params.km
+        need = params.min_copies
         primary = dataset.primary
         far, near, unknown = [], [], []
         for copy in dataset.copies:
@@ -242,8 +289,15 @@ class MinDistanceRule(RuleType):
         return Outcome(status, message, (), evidence, unknowns)
 
 
+@dataclass(frozen=True)
+class ConsistentLocationParams:
+    """The kinds whose claims must agree."""
+
+    kinds: tuple[DomainKind, ...]
+
+
 @register("consistent-location")
-class ConsistentLocationRule(RuleType):
+class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
     """Every claim about where a replica is agrees with every other claim.
 
     The estate says SBG1, the endpoint says GRA: one of them is wrong, and providers' own
@@ -252,15 +306,22 @@ class ConsistentLocationRule(RuleType):
     """
 
     summary = "declared, catalog and probed location claims agree"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"kinds": {"type": "array", "items": KIND_SCHEMA, "uniqueItems": True}},
-    }
+    passes = (
+        "every replica's declared, catalog and probed claims of the ``kinds`` name the same "
+        "domains"
+    )
+    fails = (
+        "some replica has two claims of one kind that name different domains (both are quoted)"
+    )
+    unknown = (
+        "some replica has no location claim at all besides its host, so nothing can be compared"
+    )
+    params_schema = type_schema(kinds=kinds_schema(default=[k.value for k in DomainKind]))
+    params_type = ConsistentLocationParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: ConsistentLocationParams, ctx: Context) -> Outcome:
         """List every kind on which a replica's claims name different domains."""
-        kinds = tuple(DomainKind(k) for k in params.get("kinds", [k.value for k in DomainKind]))
+        kinds = params.kinds
         problems: list[str] = []
         evidence: list[EvidenceRef] = []
         for replica in dataset.replicas:

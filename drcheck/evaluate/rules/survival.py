@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
-from typing import Any
+from dataclasses import dataclass
 
-from drcheck.durations import parse_duration
-from drcheck.evaluate.base import Context, Outcome, RuleType, plural
-from drcheck.evaluate.registry import register
-from drcheck.evaluate.rules.freshness import DURATION_SCHEMA
-from drcheck.evaluate.rules.placement import KIND_SCHEMA
+from drcheck.evaluate.base import Context, Outcome, RuleType, plural, register
+from drcheck.evaluate.params import DURATION_SCHEMA, Duration, kinds_schema, type_schema
+from drcheck.evaluate.survival.cuts import dataset_cuts, sort_cuts
+from drcheck.evaluate.survival.model import Bar, Cut, cut_text
+from drcheck.evaluate.survival.universe import Universe
 from drcheck.model import Dataset, DomainKind, SharedDomain, Status
 
 
+@dataclass(frozen=True)
+class SurvivesParams:
+    """The kinds whose loss is modelled, how many at once, and the bar a copy must meet."""
+
+    kinds: tuple[DomainKind, ...]
+    depth: int
+    max_age: Duration | None
+    require_immutable: bool
+    min_retention_days: int
+
+    @property
+    def bar(self) -> Bar:
+        """What a surviving copy must be to count."""
+        return Bar(self.max_age.delta if self.max_age else None, self.require_immutable,
+                   self.min_retention_days)
+
+    @property
+    def loss(self) -> str:
+        """``any single campus/account``, ``any one or two campus``."""
+        what = "/".join(k.value for k in self.kinds)
+        return f"any {'single' if self.depth == 1 else 'one or two'} {what}"
+
+
 @register("survives")
-class SurvivesRule(RuleType):
+class SurvivesRule(RuleType[SurvivesParams]):
     """The dataset survives the loss of any single domain of the named kinds (``depth: 2``:
     of any two).
 
@@ -41,51 +62,50 @@ class SurvivesRule(RuleType):
     """
 
     summary = "a good replica survives the loss of any single domain of the named kinds"
-    params_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["kinds"],
-        "properties": {
-            "kinds": {"type": "array", "items": KIND_SCHEMA, "minItems": 1,
-                      "uniqueItems": True},
-            "depth": {"type": "integer", "minimum": 1, "maximum": 2, "default": 1},
-            "max_age": DURATION_SCHEMA,
-            "require_immutable": {"type": "boolean", "default": False},
-            "min_retention_days": {"type": "integer", "minimum": 0, "default": 0},
-        },
-    }
+    passes = (
+        "whatever single domain (``depth: 2``: pair of domains) of ``kinds`` is lost, a good "
+        "replica is certainly left"
+    )
+    fails = (
+        "the loss of some domain (or pair) certainly destroys every good replica; the domains are"
+        " named"
+    )
+    unknown = (
+        "no such loss is certain, but one might destroy every good replica: a replica has no "
+        "claim of a named kind, or no good replica's claim of a kind is known"
+    )
+    params_schema = type_schema(
+        required=["kinds"],
+        kinds=kinds_schema(minItems=1),
+        depth={"type": "integer", "minimum": 1, "maximum": 2, "default": 1},
+        max_age=DURATION_SCHEMA,
+        require_immutable={"type": "boolean", "default": False},
+        min_retention_days={"type": "integer", "minimum": 0, "default": 0},
+    )
+    params_type = SurvivesParams
 
-    def check(self, dataset: Dataset, params: Mapping[str, Any], ctx: Context) -> Outcome:
+    def judge(self, dataset: Dataset, params: SurvivesParams, ctx: Context) -> Outcome:
         """Compute the dataset's minimal cut sets up to ``depth`` among the named kinds."""
-        # imported here: drcheck.simulate reuses this package's rules (a cycle at import)
-        from drcheck.simulate.cuts import dataset_cuts, sort_cuts
-        from drcheck.simulate.model import Bar
-        from drcheck.simulate.render import cut_text
-        from drcheck.simulate.universe import Universe
-
-        kinds = tuple(DomainKind(k) for k in params["kinds"])
-        depth = int(params.get("depth", 1))
-        max_age: timedelta | None = None
-        if params.get("max_age") is not None:
-            max_age = parse_duration(str(params["max_age"]))
-        bar = Bar(max_age, bool(params.get("require_immutable", False)),
-                  int(params.get("min_retention_days", 0)))
-        cuts = dataset_cuts(dataset, Universe([dataset], kinds), bar, depth, ctx)
-        what = "/".join(k.value for k in kinds)
-        loss = f"any {'single' if depth == 1 else 'one or two'} {what}"
+        cuts = dataset_cuts(dataset, Universe([dataset], params.kinds), params.bar,
+                            params.depth, ctx)
+        good = plural(cuts.good, "good replica")
         certain = [c for c in cuts.cuts if c.certain]
         if certain:
-            shared = tuple(
-                SharedDomain(kind, value, tuple(r.name for r in dataset.replicas
-                                                if value in r.location.values(kind)))
-                for c in certain if len(c.domains) == 1 for kind, value in c.domains)
-            return Outcome(Status.FAIL, f"{plural(cuts.good, 'good replica')}; dies with "
-                           + " · ".join(cut_text(c) for c in sort_cuts(certain)), shared)
+            return Outcome(Status.FAIL, f"{good}; dies with "
+                           + " · ".join(cut_text(c) for c in sort_cuts(certain)),
+                           _single_domains(dataset, certain))
         unknowns = tuple(u for c in cuts.cuts for u in c.unknowns)
         unknowns += tuple(f"no good replica's {k} is known" for k in cuts.blind)
         if unknowns:
             maybe = [cut_text(c) for c in cuts.cuts] + [f"{{{k}:?}}" for k in cuts.blind]
-            return Outcome(Status.UNKNOWN, f"{plural(cuts.good, 'good replica')}; might die "
-                           "with " + " · ".join(maybe), (), (), tuple(dict.fromkeys(unknowns)))
-        return Outcome(Status.PASS, f"{plural(cuts.good, 'good replica')}; survives the loss "
-                       f"of {loss}")
+            return Outcome(Status.UNKNOWN, f"{good}; might die with " + " · ".join(maybe),
+                           (), (), tuple(dict.fromkeys(unknowns)))
+        return Outcome(Status.PASS, f"{good}; survives the loss of {params.loss}")
+
+
+def _single_domains(dataset: Dataset, certain: list[Cut]) -> tuple[SharedDomain, ...]:
+    """The domains that alone destroy every good replica, with the replicas they hold."""
+    return tuple(
+        SharedDomain(kind, value, tuple(r.name for r in dataset.replicas
+                                        if value in r.location.values(kind)))
+        for c in certain if len(c.domains) == 1 for kind, value in c.domains)

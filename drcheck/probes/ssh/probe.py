@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from drcheck.estate import HostSpec
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import Probe, ProbeReport
+from drcheck.probes.base import Probe, ProbeReport, raised_at
 from drcheck.probes.ssh import operations
 from drcheck.probes.ssh.connection import Connector, SshOptions
 from drcheck.probes.ssh.copies import merge_targets, to_copies
@@ -33,6 +33,7 @@ from drcheck.probes.ssh.gather import (
     step_mounts,
     step_prefetch,
 )
+from drcheck.probes.ssh.secrets import redact_command
 from drcheck.probes.ssh.session import ProbeFailure
 from drcheck.probes.ssh.tools import (
     step_borgmatic,
@@ -100,7 +101,10 @@ class SshProbe(Probe):
         try:
             return self._probe_host(connector, host, index, observed_at)
         except Exception as exc:  # never let one host stop the fleet
-            log.debug("ssh probe of %s failed: %s", host.name, type(exc).__name__)
+            # the message may quote what the host sent: credentials are redacted first
+            log.warning("ssh probe of host %s (%s) failed at %s: %s: %s", host.name,
+                        host.address, raised_at(exc), type(exc).__name__,
+                        redact_command(str(exc))[:300])
             return self._failed(host, observed_at, ProbeFailure(
                 "probe-error", f"unexpected {type(exc).__name__} while probing"))
         finally:

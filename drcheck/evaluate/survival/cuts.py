@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import Relation, relation
+from drcheck.evaluate.survival.fate import dataset_bytes, good_copies
+from drcheck.evaluate.survival.model import Bar, Cut, DatasetCuts, Domain
+from drcheck.evaluate.survival.universe import Exposure, Universe
 from drcheck.model import Dataset, Replica
-from drcheck.simulate.model import Bar, Cut, DatasetCuts, Domain
-from drcheck.simulate.survival import dataset_bytes, good_copies
-from drcheck.simulate.universe import Exposure, Universe
 
 Hit = frozenset[Domain]
 

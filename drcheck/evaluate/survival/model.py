@@ -140,6 +140,12 @@ class Cut:
         return tuple(label(d) for d in self.domains)
 
 
+def cut_text(cut: Cut) -> str:
+    """``{campus:ovh-sbg}``, or with the unknowns that decide an uncertain cut."""
+    text = "{" + ", ".join(cut.labels) + "}"
+    return text if cut.certain else f"{text}? ({'; '.join(cut.unknowns)})"
+
+
 @dataclass(frozen=True)
 class DatasetCuts:
     """A dataset's minimal cut sets up to the sweep depth, and its blind spots.

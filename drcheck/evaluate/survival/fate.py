@@ -12,14 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from drcheck.durations import format_duration, parse_duration, parse_time
+from drcheck.durations import format_duration, parse_time
 from drcheck.evaluate.base import Context
-from drcheck.evaluate.rules.copies import immutability
-from drcheck.evaluate.rules.freshness import age_of
-from drcheck.gcpause import paused_gc
-from drcheck.model import Dataset, FactKey, Replica
-from drcheck.policy import Policy, Selector
-from drcheck.simulate.model import (
+from drcheck.evaluate.readings import age_of, immutability
+from drcheck.evaluate.survival.model import (
     Bar,
     DatasetFate,
     Domain,
@@ -30,7 +26,9 @@ from drcheck.simulate.model import (
     Verdict,
     label,
 )
-from drcheck.simulate.universe import Footprint, Universe
+from drcheck.evaluate.survival.universe import Footprint, Universe
+from drcheck.gcpause import paused_gc
+from drcheck.model import Dataset, FactKey, Replica
 
 BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""
@@ -176,30 +174,6 @@ def simulate_loss(datasets: Sequence[Dataset], lost: Sequence[Domain], universe:
                 is not Verdict.SURVIVES]
     hurt.sort(key=lambda f: (order.index(f.verdict), f.dataset))
     return ScenarioResult(tuple(lost), tuple(hurt), len(datasets))
-
-
-def policy_bar(policies: Sequence[Policy], max_age: timedelta | None = None,
-               require_immutable: bool = False, min_retention_days: int = 0) -> BarFor:
-    """A ``BarFor`` that takes ``max_age`` when given, else the strictest ``max-age`` rule
-    of ``policies`` whose selector matches the dataset (no freshness bar when none does)."""
-    rules = [(r.selector, parse_duration(str(r.params["max_age"])))
-             for p in policies for r in p.rules if r.type == "max-age"]
-    if max_age is None and rules and all(sel == Selector() for sel, _ in rules):
-        max_age = min(age for _, age in rules)  # every dataset is selected: one bar
-    fixed = Bar(max_age, require_immutable, min_retention_days)
-    cache: dict[timedelta | None, Bar] = {}
-
-    def bar_for(dataset: Dataset) -> Bar:
-        if max_age is not None or not rules:
-            return fixed
-        ages = [age for sel, age in rules
-                if sel.matches(dataset.name, dataset.labels, dataset.criticality)]
-        limit = min(ages) if ages else None
-        if limit not in cache:
-            cache[limit] = Bar(limit, require_immutable, min_retention_days)
-        return cache[limit]
-
-    return bar_for
 
 
 def ctx_at(now: datetime) -> Context:
