@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from drcheck.durations import format_time
+from drcheck.errors import DrcheckError
 from drcheck.estate import BucketSpec, Estate, HostSpec
 from drcheck.model import ProbeIssue
 from drcheck.probes.base import ProbeReport
@@ -31,6 +32,7 @@ class ProbeOptions:
     trust_new_host_keys: bool = False
     ssh_config: str | None = None
     only: tuple[str, ...] = field(default_factory=tuple)
+    allow_proxy_command: bool = False
 
 
 def _probed_hosts(estate: Estate) -> list[HostSpec]:
@@ -64,8 +66,11 @@ def _run_ssh(_: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
         ssh = replace(ssh, ssh_config=options.ssh_config)
     if options.concurrency:
         ssh = replace(ssh, pool_size=options.concurrency)
+    if options.allow_proxy_command:
+        ssh = replace(ssh, allow_proxy_command=True)
     if options.timeout:
-        ssh = replace(ssh, connect_timeout=options.timeout, command_timeout=options.timeout)
+        ssh = replace(ssh, connect_timeout=options.timeout, auth_timeout=options.timeout,
+                      command_timeout=options.timeout)
     return SshProbe(ssh).collect(hosts)
 
 
@@ -85,6 +90,8 @@ def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeRepo
         return []
     try:
         return run(estate, specs, options)
+    except DrcheckError:  # bad input met while probing (a broken ssh_config): exit 2, not unknown
+        raise
     except Exception as exc:  # the probe as a whole failed: every target becomes unknown
         log.warning("probe %s failed: %s", name, type(exc).__name__)
         at = format_time(datetime.now(timezone.utc))

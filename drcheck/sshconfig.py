@@ -86,6 +86,13 @@ class Resolved:
         """Every ``IdentityFile``, in order, as written."""
         return self.values.get("identityfile", ())
 
+    def identity_paths(self, user: str | None = None) -> tuple[str, ...]:
+        """``IdentityFile`` paths with ``~`` and ``%d %u %h %n %r %p %%`` expanded."""
+        tokens = {"d": os.path.expanduser("~"), "u": _local_user(), "h": self.hostname,
+                  "n": self.alias, "r": user or self.first("user") or _local_user(),
+                  "p": self.first("port") or "22"}
+        return tuple(os.path.expanduser(_percent(p, tokens)) for p in self.identity_files)
+
     @property
     def proxy_jump(self) -> str | None:
         """``ProxyJump`` (None for absent or ``none``)."""

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drcheck.errors import Problem
+    from drcheck.yamlsource import Document
 
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}\.?$){_LABEL}(?:\.{_LABEL})*\.?$")
@@ -100,3 +106,31 @@ def jump_problem(value: str) -> str | None:
     except ValueError as exc:
         return f"ProxyJump {exc}"
     return None
+
+
+def _root_problem(value: str) -> str | None:
+    return path_problem(value)
+
+
+def _key_problem(value: str) -> str | None:
+    return path_problem(value, allow_home=True)
+
+
+HOST_FIELDS: dict[str, Callable[[str], str | None]] = {
+    "address": host_problem, "user": user_problem, "port": port_problem,
+    "key_file": _key_problem, "root": _root_problem, "proxy_jump": jump_problem}
+"""Estate host fields that reach the SSH layer, and the syntax each must have."""
+
+
+def estate_problems(doc: Document) -> list[Problem]:
+    """Every estate host field that reaches SSH and is not of its syntax, pinned to its key."""
+    problems: list[Problem] = []
+    hosts = doc.data.get("hosts") if isinstance(doc.data, dict) else None
+    for i, host in enumerate(hosts if isinstance(hosts, list) else []):
+        if not isinstance(host, dict):
+            continue
+        for key, check in HOST_FIELDS.items():
+            value = host.get(key)
+            if value is not None and (problem := check(value)):
+                problems.append(doc.problem(("hosts", i, key), problem))
+    return problems

@@ -100,7 +100,7 @@ class Connector:
             else Resolved(alias, {}, {})
         identities = [host.key_file] if host and host.key_file else []
         identities += list(self.options.identities)
-        identities += [_fill(p, alias, conf) for p in conf.identity_files]
+        identities += list(conf.identity_paths(host.user if host else None))
         user = (host.user if host else None) or conf.first("user") or self.options.default_user
         port = (host.port if host else None) or conf.first("port") or 22
         jump = (host.proxy_jump if host else None) or conf.proxy_jump
@@ -365,14 +365,6 @@ def _check_endpoint(endpoint: Endpoint, port: object, conf: Resolved) -> None:
         if problem:
             where = conf.origins.get(keyword, "the estate")
             raise ProbeFailure("bad-ssh-setting", f"{where}: {problem}")
-
-
-def _fill(text: str, alias: str, conf: Resolved) -> str:
-    """IdentityFile tokens (%d %u %h %n %%), as OpenSSH expands them."""
-    tokens = {"d": os.path.expanduser("~"), "u": _local_user(), "h": conf.hostname,
-              "n": alias, "%": "%"}
-    return "".join(tokens.get(part[1:], part) if part.startswith("%") and len(part) == 2
-                   else part for part in _tokens(text))
 
 
 def _tokens(text: str) -> list[str]:
