@@ -94,10 +94,10 @@ class HostSession:
         opened: list[paramiko.Channel] = []
         chunks: list[bytes] = []
         try:
+            channel = self._open_channel("command")
+            opened.append(channel)
             with self._guard.phase("command", self._options.command_timeout,
                                    closer=lambda: _close(opened)) as budget:
-                channel = self._transport.open_session(timeout=budget + GRACE)
-                opened.append(channel)
                 channel.settimeout(budget + GRACE)
                 channel.exec_command(command)
                 truncated = self._drain(channel, chunks)
@@ -113,6 +113,11 @@ class HostSession:
             timed_out = False
         text = b"".join(chunks)[: self._options.max_read_bytes].decode("utf-8", "replace")
         return CommandOutput(text, status, truncated, timed_out)
+
+    def _open_channel(self, what: str) -> paramiko.Channel:
+        """A new session channel; a peer that does not even confirm it is lost."""
+        with self._guard.phase(what, self._options.command_timeout) as budget:
+            return self._transport.open_session(timeout=budget + GRACE)
 
     def _drain(self, channel: paramiko.Channel, chunks: list[bytes]) -> bool:
         """Read stdout into ``chunks`` until EOF or the size limit (True when cut)."""
@@ -295,10 +300,10 @@ class HostSession:
         """``SFTPClient.from_transport``, with every wait (channel, subsystem, version) bounded."""
         opened: list[paramiko.Channel] = []
         try:
+            channel = self._open_channel("sftp-start")
+            opened.append(channel)
             with self._guard.phase("sftp-start", self._options.command_timeout,
                                    closer=lambda: _close(opened)) as budget:
-                channel = self._transport.open_session(timeout=budget + GRACE)
-                opened.append(channel)
                 channel.settimeout(budget + GRACE)
                 channel.invoke_subsystem("sftp")
                 return paramiko.SFTPClient(channel)
