@@ -50,7 +50,8 @@ def _run_s3(estate: Estate, _: Sequence[object], options: ProbeOptions) -> list[
     if options.concurrency:
         settings = replace(settings, concurrency=options.concurrency)
     if options.timeout:
-        settings = replace(settings, read_timeout=options.timeout)
+        settings = replace(settings, read_timeout=options.timeout,
+                           connect_timeout=min(settings.connect_timeout, options.timeout))
     return S3Probe(settings).collect(targets_from_estate(estate))
 
 
