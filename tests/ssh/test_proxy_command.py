@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from drcheck.probes.ssh import SshProbe
-from drcheck.probes.ssh.connection import Endpoint, proxy_argv
+from drcheck.probes.ssh.connection import Endpoint
+from drcheck.probes.ssh.proxy import proxy_argv
 from tests.ssh.conftest import USER, SshLab
 
 RELAY = Path(__file__).parent / "tools" / "relay.py"

@@ -23,6 +23,7 @@ import paramiko
 from drcheck.estate import HostSpec
 from drcheck.probes.ssh.failure import ProbeFailure
 from drcheck.probes.ssh.hostkeys import HostKeyError, HostKeyStore, known_hosts_name
+from drcheck.probes.ssh.proxy import proxy_argv
 from drcheck.probes.ssh.session import HostSession
 from drcheck.probes.ssh.watchdog import GRACE, HostGuard
 from drcheck.sshconfig import Resolved, SshConfig
@@ -365,49 +366,6 @@ def _check_endpoint(endpoint: Endpoint, port: object, conf: Resolved) -> None:
         if problem:
             where = conf.origins.get(keyword, "the estate")
             raise ProbeFailure("bad-ssh-setting", f"{where}: {problem}")
-
-
-def _tokens(text: str) -> list[str]:
-    """``text`` split into literal runs and two-character ``%x`` tokens."""
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        j = text.find("%", i)
-        if j < 0:
-            out.append(text[i:])
-            break
-        if j > i:
-            out.append(text[i:j])
-        out.append(text[j:j + 2])
-        i = j + 2
-    return out
-
-
-PROXY_TOKENS = ("h", "p", "r", "n", "%")
-
-
-def proxy_argv(template: str, endpoint: Endpoint) -> list[str]:
-    """A ProxyCommand as an argv (no shell), ``%h %p %r %n %%`` filled from checked values.
-
-    ValueError for an unbalanced quote or any other token (``%d``, ``%C``…): a token
-    drcheck cannot fill from a syntax-checked value is refused, not guessed.
-    """
-    values = {"h": endpoint.hostname, "p": str(endpoint.port), "r": endpoint.user,
-              "n": endpoint.alias, "%": "%"}
-    for name, value in values.items():
-        if name in "hn" and host_problem(value):
-            raise ValueError(f"ProxyCommand %{name}: {host_problem(value)}")
-    argv: list[str] = []
-    for word in shlex.split(template):
-        parts = _tokens(word)
-        bad = [p for p in parts if p.startswith("%") and p[1:] not in PROXY_TOKENS]
-        if bad:
-            raise ValueError(f"ProxyCommand token {bad[0]!r} is not supported "
-                             f"(only %h %p %r %n %%)")
-        argv.append("".join(values[p[1:]] if p.startswith("%") else p for p in parts))
-    if not argv:
-        raise ValueError("ProxyCommand is empty")
-    return argv
 
 
 def _describe(exc: BaseException) -> str:
