@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from drcheck.durations import format_time
+from drcheck.errors import DrcheckError
 from drcheck.estate import BucketSpec, Estate, HostSpec
 from drcheck.model import ProbeIssue
 from drcheck.probes.base import ProbeReport, raised_at
@@ -31,6 +32,7 @@ class ProbeOptions:
     trust_new_host_keys: bool = False
     ssh_config: str | None = None
     only: tuple[str, ...] = field(default_factory=tuple)
+    allow_proxy_command: bool = False
 
 
 def _probed_hosts(estate: Estate) -> list[HostSpec]:
@@ -48,7 +50,8 @@ def _run_s3(estate: Estate, _: Sequence[object], options: ProbeOptions) -> list[
     if options.concurrency:
         settings = replace(settings, concurrency=options.concurrency)
     if options.timeout:
-        settings = replace(settings, read_timeout=options.timeout)
+        settings = replace(settings, read_timeout=options.timeout,
+                           connect_timeout=min(settings.connect_timeout, options.timeout))
     return S3Probe(settings).collect(targets_from_estate(estate))
 
 
@@ -64,8 +67,11 @@ def _run_ssh(_: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
         ssh = replace(ssh, ssh_config=options.ssh_config)
     if options.concurrency:
         ssh = replace(ssh, pool_size=options.concurrency)
+    if options.allow_proxy_command:
+        ssh = replace(ssh, allow_proxy_command=True)
     if options.timeout:
-        ssh = replace(ssh, connect_timeout=options.timeout, command_timeout=options.timeout)
+        ssh = replace(ssh, connect_timeout=options.timeout, auth_timeout=options.timeout,
+                      command_timeout=options.timeout)
     return SshProbe(ssh).collect(hosts)
 
 
@@ -85,6 +91,8 @@ def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeRepo
         return []
     try:
         return run(estate, specs, options)
+    except DrcheckError:  # bad input met while probing (a broken ssh_config): exit 2, not unknown
+        raise
     except Exception as exc:  # the probe as a whole failed: every target becomes unknown
         at = format_time(datetime.now(timezone.utc))
         reason = f"{name} probe failed: {type(exc).__name__}: {exc}"[:300]

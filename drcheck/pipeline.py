@@ -19,6 +19,7 @@ from drcheck.evaluate.engine import evaluate
 from drcheck.model import AuditResult, Severity, Snapshot, Status
 from drcheck.policy import Policy
 from drcheck.probes.base import ProbeReport
+from drcheck.sshsyntax import estate_problems
 from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file
 
@@ -35,6 +36,7 @@ def _reference_problems(doc: Document) -> list[Problem]:
                                             f"duplicate {kind} name {item['name']!r}"))
             names.add(item["name"])
         declared[kind] = names
+    problems += estate_problems(doc)  # values that reach SSH: host, user, port, paths
     seen: set[str] = set()
     for i, ds in enumerate(data.get("datasets") or []):
         if ds["name"] in seen:

@@ -28,6 +28,7 @@ from drcheck.cli.audit_outputs import (
 from drcheck.cli.common import gather_snapshot, resolve_now
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.cli.probe_cmd import (
+    AllowProxyOpt,
     ConcurrencyOpt,
     KnownHosts,
     SshConfigOpt,
@@ -86,7 +87,7 @@ def audit(
     plan: PlanOpt = None, baseline_state: StateOpt = None, mapping: MappingOpt = None,
     concurrency: ConcurrencyOpt = None, timeout: TimeoutOpt = None,
     known_hosts: KnownHosts = None, trust_new_host_keys: Trust = False,
-    ssh_config: SshConfigOpt = None,
+    ssh_config: SshConfigOpt = None, allow_proxy_command: AllowProxyOpt = False,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
@@ -105,7 +106,7 @@ def audit(
                 known = state_baseline(plan, baseline_state, mapping, policies, when)
         else:
             options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
-                                    ssh_config)
+                                    ssh_config, allow_proxy_command)
             snapshot = gather_snapshot(estate, facts, offline, when, options)
         result = run_audit(snapshot, policies, when)
         result = annotate(result, policies, accepted, known, when, time.monotonic() - started)

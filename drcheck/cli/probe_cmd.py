@@ -17,15 +17,23 @@ KnownHosts = Annotated[Path | None, typer.Option(
 Trust = Annotated[bool, typer.Option(
     help="Record unknown host keys in --known-hosts instead of refusing them.")]
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
-TimeoutOpt = Annotated[float | None, typer.Option(min=0.1, help="Per-request timeout (s).")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    min=0.1, help="Longest wait on a peer (s): each connect, handshake, login, SFTP start, "
+    "read, command and S3 request; a peer silent for longer is unknown.")]
 SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
+AllowProxyOpt = Annotated[bool, typer.Option(
+    "--allow-proxy-command",
+    help="Run ProxyCommand lines of YOUR ssh_config (without a shell; %h %p %r %n filled "
+    "from checked values). Off: a host that needs one is unknown.")]
 
 
 def probe_options(concurrency: int | None, timeout: float | None, known_hosts: Path | None,
-                  trust_new_host_keys: bool, ssh_config: Path | None) -> ProbeOptions:
+                  trust_new_host_keys: bool, ssh_config: Path | None,
+                  allow_proxy_command: bool = False) -> ProbeOptions:
     """The probe knobs of the command line as ``ProbeOptions``."""
     return ProbeOptions(concurrency, timeout, str(known_hosts) if known_hosts else None,
-                        trust_new_host_keys, str(ssh_config) if ssh_config else None)
+                        trust_new_host_keys, str(ssh_config) if ssh_config else None,
+                        allow_proxy_command=allow_proxy_command)
 
 
 @app.command()
@@ -39,6 +47,7 @@ def probe(
     known_hosts: KnownHosts = None,
     trust_new_host_keys: Trust = False,
     ssh_config: SshConfigOpt = None,
+    allow_proxy_command: AllowProxyOpt = False,
     now: Annotated[str | None, typer.Option(help="Timestamp the snapshot with this UTC time.")]
     = None,
 ) -> None:
@@ -46,7 +55,7 @@ def probe(
 
     def body() -> None:
         options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
-                                ssh_config)
+                                ssh_config, allow_proxy_command)
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options)
         emit(snapshot_to_json(snapshot), output)
         if snapshot.issues:

@@ -23,6 +23,8 @@ KnownHostsOpt = Annotated[Path | None, typer.Option(
 TrustFileOpt = Annotated[Path | None, typer.Option(
     help="File that --yes records keys in (default ~/.config/drcheck/known_hosts).")]
 SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
+AllowProxyOpt = Annotated[bool, typer.Option(
+    "--allow-proxy-command", help="Run ProxyCommand lines of YOUR ssh_config (no shell).")]
 YesOpt = Annotated[bool, typer.Option(
     "--yes", help="Record every NEW key in the trust file (after you compared fingerprints).")]
 
@@ -35,6 +37,7 @@ def trust_host(
     trust_file: TrustFileOpt = None,
     ssh_config: SshConfigOpt = None,
     yes: YesOpt = False,
+    allow_proxy_command: AllowProxyOpt = False,
 ) -> None:
     """Print each host's key fingerprint and whether it is known, new or CHANGED.
 
@@ -53,7 +56,7 @@ def trust_host(
         missing = set(host or ()) - {h.name for h in hosts}
         if missing:
             raise UsageError(f"no such probed host in {estate}: {', '.join(sorted(missing))}")
-        options = _options(known_hosts, trust_file, ssh_config)
+        options = _options(known_hosts, trust_file, ssh_config, allow_proxy_command)
         connector = Connector(options)
         states = [_check(connector, options, h, yes) for h in hosts]
         return ExitCode.FINDINGS if "changed" in states else ExitCode.OK
@@ -62,12 +65,12 @@ def trust_host(
 
 
 def _options(known_hosts: Path | None, trust_file: Path | None,
-             ssh_config: Path | None) -> SshOptions:
+             ssh_config: Path | None, allow_proxy_command: bool = False) -> SshOptions:
     from dataclasses import replace
 
     from drcheck.probes.ssh import SshOptions
 
-    options = SshOptions()
+    options = SshOptions(allow_proxy_command=allow_proxy_command)
     if known_hosts is not None:
         options = replace(options, known_hosts=str(known_hosts))
     if trust_file is not None:

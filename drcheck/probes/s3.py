@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import ClassVar
 
@@ -22,6 +21,7 @@ from drcheck.model import ProbeIssue
 from drcheck.probes.base import Probe, ProbeReport, raised_at
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import BucketCalls, ClientKey, ClientPool, S3Settings
+from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
 
 __all__ = ["S3Probe", "S3Settings", "S3Target", "discover_buckets", "targets_from_estate"]
@@ -94,10 +94,11 @@ class S3Probe(Probe):
         worker = BucketProbe(self.pool, self.settings, self.resolver, names)
         done: dict[str, ProbeReport] = {}
         sources: dict[str, list[tuple[str, str]]] = {}
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrency)) as executor:
-            while wave:
-                outcomes = list(executor.map(lambda t: self._safely(worker, t), wave))
-                wave = self._next_wave(outcomes, done, sources)
+        while wave:
+            outcomes = bounded_map(lambda t: self._safely(worker, t), wave,
+                                   self.settings.concurrency, self.settings.bucket_deadline,
+                                   lambda t, limit: self._expired(worker, t, limit))
+            wave = self._next_wave(outcomes, done, sources)
         return [self._with_dangling(report, sources, done) for report in done.values()]
 
     def _next_wave(self, outcomes: Iterable[BucketOutcome], done: dict[str, ProbeReport],
@@ -114,6 +115,15 @@ class S3Probe(Probe):
                 if self.settings.follow_replication and dest.subject not in done:
                     wave.setdefault(dest.subject, dest)
         return list(wave.values())
+
+    def _expired(self, worker: BucketProbe, target: S3Target, limit: float) -> BucketOutcome:
+        """The report of a bucket whose server held it past the per-bucket deadline."""
+        at = format_time(self.settings.now())
+        doing = worker.current.get(target.subject, "connecting")
+        issue = ProbeIssue(target.subject, PROBE, "timeout",
+                           f"timed out after {limit:.1f} s during {doing} (per-bucket "
+                           "deadline)", at)
+        return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
 
     def _safely(self, worker: BucketProbe, target: S3Target) -> BucketOutcome:
         """Run one bucket; an unexpected error becomes a ``probe-error`` issue."""

@@ -8,6 +8,7 @@ calls are skipped for it and recorded as known negatives.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -133,6 +134,7 @@ class BucketProbe:
         self.settings = settings
         self.resolver = resolver
         self.names = names
+        self.current: dict[str, str] = {}  # subject → the S3 call under way (for timeouts)
 
     def run(self, target: S3Target) -> BucketOutcome:
         """Probe ``target`` and return its report plus the destinations to follow."""
@@ -144,7 +146,9 @@ class BucketProbe:
             reason = self.pool.scrub(f"cannot build an S3 client: {type(exc).__name__}: {exc}")
             issue = ProbeIssue(target.subject, PROBE, "no-credentials", reason, at)
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
-        calls = BucketCalls(client, spec.bucket, self.pool, spec.endpoint or env_endpoint())
+        calls = BucketCalls(client, spec.bucket, self.pool, spec.endpoint or env_endpoint(),
+                            on_call=lambda op: self.current.__setitem__(target.subject, op),
+                            deadline=time.monotonic() + self.settings.bucket_deadline)
         loc = calls.call("GetBucketLocation",
                          lambda: client.get_bucket_location(Bucket=spec.bucket))
         host = endpoint_host(spec.endpoint or env_endpoint())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -80,6 +81,7 @@ class S3Settings:
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3
+    bucket_deadline: float = 60.0
     listing_pages: int = 10
     page_size: int = 1000
     follow_replication: bool = True
@@ -248,7 +250,9 @@ class BucketCalls:
     """
 
     def __init__(self, client: S3Client, bucket: str, pool: ClientPool,
-                 endpoint: str | None = None) -> None:
+                 endpoint: str | None = None,
+                 on_call: Callable[[str], object] | None = None,
+                 deadline: float | None = None) -> None:
         """Calls on ``bucket`` through ``client``; ``pool`` scrubs error text and remembers
         dead endpoints (``endpoint``: the explicit endpoint URL, None for AWS's own)."""
         self.client = client
@@ -257,6 +261,8 @@ class BucketCalls:
         self._endpoint = endpoint
         self.results: list[CallResult] = []
         self.fatal: CallResult | None = None
+        self._on_call = on_call
+        self._deadline = deadline
 
     def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
         """Run ``action`` (one S3 operation) and record its outcome; never raises."""
@@ -269,6 +275,13 @@ class BucketCalls:
         if self.fatal is not None:
             return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
                               reason=f"{operation}: skipped after {self.fatal.reason}")
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            self.fatal = CallResult(operation, error="Deadline", code="timeout",
+                                    reason=f"{operation}: not attempted, the per-bucket "
+                                    "deadline passed")
+            return self.fatal
+        if self._on_call is not None:
+            self._on_call(operation)
         try:
             result = CallResult(operation, data=action())
         except (ClientError, BotoCoreError) as exc:

@@ -111,7 +111,8 @@ def ensure_user() -> None:
             pytest.fail(f"cannot create test user ({' '.join(cmd)}): {done.stderr}")
 
 
-def sshd_config(lab: SshLab, name: str, address: str, port: int, root: Path) -> Path:
+def sshd_config(lab: SshLab, name: str, address: str, port: int, root: Path,
+                subsystem: str = "internal-sftp") -> Path:
     """Write an sshd_config for one simulated host and check it with ``sshd -t``."""
     conf = lab.base / f"sshd_{name}.conf"
     conf.write_text(
@@ -120,7 +121,7 @@ def sshd_config(lab: SshLab, name: str, address: str, port: int, root: Path) -> 
         f"AuthorizedKeysFile {lab.base}/authorized_keys.%u\n"
         "PubkeyAuthentication yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
         "UsePAM no\nStrictModes no\nUseDNS no\nMaxStartups 300:30:400\nMaxSessions 50\n"
-        "Subsystem sftp internal-sftp\nLogLevel ERROR\n"
+        f"Subsystem sftp {subsystem}\nLogLevel ERROR\n"
         f"SetEnv PATH={root / 'bin'}:/usr/bin:/bin\n"
     )
     check = subprocess.run([SSHD, "-t", "-f", str(conf)], capture_output=True, text=True,
@@ -130,11 +131,15 @@ def sshd_config(lab: SshLab, name: str, address: str, port: int, root: Path) -> 
     return conf
 
 
-def start_sshd(lab: SshLab, name: str, address: str, root: Path) -> SimHost:
-    """Start one sshd and wait for its banner; fail the tests with its stderr otherwise."""
+def start_sshd(lab: SshLab, name: str, address: str, root: Path,
+               subsystem: str = "internal-sftp") -> SimHost:
+    """Start one sshd and wait for its banner; fail the tests with its stderr otherwise.
+
+    ``subsystem`` is the SFTP server (``/bin/sleep 600`` makes one that never answers).
+    """
     key = paramiko.Ed25519Key.from_private_key_file(_host_key(lab, name))
     port = free_port(address)
-    conf = sshd_config(lab, name, address, port, root)
+    conf = sshd_config(lab, name, address, port, root, subsystem)
     err = lab.base / f"sshd_{name}.err"
     with err.open("wb") as stderr:
         proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(conf)], stderr=stderr)

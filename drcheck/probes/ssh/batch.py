@@ -84,7 +84,7 @@ class SftpBatch:
         try:
             while not all(n in self._inbox.got for n in sent):
                 self._pump()
-        except TimeoutError:
+        except (TimeoutError, EOFError, OSError, paramiko.SSHException):  # or closed by us
             raise Stalled(sent[min(n for n in sent if n not in self._inbox.got)]) from None
         return {key: self._inbox.got.pop(num) for num, key in sent.items()}
 

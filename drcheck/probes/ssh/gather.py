@@ -23,7 +23,7 @@ from drcheck.probes.ssh.parsers.sections import Section, parse_sections
 from drcheck.probes.ssh.parsers.targets import Target
 from drcheck.probes.ssh.session import CommandOutput, Entry, HostSession, ProbeFailure
 
-FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost"})
+FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost", "peer-timeout"})
 ONCE_CODES = frozenset({"sftp-unavailable"})  # one per host, however many files it blocks
 MAX_DIR_FILES = 200
 

@@ -1,9 +1,13 @@
 """An authenticated host: fixed commands and bounded SFTP reads, all under one deadline.
 
-Every call checks the per-host deadline and uses ``min(its own timeout, time left)``. A
-command or read that hangs raises ``ProbeFailure`` (``command-timeout``, ``read-timeout``)
-and leaves the session usable: a stuck SFTP channel is dropped and the next read opens a
-fresh one. Output is cut at ``max_read_bytes``.
+Every wait on the peer (opening a channel, starting the SFTP subsystem, each SFTP request
+or batch, each command) is a phase of the host's ``HostGuard``: at ``min(its limit, time
+left)`` the watchdog closes that channel. The session then asks the transport for a reply
+(a keepalive, at most a second): a host that still answers only had that one thing hang
+(``command-timeout``, ``read-timeout``, ``sftp-unavailable``; a stuck SFTP channel is
+dropped and the next read opens a fresh one); a host that does not is lost
+(``peer-timeout``, "timed out after 2.0 s during sftp-start; the host stopped answering").
+Output is cut at ``max_read_bytes``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import errno
 import posixpath
 import stat
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -19,23 +22,14 @@ from typing import TYPE_CHECKING, TypeVar
 import paramiko
 
 from drcheck.probes.ssh.batch import Outcome, SftpBatch, Stalled
+from drcheck.probes.ssh.failure import ProbeFailure as ProbeFailure
 from drcheck.probes.ssh.operations import COMMANDS
+from drcheck.probes.ssh.watchdog import GRACE, HostGuard
 
 if TYPE_CHECKING:
     from drcheck.probes.ssh.connection import SshOptions
 
 T = TypeVar("T")
-
-
-class ProbeFailure(Exception):
-    """Something that stops one step (or the whole host) with a ProbeIssue code."""
-
-    def __init__(self, code: str, reason: str, security: bool = False) -> None:
-        """``code`` is kebab-case and stable; ``reason`` is safe to print (no secrets)."""
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-        self.security = security
 
 
 @dataclass(frozen=True)
@@ -64,15 +58,15 @@ class HostSession:
     """One connected host; close it when done."""
 
     def __init__(self, transports: Sequence[paramiko.Transport], options: SshOptions,
-                 deadline: float, root: str | None) -> None:
+                 guard: HostGuard, root: str | None) -> None:
         """``transports`` ends with the target host's (earlier ones are jump hosts)."""
         self._transports = list(transports)
         self._transport = self._transports[-1]
         self._options = options
-        self._deadline = deadline
+        self._guard = guard
         self._root = root.rstrip("/") if root else None
         self._sftp: paramiko.SFTPClient | None = None
-        self._sftp_refused = False
+        self._sftp_refused: str | None = None
         self.bytes_read = 0
         self.truncated: list[str] = []
 
@@ -82,6 +76,7 @@ class HostSession:
             self._sftp.close()
         for transport in reversed(self._transports):
             transport.close()
+        self._guard.close_all()
 
     @property
     def command_timeout(self) -> float:
@@ -90,53 +85,75 @@ class HostSession:
 
     def remaining(self) -> float:
         """Seconds left before the per-host deadline."""
-        return self._deadline - time.monotonic()
-
-    def _timeout(self, limit: float, what: str) -> float:
-        left = self.remaining()
-        if left <= 0:
-            raise ProbeFailure("deadline-exceeded", f"per-host deadline passed before {what}")
-        return min(limit, left)
+        return self._guard.remaining()
 
     def run(self, command: str) -> CommandOutput:
         """Run one command from the fixed list; never a string built from estate or host data."""
         if command not in COMMANDS:
             raise ValueError(f"not a declared command: {command!r}")
-        timeout = self._timeout(self._options.command_timeout, f"running {command!r}")
+        opened: list[paramiko.Channel] = []
+        chunks: list[bytes] = []
         try:
-            channel = self._transport.open_session(timeout=timeout)
-            channel.settimeout(timeout)
-            channel.exec_command(command)
-            chunks, truncated, timed_out = self._drain(channel, time.monotonic() + timeout)
-            status = channel.recv_exit_status() if channel.exit_status_ready() else None
-            channel.close()
-        except TimeoutError:
-            raise ProbeFailure("command-timeout", f"{command!r} gave no answer within "
-                               f"{timeout:.1f}s") from None
+            channel = self._open_channel("command")
+            opened.append(channel)
+            with self._guard.phase("command", self._options.command_timeout,
+                                   closer=lambda: _close(opened)) as budget:
+                channel.settimeout(budget + GRACE)
+                channel.exec_command(command)
+                truncated = self._drain(channel, chunks)
+                status = channel.recv_exit_status() if channel.exit_status_ready() else None
+                channel.close()
+        except ProbeFailure as failure:
+            self._stalled(failure)
+            truncated, status = False, None
+            timed_out = True
         except (paramiko.SSHException, EOFError, OSError) as exc:
             raise _lost(exc) from None
+        else:
+            timed_out = False
         text = b"".join(chunks)[: self._options.max_read_bytes].decode("utf-8", "replace")
         return CommandOutput(text, status, truncated, timed_out)
 
-    def _drain(self, channel: paramiko.Channel, until: float) -> tuple[list[bytes], bool, bool]:
-        """Read stdout until EOF, the size limit or the time limit (keeping what came)."""
-        chunks: list[bytes] = []
+    def _open_channel(self, what: str) -> paramiko.Channel:
+        """A new session channel; a peer that does not even confirm it is lost."""
+        with self._guard.phase(what, self._options.command_timeout) as budget:
+            return self._transport.open_session(timeout=budget + GRACE)
+
+    def _drain(self, channel: paramiko.Channel, chunks: list[bytes]) -> bool:
+        """Read stdout into ``chunks`` until EOF or the size limit (True when cut)."""
         size = 0
         while size <= self._options.max_read_bytes:
-            left = until - time.monotonic()
-            if left <= 0:
-                return chunks, False, True
-            channel.settimeout(left)
-            try:
-                chunk = channel.recv(65536)
-            except TimeoutError:
-                return chunks, False, True
+            chunk = channel.recv(65536)
             if not chunk:
-                channel.status_event.wait(max(0.0, min(1.0, until - time.monotonic())))
-                return chunks, False, False
+                channel.status_event.wait(max(0.0, min(1.0, self.remaining())))
+                return False
             chunks.append(chunk)
             size += len(chunk)
-        return chunks, True, False
+        return True
+
+    def _stalled(self, failure: ProbeFailure) -> None:
+        """After one channel timed out: return if the host still answers, else it is lost."""
+        if failure.code != "peer-timeout":
+            raise failure
+        if self._guard.expired is not None:
+            raise failure
+        if self._alive():
+            return
+        self._guard.expired = f"{failure.reason}; the host stopped answering"
+        raise ProbeFailure("peer-timeout", self._guard.expired) from None
+
+    def _alive(self) -> bool:
+        """Whether the transport answers a keepalive within a second."""
+        if not self._transport.is_active():
+            return False
+        try:
+            with self._guard.phase("keepalive", min(GRACE, self._options.command_timeout)):
+                self._transport.global_request("keepalive@openssh.com", wait=True)
+        except ProbeFailure as failure:
+            if failure.code == "deadline-exceeded":
+                raise
+            return False
+        return self._transport.is_active()
 
     def host_path(self, path: str) -> str:
         """Where a host path lives on the server (under ``root`` when set)."""
@@ -168,8 +185,16 @@ class HostSession:
         ``permission-denied`` or per-path failure; a hang drops the SFTP channel and is a
         ``read-timeout``; a dead transport stops the host.
         """
+        sftp = self._sftp_client()
         try:
-            return call(self._sftp_client(f"{doing} {path}"))
+            with self._guard.phase(f"sftp {verb} of {path}", self._options.command_timeout,
+                                   closer=sftp.get_channel().close):  # type: ignore[union-attr]
+                return call(sftp)
+        except ProbeFailure as failure:
+            self._drop_sftp()
+            self._stalled(failure)
+            raise ProbeFailure("read-timeout", f"{doing} {path} gave no answer in time "
+                               f"({failure.reason})") from None
         except FileNotFoundError:
             return None
         except PermissionError:
@@ -215,13 +240,21 @@ class HostSession:
         results: dict[str, Outcome | None | ProbeFailure] = {}
         remaining = list(dict.fromkeys(paths))
         while remaining:
-            batch = SftpBatch(self._sftp_client(f"{op} of {len(remaining)} paths"),
-                              self._options.max_read_bytes)
+            sftp = self._sftp_client()
+            batch = SftpBatch(sftp, self._options.max_read_bytes)
             server = {p: self.host_path(p) for p in remaining}
             try:
-                outcomes = batch.read(server) if op == "read" else batch.list(server)
-            except Stalled as stall:
+                with self._guard.phase(f"sftp {op} of {len(remaining)} paths",
+                                       self._options.command_timeout,
+                                       closer=sftp.get_channel().close):  # type: ignore[union-attr]
+                    outcomes = batch.read(server) if op == "read" else batch.list(server)
+            except (Stalled, ProbeFailure) as exc:
+                stall = exc if isinstance(exc, Stalled) else exc.__cause__
                 self._drop_sftp()
+                if isinstance(exc, ProbeFailure):
+                    self._stalled(exc)
+                if not isinstance(stall, Stalled):
+                    raise _lost(exc) from None
                 results[stall.key] = ProbeFailure("read-timeout", f"{op} of {stall.key} gave "
                                                   "no answer in time")
                 remaining = [p for p in remaining if p != stall.key]
@@ -253,25 +286,36 @@ class HostSession:
             return _lost(exc)
         return ProbeFailure("unreadable", f"{what}: {exc.strerror or 'SFTP failure'}")
 
-    def _sftp_client(self, what: str) -> paramiko.SFTPClient:
-        timeout = self._timeout(self._options.command_timeout, what)
+    def _sftp_client(self) -> paramiko.SFTPClient:
+        """The session's SFTP client, started (under the watchdog) when first needed."""
         if self._sftp is None:
             if self._sftp_refused:
-                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem; "
-                                   "no file could be read")
-            try:
-                client = paramiko.SFTPClient.from_transport(self._transport)
-            except (paramiko.SSHException, EOFError, OSError) as exc:
-                if not self._transport.is_active():
-                    raise _lost(exc) from None
-                client = None
-            if client is None:
-                self._sftp_refused = True
-                raise ProbeFailure("sftp-unavailable", "the server refused the SFTP subsystem; "
-                                   "no file could be read")
-            self._sftp = client
-        self._sftp.get_channel().settimeout(timeout)  # type: ignore[union-attr]
+                raise ProbeFailure("sftp-unavailable", self._sftp_refused)
+            self._sftp = self._start_sftp()
+        self._sftp.get_channel().settimeout(  # type: ignore[union-attr]
+            self._options.command_timeout + GRACE)
         return self._sftp
+
+    def _start_sftp(self) -> paramiko.SFTPClient:
+        """``SFTPClient.from_transport``, with every wait (channel, subsystem, version) bounded."""
+        opened: list[paramiko.Channel] = []
+        try:
+            channel = self._open_channel("sftp-start")
+            opened.append(channel)
+            with self._guard.phase("sftp-start", self._options.command_timeout,
+                                   closer=lambda: _close(opened)) as budget:
+                channel.settimeout(budget + GRACE)
+                channel.invoke_subsystem("sftp")
+                return paramiko.SFTPClient(channel)
+        except ProbeFailure as failure:
+            self._stalled(failure)
+            self._sftp_refused = f"the SFTP subsystem did not start: {failure.reason}"
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            if not self._transport.is_active():
+                raise _lost(exc) from None
+            self._sftp_refused = "the server refused the SFTP subsystem; no file could be read"
+        _close(opened)
+        raise ProbeFailure("sftp-unavailable", self._sftp_refused)
 
     def _drop_sftp(self) -> None:
         if self._sftp is not None:
@@ -299,6 +343,12 @@ def _entry(directory: str, attrs: paramiko.SFTPAttributes) -> Entry:
         mtime=int(attrs.st_mtime) if attrs.st_mtime is not None else None,
         size=int(attrs.st_size) if attrs.st_size is not None else None,
     )
+
+
+def _close(channels: list[paramiko.Channel]) -> None:
+    """Close the channels a phase opened (the watchdog's closer for that phase)."""
+    for channel in channels:
+        channel.close()
 
 
 def _lost(exc: BaseException) -> ProbeFailure:
