@@ -64,6 +64,14 @@ class Gatherer:
         self._files: dict[str, str | None | ProbeFailure] = {}
         self._dirs: dict[str, list[Entry] | ProbeFailure] = {}
         self._seen: set[str] = set()
+        self.sourced: set[str] = set()
+        self.pgbackrest_options: set[tuple[str | None, str | None, str | None]] = set()
+        self.pgbackrest_repos: list[dict[str, str]] = []
+
+    def job_reader(self, path: str) -> str | None:
+        """Read a file a job sources or runs (an env file, a wrapper script), noting it."""
+        self.sourced.add(path)
+        return self.read(path)
 
     def run(self, steps: list[tuple[str, Callable[[Gatherer], None]]]) -> HostFacts:
         """Every step, isolated from the others; stops early only when the host is lost."""
@@ -270,12 +278,14 @@ def step_cron(g: Gatherer) -> None:
     system = [(ops.SYSTEM_CRONTAB, g.read(ops.SYSTEM_CRONTAB))] + g.read_dir(ops.CRON_DIR)
     for path, text in system:
         if text is not None:
-            entries += parse_crontab(text, path, system=True)
+            entries += parse_crontab(text, path, system=True, read=g.job_reader)
     for path, text in g.read_dir(ops.USER_CRONTAB_DIR):
-        entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1])
+        entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1],
+                                 read=g.job_reader)
     text = g.section("crontab")
     if text:
-        entries += parse_crontab(text, ops.CMD_USER_CRONTAB, system=False)
+        entries += parse_crontab(text, ops.CMD_USER_CRONTAB, system=False, read=g.job_reader)
     g.facts.details["crontabs"] = [e.as_detail() for e in entries]
     for entry in entries:
         g.facts.targets += entry.targets
+        g.pgbackrest_options.update(entry.pgbackrest)
