@@ -20,6 +20,18 @@ DURATION_SCHEMA: dict[str, Any] = {
 }
 
 
+def restore_point(copy: Replica) -> Evidence | None:
+    """A copy's newest restore point, or None when unknown or only a proxy.
+
+    A proxy (``restore_point_basis: proxy``: a job ran, the repository was written) does not
+    show that a restore point exists, so it never proves freshness on its own.
+    """
+    basis = copy.fact(FactKey.RESTORE_POINT_BASIS)
+    if basis is not None and basis.value == "proxy":
+        return None
+    return copy.fact(FactKey.NEWEST_RESTORE_POINT)
+
+
 def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
     """How old a timestamp fact is at ``ctx.now``; None when unknown."""
     if ev is None or not isinstance(ev.value, str):
@@ -59,13 +71,13 @@ class MaxAgeRule(RuleType):
                          for c in copies]
             copies = [c for c, rel in relations if rel is Relation.SEPARATE]
             undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
-        ages = [(c, age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) for c in copies]
+        ages = [(c, age_of(restore_point(c), ctx)) for c in copies]
         fresh = [(c, a) for c, a in ages if a is not None and a <= limit]
         stale = [(c, a) for c, a in ages if a is not None and a > limit]
         maybe = [c for c, a in ages if a is None]
         if offsite:
             could = [c for c in undecided
-                     if (a := age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) is None
+                     if (a := age_of(restore_point(c), ctx)) is None
                      or a <= limit]
             status = count_verdict(len(fresh), len(maybe) + len(could), 1)
             maybe += could
@@ -81,8 +93,15 @@ class MaxAgeRule(RuleType):
             message += "; stale: " + ", ".join(c.name for c, _ in stale)
         evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
                          if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-        unknowns = tuple(f"{c.name}: newest restore point not known" for c in maybe)
+        unknowns = tuple(f"{c.name}: " + ("only a proxy for the newest restore point ("
+                                          f"{_proxy(c)})" if _proxy(c) else
+                                          "newest restore point not known") for c in maybe)
         return Outcome(status, message, (), evidence, unknowns)
+
+
+def _proxy(copy: Replica) -> str | None:
+    basis = copy.fact(FactKey.RESTORE_POINT_BASIS)
+    return basis.origin if basis is not None and basis.value == "proxy" else None
 
 
 def _restore_tests(dataset: Dataset) -> list[tuple[str, Evidence]]:
