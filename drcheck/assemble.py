@@ -191,8 +191,12 @@ def _target_asset(found: DiscoveredCopy, subject: _Asset, assets: dict[str, _Ass
     if found.host is not None:
         asset_id = f"host:{found.host}"
         if asset_id not in assets:
-            assets[asset_id] = _Asset(asset_id, ReplicaKind.HOST, [Claim(
-                DomainKind.HOST, asset_id, Source.PROBED, found.origin)])
+            claims = [Claim(DomainKind.HOST, asset_id, Source.PROBED, found.origin)]
+            service = catalog.by_ssh_host(found.host)
+            if service is not None:
+                claims.append(Claim(DomainKind.PROVIDER, service.provider, Source.CATALOG,
+                                    f"catalog: backup service host {found.host}"))
+            assets[asset_id] = _Asset(asset_id, ReplicaKind.HOST, claims)
         return asset_id, found.prefix
     target = found.bucket or BucketTarget(name="unknown")
     asset_id = f"bucket:{target.name}"

@@ -125,6 +125,19 @@ class Gatherer:
         self._seen.add(path)
         return found
 
+    def exists(self, path: str) -> bool:
+        """Whether a file is there, readable or not (what a tool's file precedence asks)."""
+        found = self._files[path] if path in self._files else self._stat(path)
+        return found is not None
+
+    def _stat(self, path: str) -> object | None:
+        try:
+            return self.session.stat(path)
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            return failure  # it is there, we may not look
+
     def entries(self, directory: str) -> list[Entry]:
         """A directory's entries ([] when absent); a refusal becomes a problem."""
         try:

@@ -27,7 +27,9 @@ RESTIC_DIRS = ("/etc/restic",)
 RESTIC_FILES = ("/etc/default/restic",)
 BORGMATIC_FILES = ("/etc/borgmatic/config.yaml", "/root/.config/borgmatic/config.yaml")
 BORGMATIC_DIRS = ("/etc/borgmatic.d",)
-RCLONE_FILES = ("/root/.config/rclone/rclone.conf", "/etc/rclone/rclone.conf")
+# rclone's own order for root: next to the binary (portable), ~/.config/rclone, ~/.rclone.conf
+# (the first that exists wins); --config / RCLONE_CONFIG on a job replace it.
+RCLONE_FILES = ("/usr/bin/rclone.conf", "/root/.config/rclone/rclone.conf", "/root/.rclone.conf")
 PGBACKREST_FILES = ("/etc/pgbackrest/pgbackrest.conf", "/etc/pgbackrest.conf")
 PGBACKREST_DIRS = ("/etc/pgbackrest/conf.d",)
 PVE_STORAGE = "/etc/pve/storage.cfg"

@@ -128,7 +128,10 @@ def step_restic(g: Gatherer) -> None:
     for path, text in files:
         if text is None:
             continue
-        repo = restic.target_from_env(parse_env(text), path)
+        env = parse_env(text)
+        if not any(k.startswith("RESTIC_REPOSITORY") for k in env):
+            continue
+        repo = restic.target_from_env(env, path)
         listed.append({"origin": path, "repository": repo.url if repo else None,
                        "sourced_by_a_job": path in used or path in g.sourced})
     g.facts.details["restic_env_files"] = listed
@@ -155,29 +158,43 @@ def step_borgmatic(g: Gatherer) -> None:
 
 
 def step_rclone(g: Gatherer) -> None:
-    """rclone remotes (secrets dropped) and the resolution of ``remote:path`` targets."""
-    remotes: dict[str, rclone.Remote] = {}
-    for path in ops.RCLONE_FILES:
-        text = g.read(path)
-        if text is not None:
-            def parse(path: str = path, text: str = text) -> None:
-                """One rclone.conf's remotes."""
-                remotes.update(rclone.parse_conf(text, path))
-            g.parse(path, parse)
-    g.facts.details["rclone_remotes"] = rclone.describe(remotes)
+    """rclone remotes (secrets dropped) and the resolution of ``remote:path`` targets.
+
+    Each target is resolved with the config rclone would use for that job: ``--config`` or
+    ``RCLONE_CONFIG`` when the job names one, else the first default file that exists.
+    """
+    default = next((p for p in ops.RCLONE_FILES if g.exists(p)), None)
+    configs: dict[str, dict[str, rclone.Remote]] = {}
+    wanted = {t.config_file or default for t in g.facts.targets if t.kind == "remote"}
+    for path in sorted(p for p in wanted | {default} if p):
+        configs[path] = _rclone_conf(g, path)
+    g.facts.details["rclone_remotes"] = [r for p in sorted(configs)
+                                         for r in rclone.describe(configs[p])]
     resolved = []
     for target in g.facts.targets:
         if target.kind == "remote":
-            target = rclone.resolve(target, remotes)
-            if target.kind == "s3" and not target.provider:
-                remote = remotes.get(target.remote or "")
-                target = target.with_(provider=rclone.provider_id(
-                    remote.settings.get("provider") if remote else None))
-            elif target.kind == "s3":
-                target = target.with_(provider=rclone.provider_id(target.provider)
-                                      or target.provider)
+            remotes = configs.get(target.config_file or default or "", {})
+            target = _resolved(rclone.resolve(target, remotes), remotes)
         resolved.append(target)
     g.facts.targets = resolved
+
+
+def _rclone_conf(g: Gatherer, path: str) -> dict[str, rclone.Remote]:
+    remotes: dict[str, rclone.Remote] = {}
+    text = g.read(path)
+    if text is not None:
+        g.parse(path, lambda: remotes.update(rclone.parse_conf(text, path)))
+    return remotes
+
+
+def _resolved(target: Target, remotes: dict[str, rclone.Remote]) -> Target:
+    if target.kind != "s3":
+        return target
+    if not target.provider:
+        remote = remotes.get(target.remote or "")
+        return target.with_(provider=rclone.provider_id(
+            remote.settings.get("provider") if remote else None))
+    return target.with_(provider=rclone.provider_id(target.provider) or target.provider)
 
 
 def step_pgbackrest(g: Gatherer) -> None:
@@ -188,16 +205,15 @@ def step_pgbackrest(g: Gatherer) -> None:
     line replaces the defaults for that job. Files pgBackRest would not read make no copy.
     """
     chosen: list[str] = []
-    for explicit, base, include in sorted(g.pgbackrest_options) or [(None, None, None)]:
-        main = next((p for p in pgbackrest.config_files(explicit, base)
-                     if g.read(p) is not None), None)
+    for explicit, base, include in sorted(g.pgbackrest_options, key=str) or [(None, None, None)]:
+        main = next((p for p in pgbackrest.config_files(explicit, base) if g.exists(p)), None)
         texts = [(main, g.read(main))] if main else []
         texts += g.read_dir(pgbackrest.include_dir(include, base), (".conf",))
         for path, text in texts:
             if path and text is not None and path not in chosen:
                 chosen.append(path)
                 g.parse(path, partial(_pgbackrest_file, g, path, text))
-    ignored = [p for p in ops.PGBACKREST_FILES if p not in chosen and g.read(p) is not None]
+    ignored = [p for p in ops.PGBACKREST_FILES if p not in chosen and g.exists(p)]
     g.facts.details["pgbackrest"] = {"read": chosen, "ignored_as_pgbackrest_does": ignored,
                                      "repositories": g.pgbackrest_repos}
 

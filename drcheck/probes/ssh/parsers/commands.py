@@ -178,12 +178,17 @@ def _target(words: list[str], origin: str, env: Mapping[str, str],
     if name in ("rsync", "scp"):
         return _copy_target(name, _positional(args), origin)
     if name == "rclone":
-        return _rclone_target(_positional(args), origin)
+        found = _rclone_target(_positional(args), origin)
+        config = _long_options(args).get("config") or env.get("RCLONE_CONFIG")
+        return found.with_(config_file=config) if found and config else found
     if name == "restic":
+        config = env.get("RCLONE_CONFIG")
         found = restic.target_from_args(args, origin) or \
             restic.target_from_file(restic.repository_file_arg(args), origin, read) or \
             restic.target_from_env(env, origin) or \
             restic.target_from_file(restic.repository_file(env), origin, read)
+        if found is not None and found.kind == "remote" and config:
+            found = found.with_(config_file=config)
         return found.with_(sources=restic.backup_sources(args)) if found else None
     if name == "borg":
         return _borg_target(_positional(args), origin, env)

@@ -48,6 +48,7 @@ class Target:
     retention_days: int | None = None
     stanzas: tuple[str, ...] = ()
     action: str | None = None
+    config_file: str | None = None  # the rclone.conf a job names (--config, RCLONE_CONFIG)
     verified: str | None = None
     verified_origin: str | None = None
     restore_tested: str | None = None
