@@ -77,3 +77,9 @@ def test_restic_check_and_restore_are_not_backups() -> None:
     (restore,) = targets_in("restic -r /srv/repo restore latest --target /tmp/x", "unit")
     assert (check.action, check.sources) == ("check", ())
     assert restore.action == "restore"
+
+
+def test_borgmatic_config_flags() -> None:
+    from drcheck.probes.ssh.parsers.commands import borgmatic_configs
+    line = "borgmatic -c /etc/a.yaml /etc/b.d --verbosity 1 && borgmatic --config=/x.yaml"
+    assert borgmatic_configs(line) == ["/etc/a.yaml", "/etc/b.d", "/x.yaml"]

@@ -67,6 +67,7 @@ class Gatherer:
         self.sourced: set[str] = set()
         self.pgbackrest_options: set[tuple[str | None, str | None, str | None]] = set()
         self.pgbackrest_repos: list[dict[str, str]] = []
+        self.borgmatic_configs: set[str] = set()
 
     def job_reader(self, path: str) -> str | None:
         """Read a file a job sources or runs (an env file, a wrapper script), noting it."""
@@ -302,3 +303,4 @@ def step_cron(g: Gatherer) -> None:
     for entry in entries:
         g.facts.targets += entry.targets
         g.pgbackrest_options.update(entry.pgbackrest)
+        g.borgmatic_configs.update(entry.borgmatic)

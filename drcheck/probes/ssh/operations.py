@@ -26,7 +26,7 @@ TIMER_STAMPS_DIR = "/var/lib/systemd/timers"
 RESTIC_DIRS = ("/etc/restic",)
 RESTIC_FILES = ("/etc/default/restic",)
 BORGMATIC_FILES = ("/etc/borgmatic/config.yaml", "/root/.config/borgmatic/config.yaml")
-BORGMATIC_DIRS = ("/etc/borgmatic.d",)
+BORGMATIC_DIRS = ("/etc/borgmatic.d", "/root/.config/borgmatic.d")
 # rclone's own order for root: next to the binary (portable), ~/.config/rclone, ~/.rclone.conf
 # (the first that exists wins); --config / RCLONE_CONFIG on a job replace it.
 RCLONE_FILES = ("/usr/bin/rclone.conf", "/root/.config/rclone/rclone.conf", "/root/.rclone.conf")

@@ -16,7 +16,12 @@ from drcheck.probes.ssh.parsers import (
     restic,
     systemd,
 )
-from drcheck.probes.ssh.parsers.commands import pgbackrest_options, targets_in, tools_in
+from drcheck.probes.ssh.parsers.commands import (
+    borgmatic_configs,
+    pgbackrest_options,
+    targets_in,
+    tools_in,
+)
 from drcheck.probes.ssh.parsers.envfile import parse_env
 from drcheck.probes.ssh.parsers.targets import Target
 
@@ -95,6 +100,7 @@ def _service_targets(g: Gatherer, service: systemd.Unit) -> list[Target]:
     for line in service.raw_exec:
         found += targets_in(line, service.origin, env, g.job_reader)
         g.pgbackrest_options.update(pgbackrest_options(line))
+        g.borgmatic_configs.update(borgmatic_configs(line))
     return found
 
 
@@ -138,9 +144,19 @@ def step_restic(g: Gatherer) -> None:
 
 
 def step_borgmatic(g: Gatherer) -> None:
-    """borgmatic configurations: repositories, sources, retention."""
-    files = [(p, g.read(p)) for p in ops.BORGMATIC_FILES]
-    for directory in ops.BORGMATIC_DIRS:
+    """borgmatic configurations: repositories, sources, retention.
+
+    borgmatic reads ``-c``/``--config`` paths when a job gives them, else its defaults:
+    /etc/borgmatic/config.yaml, /etc/borgmatic.d/*.yaml and root's ~/.config/borgmatic
+    (config.yaml and borgmatic.d/). Both the 1.7 sectioned and the 1.8+ flat layouts parse.
+    """
+    named = sorted(g.borgmatic_configs)
+    singles = [p for p in named if p.endswith((".yaml", ".yml"))] if named \
+        else list(ops.BORGMATIC_FILES)
+    dirs = [p for p in named if not p.endswith((".yaml", ".yml"))] if named \
+        else list(ops.BORGMATIC_DIRS)
+    files = [(p, g.read(p)) for p in singles]
+    for directory in dirs:
         files += g.read_dir(directory, (".yaml", ".yml"))
     configs = []
     for path, text in files:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+from itertools import takewhile
 
 from drcheck.probes.ssh.parsers import borg, restic
 from drcheck.probes.ssh.parsers.envfile import parse_env
@@ -95,6 +96,21 @@ def pgbackrest_options(line: str) -> list[tuple[str | None, str | None, str | No
             opts = _long_options(command.words[1:])
             out.append((opts.get("config"), opts.get("config-path"),
                         opts.get("config-include-path")))
+    return out
+
+
+def borgmatic_configs(line: str) -> list[str]:
+    """The ``-c``/``--config`` paths of each borgmatic run (files or directories)."""
+    out: list[str] = []
+    for command in split_commands(line):
+        if _tool(command.words) != "borgmatic":
+            continue
+        args = command.words[1:]
+        for i, word in enumerate(args):
+            if word in ("-c", "--config"):  # borgmatic takes several paths after one flag
+                out += takewhile(lambda a: not a.startswith("-"), args[i + 1:])
+            elif word.startswith("--config="):
+                out.append(word.split("=", 1)[1])
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from drcheck.probes.ssh.parsers.commands import (
     Reader,
+    borgmatic_configs,
     pgbackrest_options,
     targets_in,
     tools_in,
@@ -30,6 +31,7 @@ class CronEntry:
     tools: tuple[str, ...]
     targets: tuple[Target, ...]
     pgbackrest: tuple[tuple[str | None, str | None, str | None], ...] = ()
+    borgmatic: tuple[str, ...] = ()
 
     def as_detail(self) -> dict[str, object]:
         """JSON-safe form for report details."""
@@ -68,4 +70,5 @@ def _entry(line: str, origin: str, system: bool, owner: str | None, env: dict[st
     targets = tuple(t.with_(schedule=schedule) for t in targets_in(command, origin, env, read))
     return CronEntry(schedule=schedule, user=user, command=redact_command(command),
                      origin=origin, tools=tuple(tools_in(command)), targets=targets,
-                     pgbackrest=tuple(pgbackrest_options(command)))
+                     pgbackrest=tuple(pgbackrest_options(command)),
+                     borgmatic=tuple(borgmatic_configs(command)))
