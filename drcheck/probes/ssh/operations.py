@@ -60,8 +60,13 @@ DIRECTORIES: tuple[str, ...] = (
 LIST_ONLY: tuple[str, ...] = (TIMER_STAMPS_DIR,)
 DYNAMIC: tuple[str, ...] = (
     "sftp read: EnvironmentFile= named by a unit under /etc/systemd/system",
-    "sftp read: RESTIC_REPOSITORY_FILE named by a restic environment",
-    "sftp stat+list: each local backup directory found (newest modification time)",
+    "sftp read: RESTIC_REPOSITORY_FILE / --repository-file named by a job",
+    "sftp read: files a job sources (. FILE, source FILE) and wrapper scripts it runs",
+    "sftp read: --config files of pgbackrest, borgmatic and rclone jobs; RCLONE_CONFIG",
+    "sftp list (names and times only): REPO/snapshots of each local restic repository",
+    "sftp read: REPO/backup/STANZA/backup.info of each local pgBackRest repository",
+    "sftp list+read: /root/.config/borg/security/*/location and manifest-timestamp",
+    "sftp list (names and times only): each local vzdump directory",
 )
 
 
