@@ -190,6 +190,7 @@ class FactKey(str, Enum):
     LAST_RESTORE_TEST = "last_restore_test"
     LAST_VERIFIED = "last_verified"
     RESTORE_POINT_BASIS = "restore_point_basis"
+    NONCURRENT_EXPIRATION_DAYS = "noncurrent_expiration_days"
     EXPIRATION_DAYS = "expiration_days"
     BYTES = "bytes"
 

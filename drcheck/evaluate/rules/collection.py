@@ -9,7 +9,8 @@ from drcheck.evaluate.base import Context, Outcome, RuleType
 from drcheck.evaluate.registry import register
 from drcheck.model import Dataset, ProbeIssue, Status
 
-DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch")
+DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch",
+                      "weak-versioning")
 
 
 @register("collection-issues")
