@@ -26,9 +26,10 @@ from tests.ssh.conftest import SshLab, free_port
 ADDRESS = "127.0.0.7"
 BUILDER = Path(__file__).parent / "realtools" / "build-host.sh"
 TOOLS = ("restic", "borg", "borgmatic", "rclone", "pgbackrest", "rsync", "unshare", "nsenter")
-# What the recorded systemctl says about the check and restore-test timers (UTC).
-CHECK_TRIGGER = 1796004000  # 2026-11-29T05:00:00Z
-RESTORE_TRIGGER = 1795996800  # 2026-11-29T03:00:00Z
+# What the recorded systemctl says about the check, restore-test and verify timers (UTC).
+CHECK_TRIGGER = 1796004000  # 2026-11-30T02:00:00Z
+RESTORE_TRIGGER = 1795996800  # 2026-11-30T00:00:00Z
+VERIFY_TRIGGER = 1795932000  # 2026-11-29T06:00:00Z
 
 
 @dataclass
@@ -74,10 +75,14 @@ def _systemctl_stub(path: Path) -> None:
     timers = [{"unit": "restic-check.timer", "activates": "restic-check.service",
                "last": CHECK_TRIGGER * 1_000_000, "next": None},
               {"unit": "restic-restore-test.timer", "activates": "restic-restore-test.service",
-               "last": RESTORE_TRIGGER * 1_000_000, "next": None}]
+               "last": RESTORE_TRIGGER * 1_000_000, "next": None},
+              {"unit": "pgbackrest-verify.timer", "activates": "pgbackrest-verify.service",
+               "last": VERIFY_TRIGGER * 1_000_000, "next": None}]
     units = [{"unit": "restic-check.service", "load": "loaded", "active": "inactive",
               "sub": "dead"},
              {"unit": "restic-restore-test.service", "load": "loaded", "active": "inactive",
+              "sub": "dead"},
+             {"unit": "pgbackrest-verify.service", "load": "loaded", "active": "inactive",
               "sub": "dead"}]
     path.mkdir(parents=True, exist_ok=True)
     stub = path / "systemctl"

@@ -22,7 +22,7 @@ from drcheck.model import FactKey
 from drcheck.probes.base import DiscoveredCopy, ProbeReport
 from drcheck.probes.ssh import SshProbe
 from tests.ssh.conftest import USER, SshLab
-from tests.ssh.realhost import CHECK_TRIGGER, RESTORE_TRIGGER, ToolHost
+from tests.ssh.realhost import CHECK_TRIGGER, RESTORE_TRIGGER, VERIFY_TRIGGER, ToolHost
 
 pytestmark = pytest.mark.integration
 
@@ -137,6 +137,11 @@ def test_integrity_check_and_restore_test_are_separate_facts(first: ProbeReport)
     assert verified.value == datetime.fromtimestamp(CHECK_TRIGGER, timezone.utc).strftime(stamp)
     assert tested.value == datetime.fromtimestamp(RESTORE_TRIGGER, timezone.utc).strftime(stamp)
     assert "restic check" in verified.origin and "restic restore" in tested.origin
+    pg = copies(first)["pgbackrest:repo1"]
+    assert pg.facts[FactKey.LAST_VERIFIED.value].value == \
+        datetime.fromtimestamp(VERIFY_TRIGGER, timezone.utc).strftime(stamp)
+    assert "pgbackrest verify" in pg.facts[FactKey.LAST_VERIFIED.value].origin
+    assert FactKey.LAST_RESTORE_TEST.value not in pg.facts  # a verify is not a restore test
 
 
 def test_rclone_remote_written_by_rclone_is_scaleway_fr_par(first: ProbeReport) -> None:

@@ -68,6 +68,7 @@ class Gatherer:
         self.pgbackrest_options: set[tuple[str | None, str | None, str | None]] = set()
         self.pgbackrest_repos: list[dict[str, str]] = []
         self.borgmatic_configs: set[str] = set()
+        self.pgbackrest_runs: list[tuple[str, str, str]] = []  # (check|restore, when, origin)
 
     def job_reader(self, path: str) -> str | None:
         """Read a file a job sources or runs (an env file, a wrapper script), noting it."""

@@ -18,6 +18,7 @@ from drcheck.probes.ssh.parsers import (
 )
 from drcheck.probes.ssh.parsers.commands import (
     borgmatic_configs,
+    pgbackrest_actions,
     pgbackrest_options,
     targets_in,
     tools_in,
@@ -60,7 +61,13 @@ def _timer_targets(g: Gatherer, timer: systemd.Unit, service: systemd.Unit,
     """The service's targets, fresh as of the timer's last trigger unless the run failed."""
     targets = _service_targets(g, service)
     when = last.get(timer.name)
-    if targets and states.get(service.name) == "failed":
+    failed = states.get(service.name) == "failed"
+    if when and not failed:
+        origin = f"last trigger of {timer.name} ({service.name} not failed)"
+        for line in service.raw_exec:
+            g.pgbackrest_runs += [(a, when, f"pgbackrest {'verify' if a == 'check' else a}: "
+                                   f"{origin}") for a in pgbackrest_actions(line)]
+    if targets and failed:
         g.problem("backup-job-failed", f"{service.name} (started by {timer.name}) is in state "
                   "failed: its last run did not succeed, so it is not counted as a restore point")
         when = None
@@ -235,9 +242,16 @@ def step_pgbackrest(g: Gatherer) -> None:
 
 
 def _pgbackrest_file(g: Gatherer, path: str, text: str) -> None:
-    """One pgBackRest file's repositories, with its stanzas and their ``pgN-path``."""
+    """One pgBackRest file's repositories, with its stanzas and their ``pgN-path``.
+
+    A ``pgbackrest verify`` / ``restore`` run by a timer (last trigger, service not failed)
+    becomes the repositories' ``last_verified`` / ``last_restore_test``.
+    """
     stanzas = pgbackrest.stanzas(text)
     found = [t.with_(stanzas=stanzas) for t in pgbackrest.targets(text, path)]
+    for action, when, origin in sorted(g.pgbackrest_runs):
+        field = "verified" if action == "check" else "restore_tested"
+        found = [t.with_(**{field: when, f"{field}_origin": origin}) for t in found]
     g.facts.targets.extend(found)
     g.pgbackrest_repos.extend({"origin": t.origin, "url": t.url, "kind": t.kind} for t in found)
 

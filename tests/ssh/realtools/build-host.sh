@@ -135,6 +135,13 @@ EnvironmentFile=/etc/restic/data.env
 ExecStart=/usr/bin/restic restore latest --target /var/tmp/restore-test
 UNIT
 printf '[Timer]\nOnCalendar=monthly\n' > /etc/systemd/system/restic-restore-test.timer
+cat > /etc/systemd/system/pgbackrest-verify.service <<'UNIT'
+[Service]
+Type=oneshot
+User=postgres
+ExecStart=/usr/bin/pgbackrest --stanza=main verify
+UNIT
+printf '[Timer]\nOnCalendar=Sat 06:00\n' > /etc/systemd/system/pgbackrest-verify.timer
 
 echo "built $(date -u +%FT%TZ)" > "$BASE/built"
 exec /usr/sbin/sshd -D -e -f "$SSHD_CONF"

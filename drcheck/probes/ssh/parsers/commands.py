@@ -99,6 +99,19 @@ def pgbackrest_options(line: str) -> list[tuple[str | None, str | None, str | No
     return out
 
 
+def pgbackrest_actions(line: str) -> list[str]:
+    """``check`` for each ``pgbackrest verify`` and ``restore`` for each ``pgbackrest restore``."""
+    out = []
+    for command in split_commands(line):
+        if _tool(command.words) == "pgbackrest":
+            words = [w for w in command.words[1:] if not w.startswith("-")]
+            if "verify" in words:
+                out.append("check")
+            elif "restore" in words:
+                out.append("restore")
+    return out
+
+
 def borgmatic_configs(line: str) -> list[str]:
     """The ``-c``/``--config`` paths of each borgmatic run (files or directories)."""
     out: list[str] = []
