@@ -100,7 +100,7 @@ def _service_states(g: Gatherer) -> dict[str, str]:
 def _service_targets(g: Gatherer, service: systemd.Unit) -> list[Target]:
     env = dict(service.environment)
     for path in service.environment_files:
-        text = g.read(path)
+        text = g.job_reader(path)
         if text is not None:
             env.update(parse_env(text))
     found: list[Target] = []
@@ -136,7 +136,6 @@ def step_restic(g: Gatherer) -> None:
     files = [(p, g.read(p)) for p in ops.RESTIC_FILES]
     for directory in ops.RESTIC_DIRS:
         files += g.read_dir(directory)
-    used = {o.split(" via ", 1)[0] for t in g.facts.targets for o in [t.origin]}
     listed = []
     for path, text in files:
         if text is None:
@@ -146,7 +145,7 @@ def step_restic(g: Gatherer) -> None:
             continue
         repo = restic.target_from_env(env, path)
         listed.append({"origin": path, "repository": repo.url if repo else None,
-                       "sourced_by_a_job": path in used or path in g.sourced})
+                       "sourced_by_a_job": path in g.sourced})
     g.facts.details["restic_env_files"] = listed
 
 
