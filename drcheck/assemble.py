@@ -27,6 +27,7 @@ from drcheck.model import (
     ReplicaKind,
     Snapshot,
     Source,
+    Unattributed,
 )
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
 
@@ -192,8 +193,12 @@ def _target_asset(found: DiscoveredCopy, subject: _Asset, assets: dict[str, _Ass
     if found.host is not None:
         asset_id = f"host:{found.host}"
         if asset_id not in assets:
-            assets[asset_id] = _Asset(asset_id, ReplicaKind.HOST, [Claim(
-                DomainKind.HOST, asset_id, Source.PROBED, found.origin)])
+            claims = [Claim(DomainKind.HOST, asset_id, Source.PROBED, found.origin)]
+            service = catalog.by_ssh_host(found.host)
+            if service is not None:
+                claims.append(Claim(DomainKind.PROVIDER, service.provider, Source.CATALOG,
+                                    f"catalog: backup service host {found.host}"))
+            assets[asset_id] = _Asset(asset_id, ReplicaKind.HOST, claims)
         return asset_id, found.prefix
     target = found.bucket or BucketTarget(name="unknown")
     asset_id = f"bucket:{target.name}"
@@ -209,11 +214,13 @@ def _target_asset(found: DiscoveredCopy, subject: _Asset, assets: dict[str, _Ass
 
 
 def _under(path: str | None, root: str | None) -> bool:
-    if root is None or root in ("", "/"):
+    """Whether a copy of ``root`` holds the dataset at ``path`` (path at or below root)."""
+    if root is None or root.rstrip("/") == "":
         return True
     if path is None:
         return False
-    return path.rstrip("/").startswith(root.rstrip("/")) or root.startswith(path.rstrip("/"))
+    top, here = root.rstrip("/"), path.rstrip("/") or "/"
+    return here == top or here.startswith(top + "/")
 
 
 def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str | None,
@@ -239,7 +246,8 @@ def _discovered_for(replicas: Iterable[ReplicaSpec], reports: Sequence[ProbeRepo
 ]:
     wanted = [(r.asset_id, r.path) for r in replicas]
     return [(rep, found) for rep in reports for found in rep.discovered
-            if any(a == rep.subject and _under(p, found.source_path) for a, p in wanted)]
+            if found.unattributed is None
+            and any(a == rep.subject and _under(p, found.source_path) for a, p in wanted)]
 
 
 def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], reports: Sequence[ProbeReport],
@@ -280,4 +288,7 @@ def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
         probes=tuple(sorted({r.probe for r in reports})),
         details={r.subject: dict(r.details) for r in sorted(reports, key=lambda r: r.subject)},
         organisation=estate.organisation,
+        unattributed=tuple(Unattributed(r.subject, c.name, c.tool, c.origin, c.unattributed)
+                           for r in sorted(reports, key=lambda r: r.subject)
+                           for c in r.discovered if c.unattributed is not None),
     )

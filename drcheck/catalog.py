@@ -71,6 +71,15 @@ _GLOBAL_HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("backblaze-b2", re.compile(r"^(?:api\d*|f\d+)\.backblazeb2\.com$")),
 )
 # Host shapes that name a region in group ``r``; tried after the exact hosts of the catalog.
+# SSH/rsync/borg backup services. Their host names name the provider only: a Hetzner
+# Storage Box (uNNNN[-subN].your-storagebox.de) may be in FSN1 or HEL1, a BorgBase repo
+# (ID.repo.borgbase.com) in the EU or US, an rsync.net host in any of its sites; none of
+# the names says which, so the location stays unknown unless the estate declares it.
+_SSH_SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hetzner", re.compile(r"(?:^|\.)your-(?:storagebox|backup)\.de$")),
+    ("borgbase", re.compile(r"(?:^|\.)repo\.borgbase\.com$")),
+    ("rsync-net", re.compile(r"(?:^|\.)rsync\.net$")),
+)
 _REGIONAL_HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cloudflare-r2", re.compile(r"(?:^|\.)(?P<r>eu|fedramp|us)\.r2\.cloudflarestorage\.com$")),
     (
@@ -345,6 +354,14 @@ class Catalog:
                     return EndpointMatch("aws", self.by_region("aws", match["r"]), True)
         if _OTHER_B2.search(host):
             return EndpointMatch("backblaze-b2", None, False)
+        return None
+
+    def by_ssh_host(self, host: str) -> EndpointMatch | None:
+        """The provider of an SSH backup service host (Storage Box, BorgBase, rsync.net)."""
+        name = host.strip().lower().rstrip(".")
+        for provider, pattern in _SSH_SERVICES:
+            if pattern.search(name):
+                return EndpointMatch(provider, None, False)
         return None
 
     def by_domain(self, kind: DomainKind, value: str) -> list[CatalogEntry]:

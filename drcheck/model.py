@@ -188,6 +188,9 @@ class FactKey(str, Enum):
     ENCRYPTED = "encrypted"
     NEWEST_RESTORE_POINT = "newest_restore_point"
     LAST_RESTORE_TEST = "last_restore_test"
+    LAST_VERIFIED = "last_verified"
+    RESTORE_POINT_BASIS = "restore_point_basis"
+    NONCURRENT_EXPIRATION_DAYS = "noncurrent_expiration_days"
     EXPIRATION_DAYS = "expiration_days"
     BYTES = "bytes"
     RESTORE_THROUGHPUT = "restore_throughput"
@@ -329,6 +332,18 @@ class Snapshot:
     probes: tuple[str, ...] = ()
     details: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     organisation: Organisation | None = None
+    unattributed: tuple[Unattributed, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unattributed:
+    """A copy a probe found whose sources could not be determined: counted for no dataset."""
+
+    subject: str
+    name: str
+    tool: str
+    origin: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,12 +29,14 @@ from drcheck.model import (
     ReplicaKind,
     Snapshot,
     Source,
+    Unattributed,
 )
 from drcheck.validation import schema_problems
 from drcheck.yamlsource import Document, parse_text, read_input
 
 FORMAT = "drcheck/facts"
-VERSION = 1
+VERSION = 2  # 2: ``unattributed`` copies; version 1 documents still load
+READABLE_VERSIONS = (1, 2)
 
 _SOURCE = {"enum": [s.value for s in Source]}
 _VALUE = {"type": ["boolean", "integer", "number", "string", "null"]}
@@ -139,7 +141,7 @@ FACTS_SCHEMA: dict[str, Any] = {
     "required": ["format", "version", "collected_at", "datasets", "digest"],
     "properties": {
         "format": {"const": FORMAT},
-        "version": {"const": VERSION},
+        "version": {"enum": list(READABLE_VERSIONS)},
         "drcheck_version": {"type": "string"},
         "collected_at": {"type": "string"},
         "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
@@ -181,6 +183,16 @@ FACTS_SCHEMA: dict[str, Any] = {
         },
         "details": {"type": "object"},
         "organisation": _ORGANISATION,
+        "unattributed": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["subject", "name", "tool", "origin", "reason"],
+                "properties": {k: {"type": "string"}
+                               for k in ("subject", "name", "tool", "origin", "reason")},
+            },
+        },
     },
 }
 
@@ -258,6 +270,8 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
         "issues": [{"subject": i.subject, "probe": i.probe, "code": i.code, "reason": i.reason,
                     "observed_at": i.observed_at, "security": i.security} for i in s.issues],
         "details": {k: dict(v) for k, v in sorted(s.details.items())},
+        "unattributed": [{"subject": u.subject, "name": u.name, "tool": u.tool,
+                          "origin": u.origin, "reason": u.reason} for u in s.unattributed],
     }
     if s.organisation is not None:
         body["organisation"] = _organisation(s.organisation)
@@ -358,6 +372,8 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
         probes=tuple(data.get("probes", [])),
         details=dict(data.get("details", {})),
         organisation=_organisation_from(data.get("organisation")),
+        unattributed=tuple(Unattributed(u["subject"], u["name"], u["tool"], u["origin"],
+                                        u["reason"]) for u in data.get("unattributed", [])),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from drcheck.brief.model import DatasetImpact, Outcome, Recovery, Restore
 from drcheck.durations import format_duration, format_time, parse_duration, parse_time
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.readings import restore_point
 from drcheck.evaluate.survival.fate import dataset_bytes, dataset_fate
 from drcheck.evaluate.survival.model import Bar, DatasetFate, Domain, Fate, Verdict
 from drcheck.evaluate.survival.universe import Universe
@@ -69,7 +70,8 @@ def _outcome(dataset: Dataset, fate: DatasetFate, survivors: Sequence[Replica]) 
 
 
 def _best_copy(survivors: Sequence[Replica]) -> tuple[Replica | None, datetime | None]:
-    dated = [(t, c) for c in survivors if (t := _time_fact(c, FactKey.NEWEST_RESTORE_POINT))]
+    dated = [(t, c) for c in survivors
+             if restore_point(c) is not None and (t := _time_fact(c, FactKey.NEWEST_RESTORE_POINT))]
     if dated:
         when, copy = max(dated, key=lambda tc: (tc[0], tc[1].name))
         return copy, when

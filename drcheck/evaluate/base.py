@@ -33,6 +33,7 @@ class Context:
 
     now: datetime
     issues: Mapping[str, tuple[ProbeIssue, ...]] = field(default_factory=dict)
+    not_probed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

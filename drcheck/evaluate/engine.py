@@ -48,9 +48,29 @@ def issues_by_subject(issues: Sequence[ProbeIssue]) -> dict[str, tuple[ProbeIssu
     return {k: tuple(v) for k, v in grouped.items()}
 
 
+def not_probed(snapshot: Snapshot) -> dict[str, str]:
+    """Assets a probe could not look at (unreachable, auth failed, changed key) → why."""
+    return {subject: str(d.get("not_probed") or "not probed")
+            for subject, d in snapshot.details.items() if d.get("reachable") is False}
+
+
+def _unprobed(rule_type: str, dataset: Dataset, ctx: Context, outcome: Outcome) -> Outcome:
+    """A failure on a dataset whose host nobody looked at is unknown, not "no copies".
+
+    The collection-issues rule keeps its verdict (a changed host key is itself an alarm).
+    """
+    reason = ctx.not_probed.get(dataset.primary.asset)
+    if reason is None or outcome.status is not Status.FAIL or rule_type == "collection-issues":
+        return outcome
+    return Outcome(Status.UNKNOWN, f"not probed: {reason}; from declared facts only: "
+                   f"{outcome.message}", outcome.shared, outcome.evidence,
+                   (*outcome.unknowns, f"{dataset.primary.asset}: not probed: {reason}"))
+
+
 def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
     """Apply every rule of every policy to every dataset its selector matches."""
-    ctx = Context(now=now, issues=issues_by_subject(snapshot.issues))
+    ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
+                  not_probed=not_probed(snapshot))
     findings: list[Finding] = []
     with paused_gc():
         for policy in policies:
@@ -59,7 +79,8 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
                 params = rule_type.bind(rule.params)
                 for dataset in snapshot.datasets:
                     if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
-                        outcome = rule_type.judge(dataset, params, ctx)
+                        outcome = _unprobed(rule.type, dataset, ctx,
+                                            rule_type.judge(dataset, params, ctx))
                         findings.append(_finding(policy, rule, dataset, outcome))
         findings.sort(key=sort_key)
         scores = dataset_scores(snapshot.datasets, findings)

@@ -20,6 +20,23 @@ def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
     return ctx.now - parse_time(ev.value)
 
 
+def restore_point(copy: Replica) -> Evidence | None:
+    """A copy's newest restore point, or None when unknown or only a proxy.
+
+    A proxy (``restore_point_basis: proxy``: a job ran, the repository was written) does not
+    show that a restore point exists, so it never proves freshness on its own.
+    """
+    if proxy_origin(copy) is not None:
+        return None
+    return copy.fact(FactKey.NEWEST_RESTORE_POINT)
+
+
+def proxy_origin(copy: Replica) -> str | None:
+    """Where a proxy-only restore point came from; None when the point is a tool's record."""
+    basis = copy.fact(FactKey.RESTORE_POINT_BASIS)
+    return basis.origin if basis is not None and basis.value == "proxy" else None
+
+
 def immutability(copy: Replica, min_days: int) -> bool | None:
     """True when the copy cannot be altered for ``min_days``; None when that is not known."""
     offline = copy.fact(FactKey.OFFLINE)

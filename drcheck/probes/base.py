@@ -48,6 +48,7 @@ class DiscoveredCopy:
     host: str | None = None
     local_path: str | None = None
     facts: Mapping[str, Evidence] = field(default_factory=dict)
+    unattributed: str | None = None  # why no dataset can be credited (sources unknown)
 
 
 @dataclass(frozen=True)

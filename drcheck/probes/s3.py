@@ -20,7 +20,13 @@ from drcheck.estate import BucketSpec, Estate
 from drcheck.model import ProbeIssue
 from drcheck.probes.base import Probe, ProbeReport, raised_at
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
-from drcheck.probes.s3_client import BucketCalls, ClientKey, ClientPool, S3Settings
+from drcheck.probes.s3_client import (
+    BucketCalls,
+    ClientKey,
+    ClientPool,
+    S3Settings,
+    env_endpoint,
+)
 from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
 
@@ -93,7 +99,7 @@ class S3Probe(Probe):
         names = {(t.spec.bucket, t.spec.endpoint): t.spec.name for t in wave}
         worker = BucketProbe(self.pool, self.settings, self.resolver, names)
         done: dict[str, ProbeReport] = {}
-        sources: dict[str, list[tuple[str, str]]] = {}
+        sources: dict[str, list[tuple[str, str, str | None]]] = {}
         while wave:
             outcomes = bounded_map(lambda t: self._safely(worker, t), wave,
                                    self.settings.concurrency, self.settings.bucket_deadline,
@@ -102,7 +108,7 @@ class S3Probe(Probe):
         return [self._with_dangling(report, sources, done) for report in done.values()]
 
     def _next_wave(self, outcomes: Iterable[BucketOutcome], done: dict[str, ProbeReport],
-                   sources: dict[str, list[tuple[str, str]]]) -> list[S3Target]:
+                   sources: dict[str, list[tuple[str, str, str | None]]]) -> list[S3Target]:
         """Record reports; return the destinations not yet probed (each once)."""
         outcomes = list(outcomes)
         for outcome in outcomes:
@@ -111,7 +117,7 @@ class S3Probe(Probe):
         for outcome in outcomes:
             for dest in outcome.follow:
                 sources.setdefault(dest.subject, []).append(
-                    (outcome.report.subject, dest.spec.bucket))
+                    (outcome.report.subject, dest.spec.bucket, dest.not_visible))
                 if self.settings.follow_replication and dest.subject not in done:
                     wave.setdefault(dest.subject, dest)
         return list(wave.values())
@@ -139,19 +145,38 @@ class S3Probe(Probe):
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
 
     @staticmethod
-    def _with_dangling(report: ProbeReport, sources: dict[str, list[tuple[str, str]]],
+    def _with_dangling(report: ProbeReport,
+                       sources: dict[str, list[tuple[str, str, str | None]]],
                        done: dict[str, ProbeReport]) -> ProbeReport:
-        """Add ``dangling-replication`` to a source whose destination does not exist."""
+        """Add ``dangling-replication`` to a source whose destination does not exist.
+
+        A destination in another account or on another endpoint that the estate does not
+        declare is only invisible to the source's credentials: that is
+        ``replication-destination-not-visible`` (unknown), never "does not exist".
+        """
         extra: list[ProbeIssue] = []
         for dest_subject, pairs in sources.items():
             dest = done.get(dest_subject)
-            if dest is None or not any(i.code == "no-such-bucket" for i in dest.issues):
+            if dest is None or not any(i.code in ("no-such-bucket", "access-denied",
+                                                  "invalid-credentials") for i in dest.issues):
                 continue
-            extra += [ProbeIssue(report.subject, PROBE, "dangling-replication",
-                                 f"replication destination bucket {bucket} does not exist",
-                                 report.observed_at)
-                      for source, bucket in pairs if source == report.subject]
+            missing = any(i.code == "no-such-bucket" for i in dest.issues)
+            extra += [_dest_issue(report, bucket, why, missing)
+                      for source, bucket, why in pairs if source == report.subject
+                      and (why is not None or missing)]
         return replace(report, issues=report.issues + tuple(extra)) if extra else report
+
+
+def _dest_issue(report: ProbeReport, bucket: str, why: str | None, missing: bool) -> ProbeIssue:
+    if why is not None:
+        return ProbeIssue(report.subject, PROBE, "replication-destination-not-visible",
+                          f"replication destination bucket {bucket} is {why}, which the estate "
+                          "does not declare: not visible with the source's credentials; "
+                          "declare it with its own credentials to probe it",
+                          report.observed_at)
+    return ProbeIssue(report.subject, PROBE, "dangling-replication",
+                      f"replication destination bucket {bucket} does not exist",
+                      report.observed_at)
 
 
 def discover_buckets(endpoint: str | None = None, *, region: str | None = None,
@@ -168,11 +193,15 @@ def discover_buckets(endpoint: str | None = None, *, region: str | None = None,
     result = calls.call("ListBuckets", lambda: client.list_buckets())
     if result.data is None:
         raise DiscoveryError(str(result.reason), str(result.code))
+    # The endpoint that answered goes into every bucket, so a later probe asks the same one
+    # (AWS's own default stays unset: botocore picks each bucket's regional endpoint).
+    used = endpoint or env_endpoint()
+    seen = used or str(client.meta.endpoint_url)
     specs = []
     for bucket in result.data.get("Buckets") or []:
         name = str(bucket.get("Name"))
         specs.append(BucketSpec(
-            name=name, origin="s3:ListBuckets", bucket=name, endpoint=endpoint,
+            name=name, origin=f"s3:ListBuckets on {seen}", bucket=name, endpoint=used,
             provider=provider, region=bucket.get("BucketRegion") or region, profile=profile,
             addressing_style=addressing_style))
     return specs

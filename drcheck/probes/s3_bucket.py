@@ -28,6 +28,7 @@ from drcheck.probes.s3_client import (
     env_endpoint,
 )
 from drcheck.probes.s3_config import (
+    WEAK_NONCURRENT_DAYS,
     ReplicationRule,
     applies,
     encryption_facts,
@@ -35,6 +36,7 @@ from drcheck.probes.s3_config import (
     expiration_fact,
     lifecycle_details,
     lock_facts,
+    noncurrent_fact,
     replication_rules,
     versioning_details,
 )
@@ -63,6 +65,7 @@ class S3Target:
     prefixes: tuple[str, ...] = ()
     client_region: str | None = None
     replicated_from: str | None = None
+    not_visible: str | None = None  # why the source's credentials may not see it
 
     @property
     def subject(self) -> str:
@@ -124,6 +127,19 @@ def _issues(calls: BucketCalls, subject: str, at: str) -> list[ProbeIssue]:
             for code, reasons in grouped.items()]
 
 
+def _weak_versioning(versioning: Mapping[str, object] | None, facts: Mapping[str, Evidence],
+                     subject: str, at: str) -> list[ProbeIssue]:
+    """``weak-versioning`` when versions are kept but noncurrent ones expire within days."""
+    days = facts.get(FactKey.NONCURRENT_EXPIRATION_DAYS.value)
+    if versioning is None or versioning.get("status") != "Enabled" or days is None \
+            or not isinstance(days.value, int) or days.value > WEAK_NONCURRENT_DAYS:
+        return []
+    return [ProbeIssue(subject, PROBE, "weak-versioning",
+                       f"versioning is on but a lifecycle rule expires noncurrent versions "
+                       f"after {days.value} days: an overwrite or encryption noticed later "
+                       "than that cannot be undone", at)]
+
+
 class BucketProbe:
     """Reads one bucket through a shared ``ClientPool``; ``run`` never raises on S3 errors."""
 
@@ -166,6 +182,7 @@ class BucketProbe:
         path_facts = self._paths(calls, target, results, details, at)
         discovered, follow = self._replicas(target, view, rules or [], at)
         issues = location_issues(view, target.subject, at) + _issues(calls, target.subject, at)
+        issues += _weak_versioning(versioning, facts, target.subject, at)
         report = ProbeReport(
             probe=PROBE, subject=target.subject, observed_at=at,
             claims=region_claims(view, at), facts=facts, path_facts=path_facts,
@@ -182,6 +199,9 @@ class BucketProbe:
         expiry = expiration_fact(life, prefixes, results["lifecycle"], at)
         if expiry is not None:
             facts[FactKey.EXPIRATION_DAYS.value] = expiry
+        noncurrent = noncurrent_fact(life, prefixes, results["lifecycle"], at)
+        if noncurrent is not None:
+            facts[FactKey.NONCURRENT_EXPIRATION_DAYS.value] = noncurrent
         facts[FactKey.BYTES.value] = evidence(
             None, "ListObjectsV2", at, "S3 has no cheap bucket size; see the dataset prefixes")
         details: dict[str, object] = {
@@ -220,8 +240,19 @@ class BucketProbe:
                 tool="s3-replication", origin=f"s3:GetBucketReplication rule {rule.rule_id}",
                 source_path=path, bucket=where, prefix=path) for path in covered or (rule.prefix,))
             follow.append(S3Target(dest_spec, covered, target.client_key().region,
-                                   target.subject))
+                                   target.subject, self._foreign(target, rule)))
         return discovered, follow
+
+    def _foreign(self, target: S3Target, rule: ReplicationRule) -> str | None:
+        """Why a destination the estate does not declare may be invisible to the source's
+        credentials (another account, another endpoint); None when it should be visible."""
+        if any(bucket == rule.destination for bucket, _ in self.names):
+            return None
+        if rule.other_endpoint:
+            return f"on another endpoint ({rule.arn})"
+        if rule.account and rule.account != target.spec.account:
+            return f"in account {rule.account}"
+        return None
 
     def _dest_spec(self, target: S3Target, view: LocationView,
                    rule: ReplicationRule) -> BucketSpec:

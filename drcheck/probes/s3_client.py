@@ -47,10 +47,10 @@ NOT_CONFIGURED = frozenset({
     "ReplicationConfigurationNotFoundError",
     "NoSuchObjectLockConfiguration",
 })
-_DENIED = frozenset({
-    "AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-    "InvalidToken", "ExpiredToken", "AccountProblem", "403", "Forbidden",
-})
+_DENIED = frozenset({"AccessDenied", "AllAccessDisabled", "AccountProblem", "403", "Forbidden"})
+#: The credential itself is refused: every later call would be refused the same way.
+_INVALID = frozenset({"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
+                      "ExpiredToken", "InvalidClientTokenId", "AuthorizationHeaderMalformed"})
 _THROTTLED = frozenset({
     "SlowDown", "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests",
     "ServiceUnavailable", "503", "429", "RequestTimeTooSkewed",
@@ -61,6 +61,7 @@ _UNSUPPORTED = frozenset({"NotImplemented", "501", "MethodNotAllowed", "405"})
 #: stalled endpoint is not hammered further: each call would cost the whole retry budget).
 FATAL_CODES = frozenset({
     "no-such-bucket", "unreachable", "tls-error", "no-credentials", "throttled", "timeout",
+    "invalid-credentials",
 })
 
 
@@ -232,6 +233,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
 
 def _code_for(name: str, status: str) -> str:
     for names, code in (
+        (_INVALID, "invalid-credentials"),
         (_DENIED, "access-denied"),
         (_MISSING, "no-such-bucket"),
         (_THROTTLED, "throttled"),

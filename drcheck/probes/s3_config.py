@@ -27,6 +27,12 @@ class ReplicationRule:
     destination: str
     account: str | None
     storage_class: str | None
+    arn: str = ""
+
+    @property
+    def other_endpoint(self) -> bool:
+        """The destination is named by a non-S3 ARN (a MinIO/Ceph remote target, …)."""
+        return self.arn.startswith("arn:") and not self.arn.startswith("arn:aws")
 
     def details(self) -> dict[str, object]:
         """JSON-safe form for ``details["replication"]``."""
@@ -153,6 +159,23 @@ def expiration_fact(rules: list[dict[str, object]] | None, prefixes: Sequence[st
     return evidence(min(days), result.operation, at) if days else None
 
 
+#: Noncurrent versions kept this many days or fewer protect against an overwrite or a
+#: ransomware encryption only if someone notices within that time: weak protection.
+WEAK_NONCURRENT_DAYS = 14
+
+
+def noncurrent_fact(rules: list[dict[str, object]] | None, prefixes: Sequence[str],
+                    result: CallResult, at: str) -> Evidence | None:
+    """The shortest enabled noncurrent-version expiration (days) touching ``prefixes``."""
+    if rules is None:
+        return unknown(result, at)
+    wanted = list(prefixes) or [""]
+    days = [int(str(r["noncurrent_expiration_days"])) for r in rules
+            if r["status"] == "Enabled" and r["noncurrent_expiration_days"] is not None
+            and any(applies(str(r["prefix"]), p) for p in wanted)]
+    return evidence(min(days), result.operation, at) if days else None
+
+
 def replication_rules(result: CallResult) -> list[ReplicationRule] | None:
     """The replication rules, or None when they could not be read."""
     if not result.ok:
@@ -168,6 +191,7 @@ def replication_rules(result: CallResult) -> list[ReplicationRule] | None:
             destination=bucket_from_arn(str(dest.get("Bucket") or "")),
             account=dest.get("Account"),
             storage_class=dest.get("StorageClass"),
+            arn=str(dest.get("Bucket") or ""),
         ))
     return rules
 

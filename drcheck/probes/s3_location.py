@@ -148,6 +148,11 @@ def location_issues(view: LocationView, subject: str, observed_at: str) -> list[
         said = ", ".join(f"{k} says {v}" for k, v in clash.items())
         issues.append(ProbeIssue(subject, "s3", "location-mismatch",
                                  f"bucket region views disagree: {said}", observed_at))
+    if view.api_region is None and view.api_error is None and view.provider != "aws":
+        issues.append(ProbeIssue(
+            subject, "s3", "location-unknown",
+            f"GetBucketLocation on {view.host or 'the endpoint'} returned no location: the "
+            "bucket's region is not known from the provider", observed_at))
     if view.provider is None and view.api_region is not None:
         issues.append(ProbeIssue(
             subject, "s3", "location-unknown",

@@ -156,7 +156,8 @@ def test_seaweed_location_is_never_guessed(
     assert (location["location_constraint"], location["api_region"],
             location["declared_region"]) == (None, None, "gra")
     assert not [i for i in rep.issues if i.code == "location-mismatch"]
-    assert rep.issues == ()
+    (issue,) = rep.issues  # the endpoint's silence is said, not papered over
+    assert issue.code == "location-unknown" and "returned no location" in issue.reason
 
 
 def test_seaweed_freshness_and_missing_bucket(
@@ -175,3 +176,24 @@ def test_seaweed_discovery_and_secret(
     reports, _ = seaweed_reports
     assert {"sw-locked", "sw-plain"} <= {s.name for s in discover_buckets(seaweed)}
     assert PLANTED_SECRET not in repr(reports)
+
+
+def test_seaweed_invalid_credential_stops_at_the_first_call(seaweed: str, world: World,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """A key SeaweedFS does not know: one reason, and no call after the first."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "UNKNOWNKEYDRCHECK01")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-drcheck")
+    (rep,) = S3Probe(S3Settings(now=lambda: world.now, read_timeout=5)).collect(
+        [S3Target(world.spec("sw-plain", endpoint=seaweed, provider="ovh"), ("dump",))])
+    (issue,) = rep.issues
+    assert issue.code == "invalid-credentials" and issue.reason.startswith("GetBucketLocation")
+    assert rep.details["versioning"] is None and rep.details["lifecycle"] is None
+
+
+def test_seaweed_discover_writes_its_endpoint(seaweed: str,
+                                              seaweed_reports: tuple[dict[str, ProbeReport],
+                                                                     dict[str, Any]]) -> None:
+    found = {s.name: s for s in discover_buckets(seaweed)}
+    assert found["sw-plain"].endpoint == seaweed
+    assert found["sw-plain"].origin == f"s3:ListBuckets on {seaweed}"

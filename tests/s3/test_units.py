@@ -48,7 +48,8 @@ def test_normalise_constraint(provider: str | None, raw: str | None,
 
 @pytest.mark.parametrize(("exc", "code"), [
     (_client_error("AccessDenied", 403), "access-denied"),
-    (_client_error("InvalidAccessKeyId", 403), "access-denied"),
+    (_client_error("InvalidAccessKeyId", 403), "invalid-credentials"),
+    (_client_error("SignatureDoesNotMatch", 403), "invalid-credentials"),
     (_client_error("NoSuchBucket", 404), "no-such-bucket"),
     (_client_error("SlowDown", 503), "throttled"),
     (_client_error("", 503), "throttled"),

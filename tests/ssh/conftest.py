@@ -245,3 +245,14 @@ def _client_key(base: Path) -> str:
     path = base / "client_ed25519"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def tool_host(ssh_lab: SshLab) -> Iterator[object]:
+    """The host whose repositories were made by the real backup tools (see realhost.py)."""
+    from tests.ssh.realhost import start_tool_host, stop_tool_host
+    host = start_tool_host(ssh_lab)
+    try:
+        yield host
+    finally:
+        stop_tool_host(host)

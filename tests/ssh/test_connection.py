@@ -33,7 +33,8 @@ def test_unknown_host_key_is_refused(ssh_lab: SshLab, tmp_path: Path) -> None:
     options = ssh_lab.options(known_hosts=str(empty), trust_file=str(tmp_path / "trust"))
     (report,) = SshProbe(options).collect([ssh_lab.spec("vault")])
     assert codes(report) == ["unknown-host-key"]
-    assert report.details == {"reachable": False}
+    assert report.details["reachable"] is False
+    assert str(report.details["not_probed"]).startswith("unknown-host-key: ")
     assert not report.discovered
     assert not (tmp_path / "trust").exists()
 

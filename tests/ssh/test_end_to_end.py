@@ -91,3 +91,27 @@ def test_trust_host_shows_records_and_flags_changed_keys(ssh_lab: SshLab, tmp_pa
     changed = runner.invoke(app, [*args, "--yes"])
     assert changed.exit_code == 1
     assert "changed (NOT recorded" in changed.stdout
+
+
+def test_host_not_probed_is_unknown_not_no_copies(ssh_lab: SshLab, tmp_path: Path,
+                                                  home: Path) -> None:
+    estate = write_estate(ssh_lab, tmp_path / "estate.yaml")
+    other = ssh_lab.hosts["vault"].host_key
+    sbg = ssh_lab.hosts["sbg2-db"]
+    changed = tmp_path / "known_hosts"
+    changed.write_text(f"[{sbg.address}]:{sbg.port} {other.get_name()} {other.get_base64()}\n")
+    facts = tmp_path / "facts.json"
+    runner = CliRunner()
+    probed = runner.invoke(app, ["probe", str(estate), "--known-hosts", str(changed),
+                                 "-o", str(facts)])
+    assert probed.exit_code == 0, probed.output
+    audited = runner.invoke(app, ["audit", "--facts", str(facts), "-p", "3-2-1-1-0",
+                                  "-f", "json", "--now", "2026-11-23T00:00:00Z"])
+    findings = json.loads(audited.stdout)["findings"]
+    copies = [f for f in findings if f["rule_type"] == "min-copies"]
+    assert copies and all(f["status"] == "unknown" for f in copies)
+    assert all(f["message"].startswith("not probed: ") for f in copies)
+    assert not any(f["status"] == "fail" and "no copies" in f["message"] for f in findings
+                   if f["rule_type"] != "collection-issues")
+    collection = [f for f in findings if f["rule_type"] == "collection-issues"]
+    assert all(f["status"] == "fail" for f in collection)  # a changed key is an alarm

@@ -33,7 +33,8 @@ def snapshot(ssh_lab: SshLab, tmp_path_factory: pytest.TempPathFactory) -> Snaps
         + "host_locations:\n  - match: '^(?P<datacenter>gra[0-9])-'\n    on: hostname\n"
         "    location: {provider: ovh}\n"
         "datasets:\n  - name: www\n    primary: {host: db1, path: /srv/www}\n"
-        "  - name: pg\n    primary: {host: db1, path: /var/lib/postgresql}\n")
+        "  - name: pg\n    primary: {host: db1, path: /var/lib/postgresql/15/main}\n"
+        "  - name: pg-all\n    primary: {host: db1, path: /var/lib/postgresql}\n")
     estate = load_estate(str(path))
     reports = SshProbe(ssh_lab.options()).collect(estate.hosts)
     return build_snapshot(estate, reports, datetime(2026, 11, 23, tzinfo=timezone.utc))
@@ -61,6 +62,13 @@ def test_copies_of_pg_are_placed_by_endpoint_and_path(snapshot: Snapshot) -> Non
     repo2 = copies["pgbackrest:repo2"]
     assert (repo2.asset, repo2.path) == ("host:db1", "/var/lib/pgbackrest")  # same host
     assert not any(n.startswith("rsync:") for n in copies)  # rsync saves /srv/www only
+
+
+def test_a_copy_of_part_of_a_dataset_is_not_a_copy_of_it(snapshot: Snapshot) -> None:
+    # pgBackRest saves pg1-path=/var/lib/postgresql/15/main: not all of /var/lib/postgresql
+    names = {c.name for c in dataset(snapshot, "pg-all").copies}
+    assert not any(n.startswith("pgbackrest:") for n in names)
+    assert any(n.startswith("restic:") for n in names)  # restic saves /var/lib/postgresql
 
 
 def test_rsync_copy_of_www_lands_on_vault_in_gra3(snapshot: Snapshot) -> None:

@@ -59,7 +59,8 @@ def test_timer_last_trigger_is_restic_freshness(fleet: dict[str, ProbeReport]) -
     newest = copy.facts[FactKey.NEWEST_RESTORE_POINT.value]
     assert newest.value == "2026-11-22T02:31:07Z"
     assert newest.source is Source.PROBED
-    assert "restic-backup.timer" in newest.origin
+    assert "restic-backup.timer" in newest.origin and newest.origin.startswith("proxy: ")
+    assert fact(fleet["db1"], copy.name, FactKey.RESTORE_POINT_BASIS) == "proxy"
     timers = fleet["db1"].details["timers"]
     assert isinstance(timers, list)
     assert timers[0]["last_trigger"] == "2026-11-22T02:31:07Z"
@@ -75,8 +76,10 @@ def test_pgbackrest_repos_s3_and_local_with_freshness(fleet: dict[str, ProbeRepo
     assert repo1.prefix == "pgbackrest/db1"  # type: ignore[attr-defined]
     assert fact(fleet["db1"], "pgbackrest:repo1", FactKey.ENCRYPTED) is True
     assert repo2.local_path == "/var/lib/pgbackrest"  # type: ignore[attr-defined]
+    # from backup.info's newest backup-timestamp-stop, not from any file's mtime
     assert fact(fleet["db1"], "pgbackrest:repo2", FactKey.NEWEST_RESTORE_POINT) == \
         "2026-11-22T03:05:00Z"
+    assert fact(fleet["db1"], "pgbackrest:repo2", FactKey.RESTORE_POINT_BASIS) == "record"
 
 
 def test_rsync_in_crontab_resolves_to_estate_host(fleet: dict[str, ProbeReport]) -> None:
@@ -110,7 +113,8 @@ def test_borgmatic_repositories_nfs_is_remote_with_freshness(
     assert box.source_path == "/etc/pve"  # type: ignore[attr-defined]
     assert nfs.host == "10.0.0.9"  # type: ignore[attr-defined]  # on an NFS mount: not local
     name = "borgmatic:nfs [/var/lib/vz/dump]"
-    assert fact(fleet["pve1"], name, FactKey.NEWEST_RESTORE_POINT) == "2026-11-21T04:12:00Z"
+    # no borg record on this host (no security dir): segment mtimes are not a restore point
+    assert fact(fleet["pve1"], name, FactKey.NEWEST_RESTORE_POINT) is None
     assert fact(fleet["pve1"], name, FactKey.RETENTION_DAYS) == 180
 
 

@@ -8,7 +8,8 @@ from drcheck.evaluate.base import Context, Outcome, RuleType, register
 from drcheck.evaluate.params import type_schema
 from drcheck.model import Dataset, ProbeIssue, Status
 
-DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch")
+DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch",
+                      "weak-versioning")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class CollectionIssuesRule(RuleType[CollectionParams]):
     fails = (
         "a probe raised an alarm on one of them: a changed host key, a security finding, or a "
         "code of ``fail_codes`` (by default host-key-changed, dangling-replication, location-"
-        "mismatch)"
+        "mismatch, weak-versioning)"
     )
     unknown = (
         "a probe could not read one of them (unreachable host, access denied, a probe error): "

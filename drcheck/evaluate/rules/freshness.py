@@ -9,7 +9,7 @@ from drcheck.durations import format_duration
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
-from drcheck.evaluate.readings import age_of
+from drcheck.evaluate.readings import age_of, proxy_origin, restore_point
 from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
 
@@ -41,7 +41,7 @@ class _Ages:
 
 def newest_age(copy: Replica, ctx: Context) -> timedelta | None:
     """How old the copy's newest restore point is; None when not known."""
-    return age_of(copy.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+    return age_of(restore_point(copy), ctx)
 
 
 @register("max-age")
@@ -109,7 +109,9 @@ def _outcome(status: Status, params: MaxAgeParams, copies: list[Replica], ages: 
         message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
     evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
                      if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-    unknowns = tuple(f"{c.name}: newest restore point not known" for c in ages.unknown)
+    unknowns = tuple(f"{c.name}: " + (f"only a proxy for the newest restore point ({origin})"
+                                      if (origin := proxy_origin(c)) else
+                                      "newest restore point not known") for c in ages.unknown)
     return Outcome(status, message, (), evidence, unknowns)
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from drcheck.durations import format_duration, parse_time
 from drcheck.evaluate.base import Context
-from drcheck.evaluate.readings import age_of, immutability
+from drcheck.evaluate.readings import age_of, immutability, restore_point
 from drcheck.evaluate.survival.model import (
     Bar,
     DatasetFate,
@@ -34,7 +34,6 @@ BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""
 
 
-_NEWEST = FactKey.NEWEST_RESTORE_POINT.value
 _BYTES = FactKey.BYTES.value
 
 
@@ -55,7 +54,7 @@ def grade(replica: Replica, primary: bool, bar: Bar, now: datetime) -> Standing:
     if primary:
         return Standing.GOOD
     if bar.max_age is not None:
-        ev = replica.facts.get(_NEWEST)
+        ev = restore_point(replica)
         when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
         if when is None:
             return Standing.UNVERIFIED
@@ -78,7 +77,7 @@ def good_copies(copies: Iterable[Replica], bar: Bar, now: datetime) -> list[Repl
     out = []
     for copy in copies:
         if cutoff is not None:
-            ev = copy.facts.get(_NEWEST)
+            ev = restore_point(copy)
             when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
             if when is None or when < cutoff:
                 continue
@@ -92,7 +91,7 @@ def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[S
     """Whether ``replica`` meets ``bar`` at ``ctx.now``, and why not when it does not."""
     grade_ = grade(replica, primary, bar, ctx.now)
     if grade_ is Standing.STALE and bar.max_age is not None:
-        age = age_of(replica.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+        age = age_of(restore_point(replica), ctx)
         return grade_, (f"stale: {format_duration(age or timedelta())} old, "
                         f"at most {format_duration(bar.max_age)} allowed")
     if grade_ is Standing.UNVERIFIED:
@@ -105,7 +104,7 @@ def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[S
 
 
 def _parsed_fact(replica: Replica) -> datetime | None:
-    ev = replica.fact(FactKey.NEWEST_RESTORE_POINT)
+    ev = restore_point(replica)
     return _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
 
 

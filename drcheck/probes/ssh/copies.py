@@ -23,11 +23,23 @@ def merge_targets(targets: Iterable[Target]) -> list[Target]:
             continue
         fill = {k: v for k, v in target.__dict__.items()
                 if v not in (None, ()) and getattr(first, k) in (None, ())}
-        if target.last_run and first.last_run and target.last_run > first.last_run \
-                and not (first.last_run_origin or "").startswith("newest mtime"):
-            fill.update(last_run=target.last_run, last_run_origin=target.last_run_origin)
+        if target.last_run and _better(target, first):
+            fill.update(last_run=target.last_run, last_run_origin=target.last_run_origin,
+                        last_run_basis=target.last_run_basis)
         merged[key] = first.with_(**fill)
     return list(merged.values())
+
+
+def _better(new: Target, old: Target) -> bool:
+    """A record beats a proxy; between equals, the later time wins."""
+    if not old.last_run:
+        return True
+    rank = {"record": 1}
+    new_rank = rank.get(new.last_run_basis or "", 0)
+    old_rank = rank.get(old.last_run_basis or "", 0)
+    if new_rank != old_rank:
+        return new_rank > old_rank
+    return bool(new.last_run and new.last_run > old.last_run)
 
 
 def to_copies(target: Target, hosts: Mapping[str, str], own_names: frozenset[str],
@@ -40,6 +52,9 @@ def to_copies(target: Target, hosts: Mapping[str, str], own_names: frozenset[str
     placed = _place(target, hosts, own_names, observed_at)
     if placed is None:
         return []
+    if not target.sources:
+        return [replace(placed, unattributed=f"the sources {target.tool} backs up could not be "
+                        f"determined from {target.origin}")]
     if len(target.sources) <= 1:
         return [replace(placed, source_path=target.sources[0] if target.sources else None)]
     return [replace(placed, name=f"{placed.name} [{source}]", source_path=source)
@@ -73,6 +88,16 @@ def _facts(target: Target, observed_at: str) -> dict[str, Evidence]:
     if target.last_run:
         facts[FactKey.NEWEST_RESTORE_POINT.value] = Evidence(
             target.last_run, Source.PROBED, target.last_run_origin or target.origin, observed_at)
+        facts[FactKey.RESTORE_POINT_BASIS.value] = Evidence(
+            target.last_run_basis or "proxy", Source.PROBED,
+            target.last_run_origin or target.origin, observed_at)
+    if target.verified:
+        facts[FactKey.LAST_VERIFIED.value] = Evidence(
+            target.verified, Source.PROBED, target.verified_origin or target.origin, observed_at)
+    if target.restore_tested:
+        facts[FactKey.LAST_RESTORE_TEST.value] = Evidence(
+            target.restore_tested, Source.PROBED, target.restore_tested_origin or target.origin,
+            observed_at)
     if target.retention_days is not None:
         facts[FactKey.RETENTION_DAYS.value] = Evidence(
             target.retention_days, Source.PROBED, f"keep_* options in {target.origin}",

@@ -64,6 +64,16 @@ class Gatherer:
         self._files: dict[str, str | None | ProbeFailure] = {}
         self._dirs: dict[str, list[Entry] | ProbeFailure] = {}
         self._seen: set[str] = set()
+        self.sourced: set[str] = set()
+        self.pgbackrest_options: set[tuple[str | None, str | None, str | None]] = set()
+        self.pgbackrest_repos: list[dict[str, str]] = []
+        self.borgmatic_configs: set[str] = set()
+        self.pgbackrest_runs: list[tuple[str, str, str]] = []  # (check|restore, when, origin)
+
+    def job_reader(self, path: str) -> str | None:
+        """Read a file a job sources or runs (an env file, a wrapper script), noting it."""
+        self.sourced.add(path)
+        return self.read(path)
 
     def run(self, steps: list[tuple[str, Callable[[Gatherer], None]]]) -> HostFacts:
         """Every step, isolated from the others; stops early only when the host is lost."""
@@ -116,6 +126,19 @@ class Gatherer:
             self.facts.files_read += 1
         self._seen.add(path)
         return found
+
+    def exists(self, path: str) -> bool:
+        """Whether a file is there, readable or not (what a tool's file precedence asks)."""
+        found = self._files[path] if path in self._files else self._stat(path)
+        return found is not None
+
+    def _stat(self, path: str) -> object | None:
+        try:
+            return self.session.stat(path)
+        except ProbeFailure as failure:
+            if failure.code in FATAL_CODES:
+                raise
+            return failure  # it is there, we may not look
 
     def entries(self, directory: str) -> list[Entry]:
         """A directory's entries ([] when absent); a refusal becomes a problem."""
@@ -270,12 +293,15 @@ def step_cron(g: Gatherer) -> None:
     system = [(ops.SYSTEM_CRONTAB, g.read(ops.SYSTEM_CRONTAB))] + g.read_dir(ops.CRON_DIR)
     for path, text in system:
         if text is not None:
-            entries += parse_crontab(text, path, system=True)
+            entries += parse_crontab(text, path, system=True, read=g.job_reader)
     for path, text in g.read_dir(ops.USER_CRONTAB_DIR):
-        entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1])
+        entries += parse_crontab(text, path, system=False, owner=path.rsplit("/", 1)[-1],
+                                 read=g.job_reader)
     text = g.section("crontab")
     if text:
-        entries += parse_crontab(text, ops.CMD_USER_CRONTAB, system=False)
+        entries += parse_crontab(text, ops.CMD_USER_CRONTAB, system=False, read=g.job_reader)
     g.facts.details["crontabs"] = [e.as_detail() for e in entries]
     for entry in entries:
         g.facts.targets += entry.targets
+        g.pgbackrest_options.update(entry.pgbackrest)
+        g.borgmatic_configs.update(entry.borgmatic)

@@ -26,8 +26,10 @@ TIMER_STAMPS_DIR = "/var/lib/systemd/timers"
 RESTIC_DIRS = ("/etc/restic",)
 RESTIC_FILES = ("/etc/default/restic",)
 BORGMATIC_FILES = ("/etc/borgmatic/config.yaml", "/root/.config/borgmatic/config.yaml")
-BORGMATIC_DIRS = ("/etc/borgmatic.d",)
-RCLONE_FILES = ("/root/.config/rclone/rclone.conf", "/etc/rclone/rclone.conf")
+BORGMATIC_DIRS = ("/etc/borgmatic.d", "/root/.config/borgmatic.d")
+# rclone's own order for root: next to the binary (portable), ~/.config/rclone, ~/.rclone.conf
+# (the first that exists wins); --config / RCLONE_CONFIG on a job replace it.
+RCLONE_FILES = ("/usr/bin/rclone.conf", "/root/.config/rclone/rclone.conf", "/root/.rclone.conf")
 PGBACKREST_FILES = ("/etc/pgbackrest/pgbackrest.conf", "/etc/pgbackrest.conf")
 PGBACKREST_DIRS = ("/etc/pgbackrest/conf.d",)
 PVE_STORAGE = "/etc/pve/storage.cfg"
@@ -58,8 +60,13 @@ DIRECTORIES: tuple[str, ...] = (
 LIST_ONLY: tuple[str, ...] = (TIMER_STAMPS_DIR,)
 DYNAMIC: tuple[str, ...] = (
     "sftp read: EnvironmentFile= named by a unit under /etc/systemd/system",
-    "sftp read: RESTIC_REPOSITORY_FILE named by a restic environment",
-    "sftp stat+list: each local backup directory found (newest modification time)",
+    "sftp read: RESTIC_REPOSITORY_FILE / --repository-file named by a job",
+    "sftp read: files a job sources (. FILE, source FILE) and wrapper scripts it runs",
+    "sftp read: --config files of pgbackrest, borgmatic and rclone jobs; RCLONE_CONFIG",
+    "sftp list (names and times only): REPO/snapshots of each local restic repository",
+    "sftp read: REPO/backup/STANZA/backup.info of each local pgBackRest repository",
+    "sftp list+read: /root/.config/borg/security/*/location and manifest-timestamp",
+    "sftp list (names and times only): each local vzdump directory",
 )
 
 

@@ -33,16 +33,17 @@ from drcheck.probes.ssh.gather import (
     step_mounts,
     step_prefetch,
 )
+from drcheck.probes.ssh.restorepoints import step_restore_points
 from drcheck.probes.ssh.secrets import redact_command
 from drcheck.probes.ssh.session import ProbeFailure
 from drcheck.probes.ssh.tools import (
     step_borgmatic,
-    step_freshness,
     step_pgbackrest,
     step_proxmox,
     step_rclone,
     step_restic,
     step_systemd,
+    step_vzdump_times,
 )
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ STEPS: list[tuple[str, Callable[[Gatherer], None]]] = [
     ("pgbackrest", step_pgbackrest),
     ("proxmox", step_proxmox),
     ("rclone", step_rclone),
-    ("freshness", step_freshness),
+    ("vzdump", step_vzdump_times),
+    ("restore-points", step_restore_points),
 ]
 
 
@@ -146,6 +148,8 @@ class SshProbe(Probe):
                               observed_at) for t in unplaced]
         details = dict(facts.details)
         details["targets"] = [t.as_detail() for t in targets]
+        details["unattributed"] = [{"name": c.name, "reason": c.unattributed}
+                                   for c in copies if c.unattributed]
         return ProbeReport(probe=PROBE_NAME, subject=host.asset_id, observed_at=observed_at,
                            claims=tuple(facts.claims), details=details,
                            discovered=tuple(copies), issues=tuple(issues))
@@ -154,7 +158,9 @@ class SshProbe(Probe):
         issue = ProbeIssue(host.asset_id, PROBE_NAME, failure.code, failure.reason, observed_at,
                            failure.security)
         return ProbeReport(probe=PROBE_NAME, subject=host.asset_id, observed_at=observed_at,
-                           details={"reachable": False}, issues=(issue,))
+                           details={"reachable": False,
+                                    "not_probed": f"{failure.code}: {failure.reason}"},
+                           issues=(issue,))
 
 
 def _host_index(hosts: Sequence[HostSpec]) -> dict[str, str]:

@@ -3,6 +3,8 @@ Proxmox, and the freshness of local backup directories."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from drcheck.probes.ssh import operations as ops
 from drcheck.probes.ssh.gather import Gatherer
 from drcheck.probes.ssh.parsers import (
@@ -14,13 +16,15 @@ from drcheck.probes.ssh.parsers import (
     restic,
     systemd,
 )
-from drcheck.probes.ssh.parsers.commands import targets_in, tools_in
+from drcheck.probes.ssh.parsers.commands import (
+    borgmatic_configs,
+    pgbackrest_actions,
+    pgbackrest_options,
+    targets_in,
+    tools_in,
+)
 from drcheck.probes.ssh.parsers.envfile import parse_env
-from drcheck.probes.ssh.parsers.mounts import mount_for
-from drcheck.probes.ssh.parsers.targets import Target, restic_repository
-
-_MAX_ENTRIES = 2000
-_MAX_DEPTH = 3
+from drcheck.probes.ssh.parsers.targets import Target
 
 
 def step_systemd(g: Gatherer) -> None:
@@ -57,13 +61,29 @@ def _timer_targets(g: Gatherer, timer: systemd.Unit, service: systemd.Unit,
     """The service's targets, fresh as of the timer's last trigger unless the run failed."""
     targets = _service_targets(g, service)
     when = last.get(timer.name)
-    if targets and states.get(service.name) == "failed":
+    failed = states.get(service.name) == "failed"
+    if when and not failed:
+        origin = f"last trigger of {timer.name} ({service.name} not failed)"
+        for line in service.raw_exec:
+            g.pgbackrest_runs += [(a, when, f"pgbackrest {'verify' if a == 'check' else a}: "
+                                   f"{origin}") for a in pgbackrest_actions(line)]
+    if targets and failed:
         g.problem("backup-job-failed", f"{service.name} (started by {timer.name}) is in state "
                   "failed: its last run did not succeed, so it is not counted as a restore point")
         when = None
-    return [t.with_(schedule="; ".join(timer.on_calendar) or None, last_run=when,
-                    last_run_origin=f"last trigger of {timer.name}" if when else None)
-            for t in targets]
+    out = []
+    for t in targets:
+        t = t.with_(schedule="; ".join(timer.on_calendar) or None)
+        origin = f"last trigger of {timer.name} ({service.name} not failed)"
+        if when and t.action == "check":
+            t = t.with_(verified=when, verified_origin=f"{t.tool} check: {origin}")
+        elif when and t.action == "restore":
+            t = t.with_(restore_tested=when, restore_tested_origin=f"{t.tool} restore: {origin}")
+        elif when:
+            t = t.with_(last_run=when, last_run_basis="proxy",
+                        last_run_origin=f"proxy: {origin}")
+        out.append(t)
+    return out
 
 
 def _service_states(g: Gatherer) -> dict[str, str]:
@@ -80,18 +100,14 @@ def _service_states(g: Gatherer) -> dict[str, str]:
 def _service_targets(g: Gatherer, service: systemd.Unit) -> list[Target]:
     env = dict(service.environment)
     for path in service.environment_files:
-        text = g.read(path)
+        text = g.job_reader(path)
         if text is not None:
             env.update(parse_env(text))
     found: list[Target] = []
     for line in service.raw_exec:
-        found += targets_in(line, service.origin, env)
-    if not found and any("restic" in tools_in(e) for e in service.raw_exec):
-        repo = restic.target_from_env(env, service.origin) or _repo_file(g, env, service.origin)
-        found += [repo] if repo else []
-    if not found and any("borg" in tools_in(e) for e in service.raw_exec):
-        repo = borg.target_from_env(env, service.origin)
-        found += [repo] if repo else []
+        found += targets_in(line, service.origin, env, g.job_reader)
+        g.pgbackrest_options.update(pgbackrest_options(line))
+        g.borgmatic_configs.update(borgmatic_configs(line))
     return found
 
 
@@ -110,33 +126,43 @@ def _last_triggers(g: Gatherer) -> dict[str, str]:
     return last
 
 
-def _repo_file(g: Gatherer, env: dict[str, str], origin: str) -> Target | None:
-    path = restic.repository_file(env)
-    text = g.read(path) if path and path.startswith("/") else None
-    if not text or not text.strip():
-        return None
-    found = restic_repository(text.strip().splitlines()[0], f"{path} via {origin}")
-    return found.with_(encrypted=True) if found else None
-
-
 def step_restic(g: Gatherer) -> None:
-    """restic repositories named in /etc/restic and /etc/default/restic."""
+    """restic env files in /etc/restic and /etc/default/restic: listed, never a copy.
+
+    restic itself reads no file; an env file counts only when a job sources it
+    (``EnvironmentFile=``, ``. FILE`` in a cron line or wrapper), which the schedule steps
+    follow. Files nobody sources are listed so a reader sees what was ignored.
+    """
     files = [(p, g.read(p)) for p in ops.RESTIC_FILES]
     for directory in ops.RESTIC_DIRS:
         files += g.read_dir(directory)
+    listed = []
     for path, text in files:
         if text is None:
             continue
         env = parse_env(text)
-        repo = restic.target_from_env(env, path) or _repo_file(g, env, path)
-        if repo is not None:
-            g.facts.targets.append(repo)
+        if not any(k.startswith("RESTIC_REPOSITORY") for k in env):
+            continue
+        repo = restic.target_from_env(env, path)
+        listed.append({"origin": path, "repository": repo.url if repo else None,
+                       "sourced_by_a_job": path in g.sourced})
+    g.facts.details["restic_env_files"] = listed
 
 
 def step_borgmatic(g: Gatherer) -> None:
-    """borgmatic configurations: repositories, sources, retention."""
-    files = [(p, g.read(p)) for p in ops.BORGMATIC_FILES]
-    for directory in ops.BORGMATIC_DIRS:
+    """borgmatic configurations: repositories, sources, retention.
+
+    borgmatic reads ``-c``/``--config`` paths when a job gives them, else its defaults:
+    /etc/borgmatic/config.yaml, /etc/borgmatic.d/*.yaml and root's ~/.config/borgmatic
+    (config.yaml and borgmatic.d/). Both the 1.7 sectioned and the 1.8+ flat layouts parse.
+    """
+    named = sorted(g.borgmatic_configs)
+    singles = [p for p in named if p.endswith((".yaml", ".yml"))] if named \
+        else list(ops.BORGMATIC_FILES)
+    dirs = [p for p in named if not p.endswith((".yaml", ".yml"))] if named \
+        else list(ops.BORGMATIC_DIRS)
+    files = [(p, g.read(p)) for p in singles]
+    for directory in dirs:
         files += g.read_dir(directory, (".yaml", ".yml"))
     configs = []
     for path, text in files:
@@ -154,47 +180,79 @@ def step_borgmatic(g: Gatherer) -> None:
 
 
 def step_rclone(g: Gatherer) -> None:
-    """rclone remotes (secrets dropped) and the resolution of ``remote:path`` targets."""
-    remotes: dict[str, rclone.Remote] = {}
-    for path in ops.RCLONE_FILES:
-        text = g.read(path)
-        if text is not None:
-            def parse(path: str = path, text: str = text) -> None:
-                """One rclone.conf's remotes."""
-                remotes.update(rclone.parse_conf(text, path))
-            g.parse(path, parse)
-    g.facts.details["rclone_remotes"] = rclone.describe(remotes)
+    """rclone remotes (secrets dropped) and the resolution of ``remote:path`` targets.
+
+    Each target is resolved with the config rclone would use for that job: ``--config`` or
+    ``RCLONE_CONFIG`` when the job names one, else the first default file that exists.
+    """
+    default = next((p for p in ops.RCLONE_FILES if g.exists(p)), None)
+    configs: dict[str, dict[str, rclone.Remote]] = {}
+    wanted = {t.config_file or default for t in g.facts.targets if t.kind == "remote"}
+    for path in sorted(p for p in wanted | {default} if p):
+        configs[path] = _rclone_conf(g, path)
+    g.facts.details["rclone_remotes"] = [r for p in sorted(configs)
+                                         for r in rclone.describe(configs[p])]
     resolved = []
     for target in g.facts.targets:
         if target.kind == "remote":
-            target = rclone.resolve(target, remotes)
-            if target.kind == "s3" and not target.provider:
-                remote = remotes.get(target.remote or "")
-                target = target.with_(provider=rclone.provider_id(
-                    remote.settings.get("provider") if remote else None))
-            elif target.kind == "s3":
-                target = target.with_(provider=rclone.provider_id(target.provider)
-                                      or target.provider)
+            remotes = configs.get(target.config_file or default or "", {})
+            target = _resolved(rclone.resolve(target, remotes), remotes)
         resolved.append(target)
     g.facts.targets = resolved
 
 
+def _rclone_conf(g: Gatherer, path: str) -> dict[str, rclone.Remote]:
+    remotes: dict[str, rclone.Remote] = {}
+    text = g.read(path)
+    if text is not None:
+        g.parse(path, lambda: remotes.update(rclone.parse_conf(text, path)))
+    return remotes
+
+
+def _resolved(target: Target, remotes: dict[str, rclone.Remote]) -> Target:
+    if target.kind != "s3":
+        return target
+    if not target.provider:
+        remote = remotes.get(target.remote or "")
+        return target.with_(provider=rclone.provider_id(
+            remote.settings.get("provider") if remote else None))
+    return target.with_(provider=rclone.provider_id(target.provider) or target.provider)
+
+
 def step_pgbackrest(g: Gatherer) -> None:
-    """pgBackRest repositories."""
-    files = [(p, g.read(p)) for p in ops.PGBACKREST_FILES]
-    for directory in ops.PGBACKREST_DIRS:
-        files += g.read_dir(directory, (".conf",))
-    repos: list[dict[str, str]] = []
-    for path, text in files:
-        if text is None:
-            continue
-        def parse(path: str = path, text: str = text) -> None:
-            """One pgBackRest file's repositories."""
-            found = pgbackrest.targets(text, path)
-            g.facts.targets.extend(found)
-            repos.extend({"origin": t.origin, "url": t.url, "kind": t.kind} for t in found)
-        g.parse(path, parse)
-    g.facts.details["pgbackrest"] = repos
+    """pgBackRest repositories from the one config file pgBackRest itself would load.
+
+    ``/etc/pgbackrest/pgbackrest.conf``, or ``/etc/pgbackrest.conf`` only when the first is
+    absent, plus ``conf.d/*.conf``; a ``--config``/``--config-path`` on a job's command
+    line replaces the defaults for that job. Files pgBackRest would not read make no copy.
+    """
+    chosen: list[str] = []
+    for explicit, base, include in sorted(g.pgbackrest_options, key=str) or [(None, None, None)]:
+        main = next((p for p in pgbackrest.config_files(explicit, base) if g.exists(p)), None)
+        texts = [(main, g.read(main))] if main else []
+        texts += g.read_dir(pgbackrest.include_dir(include, base), (".conf",))
+        for path, text in texts:
+            if path and text is not None and path not in chosen:
+                chosen.append(path)
+                g.parse(path, partial(_pgbackrest_file, g, path, text))
+    ignored = [p for p in ops.PGBACKREST_FILES if p not in chosen and g.exists(p)]
+    g.facts.details["pgbackrest"] = {"read": chosen, "ignored_as_pgbackrest_does": ignored,
+                                     "repositories": g.pgbackrest_repos}
+
+
+def _pgbackrest_file(g: Gatherer, path: str, text: str) -> None:
+    """One pgBackRest file's repositories, with its stanzas and their ``pgN-path``.
+
+    A ``pgbackrest verify`` / ``restore`` run by a timer (last trigger, service not failed)
+    becomes the repositories' ``last_verified`` / ``last_restore_test``.
+    """
+    stanzas = pgbackrest.stanzas(text)
+    found = [t.with_(stanzas=stanzas) for t in pgbackrest.targets(text, path)]
+    for action, when, origin in sorted(g.pgbackrest_runs):
+        field = "verified" if action == "check" else "restore_tested"
+        found = [t.with_(**{field: when, f"{field}_origin": origin}) for t in found]
+    g.facts.targets.extend(found)
+    g.pgbackrest_repos.extend({"origin": t.origin, "url": t.url, "kind": t.kind} for t in found)
 
 
 def step_proxmox(g: Gatherer) -> None:
@@ -215,38 +273,16 @@ def step_proxmox(g: Gatherer) -> None:
             g.facts.targets.append(found)
 
 
-def step_freshness(g: Gatherer) -> None:
-    """Local paths on network mounts become host targets; local backup dirs get a newest mtime."""
+def step_vzdump_times(g: Gatherer) -> None:
+    """A vzdump directory's newest dump file (one file per backup, written at backup time)."""
     out = []
     for target in g.facts.targets:
-        if target.kind == "local" and target.path:
-            newest = _newest_mtime(g, target.path)
-            if newest is not None:
-                target = target.with_(last_run=newest, last_run_origin=f"newest mtime under "
-                                      f"{target.path} (sftp stat)")
-            mount = mount_for(target.path or "", g.facts.mounts)
-            if mount is not None and mount.remote and mount.server:
-                target = target.with_(kind="host", host=mount.server)
+        if target.tool == "vzdump" and target.kind == "local" and target.path:
+            times = [e.mtime for e in g.entries(target.path)
+                     if e.is_file and e.name.startswith("vzdump-") and e.mtime]
+            if times:
+                target = target.with_(
+                    last_run=systemd.iso_from_epoch(max(times)), last_run_basis="record",
+                    last_run_origin=f"vzdump: newest vzdump-* file in {target.path}")
         out.append(target)
     g.facts.targets = out
-
-
-def _newest_mtime(g: Gatherer, path: str) -> str | None:
-    """Newest modification time in a backup directory: breadth-first, 3 levels, bounded."""
-    top = g.session.stat(path)
-    if top is None:
-        return None
-    newest = top.mtime or 0
-    level = [top] if top.is_dir else []
-    budget = _MAX_ENTRIES
-    for _ in range(_MAX_DEPTH):
-        below = []
-        for directory in level:
-            entries = g.session.listdir(directory.path)[:budget]
-            budget -= len(entries)
-            newest = max([newest, *(e.mtime or 0 for e in entries)])
-            below += [e for e in entries if e.is_dir]
-            if budget <= 0:
-                break
-        level = below
-    return systemd.iso_from_epoch(newest) if newest else None

@@ -81,3 +81,16 @@ def target_from_env(env: Mapping[str, str], origin: str) -> Target | None:
     """The repository named by ``BORG_REPO`` in an environment."""
     value = env.get("BORG_REPO")
     return borg_repository(value, origin) if value else None
+
+
+def manifest_timestamp(text: str) -> str:
+    """The manifest time borg stores in its client security dir, as ``…Z`` UTC.
+
+    borg 1.1+ keeps ``SECURITY_DIR/REPO_ID/manifest-timestamp`` (an ISO time, UTC, no zone)
+    to detect rolled-back repositories; it changes when the archive list changes (create,
+    prune, delete, rename), not when the repository is only read (list, check, info).
+    """
+    value = text.strip().split(".", 1)[0]
+    if len(value) != 19 or value[10] != "T":
+        raise ConfigSyntaxError("not a borg manifest-timestamp")
+    return value + "Z"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from drcheck.probes.ssh.parsers.commands import targets_in, tools_in
+from drcheck.probes.ssh.parsers.commands import (
+    Reader,
+    borgmatic_configs,
+    pgbackrest_options,
+    targets_in,
+    tools_in,
+)
 from drcheck.probes.ssh.parsers.envfile import parse_env
 from drcheck.probes.ssh.parsers.targets import Target
 from drcheck.probes.ssh.secrets import redact_command
@@ -24,6 +30,8 @@ class CronEntry:
     origin: str
     tools: tuple[str, ...]
     targets: tuple[Target, ...]
+    pgbackrest: tuple[tuple[str | None, str | None, str | None], ...] = ()
+    borgmatic: tuple[str, ...] = ()
 
     def as_detail(self) -> dict[str, object]:
         """JSON-safe form for report details."""
@@ -31,9 +39,8 @@ class CronEntry:
                 "origin": self.origin, "tools": list(self.tools)}
 
 
-def parse_crontab(text: str, origin: str, system: bool, owner: str | None = None) -> list[
-    CronEntry
-]:
+def parse_crontab(text: str, origin: str, system: bool, owner: str | None = None,
+                  read: Reader | None = None) -> list[CronEntry]:
     """Every entry of a crontab; ``system`` crontabs have a user field after the schedule."""
     env: dict[str, str] = {}
     out: list[CronEntry] = []
@@ -44,15 +51,14 @@ def parse_crontab(text: str, origin: str, system: bool, owner: str | None = None
         if _ENV_LINE.match(line):
             env.update(parse_env(line))
             continue
-        entry = _entry(line, f"{origin}:{number}", system, owner, env)
+        entry = _entry(line, f"{origin}:{number}", system, owner, env, read)
         if entry is not None:
             out.append(entry)
     return out
 
 
-def _entry(line: str, origin: str, system: bool, owner: str | None, env: dict[str, str]) -> (
-    CronEntry | None
-):
+def _entry(line: str, origin: str, system: bool, owner: str | None, env: dict[str, str],
+           read: Reader | None) -> CronEntry | None:
     special = _SPECIAL.match(line)
     head = 1 if special else 5
     parts = line.split(None, head + (1 if system else 0))
@@ -60,7 +66,9 @@ def _entry(line: str, origin: str, system: bool, owner: str | None, env: dict[st
         return None
     schedule = " ".join(parts[:head])
     user = parts[head] if system else owner
-    command = parts[-1]
-    targets = tuple(t.with_(schedule=schedule) for t in targets_in(command, origin, env))
+    command = parts[-1].split("%", 1)[0]  # cron: an unescaped % ends the command
+    targets = tuple(t.with_(schedule=schedule) for t in targets_in(command, origin, env, read))
     return CronEntry(schedule=schedule, user=user, command=redact_command(command),
-                     origin=origin, tools=tuple(tools_in(command)), targets=targets)
+                     origin=origin, tools=tuple(tools_in(command)), targets=targets,
+                     pgbackrest=tuple(pgbackrest_options(command)),
+                     borgmatic=tuple(borgmatic_configs(command)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 import re
 
 from drcheck.probes.ssh.parsers import ConfigSyntaxError
@@ -53,6 +54,66 @@ def cluster_path(text: str) -> str | None:
     paths = {v for s in parser.sections() for k, v in parser[s].items()
              if re.match(r"^pg\d*-path$", k)}
     return paths.pop() if len(paths) == 1 else None
+
+
+def stanzas(text: str) -> tuple[str, ...]:
+    """The stanza sections (every section but ``global`` and ``global:COMMAND``)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ()
+    return tuple(s for s in parser.sections() if s.split(":", 1)[0] != "global"
+                 and ":" not in s)
+
+
+def config_files(explicit: str | None, config_path: str | None) -> tuple[str, ...]:
+    """The main config file pgBackRest 2.x loads, in the order it tries them.
+
+    ``--config`` alone is read when given; else ``--config-path``/pgbackrest.conf; else
+    ``/etc/pgbackrest/pgbackrest.conf`` and, only when that file does not exist, the pre-2.02
+    default ``/etc/pgbackrest.conf`` (pgBackRest user guide, "Upgrading pgBackRest").
+    """
+    if explicit:
+        return (explicit,)
+    if config_path:
+        return (f"{config_path.rstrip('/')}/pgbackrest.conf",)
+    return ("/etc/pgbackrest/pgbackrest.conf", "/etc/pgbackrest.conf")
+
+
+def include_dir(explicit: str | None, config_path: str | None) -> str:
+    """``--config-include-path`` (default ``CONFIG-PATH/conf.d``, i.e. /etc/pgbackrest/conf.d)."""
+    if explicit:
+        return explicit
+    return f"{(config_path or '/etc/pgbackrest').rstrip('/')}/conf.d"
+
+
+def newest_backup(info: str) -> tuple[str, int, int] | None:
+    """(label, start, stop) of the backup that stopped last, from a ``backup.info`` file.
+
+    ``backup.info`` is pgBackRest's own record of the stanza's backups: an INI file whose
+    ``[backup:current]`` section maps each backup label to a JSON object with
+    ``backup-timestamp-start`` and ``backup-timestamp-stop`` (Unix seconds).
+    """
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(info)
+    except configparser.Error as exc:
+        raise ConfigSyntaxError(f"not a backup.info: {type(exc).__name__}") from None
+    if not parser.has_section("backrest"):
+        raise ConfigSyntaxError("not a backup.info: no [backrest] section")
+    best: tuple[str, int, int] | None = None
+    if not parser.has_section("backup:current"):
+        return None
+    for label, raw in parser["backup:current"].items():
+        record = json.loads(raw)
+        if not isinstance(record, dict) or record.get("backup-error") is True:
+            continue
+        start, stop = record.get("backup-timestamp-start"), record.get("backup-timestamp-stop")
+        if isinstance(stop, int) and isinstance(start, int) and (best is None or stop > best[2]):
+            best = (label, start, stop)
+    return best
 
 
 def retention(text: str) -> dict[str, str]:

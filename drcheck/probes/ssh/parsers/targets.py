@@ -44,7 +44,15 @@ class Target:
     label: str | None = None
     last_run: str | None = None
     last_run_origin: str | None = None
+    last_run_basis: str | None = None  # "record" (the tool's own) or "proxy" (a job ran)
     retention_days: int | None = None
+    stanzas: tuple[str, ...] = ()
+    action: str | None = None
+    config_file: str | None = None  # the rclone.conf a job names (--config, RCLONE_CONFIG)
+    verified: str | None = None
+    verified_origin: str | None = None
+    restore_tested: str | None = None
+    restore_tested_origin: str | None = None
 
     def key(self) -> tuple[str | None, ...]:
         """What makes two findings the same destination (to merge duplicates)."""
