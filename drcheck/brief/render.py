@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any
 
 from tabulate import tabulate
@@ -21,15 +20,6 @@ from drcheck.durations import format_time
 from drcheck.throughput import format_rate
 
 SCHEMA_VERSION = 1
-
-
-class BriefFormat(str, Enum):
-    """The formats ``drcheck brief --format`` accepts."""
-
-    TABLE = "table"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    JSON = "json"
 
 
 def org_text(brief: Brief) -> str:
@@ -224,19 +214,6 @@ def brief_dict(brief: Brief) -> dict[str, Any]:
 def render_json(brief: Brief) -> str:
     """Pretty, key-sorted JSON ending in a newline."""
     return json.dumps(brief_dict(brief), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def render(brief: Brief, fmt: BriefFormat) -> str:
-    """The brief in ``fmt``."""
-    if fmt is BriefFormat.JSON:
-        return render_json(brief)
-    if fmt is BriefFormat.MARKDOWN:
-        return render_markdown(brief)
-    if fmt is BriefFormat.HTML:
-        from drcheck.brief.html import render_html
-
-        return render_html(brief)
-    return render_table(brief)
 
 
 def outcomes(briefs: Sequence[DomainBrief]) -> set[Outcome]:

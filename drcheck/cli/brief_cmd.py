@@ -17,9 +17,9 @@ from typing import Annotated
 import typer
 
 from drcheck.brief.build import build_brief
+from drcheck.brief.formats import BriefFormat, render
 from drcheck.brief.model import Brief, DutyStatus, Outcome
 from drcheck.brief.regimes import default_regimes
-from drcheck.brief.render import BriefFormat, render
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.simulate_cmd import _max_age, check_known, parse_kinds
