@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from drcheck.errors import ConfigError, Problem, UsageError
@@ -98,10 +99,21 @@ def _plain(node: Any, path: PathKey, marks: dict[PathKey, tuple[int, int]]) -> A
     return str(node)
 
 
+class _TextTimestamps(RoundTripConstructor):
+    """Keeps YAML timestamps as the text written: the calendar check, with file:line, is
+    the validators' (ruamel would raise a bare ValueError on ``2026-02-30``)."""
+
+
+_TextTimestamps.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda constructor, node: str(constructor.construct_scalar(node)))
+
+
 def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (JSON is YAML too) into a ``Document``; errors carry line and column."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _TextTimestamps
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import paramiko
 
-from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.bounds import read_text
+from drcheck.errors import ConfigError, Problem
 from drcheck.estate import Estate, HostSpec
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 
@@ -24,12 +25,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")
 
 
 def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    """A config file: a regular file within the input size cap (``drcheck.bounds``)."""
+    return read_text(path)
 
 
 Line = tuple[str, str, int]

@@ -15,11 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import ClassVar
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from drcheck.durations import format_time
 from drcheck.errors import DrcheckError, ExitCode
 from drcheck.estate import BucketSpec, Estate
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import Probe, ProbeReport
+from drcheck.probes.base import Probe, ProbeReport, probe_bug
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import BucketCalls, ClientKey, ClientPool, S3Settings
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
@@ -119,12 +121,14 @@ class S3Probe(Probe):
         """Run one bucket; an unexpected error becomes a ``probe-error`` issue."""
         try:
             return worker.run(target)
-        except Exception as exc:  # never let one bucket sink the run
+        except (BotoCoreError, ClientError, OSError) as exc:  # the endpoint: never sink the run
             at = format_time(self.settings.now())
             reason = self.pool.scrub(f"{type(exc).__name__}: {exc}")
             log.warning("s3 probe of %s failed: %s", target.subject, reason)
             issue = ProbeIssue(target.subject, PROBE, "probe-error", reason, at)
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
+        except Exception as exc:  # anything else is drcheck's own bug: exit 4
+            raise probe_bug(PROBE, target.subject, exc) from exc
 
     @staticmethod
     def _with_dangling(report: ProbeReport, sources: dict[str, list[tuple[str, str]]],

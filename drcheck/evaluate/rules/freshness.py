@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from drcheck.durations import DURATION_PATTERN, format_duration, parse_duration, parse_time
+from drcheck.durations import DURATION_PATTERN, age_at, format_duration, parse_duration
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.registry import register
@@ -21,10 +21,17 @@ DURATION_SCHEMA: dict[str, Any] = {
 
 
 def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
-    """How old a timestamp fact is at ``ctx.now``; None when unknown."""
+    """How old a timestamp fact is at ``ctx.now``; None when unknown (absent, unreadable,
+    or in the future: a stamp from the future is never fresh)."""
+    return age_why(ev, ctx)[0]
+
+
+def age_why(ev: Evidence | None, ctx: Context) -> tuple[timedelta | None, str]:
+    """``age_of`` and, when the age is unknown, why ("not known", "… is in the future")."""
     if ev is None or not isinstance(ev.value, str):
-        return None
-    return ctx.now - parse_time(ev.value)
+        return None, "not known"
+    age, why = age_at(ev.value, ctx.now)
+    return age, why or ""
 
 
 @register("max-age")
@@ -59,7 +66,8 @@ class MaxAgeRule(RuleType):
                          for c in copies]
             copies = [c for c, rel in relations if rel is Relation.SEPARATE]
             undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
-        ages = [(c, age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) for c in copies]
+        known = {c.id: age_why(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx) for c in copies}
+        ages = [(c, known[c.id][0]) for c in copies]
         fresh = [(c, a) for c, a in ages if a is not None and a <= limit]
         stale = [(c, a) for c, a in ages if a is not None and a > limit]
         maybe = [c for c, a in ages if a is None]
@@ -75,13 +83,16 @@ class MaxAgeRule(RuleType):
                 Status.UNKNOWN if maybe else Status.PASS)
             scope = "copies"
         parts = [f"{c.name} {format_duration(a)} old" for c, a in fresh + stale]
-        parts += [f"{c.name} age unknown" for c in maybe]
+        why = {c.id: known.get(c.id, age_why(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx))[1]
+               for c in maybe}
+        parts += [f"{c.name} age unknown" + (f" ({why[c.id]})" if why[c.id] != "not known"
+                                             else "") for c in maybe]
         message = (f"RPO {params['max_age']}: " + (", ".join(parts) if parts else f"no {scope}"))
         if stale:
             message += "; stale: " + ", ".join(c.name for c, _ in stale)
         evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
                          if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-        unknowns = tuple(f"{c.name}: newest restore point not known" for c in maybe)
+        unknowns = tuple(f"{c.name}: newest restore point {why[c.id]}" for c in maybe)
         return Outcome(status, message, (), evidence, unknowns)
 
 
@@ -117,12 +128,14 @@ class RestoreTestedRule(RuleType):
         tests = _restore_tests(dataset)
         evidence = tuple(EvidenceRef(s, FactKey.LAST_RESTORE_TEST.value, e.value, e.source,
                                      e.origin, e.observed_at) for s, e in tests)
-        ages = [a for _, e in tests if (a := age_of(e, ctx)) is not None]
+        judged = [age_why(e, ctx) for _, e in tests]
+        ages = [a for a, _ in judged if a is not None]
         if not tests:
             return Outcome(Status.FAIL, "no restore test on record", (), evidence)
         if not ages:
-            return Outcome(Status.UNKNOWN, "restore test date not known", (), evidence,
-                           ("last restore test",))
+            why = "; ".join(dict.fromkeys(w for _, w in judged))
+            return Outcome(Status.UNKNOWN, f"restore test date not known ({why})", (), evidence,
+                           (f"last restore test: {why}",))
         newest = min(ages)
         status = Status.PASS if newest <= limit else Status.FAIL
         return Outcome(status, f"last restore test {format_duration(newest)} ago, at most "
