@@ -75,15 +75,16 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise UsageError(f"{name}: is a directory, expected a file") from None
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise UsageError(f"{name}: is a directory, expected a file")
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{name}: not a regular file (a device, FIFO or socket); "
                              "expected a file")
-        if info.st_size > limit:
-            raise _too_big(name, limit)
+        raise _too_big(name, limit)
+    with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(limit + 1)
         except OSError as exc:

@@ -113,25 +113,54 @@ def test_documents_from_the_schema(kind: str) -> None:
     check()
 
 
+NUMBER = r"(?<=[:=\[,] )-?\d+(\.\d+)?(?=[\s,\]}])"
+DATE = r"\d{4}-\d{2}-\d{2}(T[\d:]+Z?)?"
+WORD = r"(?<=[:=\[,] )[^\s,\]}#]+"
+AIMED: list[tuple[str, list[str]]] = [
+    (NUMBER, [".nan", ".inf", "-.inf", "1e999", "-1", "9" * 40, "0"]),
+    (DATE, ["2026-02-30", "2026-13-45T00:00:00Z", "9999-12-31T23:59:59Z",
+            "0001-01-01T00:00:00Z", '"2026-11-23T01:15:00+99:99"']),
+    (r"(?<=[:=] )\d+[smhdw]\b", ["1000000000000000000000000000000d", "99999999999999w",
+                                   "0s"]),
+    (WORD, HOSTILE),
+]
+"""What to aim at in a text file (numbers, dates, durations, any scalar) and what to put
+there."""
+
+
+def _aimed(text: str, data: st.DataObject) -> str:
+    pattern, values = data.draw(st.sampled_from(AIMED))
+    spots = list(re.finditer(pattern, text))
+    if not spots:
+        return text
+    spot = spots[data.draw(st.integers(0, len(spots) - 1))]
+    return text[:spot.start()] + data.draw(st.sampled_from(values)) + text[spot.end():]
+
+
 def _mutate_text(text: str, data: st.DataObject) -> str:
-    lines = text.splitlines()
-    op = data.draw(st.sampled_from(["scalar", "scalar", "drop", "double", "insert", "cut"]))
-    at = data.draw(st.integers(0, max(0, len(lines) - 1)))
-    hostile = data.draw(st.sampled_from(HOSTILE))
-    if op == "scalar":
-        spots = list(re.finditer(r"(?<=[:=\[,] )[^\s,\]}#]+", text))
-        if spots:
-            spot = spots[data.draw(st.integers(0, len(spots) - 1))]
-            return text[:spot.start()] + hostile + text[spot.end():]
-    if op == "drop" and lines:
-        del lines[at]
-    elif op == "double" and lines:
-        lines.insert(at, lines[at])
-    elif op == "insert":
-        lines.insert(at, f"{' ' * data.draw(st.integers(0, 6))}x: {hostile}")
-    elif op == "cut":
-        return text[:data.draw(st.integers(0, len(text)))]
-    return "\n".join(lines) + "\n"
+    """A number, date or scalar swapped for a hostile one, then up to two more mutations
+    of any sort: another swap, a line dropped, doubled or inserted, the file cut short."""
+    text = _aimed(text, data)
+    for _ in range(data.draw(st.integers(0, 2))):
+        lines = text.splitlines()
+        op = data.draw(st.sampled_from(["aim", "aim", "aim", "drop", "double", "insert",
+                                        "cut"]))
+        at = data.draw(st.integers(0, max(0, len(lines) - 1)))
+        if op == "aim":
+            text = _aimed(text, data)
+            continue
+        if op == "cut":
+            text = text[:data.draw(st.integers(0, len(text)))]
+            continue
+        if op == "drop" and lines:
+            del lines[at]
+        elif op == "double" and lines:
+            lines.insert(at, lines[at])
+        elif op == "insert":
+            hostile = data.draw(st.sampled_from(HOSTILE))
+            lines.insert(at, f"{' ' * data.draw(st.integers(0, 6))}x: {hostile}")
+        text = "\n".join(lines) + "\n"
+    return text
 
 
 @pytest.mark.parametrize(("kind", "seed"), TEXT_SEEDS,

@@ -174,7 +174,8 @@ def _missing_root(session: HostSession, host: HostSpec) -> Problem | None:
     except ProbeFailure as failure:
         return Problem(failure.code, f"root {host.root}: {failure.reason}")
     if entry is None:
-        return Problem("root-missing", f"root {host.root} does not exist on the host")
+        return Problem("root-missing", f"root {host.root} does not exist on the host "
+                       "(or is not a directory)")
     if not entry.is_dir:
         return Problem("root-missing", f"root {host.root} is not a directory")
     return None
