@@ -55,7 +55,7 @@ def max_input_bytes() -> int:
 
 
 def _too_big(name: str, limit: int) -> UsageError:
-    return UsageError(f"{name}: larger than {limit // (1024 * 1024)} MiB, the input size cap",
+    return UsageError(f"{name}: larger than {limit / (1024 * 1024):g} MiB, the input size cap",
                       hint=f"raise it with --max-input-mb N or {ENV_MAX_INPUT_MB}=N")
 
 

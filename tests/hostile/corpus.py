@@ -77,7 +77,8 @@ def command_for(kind: str, path: Path) -> tuple[list[str], int]:
     if kind == "future":
         base = (["audit", "--facts", str(path)] if path.suffix == ".json"
                 else ["audit", str(path), "--offline"])
-        return [*base, "--now", NOW, "-p", FUTURE_POLICY], 0 if "within-skew" in path.name else 3
+        return ([*base, "--now", NOW, "-p", FUTURE_POLICY, "-f", "json"],
+                0 if "within-skew" in path.name else 3)
     return [str(path) if a == "{file}" else a for a in COMMANDS[kind]], 2
 
 
