@@ -64,6 +64,8 @@ class Outcome:
     seconds: float
     stdout: str
     stderr: str
+    cpu: float = 0.0
+    """User plus system CPU seconds of the run (what a loaded machine does not inflate)."""
 
     @property
     def first_line(self) -> str:
@@ -101,6 +103,7 @@ def run(argv: tuple[str, ...] | list[str], timeout: float = 60.0) -> Outcome:
     where = os.environ.get("DRCHECK_ROOT", str(ROOT))
     env = {k: v for k, v in os.environ.items() if k != "DRCHECK_DEBUG"}
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run([sys.executable, "-m", "drcheck", *argv], cwd=where, env=env,
                               capture_output=True, text=True, timeout=timeout,
@@ -108,14 +111,17 @@ def run(argv: tuple[str, ...] | list[str], timeout: float = 60.0) -> Outcome:
     except subprocess.TimeoutExpired as exc:
         return Outcome(None, time.monotonic() - started, str(exc.stdout or ""),
                        str(exc.stderr or ""))
-    return Outcome(done.returncode, time.monotonic() - started, done.stdout, done.stderr)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Outcome(done.returncode, time.monotonic() - started, done.stdout, done.stderr, cpu)
 
 
 def main() -> None:
-    """Print every case: id, expected code, code, seconds, first message line."""
+    """Print every case: id, expected code, code, wall and CPU seconds, first message line."""
     for case in cases():
         got = run(case.argv, timeout=float(os.environ.get("CORPUS_TIMEOUT", "60")))
-        print(f"{case.id}\t{case.expect}\t{got.code}\t{got.seconds:.2f}\t{got.first_line}")
+        print(f"{case.id}\t{case.expect}\t{got.code}\t{got.seconds:.2f}\t{got.cpu:.2f}\t"
+              f"{got.first_line}")
 
 
 if __name__ == "__main__":
