@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from drcheck.bounds import read_json
 from drcheck.errors import ConfigError, Problem, UsageError
 from drcheck.ids import fingerprint
 from drcheck.model import AuditResult, Finding, Severity, Status
@@ -58,19 +59,16 @@ def _entry_finding(entry: Mapping[str, Any]) -> Finding:
 
 def load_baseline(path: str) -> tuple[Finding, ...]:
     """The findings recorded in a baseline file; a malformed file is a usage error."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not Path(path).exists():
         raise UsageError(f"{path}: no such baseline file",
-                         hint="create one with --create-baseline FILE") from None
-    except (OSError, ValueError) as exc:
-        raise ConfigError([Problem(path, None, None, "", f"not a baseline: {exc}")]) from None
+                         hint="create one with --create-baseline FILE")
+    doc = read_json(path, hint="a baseline is written by --create-baseline FILE")
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
         raise ConfigError([Problem(path, None, None, "$.format",
                                    f"expected format {FORMAT!r} version {VERSION}")])
     try:
         return tuple(_entry_finding(e) for e in doc["findings"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError([Problem(path, None, None, "$.findings",
                                    f"malformed entry: {exc}")]) from None
 

@@ -1,8 +1,10 @@
 """Run every probe an estate needs, side by side, and gather their reports.
 
 Probes load lazily (paramiko and boto3 are imported only when a host or bucket is probed).
-A probe that blows up as a whole still yields reports: one unknown per target with the
-reason, so the audit goes on and marks what it could not see.
+A probe that cannot run at all (its library missing, an I/O failure) still yields reports:
+one unknown per target with the reason, so the audit goes on and marks what it could not
+see. Any other exception is drcheck's own bug (``ProbeBug``): logged with its traceback,
+exit 4.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from drcheck.durations import format_time
 from drcheck.errors import DrcheckError
 from drcheck.estate import BucketSpec, Estate, HostSpec
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import ProbeReport, raised_at
+from drcheck.probes.base import ProbeBug, ProbeReport, probe_bug, raised_at
 
 log = logging.getLogger("drcheck.collect")
 
@@ -91,9 +93,9 @@ def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeRepo
         return []
     try:
         return run(estate, specs, options)
-    except DrcheckError:  # bad input met while probing (a broken ssh_config): exit 2, not unknown
+    except (ProbeBug, DrcheckError):
         raise
-    except Exception as exc:  # the probe as a whole failed: every target becomes unknown
+    except (ImportError, OSError) as exc:  # the probe as a whole failed: targets unknown
         at = format_time(datetime.now(timezone.utc))
         reason = f"{name} probe failed: {type(exc).__name__}: {exc}"[:300]
         log.warning("%s, at %s (%d asset(s) left unknown: %s)", reason, raised_at(exc),
@@ -103,6 +105,8 @@ def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeRepo
         return [ProbeReport(name, s.asset_id, at,
                             issues=(ProbeIssue(s.asset_id, name, code, reason, at),))
                 for s in specs]
+    except Exception as exc:  # no peer did this: drcheck's own bug, exit 4
+        raise probe_bug(name, "the estate", exc) from exc
 
 
 def collect_reports(estate: Estate, options: ProbeOptions | None = None,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from drcheck import __version__
+from drcheck.bounds import load_json, read_text
 from drcheck.errors import ConfigError, Problem
 from drcheck.model import (
     Business,
@@ -31,8 +32,8 @@ from drcheck.model import (
     Source,
     Unattributed,
 )
-from drcheck.validation import schema_problems
-from drcheck.yamlsource import Document, parse_text, read_input
+from drcheck.validation import sanity_problems, schema_problems
+from drcheck.yamlsource import Document, parse_text
 
 FORMAT = "drcheck/facts"
 VERSION = 2  # 2: ``unattributed`` copies; version 1 documents still load
@@ -70,8 +71,8 @@ _COORDS = {
     "additionalProperties": False,
     "required": ["lat", "lon", "source", "origin"],
     "properties": {
-        "lat": {"type": "number"},
-        "lon": {"type": "number"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
         "source": _SOURCE,
         "origin": {"type": "string"},
         "uncertain": {"type": "boolean"},
@@ -181,7 +182,7 @@ FACTS_SCHEMA: dict[str, Any] = {
                 },
             },
         },
-        "details": {"type": "object"},
+        "details": {"type": "object", "additionalProperties": {"type": "object"}},
         "organisation": _ORGANISATION,
         "unattributed": {
             "type": "array",
@@ -379,17 +380,13 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
 
 def load_snapshot(path: str) -> Snapshot:
     """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2)."""
-    text = read_input(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError([Problem(path, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")
-                           ]) from None
+    text = read_text(path)
+    data = load_json(text, path)
     doc = Document(path, data)
-    problems = schema_problems(doc, FACTS_SCHEMA)
+    problems = schema_problems(doc, FACTS_SCHEMA) or sanity_problems(doc)
     if problems:
         located = parse_text(text, path)
-        raise ConfigError(schema_problems(located, FACTS_SCHEMA))
+        raise ConfigError(schema_problems(located, FACTS_SCHEMA) or sanity_problems(located))
     if content_digest(data) != data["digest"]:
         raise ConfigError([Problem(path, None, None, "$.digest", "digest does not match the "
                                    "content: the file was edited or truncated after it was "

@@ -14,8 +14,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from drcheck.bounds import tree_problems
+from drcheck.durations import parse_time
 from drcheck.errors import ConfigError, Problem
 from drcheck.yamlsource import Document, PathKey
+
+TIME_KEYS = frozenset({"newest_restore_point", "last_restore_test"})
+"""Keys whose string values are timestamps, wherever they stand in an input document."""
 
 
 def _suggest(word: str, choices: Iterable[Any]) -> str:
@@ -102,17 +107,62 @@ def header_problems(doc: Document, kind: str, api_version: str) -> list[Problem]
     return problems
 
 
+def sanity_problems(doc: Document) -> list[Problem]:
+    """Numbers and times that no schema keyword catches: NaN and ±inf anywhere, nesting
+    deeper than ``bounds.MAX_DEPTH``, and timestamps (``TIME_KEYS``) that match the pattern
+    but not the calendar (``2026-02-30``) or lie outside 1970–9999."""
+    problems = tree_problems(doc.data, doc.problem)
+    if problems:
+        return problems
+    return time_problems(doc)
+
+
+def time_problems(doc: Document, keys: frozenset[str] = TIME_KEYS) -> list[Problem]:
+    """Every timestamp under one of ``keys`` that ``parse_time`` refuses, with its reason."""
+    problems: list[Problem] = []
+    stack: list[tuple[PathKey, Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                at, stamp = _stamp(path + (key,), item) if key in keys else (None, None)
+                if at is not None and stamp is not None:
+                    try:
+                        parse_time(stamp)
+                    except ValueError as exc:
+                        problems.append(doc.problem(at, str(exc)))
+                else:
+                    stack.append((path + (key,), item))
+        elif isinstance(value, list):
+            stack.extend((path + (i,), item) for i, item in enumerate(value))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _stamp(path: PathKey, item: Any) -> tuple[PathKey | None, str | None]:
+    """The timestamp text under a time key: the value itself (an estate), or the ``value``
+    of an evidence record (a facts snapshot)."""
+    if isinstance(item, str):
+        return path, item
+    if isinstance(item, dict) and isinstance(item.get("value"), str):
+        return path + ("value",), item["value"]
+    return None, None
+
+
 def check_document(doc: Document, kind: str, api_version: str, schema: dict[str, Any],
                    semantic: Callable[[Document], list[Problem]]) -> list[Problem]:
-    """The three passes every input document goes through, stopping at the first that finds
-    something: the header in plain words, the JSON Schema, then ``semantic`` checks the schema
-    cannot express (references, unique ids, durations)."""
+    """The passes every input document goes through, stopping at the first that finds
+    something: numbers and nesting (``sanity_problems``), the header in plain words, the
+    JSON Schema, then ``semantic`` checks the schema cannot express (references, unique
+    ids, durations)."""
+    problems = tree_problems(doc.data, doc.problem)
+    if problems:
+        return problems
     problems = header_problems(doc, kind, api_version)
     if problems and not isinstance(doc.data, dict):
         return problems
     problems += [p for p in schema_problems(doc, schema)
                  if p.path not in ("$.kind", "$.apiVersion")]
-    return problems or semantic(doc)
+    return problems or time_problems(doc) or semantic(doc)
 
 
 def require_valid(problems: list[Problem]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from drcheck.errors import ConfigError, Problem, UsageError
@@ -98,10 +99,29 @@ def _plain(node: Any, path: PathKey, marks: dict[PathKey, tuple[int, int]]) -> A
     return str(node)
 
 
+class _Constructor(RoundTripConstructor):
+    """Keeps YAML timestamps, and integers Python will not convert (over 4,300 digits), as
+    the text written: the validators then refuse them with file:line, where ruamel would
+    raise a bare ValueError (``2026-02-30``, a 5,000-digit number)."""
+
+    def int_or_text(self, node: Any) -> Any:
+        """The integer, or its text when it is too long to convert."""
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:
+            return str(self.construct_scalar(node))[:80] + "…"
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                             lambda self, node: str(self.construct_scalar(node)))
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.int_or_text)
+
+
 def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (JSON is YAML too) into a ``Document``; errors carry line and column."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _Constructor
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
+from drcheck.bounds import DEFAULT_MAX_INPUT_MB, ENV_MAX_INPUT_MB, set_max_input_mb
 from drcheck.errors import DrcheckError, ExitCode
 
 app = typer.Typer(
@@ -52,5 +53,14 @@ def guarded(action: Callable[[], T]) -> T:
 
 
 @app.callback()
-def root() -> None:
+def root(
+    max_input_mb: Annotated[float | None, typer.Option(
+        "--max-input-mb", metavar="MIB", envvar=ENV_MAX_INPUT_MB,
+        help=f"Size cap of any one input file (default {DEFAULT_MAX_INPUT_MB} MiB); raise it "
+        "for giant estates or facts files.")] = None,
+) -> None:
     """Audit disaster-recovery readiness across failure domains (provider to host)."""
+    try:
+        set_max_input_mb(max_input_mb)
+    except DrcheckError as exc:
+        raise fail(exc.message, exc.exit_code) from None

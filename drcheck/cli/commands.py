@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from drcheck import __version__
+from drcheck.bounds import read_text
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
 from drcheck.evaluate.registry import rule_types
@@ -24,8 +25,8 @@ from drcheck.yamlsource import load_file
 def _check_file(path: Path) -> tuple[list[Problem], str]:
     if path.suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_text(path))
+        except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict) and data.get("format") == "drcheck/facts":
             load_snapshot(str(path))

@@ -8,6 +8,7 @@ different providers cannot share an account or a region. Nothing else is assumed
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 
 from drcheck.geo import haversine_km
@@ -26,8 +27,12 @@ class Relation(str, Enum):
 
 
 def distance_km(a: Location, b: Location) -> float | None:
-    """Great-circle distance between two locations, or None when either has no coordinates."""
+    """Great-circle distance between two locations, or None when either has no coordinates
+    (or coordinates that are not finite numbers: a NaN must never measure 20,000 km)."""
     if a.coordinates is None or b.coordinates is None:
+        return None
+    points = (a.coordinates.lat, a.coordinates.lon, b.coordinates.lat, b.coordinates.lon)
+    if not all(math.isfinite(x) for x in points):
         return None
     return haversine_km(a.coordinates, b.coordinates)
 

@@ -8,16 +8,33 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from drcheck.durations import parse_time
+from drcheck.durations import age_at
 from drcheck.evaluate.base import Context
 from drcheck.model import Evidence, FactKey, Replica
 
 
 def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:
-    """How old a timestamp fact is at ``ctx.now``; None when unknown."""
+    """How old a timestamp fact is at ``ctx.now``; None when unknown (absent, unreadable,
+    or in the future: a stamp from the future is never fresh)."""
+    return age_why(ev, ctx)[0]
+
+
+def age_why(ev: Evidence | None, ctx: Context) -> tuple[timedelta | None, str]:
+    """``age_of`` and, when the age is unknown, why ("not known", "in the future: …")."""
     if ev is None or not isinstance(ev.value, str):
-        return None
-    return ctx.now - parse_time(ev.value)
+        return None, "not known"
+    age, why = age_at(ev.value, ctx.now)
+    return age, why or ""
+
+
+def restore_point_age(copy: Replica, ctx: Context) -> tuple[timedelta | None, str]:
+    """The age of the copy's newest restore point, or None and why it is not known: absent,
+    unreadable, in the future, or only a proxy (a job ran, the repository was written)."""
+    origin = proxy_origin(copy)
+    if origin is not None:
+        return None, f"only a proxy for the newest restore point ({origin})"
+    age, why = age_why(copy.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+    return age, why if age is not None else f"newest restore point {why}"
 
 
 def restore_point(copy: Replica) -> Evidence | None:

@@ -11,14 +11,14 @@ declared, from hints in Ansible's JSON fact cache (system vendor, EC2 placement)
 from __future__ import annotations
 
 import configparser
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.bounds import read_json, read_text, tree_problems
+from drcheck.errors import ConfigError, Problem
 from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
 from drcheck.importers.ansible_datasets import VARIABLE, inventory_datasets
 from drcheck.importers.ansible_inventory import Inventory, Var, merge, parse_inventory
@@ -35,14 +35,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, expected a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
+    """An inventory or variables file: a regular file within the input size cap."""
+    return read_text(path)
 
 
 _IGNORED = (".cfg", ".retry", ".md", ".txt", ".rst", ".orig", ".bak", ".swp", ".pyc", "~")
@@ -107,7 +101,7 @@ def host_groups(inv: Inventory, host: str) -> list[str]:
             depth[name] = 1 + max((depth_of(p, seen | {name}) for p in ups), default=0)
         return depth[name]
 
-    found = {g.name for g in inv.groups.values() if host in g.hosts}
+    found = {g.name for g in inv.groups.values() if host in g.members}
     todo = list(found)
     while todo:
         for parent in parents.get(todo.pop(), ()):
@@ -118,16 +112,25 @@ def host_groups(inv: Inventory, host: str) -> list[str]:
     return ["all", *sorted(found, key=lambda g: (depth_of(g), g))]
 
 
-def host_vars(inv: Inventory, host: str, base: Path, notes: list[str]) -> dict[str, Var]:
-    """The merged variables of one host, with the origin of each winning value."""
+def host_vars(inv: Inventory, host: str, base: Path, notes: list[str],
+              group_files: dict[str, dict[str, Var]] | None = None) -> dict[str, Var]:
+    """The merged variables of one host, with the origin of each winning value.
+
+    ``group_files`` memoises each group's ``group_vars`` files across the hosts of one
+    import (a 10,000-host group reads its files once, not 10,000 times).
+    """
     groups = host_groups(inv, host)
+    files = {} if group_files is None else group_files
     merged: dict[str, Var] = {}
     for name in groups:
         merged.update(inv.groups[name].vars if name in inv.groups else {})
     for name in groups:
-        merged.update(load_var_files(base / "group_vars", name, notes))
+        if name not in files:
+            files[name] = load_var_files(base / "group_vars", name, notes)
+        merged.update(files[name])
     merged.update(inv.hosts[host][0])
-    merged.update(load_var_files(base / "host_vars", host, notes))
+    if (base / "host_vars").is_dir():
+        merged.update(load_var_files(base / "host_vars", host, notes))
     return merged
 
 
@@ -169,9 +172,11 @@ def read_facts(cache: Path | None, host: str) -> tuple[dict[str, Any], str] | No
     if cache is None:
         return None
     path = cache / host
+    if not path.exists():
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = read_json(path)
+    except ConfigError:  # not JSON: the cache is a hint, not a source of truth
         return None
     return (data, str(path)) if isinstance(data, dict) else None
 
@@ -183,8 +188,7 @@ def _location(vars_: Mapping[str, Var], facts: tuple[dict[str, Any], str] | None
     fields = {f: str(value) for f, (value, _) in declared.items()}
     origins = {f: origin for f, (_, origin) in declared.items()}
     coords, coords_origin = vars_.get("drcheck_coordinates", (None, ""))
-    point = ((float(coords["lat"]), float(coords["lon"]))
-             if isinstance(coords, dict) and "lat" in coords and "lon" in coords else None)
+    point = _point(coords, coords_origin) if coords is not None else None
     if facts is not None:
         for key, value in _fact_hints(facts[0]).items():
             if key not in fields:
@@ -194,6 +198,24 @@ def _location(vars_: Mapping[str, Var], facts: tuple[dict[str, Any], str] | None
     block = next(reversed(origins.values()), coords_origin)
     return DeclaredLocation(fields=fields, coordinates=point, origin=block,
                             field_origins=origins)
+
+
+def _point(coords: Any, origin: str) -> tuple[float, float]:
+    """``drcheck_coordinates`` as (lat, lon): finite numbers within ±90 and ±180, or exit 2."""
+    ok = isinstance(coords, dict) and all(
+        isinstance(coords.get(k), int | float) and not isinstance(coords.get(k), bool)
+        for k in ("lat", "lon"))
+    if ok:
+        problems = tree_problems(coords, lambda path, message: _problem(origin, message))
+        if not problems and abs(coords["lat"]) <= 90 and abs(coords["lon"]) <= 180:
+            return float(coords["lat"]), float(coords["lon"])
+    raise ConfigError([_problem(origin, f"drcheck_coordinates: expected {{lat: -90..90, "
+                                f"lon: -180..180}} as finite numbers, got {coords!r:.80}")])
+
+
+def _problem(origin: str, message: str) -> Problem:
+    file, _, line = origin.rpartition(":")
+    return Problem(file or origin, int(line) if line.isdigit() else None, None, "", message)
 
 
 def _value(vars_: Mapping[str, Var], *keys: str) -> Any:
@@ -244,8 +266,9 @@ def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
 
 def _specs(inv: Inventory, base: Path, cache: Path | None, notes: list[str],
            declared: dict[str, Var]) -> Iterable[HostSpec]:
+    group_files: dict[str, dict[str, Var]] = {}
     for name, (_, origin) in inv.hosts.items():
-        merged = host_vars(inv, name, base, notes)
+        merged = host_vars(inv, name, base, notes, group_files)
         if VARIABLE in merged:
             declared[name] = merged[VARIABLE]
         yield host_spec(name, origin, merged, read_facts(cache, name))

@@ -21,6 +21,12 @@ Var = tuple[Any, str]
 """A variable's value and its origin (``file:line``)."""
 
 _RANGE = re.compile(r"\[([0-9a-zA-Z]+):([0-9a-zA-Z]+)(?::(\d+))?\]")
+MAX_RANGE_HOSTS = 10_000
+"""The most hosts one range pattern may expand to (``web[0:99999999]`` is refused)."""
+MAX_RANGES = 8
+"""The most ``[a:b]`` ranges one host pattern may have."""
+MAX_INVENTORY_HOSTS = 100_000
+"""The most hosts one inventory may hold, however they are written."""
 
 
 @dataclass
@@ -31,6 +37,14 @@ class Group:
     hosts: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
     vars: dict[str, Var] = field(default_factory=dict)
+    members: set[str] = field(default_factory=set, repr=False)
+    """``hosts`` as a set: membership tests stay O(1) in a 10,000-host group."""
+
+    def add(self, host: str) -> None:
+        """Add ``host`` once, keeping file order."""
+        if host not in self.members:
+            self.members.add(host)
+            self.hosts.append(host)
 
 
 @dataclass
@@ -46,29 +60,71 @@ class Inventory:
         return self.groups.setdefault(name, Group(name))
 
     def add_host(self, group: str, name: str, host_vars: dict[str, Var], origin: str) -> None:
-        """Record ``name`` in ``group`` with its inline variables."""
+        """Record ``name`` in ``group`` with its inline variables (at most
+        ``MAX_INVENTORY_HOSTS`` hosts in all)."""
+        if name not in self.hosts and len(self.hosts) >= MAX_INVENTORY_HOSTS:
+            file, _, line = origin.rpartition(":")
+            raise ConfigError([Problem(file or origin, int(line) if line.isdigit() else None,
+                                       None, "", f"more than {MAX_INVENTORY_HOSTS} hosts in "
+                                       "the inventory; split it")])
         known, first = self.hosts.get(name, ({}, origin))
         known.update(host_vars)
         self.hosts[name] = (known, first)
-        members = self.group(group).hosts
-        if name not in members:
-            members.append(name)
+        self.group(group).add(name)
+
+
+def _range_items(start: str, end: str, step: int) -> range | str:
+    """The values one ``[start:end:step]`` stands for (a range of numbers, or letters)."""
+    if step < 1:
+        raise ValueError(f"range step {step} must be at least 1")
+    if start.isdigit() and end.isdigit():
+        if len(start) > 18 or len(end) > 18:
+            raise ValueError(f"range [{start}:{end}] has more than {MAX_RANGE_HOSTS} hosts")
+        return range(int(start), int(end) + 1, step)
+    letters = string.ascii_letters
+    if len(start) != 1 or len(end) != 1 or start not in letters or end not in letters:
+        raise ValueError(f"range [{start}:{end}]: expected two numbers or two letters")
+    return letters[letters.index(start):letters.index(end) + 1:step]
+
+
+def range_size(pattern: str) -> int:
+    """How many names ``pattern`` expands to, without expanding it (ValueError when it is
+    not a valid range or exceeds ``MAX_RANGE_HOSTS``)."""
+    total = 1
+    matches = list(_RANGE.finditer(pattern))
+    if len(matches) > MAX_RANGES:
+        raise ValueError(f"{pattern[:80]!r} has more than {MAX_RANGES} ranges")
+    for match in matches:
+        total *= len(_range_items(match.group(1), match.group(2), int(match.group(3) or 1)))
+        if total > MAX_RANGE_HOSTS:
+            raise ValueError(f"{pattern[:80]!r} expands to more than {MAX_RANGE_HOSTS} hosts, "
+                             "the most one range may give")
+    return total
 
 
 def expand_range(pattern: str) -> list[str]:
-    """``web[01:03]`` → web01, web02, web03; ``db-[a:c]`` → db-a, db-b, db-c."""
+    """``web[01:03]`` → web01, web02, web03; ``db-[a:c]`` → db-a, db-b, db-c.
+
+    ValueError for a malformed range or one larger than ``MAX_RANGE_HOSTS``, checked
+    before a single name is made.
+    """
+    range_size(pattern)
+    return _expand(pattern)
+
+
+def _expand(pattern: str) -> list[str]:
     match = _RANGE.search(pattern)
     if not match:
         return [pattern]
     start, end, step = match.group(1), match.group(2), int(match.group(3) or 1)
     head, tail = pattern[:match.start()], pattern[match.end():]
-    if start.isdigit() and end.isdigit():
+    values = _range_items(start, end, step)
+    if isinstance(values, range):
         width = len(start) if start.startswith("0") else 0
-        items = [str(i).zfill(width) for i in range(int(start), int(end) + 1, step)]
+        items = [str(i).zfill(width) for i in values]
     else:
-        letters = string.ascii_letters
-        items = list(letters[letters.index(start):letters.index(end) + 1:step])
-    return [name for item in items for name in expand_range(f"{head}{item}{tail}")]
+        items = list(values)
+    return [name for item in items for name in _expand(f"{head}{item}{tail}")]
 
 
 def ini_value(text: str) -> Any:
@@ -110,12 +166,22 @@ def _ini_line(inv: Inventory, section: tuple[str, str], line: str, number: int) 
         if line.split()[0] not in inv.group(group).children:
             inv.group(group).children.append(line.split()[0])
     else:
-        words = shlex.split(line, comments=True)
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as exc:  # an unclosed quote
+            raise ConfigError([Problem(inv.file, number, None, "", f"cannot split the host "
+                                       f"line: {exc}")]) from None
+        if not words:
+            return
         pairs = _ini_pairs(words[1:], origin)
         host, port = _host_port(words[0])
         if port is not None:
             pairs.setdefault("ansible_port", (port, origin))
-        for name in expand_range(host):
+        try:
+            names = expand_range(host)
+        except ValueError as exc:
+            raise ConfigError([Problem(inv.file, number, None, "", str(exc))]) from None
+        for name in names:
             inv.add_host(group, name, pairs, origin)
 
 
@@ -167,7 +233,11 @@ def _yaml_group(doc: Document, inv: Inventory, name: str, raw: Any,
             raise ConfigError([doc.problem(path + ("hosts", host), f"host {host!r}: expected "
                                            "a mapping of variables")])
         where = path + ("hosts", host)
-        for expanded in expand_range(str(host)):
+        try:
+            names = expand_range(str(host))
+        except ValueError as exc:
+            raise ConfigError([doc.problem(where, str(exc))]) from None
+        for expanded in names:
             inv.add_host(name, expanded, _yaml_vars(doc, host_vars, where), doc.where(where))
     for child, child_raw in (raw.get("children") or {}).items():
         if child not in group.children:
@@ -208,7 +278,8 @@ def merge(into: Inventory, other: Inventory) -> None:
         target = into.group(name)
         target.vars.update(group.vars)
         target.children += [c for c in group.children if c not in target.children]
-        target.hosts += [h for h in group.hosts if h not in target.hosts]
+        for host in group.hosts:
+            target.add(host)
     for host, (host_vars, origin) in other.hosts.items():
         known, first = into.hosts.get(host, ({}, origin))
         known.update(host_vars)

@@ -24,6 +24,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from drcheck.bounds import read_text, tree_problems
 from drcheck.errors import ConfigError
 from drcheck.estate import (
     CRITICALITIES,
@@ -34,7 +35,7 @@ from drcheck.estate import (
     ReplicaSpec,
 )
 from drcheck.ids import AssetId
-from drcheck.yamlsource import Document, load_file
+from drcheck.yamlsource import Document, parse_text
 
 _REF = {
     "oneOf": [
@@ -90,10 +91,11 @@ class ImportResult:
 
 def load_mapping(path: str | os.PathLike[str]) -> Document:
     """Read and validate a mapping file; every problem is reported with file:line."""
-    doc = load_file(path)
+    doc = parse_text(read_text(path), os.fspath(path))
     validator = Draft202012Validator(MAPPING_SCHEMA)
-    problems = [doc.problem(tuple(e.absolute_path), e.message)
-                for e in validator.iter_errors(doc.data if doc.data is not None else {})]
+    problems = tree_problems(doc.data, doc.problem) or [
+        doc.problem(tuple(e.absolute_path), e.message)
+        for e in validator.iter_errors(doc.data if doc.data is not None else {})]
     if problems:
         raise ConfigError(problems, hint="see docs/importers.md for the mapping file format")
     return doc

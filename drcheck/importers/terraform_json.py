@@ -9,13 +9,13 @@ the configuration makes), and attaches each resource's provider configuration (r
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drcheck.bounds import read_json
 from drcheck.errors import ConfigError, Problem
 from drcheck.importers.terraform_config import (
     Context,
@@ -23,7 +23,6 @@ from drcheck.importers.terraform_config import (
     as_list,
     provider_for,
 )
-from drcheck.yamlsource import read_input
 
 SUPPORTED_MAJORS = ("0", "1")
 """Major versions of the JSON output format this reader understands."""
@@ -38,15 +37,8 @@ def problem(file: str, path: str, message: str) -> ConfigError:
 
 def load_json(path: str | os.PathLike[str]) -> Any:
     """Parse a JSON file; a missing file is a usage error, bad JSON a config error."""
-    name = os.fspath(path)
-    text = read_input(name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            [Problem(name, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")],
-            hint="produce the file with `terraform show -json PLANFILE > plan.json`",
-        ) from None
+    return read_json(path, hint="produce the file with `terraform show -json PLANFILE > "
+                     "plan.json`")
 
 
 def check_format(data: Any, file: str) -> str:

@@ -8,6 +8,7 @@ recorded as unknown ``Evidence``. ``drcheck.assemble`` merges reports into a ``S
 
 from __future__ import annotations
 
+import logging
 import os
 import traceback
 from abc import ABC, abstractmethod
@@ -16,6 +17,24 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from drcheck.model import Claim, Evidence, ProbeIssue
+
+log = logging.getLogger("drcheck.probes")
+
+
+class ProbeBug(Exception):
+    """A probe raised something that is no peer or I/O failure: a bug in drcheck.
+
+    It is logged with its traceback and ends the run with exit 4 (the CLI re-raises it under
+    ``DRCHECK_DEBUG=1``); reporting it as "unknown" evidence would hide the bug as a fact
+    about the estate.
+    """
+
+
+def probe_bug(probe: str, subject: str, exc: BaseException) -> ProbeBug:
+    """Log ``exc`` with its traceback and return the ``ProbeBug`` to raise from it."""
+    log.error("bug in the %s probe of %s: %s: %s", probe, subject, type(exc).__name__, exc,
+              exc_info=exc)
+    return ProbeBug(f"{probe} probe of {subject}: {type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)

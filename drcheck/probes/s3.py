@@ -14,11 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from drcheck.durations import format_time
 from drcheck.errors import DrcheckError, ExitCode
 from drcheck.estate import BucketSpec, Estate
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import Probe, ProbeReport, raised_at
+from drcheck.probes.base import Probe, ProbeReport, probe_bug, raised_at
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import (
     BucketCalls,
@@ -135,7 +137,7 @@ class S3Probe(Probe):
         """Run one bucket; an unexpected error becomes a ``probe-error`` issue."""
         try:
             return worker.run(target)
-        except Exception as exc:  # never let one bucket sink the run
+        except (BotoCoreError, ClientError, OSError) as exc:  # the endpoint: never sink the run
             at = format_time(self.settings.now())
             reason = self.pool.scrub(f"{type(exc).__name__}: {exc}")
             log.warning("s3 probe of %s (bucket %s at %s) failed at %s: %s", target.subject,
@@ -143,6 +145,8 @@ class S3Probe(Probe):
                         raised_at(exc), reason)
             issue = ProbeIssue(target.subject, PROBE, "probe-error", reason, at)
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
+        except Exception as exc:  # anything else is drcheck's own bug: exit 4
+            raise probe_bug(PROBE, target.subject, exc) from exc
 
     @staticmethod
     def _with_dangling(report: ProbeReport,

@@ -28,6 +28,7 @@ def bounded_map(run: Callable[[T], R], items: Sequence[T], workers: int, deadlin
     for index in range(len(items)):
         todo.put(index)
     results: dict[int, R] = {}
+    raised: list[BaseException] = []
     started: dict[int, float] = {}
     cond = threading.Condition()
 
@@ -39,7 +40,13 @@ def bounded_map(run: Callable[[T], R], items: Sequence[T], workers: int, deadlin
                 return
             with cond:
                 started[index] = time.monotonic()
-            out = run(items[index])
+            try:
+                out = run(items[index])
+            except BaseException as exc:  # ``run`` keeps peer failures; this is a bug: re-raised
+                with cond:
+                    raised.append(exc)
+                    cond.notify_all()
+                return
             with cond:
                 results.setdefault(index, out)
                 cond.notify_all()
@@ -51,6 +58,8 @@ def bounded_map(run: Callable[[T], R], items: Sequence[T], workers: int, deadlin
         spawn()
     with cond:
         while len(results) < len(items):
+            if raised:
+                raise raised[0]
             now = time.monotonic()
             late = [i for i, t0 in started.items() if i not in results and now >= t0 + deadline]
             for index in late:

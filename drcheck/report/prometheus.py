@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from drcheck.durations import parse_time
+from drcheck.durations import CLOCK_SKEW, parse_time
 from drcheck.model import AuditResult, FactKey, Severity, Status
 from drcheck.report.base import Reporter
 
@@ -44,6 +44,8 @@ def _restore_ages(result: AuditResult) -> list[Sample]:
             try:
                 age = (now - parse_time(ev.value)).total_seconds()
             except ValueError:
+                continue
+            if age < -CLOCK_SKEW.total_seconds():  # in the future: no honest age to show
                 continue
             out.append(({"dataset": d.name, "copy": r.name}, age))
     return out

@@ -1,8 +1,11 @@
-"""Probe catch-alls: a drcheck bug inside one probe leaves its targets unknown, and the log
-says which target, where, and what went wrong (type and message, credentials redacted).
+"""Probe catch-alls: a peer or I/O failure inside one probe leaves its targets unknown, and
+the log says which target, where, and what went wrong (type and message, credentials
+redacted). drcheck's own bugs are exit 4, not unknown evidence: tests/ssh/test_bugs_and_root.py
+and tests/s3/test_probe_bugs.py.
 
-An internal error is what no real server can produce, so these tests make a probe step
-raise; everything around it (the probe, its thread pool, the issue it records) is real.
+These tests make a probe step raise an I/O error carrying a planted credential, a message no
+real server can be relied on to send; everything around it (the probe, its thread pool, the
+issue it records) is real.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ SECRET = "hunter2-planted"
 
 
 def _boom(*_: object, **__: object) -> ProbeReport:
-    raise RuntimeError(f"parser fell over on 'PASSWORD={SECRET} restic backup'")
+    raise OSError(f"parser fell over on 'PASSWORD={SECRET} restic backup'")
 
 
 def test_ssh_catch_all_logs_host_address_and_message(monkeypatch: pytest.MonkeyPatch,
@@ -34,7 +37,7 @@ def test_ssh_catch_all_logs_host_address_and_message(monkeypatch: pytest.MonkeyP
     assert [i.code for i in report.issues] == ["probe-error"]
     line = next(r for r in caplog.records if "ssh probe of host db-1" in r.getMessage())
     assert line.levelno == logging.WARNING
-    assert "198.51.100.7" in line.getMessage() and "RuntimeError" in line.getMessage()
+    assert "198.51.100.7" in line.getMessage() and "OSError" in line.getMessage()
     assert "parser fell over" in line.getMessage()
     assert "at test_catchalls.py:" in line.getMessage() and "in _boom" in line.getMessage()
     assert SECRET not in caplog.text

@@ -9,7 +9,7 @@ from drcheck.durations import format_duration
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
-from drcheck.evaluate.readings import age_of, proxy_origin, restore_point
+from drcheck.evaluate.readings import age_why, restore_point_age
 from drcheck.evaluate.rules.placement import copy_relation
 from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
 
@@ -25,23 +25,19 @@ class MaxAgeParams:
 
 @dataclass(frozen=True)
 class _Ages:
-    """The copies a max-age verdict looked at, by what their restore point says."""
+    """The copies a max-age verdict looked at, by what their restore point says; an unknown
+    one carries why (not known, unreadable, in the future, only a proxy)."""
 
     fresh: list[tuple[Replica, timedelta]]
     stale: list[tuple[Replica, timedelta]]
-    unknown: list[Replica]
+    unknown: list[tuple[Replica, str]]
 
     @classmethod
     def of(cls, copies: list[Replica], limit: timedelta, ctx: Context) -> _Ages:
-        ages = [(c, newest_age(c, ctx)) for c in copies]
-        return cls([(c, a) for c, a in ages if a is not None and a <= limit],
-                   [(c, a) for c, a in ages if a is not None and a > limit],
-                   [c for c, a in ages if a is None])
-
-
-def newest_age(copy: Replica, ctx: Context) -> timedelta | None:
-    """How old the copy's newest restore point is; None when not known."""
-    return age_of(restore_point(copy), ctx)
+        ages = [(c, *restore_point_age(c, ctx)) for c in copies]
+        return cls([(c, a) for c, a, _ in ages if a is not None and a <= limit],
+                   [(c, a) for c, a, _ in ages if a is not None and a > limit],
+                   [(c, why) for c, a, why in ages if a is None])
 
 
 @register("max-age")
@@ -92,8 +88,13 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
                                        params.offsite_kinds)[0]) for c in dataset.copies]
         copies = [c for c, rel in relations if rel is Relation.SEPARATE]
         ages = _Ages.of(copies, limit, ctx)
-        could = [c for c, rel in relations if rel is Relation.UNKNOWN
-                 and ((a := newest_age(c, ctx)) is None or a <= limit)]
+        could: list[tuple[Replica, str]] = []
+        for copy in (c for c, rel in relations if rel is Relation.UNKNOWN):
+            age, why = restore_point_age(copy, ctx)
+            if age is None:
+                could.append((copy, why))
+            elif age <= limit:
+                could.append((copy, f"{format_duration(age)} old, off-site status not known"))
         status = count_verdict(len(ages.fresh), len(ages.unknown) + len(could), 1)
         ages.unknown.extend(could)
         return _outcome(status, params, copies, ages, "off-site copies")
@@ -103,16 +104,23 @@ def _outcome(status: Status, params: MaxAgeParams, copies: list[Replica], ages: 
              scope: str) -> Outcome:
     """The max-age verdict with its message, the restore points quoted and the unknowns."""
     parts = [f"{c.name} {format_duration(a)} old" for c, a in ages.fresh + ages.stale]
-    parts += [f"{c.name} age unknown" for c in ages.unknown]
+    parts += [_unknown_part(c, why) for c, why in ages.unknown]
     message = f"RPO {params.max_age.text}: " + (", ".join(parts) if parts else f"no {scope}")
     if ages.stale:
         message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
     evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
                      if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-    unknowns = tuple(f"{c.name}: " + (f"only a proxy for the newest restore point ({origin})"
-                                      if (origin := proxy_origin(c)) else
-                                      "newest restore point not known") for c in ages.unknown)
+    unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown)
     return Outcome(status, message, (), evidence, unknowns)
+
+
+def _unknown_part(copy: Replica, why: str) -> str:
+    """How the message names a copy the verdict could not settle: its age when that was
+    read (the off-site status is what is missing), else "age unknown" and why."""
+    if why.endswith("off-site status not known"):
+        return f"{copy.name} {why}"
+    reason = why.removeprefix("newest restore point ")
+    return f"{copy.name} age unknown" + ("" if reason == "not known" else f" ({reason})")
 
 
 def _restore_tests(dataset: Dataset) -> list[tuple[str, Evidence]]:
@@ -155,12 +163,14 @@ class RestoreTestedRule(RuleType[RestoreTestedParams]):
         tests = _restore_tests(dataset)
         evidence = tuple(EvidenceRef(s, FactKey.LAST_RESTORE_TEST.value, e.value, e.source,
                                      e.origin, e.observed_at) for s, e in tests)
-        ages = [a for _, e in tests if (a := age_of(e, ctx)) is not None]
+        judged = [age_why(e, ctx) for _, e in tests]
+        ages = [a for a, _ in judged if a is not None]
         if not tests:
             return Outcome(Status.FAIL, "no restore test on record", (), evidence)
         if not ages:
-            return Outcome(Status.UNKNOWN, "restore test date not known", (), evidence,
-                           ("last restore test",))
+            why = "; ".join(dict.fromkeys(w for _, w in judged))
+            return Outcome(Status.UNKNOWN, f"restore test date not known ({why})", (), evidence,
+                           (f"last restore test: {why}",))
         newest = min(ages)
         status = Status.PASS if newest <= limit else Status.FAIL
         return Outcome(status, f"last restore test {format_duration(newest)} ago, at most "

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from drcheck.durations import format_duration, parse_time
+from drcheck.durations import CLOCK_SKEW, format_duration, parse_time
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.readings import age_of, immutability, restore_point
 from drcheck.evaluate.survival.model import (
@@ -56,7 +56,7 @@ def grade(replica: Replica, primary: bool, bar: Bar, now: datetime) -> Standing:
     if bar.max_age is not None:
         ev = restore_point(replica)
         when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
-        if when is None:
+        if when is None or when > now + CLOCK_SKEW:  # unreadable, or in the future
             return Standing.UNVERIFIED
         if now - when > bar.max_age:
             return Standing.STALE
@@ -74,12 +74,13 @@ def good_copies(copies: Iterable[Replica], bar: Bar, now: datetime) -> list[Repl
     if bar.max_age is None and not bar.require_immutable:
         return list(copies)
     cutoff = None if bar.max_age is None else now - bar.max_age
+    future = now + CLOCK_SKEW
     out = []
     for copy in copies:
         if cutoff is not None:
             ev = restore_point(copy)
             when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
-            if when is None or when < cutoff:
+            if when is None or when < cutoff or when > future:
                 continue
         if bar.require_immutable and immutability(copy, bar.min_retention_days) is not True:
             continue
@@ -95,8 +96,11 @@ def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[S
         return grade_, (f"stale: {format_duration(age or timedelta())} old, "
                         f"at most {format_duration(bar.max_age)} allowed")
     if grade_ is Standing.UNVERIFIED:
-        what = "newest restore point" if bar.max_age is not None and _parsed_fact(replica) \
-            is None else "immutability"
+        when = _parsed_fact(replica) if bar.max_age is not None else None
+        if when is not None and when > ctx.now + CLOCK_SKEW:
+            return grade_, "newest restore point in the future"
+        what = "newest restore point" if bar.max_age is not None and when is None \
+            else "immutability"
         return grade_, f"{what} not known"
     reasons = {Standing.GOOD: "the primary (live data)" if primary else "good",
                Standing.MUTABLE: "mutable: whoever holds its account can delete it"}

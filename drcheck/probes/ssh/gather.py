@@ -90,7 +90,7 @@ class Gatherer:
             return failure.code not in FATAL_CODES
         except ConfigSyntaxError as exc:
             self.problem("garbage-output", f"{name}: {exc}")
-        except (ValueError, UnicodeError, KeyError, TypeError) as exc:  # never quote content
+        except (ValueError, UnicodeError) as exc:  # content that does not parse; never quote it
             self.problem("garbage-output", f"{name}: unparseable ({type(exc).__name__})")
         return True
 
@@ -188,7 +188,7 @@ class Gatherer:
             parser()
         except ConfigSyntaxError as exc:
             self.problem("garbage-output", f"{path}: {exc}")
-        except (ValueError, UnicodeError, KeyError, TypeError) as exc:  # never quote content
+        except (ValueError, UnicodeError) as exc:  # content that does not parse; never quote it
             self.problem("garbage-output", f"{path}: unparseable ({type(exc).__name__})")
 
 

@@ -16,9 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import ClassVar
 
+import paramiko
+
 from drcheck.estate import HostSpec
 from drcheck.model import ProbeIssue
-from drcheck.probes.base import Probe, ProbeReport, raised_at
+from drcheck.probes.base import Probe, ProbeReport, probe_bug, raised_at
 from drcheck.probes.ssh import operations
 from drcheck.probes.ssh.connection import Connector, SshOptions
 from drcheck.probes.ssh.copies import merge_targets, to_copies
@@ -35,7 +37,7 @@ from drcheck.probes.ssh.gather import (
 )
 from drcheck.probes.ssh.restorepoints import step_restore_points
 from drcheck.probes.ssh.secrets import redact_command
-from drcheck.probes.ssh.session import ProbeFailure
+from drcheck.probes.ssh.session import HostSession, ProbeFailure
 from drcheck.probes.ssh.tools import (
     step_borgmatic,
     step_pgbackrest,
@@ -47,6 +49,8 @@ from drcheck.probes.ssh.tools import (
 )
 
 log = logging.getLogger(__name__)
+PEER_ERRORS = (paramiko.SSHException, EOFError, OSError)
+"""What a host (or the network to it) can make the probe raise; anything else is a bug."""
 # paramiko logs transport-thread tracebacks; without a handler Python prints them on stderr.
 logging.getLogger("paramiko").addHandler(logging.NullHandler())
 PROBE_NAME = "ssh"
@@ -102,13 +106,15 @@ class SshProbe(Probe):
         observed_at = self._clock()
         try:
             return self._probe_host(connector, host, index, observed_at)
-        except Exception as exc:  # never let one host stop the fleet
+        except PEER_ERRORS as exc:  # a peer or I/O failure: this host is unknown, not the fleet
             # the message may quote what the host sent: credentials are redacted first
             log.warning("ssh probe of host %s (%s) failed at %s: %s: %s", host.name,
                         host.address, raised_at(exc), type(exc).__name__,
                         redact_command(str(exc))[:300])
             return self._failed(host, observed_at, ProbeFailure(
                 "probe-error", f"unexpected {type(exc).__name__} while probing"))
+        except Exception as exc:  # anything else is drcheck's own bug: exit 4
+            raise probe_bug(PROBE_NAME, host.asset_id, exc) from exc
         finally:
             progress.tick()
 
@@ -123,7 +129,9 @@ class SshProbe(Probe):
                 log.warning("%s: %s", host.asset_id, failure.reason)
             return self._failed(host, observed_at, failure)
         try:
-            facts = Gatherer(session, host, observed_at).run(STEPS)
+            missing = _missing_root(session, host)
+            facts = (HostFacts(problems=[missing]) if missing
+                     else Gatherer(session, host, observed_at).run(STEPS))
             facts.details["probe"] = {"elapsed_s": round(time.monotonic() - started, 3),
                                       "files_read": facts.files_read,
                                       "bytes_read": session.bytes_read}
@@ -161,6 +169,28 @@ class SshProbe(Probe):
                            details={"reachable": False,
                                     "not_probed": f"{failure.code}: {failure.reason}"},
                            issues=(issue,))
+
+
+def _missing_root(session: HostSession, host: HostSpec) -> Problem | None:
+    """Why the host's ``root:`` directory cannot be read, or None when it can (or is unset).
+
+    Every file is read under ``root``; a root that is absent would make every read come
+    back empty and the host look as if it had no backups at all.
+    """
+    if not host.root:
+        return None
+    try:
+        entry = session.stat("/")
+    except ProbeFailure as failure:
+        if failure.code == "permission-denied":
+            return Problem(failure.code, f"root {host.root}: {failure.reason}")
+        return None  # SFTP itself failed: the gatherer meets it and reports it, phase named
+    if entry is None:
+        return Problem("root-missing", f"root {host.root} does not exist on the host "
+                       "(or is not a directory)")
+    if not entry.is_dir:
+        return Problem("root-missing", f"root {host.root} is not a directory")
+    return None
 
 
 def _host_index(hosts: Sequence[HostSpec]) -> dict[str, str]:
