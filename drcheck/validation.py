@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from drcheck.errors import ConfigError, Problem
+from drcheck.schemacheck import compile_check
 from drcheck.yamlsource import Document, PathKey
 
 
@@ -74,8 +75,24 @@ def _describe(error: ValidationError) -> list[tuple[PathKey, str]]:
     return [(path, error.message)]
 
 
+_COMPILED: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]] = {}
+
+
+def passes(data: Any, schema: dict[str, Any]) -> bool:
+    """Whether ``data`` is valid against ``schema``, by the schema compiled once per process
+    (``schemacheck``): the fast pass/fail answer, without explanation."""
+    cached = _COMPILED.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, compile_check(schema))
+        _COMPILED[id(schema)] = cached
+    return cached[1](data)
+
+
 def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
-    """Every schema violation in ``doc``, sorted by line."""
+    """Every schema violation in ``doc``, sorted by line. A valid document is checked by the
+    compiled schema only; jsonschema runs to explain a failure, with every error."""
+    if passes(doc.data, schema):
+        return []
     validator = Draft202012Validator(schema)
     found: dict[tuple[str, str], Problem] = {}
     for error in validator.iter_errors(doc.data):
