@@ -68,8 +68,9 @@ class EventReader:
     def _event(self, event: Any) -> None:
         if isinstance(event, ev.DocumentStartEvent):
             self.documents += 1
+            mark: Any = event.start_mark
             if self.documents > 1:
-                raise YamlProblem(event.start_mark.line + 1, event.start_mark.column + 1,
+                raise YamlProblem(mark.line + 1, mark.column + 1,
                                   "a second document ('---'): drcheck reads one document per "
                                   "file")
         elif isinstance(event, ev.ScalarEvent):
