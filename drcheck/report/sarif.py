@@ -12,12 +12,12 @@ finding's fingerprint. Probe issues become tool execution notifications.
 from __future__ import annotations
 
 import inspect
-import json
 from pathlib import PurePath
 from typing import Any
 
 from drcheck import __version__
 from drcheck.evaluate.registry import rule_types
+from drcheck.jsontext import pretty
 from drcheck.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
@@ -139,8 +139,7 @@ class SarifReporter(Reporter):
 
     def render(self, result: AuditResult) -> str:
         """SARIF JSON text; key-sorted so the same result gives the same bytes."""
-        return json.dumps(self.document(result), indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        return pretty(self.document(result))
 
     def document(self, result: AuditResult) -> dict[str, Any]:
         """The SARIF log as a dict."""

@@ -7,7 +7,6 @@ ranking and say how many were left out.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
 from enum import Enum
@@ -16,6 +15,7 @@ from typing import Any
 from tabulate import tabulate
 
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
+from drcheck.jsontext import pretty
 from drcheck.simulate.model import (
     Cut,
     DatasetCuts,
@@ -133,8 +133,7 @@ def render_sweep(result: SweepResult, fmt: SimulateFormat, top: int = 20) -> str
 
 
 def _json(doc: dict[str, Any]) -> str:
-    return json.dumps({"schema_version": SCHEMA_VERSION, **doc}, indent=2, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return pretty({"schema_version": SCHEMA_VERSION, **doc})
 
 
 def scenario_dict(result: ScenarioResult) -> dict[str, Any]:
