@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from drcheck.errors import ConfigError, Problem
 from drcheck.schemacheck import compile_check
 from drcheck.yamlsource import Document, PathKey
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 def _suggest(word: str, choices: Iterable[Any]) -> str:
@@ -93,6 +93,8 @@ def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
     compiled schema only; jsonschema runs to explain a failure, with every error."""
     if passes(doc.data, schema):
         return []
+    from jsonschema import Draft202012Validator  # imported only to explain a failure
+
     validator = Draft202012Validator(schema)
     found: dict[tuple[str, str], Problem] = {}
     for error in validator.iter_errors(doc.data):
