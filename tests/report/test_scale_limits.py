@@ -81,3 +81,25 @@ def test_json_report_bytes_per_dataset(estate: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     _audit(estate, "json", out)
     assert out.stat().st_size / 300 < 3000
+
+
+def _prom_series(estate: Path, tmp_path: Path) -> dict[str, int]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out = tmp_path / "m.prom"
+    _audit(estate, "prometheus", out)
+    return {fam.name: len(fam.samples)
+            for fam in text_string_to_metric_families(out.read_text())}
+
+
+def test_prometheus_cardinality_follows_problems_not_estate_size(
+        estate: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    default = _prom_series(estate, tmp_path)
+    assert default["drcheck_datasets"] == 2
+    assert 0 < default["drcheck_dataset_score"] < 300  # only datasets that need attention
+    assert default["drcheck_rule_findings"] <= 3 * 25  # bounded by rules x statuses
+    monkeypatch.setenv("DRCHECK_PROMETHEUS_DATASETS", "all")
+    everything = _prom_series(estate, tmp_path)
+    assert everything["drcheck_dataset_score"] == 300
+    assert everything["drcheck_newest_restore_point_age_seconds"] > \
+        default["drcheck_newest_restore_point_age_seconds"]
