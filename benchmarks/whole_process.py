@@ -5,7 +5,7 @@
 For each size a realistic estate is generated (``gen_estate.py``) in a temporary directory,
 turned into a facts file with ``drcheck probe --offline``, and each command below runs as its
 own process under ``/usr/bin/time`` (wall, user+sys CPU, peak RSS). Every run is bounded: an
-address-space limit (``--max-gib``, default 4) and a time limit (``--timeout``, default 240 s);
+address-space limit (``--max-gib``, default 4) and a time limit (``--timeout``, default 120 s);
 a run that hits one is reported as such. The table quotes medians of ``--repeat`` runs (one
 run at 100k); the temporary directory is removed at the end.
 """
@@ -16,6 +16,7 @@ import argparse
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -46,19 +47,27 @@ def _limit(max_bytes: int) -> None:
 
 
 def run(argv: list[str], max_gib: float, timeout: float, env: dict[str, str]) -> dict[str, float]:
-    """One process under /usr/bin/time: wall s, cpu s, peak MiB, exit code (-1: limit hit)."""
+    """One process under /usr/bin/time: wall s, cpu s, peak MiB, exit code (-1: limit hit).
+    The run is its own process group, killed whole when it outlives ``timeout``."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         cmd = ["/usr/bin/time", "-o", out.name, "-f", "%e %U %S %M", *argv]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=env, start_new_session=True,
+                                preexec_fn=lambda: _limit(int(max_gib * 2**30)))
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env,
-                                  preexec_fn=lambda: _limit(int(max_gib * 2**30)), check=False)
+            _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             return {"wall": timeout, "cpu": float("nan"), "rss": float("nan"), "rc": -1}
-        fields = out.read().strip().splitlines()[-1].split()
-    wall, user, system, rss = (float(x) for x in fields[-4:])
+        fields = (out.read().strip().splitlines() or ["0 0 0 0"])[-1].split()
+    try:
+        wall, user, system, rss = (float(x) for x in fields[-4:])
+    except ValueError:  # killed by a signal: time printed a note instead of figures
+        wall = user = system = rss = float("nan")
     rc = proc.returncode
     if rc not in (0, 1):  # 1 = failed findings, a normal audit outcome
-        sys.stderr.write(proc.stderr.decode(errors="replace")[-400:])
+        sys.stderr.write(err.decode(errors="replace")[-300:])
         rc = -1
     return {"wall": wall, "cpu": user + system, "rss": rss / 1024, "rc": rc}
 
@@ -86,9 +95,10 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str
     with tempfile.TemporaryDirectory(prefix="drcheck-bench-") as tmp:
         estate, facts = Path(tmp) / "estate.yaml", Path(tmp) / "facts.json"
         estate.write_text(generate(n), encoding="utf-8")
-        subprocess.run([*drcheck, "probe", "--offline", str(estate), "-o", str(facts),
-                        "--now", NOW], env=env, capture_output=True, check=False,
-                       timeout=args.timeout * 2)
+        made = run([*drcheck, "probe", "--offline", str(estate), "-o", str(facts), "--now",
+                    NOW], args.max_gib, args.timeout, env)
+        if made["rc"] == -1:
+            facts.unlink(missing_ok=True)
         mb = estate.stat().st_size / 1e6
         for name, argv, t10k, t100k in COMMANDS:
             if "{facts}" in " ".join(argv) and not facts.exists():
@@ -113,7 +123,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-gib", type=float, default=4.0)
-    parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
     env = {**os.environ, "DRCHECK_MAX_INPUT_MIB": "1024"}
     drcheck = [shutil.which("drcheck") or "drcheck"]

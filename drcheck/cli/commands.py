@@ -11,15 +11,16 @@ import typer
 from drcheck import __version__
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
-from drcheck.pipeline import check_estate
-from drcheck.policy import check_policy
-from drcheck.schemas import SCHEMAS
-from drcheck.snapshot import load_snapshot
-from drcheck.waivers import check_waivers
-from drcheck.yamlsource import load_file
 
 
 def _check_file(path: Path) -> tuple[list[Problem], str]:
+    # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
+    from drcheck.pipeline import check_estate
+    from drcheck.policy import check_policy
+    from drcheck.snapshot import load_snapshot
+    from drcheck.waivers import check_waivers
+    from drcheck.yamlsource import load_file
+
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -64,6 +65,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Files to check.")
 @app.command()
 def schema(kind: Annotated[str, typer.Argument(help="estate, policy, facts or result")]) -> None:
     """Print the JSON Schema of an input or output document."""
+
+    from drcheck.schemas import SCHEMAS
 
     def body() -> None:
         if kind not in SCHEMAS:
