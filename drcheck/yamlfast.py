@@ -153,6 +153,7 @@ class FastReader:
     """Read one document of the block subset; ``read`` returns ``(data, position tree)``."""
 
     def __init__(self, text: str, limits: Limits) -> None:
+        self.text = text
         self.lines = text.split("\n")
         self.limits = limits
         self.stack: list[_Frame] = []
@@ -165,20 +166,26 @@ class FastReader:
 
     def read(self) -> tuple[Any, Any]:
         """Parse every line; the data and ``[root position, children]``."""
+        if "\t" in self.text or "\r" in self.text:
+            raise Unsupported
         started = False
+        stack, entry = self.stack, self._entry
         for number, raw in enumerate(self.lines, 1):
             body = raw.lstrip(" ")
             if not body or body[0] == "#":
                 continue
-            if "\t" in raw or raw.endswith("\r"):
-                raise Unsupported
+            indent = len(raw) - len(body)
+            if self.pending is None and stack and stack[-1].indent == indent and \
+                    not stack[-1].seq and body[0] != "-":
+                entry(stack[-1], number, indent, body.rstrip(" "))  # the common line
+                continue
             if body.startswith(("---", "...", "%")):
                 if started or not (body == "---" or body.startswith("--- #")):
                     raise Unsupported
                 started = True
                 continue
             started = True
-            self._line(number, len(raw) - len(body), body.rstrip(" "))
+            self._line(number, indent, body.rstrip(" "))
         if self.root is None:
             return None, [(1 << SHIFT) | 1, None]
         return self.root.data, [(1 << SHIFT) | 1, self.root.pos]
