@@ -37,6 +37,25 @@ def _same(a: Any, b: Any) -> bool:
         _TYPES["number"](a) and _TYPES["number"](b) and a == b)
 
 
+def _value_key(v: Any) -> tuple[str, Any]:
+    """Equality as JSON sees it: 1 == 1.0, but True is not 1."""
+    return ("n", v) if _TYPES["number"](v) else (type(v).__name__, v)
+
+
+def _one_of_values(choices: list[Any]) -> Check:
+    """``enum``/``const``: a set lookup when every choice is a plain value."""
+    if any(isinstance(c, dict | list) for c in choices):
+        return lambda v: any(_same(v, c) for c in choices)
+    keys = {_value_key(c) for c in choices}
+
+    def check(v: Any) -> bool:
+        if isinstance(v, dict | list):
+            return False
+        return _value_key(v) in keys
+
+    return check
+
+
 def _type(want: Any) -> Check:
     names = want if isinstance(want, list) else [want]
     if any(n not in _TYPES for n in names):
@@ -151,30 +170,35 @@ _HANDLED = frozenset(("type", "properties", "additionalProperties", "required", 
                       "allOf", "not", "if", "then", "else"))
 
 
+def _checks(schema: dict[str, Any]) -> list[Check]:
+    """One check per group of keywords present in ``schema``."""
+    keys = set(schema)
+    checks: list[Check] = []
+    if "type" in schema:
+        checks.append(_type(schema["type"]))
+    if "enum" in schema:
+        checks.append(_one_of_values(list(schema["enum"])))
+    if "const" in schema:
+        checks.append(_one_of_values([schema["const"]]))
+    for group, build in ((("properties", "additionalProperties", "required"), _object),
+                         (("pattern", "minLength", "maxLength"), _string),
+                         (("minimum", "maximum", "exclusiveMinimum"), _number),
+                         (("items", "minItems", "uniqueItems"), _array)):
+        if keys.intersection(group):
+            checks.append(build(schema))
+    return checks + _combinators(schema)
+
+
 def compile_check(schema: Any) -> Check:
     """A closure that is True exactly when a value is valid (False for anything unknown)."""
     if schema is True or schema == {}:
         return lambda v: True
     if not isinstance(schema, dict) or set(schema) - _HANDLED - _IGNORED:
         return _never
-    checks: list[Check] = []
-    if "type" in schema:
-        checks.append(_type(schema["type"]))
-    if "enum" in schema:
-        choices = list(schema["enum"])
-        checks.append(lambda v: any(_same(v, c) for c in choices))
-    if "const" in schema:
-        const = schema["const"]
-        checks.append(lambda v: _same(v, const))
-    if {"properties", "additionalProperties", "required"} & set(schema):
-        checks.append(_object(schema))
-    if {"pattern", "minLength", "maxLength"} & set(schema):
-        checks.append(_string(schema))
-    if {"minimum", "maximum", "exclusiveMinimum"} & set(schema):
-        checks.append(_number(schema))
-    if {"items", "minItems", "uniqueItems"} & set(schema):
-        checks.append(_array(schema))
-    checks += _combinators(schema)
+    checks = _checks(schema)
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
     return lambda v: all(c(v) for c in checks)
