@@ -102,7 +102,7 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str
         mb = estate.stat().st_size / 1e6
         for name, argv, t10k, t100k in COMMANDS:
             if "{facts}" in " ".join(argv) and not facts.exists():
-                rows.append(f"| {n:,} | {name} | no facts file | | | | |")
+                rows.append(f"| {n:,} | {name} | no facts file (probe hit a limit) | | | | |")
                 continue
             real = [a.format(estate=estate, facts=facts, dir=tmp) for a in argv]
             runs = [run([*drcheck, *real], args.max_gib, args.timeout, env)

@@ -151,3 +151,42 @@ def test_positions_survive_for_where_and_problem(tmp_path: Path) -> None:
     assert doc.line_of(("datasets", 0, "copies", 0, "bucket")) == (5, 8)
     assert doc.line_of(("datasets", 0, "nothing", 3)) == (3, 5)
     assert doc.problem(("datasets", 0), "x").path == "$.datasets[0]"
+
+
+WORDS = ["a", "b c", "yes", "no", "on", "1.0", "0x1F", "0o17", "1_000", "+1", "-1", ".5", "~",
+         "null", "true", "False", "2026-11-23", "2026-11-23T01:15:00Z", "2026-1-5",
+         "2026-11-23 01:15:00", "x#y", "http://a:b", "a: b", "- x", "#c", "'q'", '"d"', "",
+         "é", "12:30", "1e3", ".inf", "name", "[x]", "{y}", "a,b", "*s", "&t", "!u", "%v"]
+
+
+def _random_value(rng: Any, depth: int) -> Any:
+    roll = rng.random()
+    if depth > 3 or roll < 0.45:
+        return rng.choice([*WORDS, 0, 7, -3, 1.5, True, None])
+    if roll < 0.75:
+        return {rng.choice(WORDS[:20] + ["k1", "k2", "k3"]): _random_value(rng, depth + 1)
+                for _ in range(rng.randrange(1, 4))}
+    return [_random_value(rng, depth + 1) for _ in range(rng.randrange(1, 4))]
+
+
+def test_fast_reader_matches_libyaml_on_random_documents() -> None:
+    import random
+
+    import yaml
+
+    rng = random.Random(12)
+    fast_count = 0
+    for i in range(1200):
+        data = {f"root{i}": _random_value(rng, 0), "other": _random_value(rng, 1)}
+        text = yaml.safe_dump(data, default_flow_style=rng.choice([False, None]),
+                              sort_keys=False, allow_unicode=True, indent=rng.choice([2, 4]))
+        full = Document("r", *read_events(text, limits_from_env()))
+        try:
+            fast = Document("r", *read_fast(text, limits_from_env()))
+        except Unsupported:
+            continue
+        fast_count += 1
+        assert fast.data == full.data, text
+        for p in _paths(full.data):
+            assert fast.line_of(p) == full.line_of(p), (text, p)
+    assert fast_count > 120  # a good share of them are in the fast subset
