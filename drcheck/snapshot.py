@@ -14,6 +14,7 @@ from typing import Any
 from drcheck import __version__
 from drcheck.bounds import load_json, read_text
 from drcheck.errors import ConfigError, Problem
+from drcheck.jsontext import pretty
 from drcheck.model import (
     Business,
     Claim,
@@ -295,7 +296,7 @@ def snapshot_digest(s: Snapshot) -> str:
 
 def snapshot_to_json(s: Snapshot) -> str:
     """The snapshot as pretty, key-sorted JSON text ending in a newline."""
-    return json.dumps(snapshot_to_dict(s), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty(snapshot_to_dict(s))
 
 
 def _ev(raw: Mapping[str, Any]) -> Evidence:

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from drcheck.bounds import tree_problems
 from drcheck.durations import parse_time
 from drcheck.errors import ConfigError, Problem
+from drcheck.schemacheck import compile_check
 from drcheck.yamlsource import Document, PathKey
 
 TIME_KEYS = frozenset({"newest_restore_point", "last_restore_test"})
 """Keys whose string values are timestamps, wherever they stand in an input document."""
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 def _suggest(word: str, choices: Iterable[Any]) -> str:
@@ -50,7 +51,8 @@ def _describe(error: ValidationError) -> list[tuple[PathKey, str]]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(schema.get("properties", {}))
-        extra = [k for k in error.instance if k not in schema.get("properties", {})]
+        known = schema.get("properties", {})
+        extra = [k for k in error.instance if k not in known][:MAX_PROBLEMS]
         return [
             (path + (k,), f"unknown key {k!r}{_suggest(k, allowed)}; expected one of: "
              + ", ".join(allowed))
@@ -79,8 +81,30 @@ def _describe(error: ValidationError) -> list[tuple[PathKey, str]]:
     return [(path, error.message)]
 
 
+MAX_PROBLEMS = 100
+"""Problems reported for one document at most: a hostile file with 200,000 unknown keys gets
+the first hundred (and a line saying more were left out), in bounded time."""
+
+_COMPILED: dict[int, tuple[dict[str, Any], Callable[[Any], bool]]] = {}
+
+
+def passes(data: Any, schema: dict[str, Any]) -> bool:
+    """Whether ``data`` is valid against ``schema``, by the schema compiled once per process
+    (``schemacheck``): the fast pass/fail answer, without explanation."""
+    cached = _COMPILED.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, compile_check(schema))
+        _COMPILED[id(schema)] = cached
+    return cached[1](data)
+
+
 def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
-    """Every schema violation in ``doc``, sorted by line."""
+    """Every schema violation in ``doc``, sorted by line. A valid document is checked by the
+    compiled schema only; jsonschema runs to explain a failure, with every error."""
+    if passes(doc.data, schema):
+        return []
+    from jsonschema import Draft202012Validator  # imported only to explain a failure
+
     validator = Draft202012Validator(schema)
     found: dict[tuple[str, str], Problem] = {}
     for error in validator.iter_errors(doc.data):
@@ -89,7 +113,13 @@ def schema_problems(doc: Document, schema: dict[str, Any]) -> list[Problem]:
             for path, message in _describe(leaf):
                 problem = doc.problem(path, message)
                 found.setdefault((problem.path, problem.message), problem)
-    return sorted(found.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+        if len(found) >= MAX_PROBLEMS:
+            break
+    shown = sorted(found.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+    if len(shown) >= MAX_PROBLEMS:
+        shown = shown[:MAX_PROBLEMS] + [Problem(doc.path, None, None, "$", f"more problems "
+                                                f"after these {MAX_PROBLEMS} were not listed")]
+    return shown
 
 
 def header_problems(doc: Document, kind: str, api_version: str) -> list[Problem]:

@@ -1,36 +1,42 @@
 """Read YAML (or JSON) input files into plain data while remembering where every value stood.
 
 Every error drcheck reports about an input names file, line and column; ``Document.where``
-and ``Document.line_of`` give them for any JSON path. Duplicate keys are an error, not a
-silent overwrite, and parse errors become ``ConfigError`` with the position ruamel found.
+and ``Document.line_of`` give them for any JSON path. Reading is bounded: only regular files,
+at most ``--max-input-mb`` (``DRCHECK_MAX_INPUT_MB``, 50 MiB by default), nesting, node count
+and alias expansion capped, no tag ever constructs an object, duplicate keys are an error.
+Files in the block subset inventories use are read by the fast line reader (``yamlfast``), anything else by
+libyaml's event stream (``yamlevents``); both give the same data and positions. A syntax error
+is told in plain words with the line and a caret at its cause.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from drcheck.errors import ConfigError, Problem, UsageError
+from drcheck.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
+from drcheck.yamlfast import SHIFT, Unsupported, read_fast
 
 PathKey = tuple[Any, ...]
+_COL = (1 << SHIFT) - 1
 
 
 @dataclass(frozen=True)
 class Document:
-    """Plain data from one file, with the 1-based line and column of each JSON path."""
+    """Plain data from one file, with the 1-based line and column of each JSON path.
+
+    ``marks`` is a position tree: ``[packed position, children]`` for a container (children a
+    dict by key or a list by index), a packed ``line << 32 | column`` int for a scalar.
+    """
 
     path: str
     data: Any
-    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    marks: Any = None
     digest: str = ""
 
     @property
@@ -41,12 +47,23 @@ class Document:
 
     def line_of(self, path: PathKey) -> tuple[int | None, int | None]:
         """The position of ``path``, or of its nearest ancestor that has one."""
-        probe = tuple(path)
-        while probe:
-            if probe in self.marks:
-                return self.marks[probe]
-            probe = probe[:-1]
-        return self.marks.get((), (None, None))
+        node = self.marks
+        if node is None:
+            return None, None
+        best = node[0]
+        for part in path:
+            children = node[1] if isinstance(node, list) else None
+            if isinstance(children, dict):
+                node = children.get(part) if isinstance(part, str) else None
+            elif isinstance(children, list) and isinstance(part, int) and \
+                    0 <= part < len(children):
+                node = children[part]
+            else:
+                break
+            if node is None:
+                break
+            best = node[0] if isinstance(node, list) else node
+        return int(best >> SHIFT), int(best & _COL)
 
     def where(self, path: PathKey) -> str:
         """``file:line`` for ``path``, used as the origin of declared facts."""
@@ -67,90 +84,91 @@ def json_path(path: PathKey) -> str:
     return out
 
 
-def _plain(node: Any, path: PathKey, marks: dict[PathKey, tuple[int, int]]) -> Any:
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            child = path + (str(key),)
-            try:
-                line, col = node.lc.key(key)
-                marks[child] = (line + 1, col + 1)
-            except (KeyError, TypeError):
-                pass
-            out[str(key)] = _plain(value, child, marks)
-        return out
-    if isinstance(node, CommentedSeq):
-        items: list[Any] = []
-        for i, value in enumerate(node):
-            try:
-                line, col = node.lc.item(i)
-                marks[path + (i,)] = (line + 1, col + 1)
-            except (KeyError, TypeError, IndexError):
-                pass
-            items.append(_plain(value, path + (i,), marks))
-        return items
-    if isinstance(node, datetime):
-        stamp = node if node.tzinfo else node.replace(tzinfo=timezone.utc)
-        return stamp.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(node, date):
-        return node.isoformat()
-    if isinstance(node, bool | int | float) or node is None:
-        return node
-    return str(node)
+def _full_read(text: str, limits: Limits) -> tuple[Any, Any]:
+    """libyaml's reading of ``text``; its errors become ``YamlProblem`` in plain words."""
+    import yaml
+
+    from drcheck.yamlevents import read_events
+    from drcheck.yamlwords import plain_words
+
+    try:
+        return read_events(text, limits)
+    except yaml.MarkedYAMLError as exc:
+        line, col, words = plain_words(exc, text)
+        raise YamlProblem(line, col, words) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(None, None, f"invalid YAML: {exc}") from None
 
 
-class _Constructor(RoundTripConstructor):
-    """Keeps YAML timestamps, and integers Python will not convert (over 4,300 digits), as
-    the text written: the validators then refuse them with file:line, where ruamel would
-    raise a bare ValueError (``2026-02-30``, a 5,000-digit number)."""
-
-    def int_or_text(self, node: Any) -> Any:
-        """The integer, or its text when it is too long to convert."""
+def read_yaml(text: str, limits: Limits | None = None) -> tuple[Any, Any]:
+    """Data and position tree of one YAML document, or ``YamlProblem``."""
+    limits = limits or limits_from_env()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return read_fast(text, limits)
+    except Unsupported:
+        return _full_read(text, limits)
+    except YamlProblem as fast:
+        if fast.message.startswith(("duplicate key", "nested deeper", "more than")) or \
+                "calendar" in fast.message:
+            raise
         try:
-            return self.construct_yaml_int(node)
-        except ValueError:
-            return str(self.construct_scalar(node))[:80] + "…"
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
-                             lambda self, node: str(self.construct_scalar(node)))
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.int_or_text)
+            return _full_read(text, limits)  # valid YAML the fast reader is too strict for
+        except YamlProblem:
+            raise fast from None  # both refuse it; the fast reader names the real cause
 
 
 def parse_text(text: str, path: str) -> Document:
     """Parse YAML text (JSON is YAML too) into a ``Document``; errors carry line and column."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    yaml.Constructor = _Constructor
     try:
-        node = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in what or "found duplicate key" in str(exc):
-            what = f"duplicate key: {what}"
-        raise ConfigError([Problem(path, line, col, "", what)]) from None
-    except YAMLError as exc:
-        raise ConfigError([Problem(path, None, None, "", f"invalid YAML: {exc}")]) from None
-    marks: dict[PathKey, tuple[int, int]] = {(): (1, 1)}
-    data = _plain(node, (), marks)
+        data, marks = read_yaml(text)
+    except YamlProblem as exc:
+        message = with_snippet(text, exc.line, exc.column, exc.message)
+        raise ConfigError([Problem(path, exc.line, exc.column, "", message)]) from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(path=path, data=data, marks=marks, digest=digest)
 
 
-def read_input(path: str | os.PathLike[str]) -> str:
-    """The text of an input file; a missing or unreadable file is a usage error (exit 2)."""
+def read_input(path: str | os.PathLike[str], limits: Limits | None = None) -> str:
+    """The text of an input file; a missing, special, oversized or unreadable file is a usage
+    error (exit 2). FIFOs and devices are refused before anything is read from them."""
     name = os.fspath(path)
+    cap = (limits or limits_from_env()).max_bytes
     try:
-        return Path(name).read_text(encoding="utf-8")
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{name}: is a directory, expected a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{name}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{name}: is a directory, expected a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"{name}: not a regular file (a device, FIFO or socket); "
+                             "drcheck reads inputs from regular files only")
+        if info.st_size > cap:
+            raise UsageError(_too_big(name, info.st_size, cap))
+        try:
+            raw = handle.read(cap + 1)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > cap:
+        raise UsageError(_too_big(name, len(raw), cap))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise UsageError(f"{name}:{line}: cannot read: not UTF-8 text (byte "
+                         f"0x{raw[exc.start]:02x} at offset {exc.start})") from None
+
+
+def _too_big(name: str, size: int, cap: int) -> str:
+    return (f"{name}: {size} bytes is more than the {cap // (1024 * 1024)} MiB drcheck reads; "
+            "raise the limit for a giant estate with --max-input-mb N or DRCHECK_MAX_INPUT_MB")
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:

@@ -1,25 +1,50 @@
 """Command-line interface: parse arguments, run the pipeline, map errors to exit codes.
 
-Each command lives in its own module; importing them here registers them on ``app``.
+Each command lives in its own module, which registers it on the typer ``app`` when imported.
+The console script imports only the module of the command it runs (``drcheck version`` loads
+no probe, report or schema code), so start-up stays short; ``--help`` or an unknown word
+imports them all. ``from drcheck.cli import app`` gives the app with every command.
 """
 
 from __future__ import annotations
 
-from drcheck.cli import audit_cmd as _audit_cmd  # noqa: F401  (registers audit)
-from drcheck.cli import brief_cmd as _brief_cmd  # noqa: F401  (registers brief)
-from drcheck.cli import catalog_cmd as _catalog_cmd  # noqa: F401  (registers catalog)
-from drcheck.cli import commands as _commands  # noqa: F401  (registers the core commands)
-from drcheck.cli import history_cmd as _history_cmd  # noqa: F401  (registers history)
-from drcheck.cli import import_cmd as _import_cmd  # noqa: F401  (registers import, audit-plan)
-from drcheck.cli import probe_cmd as _probe_cmd  # noqa: F401  (registers probe, probes)
-from drcheck.cli import s3_cmd as _s3_cmd  # noqa: F401  (registers discover)
-from drcheck.cli import simulate_cmd as _simulate_cmd  # noqa: F401  (registers simulate)
-from drcheck.cli import ssh_cmd as _ssh_cmd  # noqa: F401  (registers trust-host)
-from drcheck.cli.app import app
+import importlib
+import sys
+from typing import Any
 
-__all__ = ["app", "main"]
+import drcheck.cli.app as _appmod
+
+del app  # type: ignore[name-defined]  # noqa: F821  (the submodule; __getattr__ serves app)
+
+# command name -> the module that registers it
+COMMAND_MODULES = {
+    "validate": "commands", "schema": "commands", "rules": "commands", "version": "commands",
+    "audit": "audit_cmd", "catalog": "catalog_cmd", "history": "history_cmd",
+    "import": "import_cmd", "audit-plan": "import_cmd", "probe": "probe_cmd",
+    "probes": "probe_cmd", "discover": "s3_cmd", "simulate": "simulate_cmd",
+    "trust-host": "ssh_cmd", "brief": "brief_cmd",
+}
+
+__all__ = ["COMMAND_MODULES", "app", "main"]
+
+
+def register(modules: set[str] | None = None) -> None:
+    """Import the command modules (all, or just ``modules``) so their commands exist."""
+    for name in sorted(modules if modules is not None else set(COMMAND_MODULES.values())):
+        importlib.import_module(f"drcheck.cli.{name}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        register()
+        globals()["app"] = _appmod.app
+        return _appmod.app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: register the command being run (or all), then run."""
+    word = sys.argv[1] if len(sys.argv) > 1 else ""
+    module = COMMAND_MODULES.get(word)
+    register({module} if module else None)
+    _appmod.app()

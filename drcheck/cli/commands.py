@@ -12,17 +12,16 @@ from drcheck import __version__
 from drcheck.bounds import read_text
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
-from drcheck.evaluate.registry import rule_types
-from drcheck.evaluate.rule_docs import rule_doc
-from drcheck.pipeline import check_estate
-from drcheck.policy import check_policy
-from drcheck.schemas import SCHEMAS
-from drcheck.snapshot import load_snapshot
-from drcheck.waivers import check_waivers
-from drcheck.yamlsource import load_file
 
 
 def _check_file(path: Path) -> tuple[list[Problem], str]:
+    # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
+    from drcheck.pipeline import check_estate
+    from drcheck.policy import check_policy
+    from drcheck.snapshot import load_snapshot
+    from drcheck.waivers import check_waivers
+    from drcheck.yamlsource import load_file
+
     if path.suffix == ".json":
         try:
             data = json.loads(read_text(path))
@@ -68,6 +67,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Files to check.")
 def schema(kind: Annotated[str, typer.Argument(help="estate, policy, facts or result")]) -> None:
     """Print the JSON Schema of an input or output document."""
 
+    from drcheck.schemas import SCHEMAS
+
     def body() -> None:
         if kind not in SCHEMAS:
             raise UsageError(f"no schema {kind!r}", hint="one of: " + ", ".join(SCHEMAS))
@@ -85,6 +86,9 @@ def rules(
 
     def body() -> None:
         """One rule type's documentation, or the list of them all."""
+        from drcheck.evaluate.registry import rule_types  # start-up time: see _check_file
+        from drcheck.evaluate.rule_docs import rule_doc
+
         types = rule_types()
         if name is None:
             for rule_name, cls in types.items():

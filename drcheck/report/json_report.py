@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from drcheck.jsontext import pretty
 from drcheck.model import AuditResult
 from drcheck.report.base import Reporter
 from drcheck.report.fields import result_dict
@@ -16,4 +15,4 @@ class JsonReporter(Reporter):
 
     def render(self, result: AuditResult) -> str:
         """The result document as JSON text."""
-        return json.dumps(result_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return pretty(result_dict(result))

@@ -1,12 +1,16 @@
 """Metrics in the node_exporter textfile-collector format, for nightly audits.
 
-Score per dataset and for the estate, findings by severity and status, the age of each
-copy's newest restore point (relative to the evaluation time, so rendering stays pure), the
-number of collection issues, and the audit's duration and timestamp.
+The estate's score, datasets by state, findings by severity and status and by rule, the
+number of collection issues, and the audit's duration and timestamp. Per-dataset series (score,
+age of each copy's newest restore point, relative to the evaluation time so rendering stays
+pure) are written for datasets that need attention (score under 100, a failed or unknown
+finding), so cardinality follows the problems, not the estate's size;
+``DRCHECK_PROMETHEUS_DATASETS=all`` writes them for every dataset.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from drcheck.durations import CLOCK_SKEW, parse_time
@@ -33,10 +37,30 @@ def _family(name: str, help_text: str, samples: Iterable[Sample]) -> list[str]:
     return lines
 
 
-def _restore_ages(result: AuditResult) -> list[Sample]:
+def attention(result: AuditResult) -> set[str] | None:
+    """Datasets that get per-dataset series; None means every dataset (on request)."""
+    if os.environ.get("DRCHECK_PROMETHEUS_DATASETS", "") == "all":
+        return None
+    names = {s.dataset for s in result.scores if s.score < 100}
+    names |= {f.dataset for f in result.findings if f.status in (Status.FAIL, Status.UNKNOWN)}
+    return names
+
+
+def _rule_counts(result: AuditResult) -> list[Sample]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for f in result.findings:
+        key = (f.policy, f.rule_id, f.status.value)
+        counts[key] = counts.get(key, 0) + 1
+    return [({"policy": p, "rule_id": r, "status": st}, float(n))
+            for (p, r, st), n in sorted(counts.items())]
+
+
+def _restore_ages(result: AuditResult, only: set[str] | None) -> list[Sample]:
     now = parse_time(result.evaluated_at)
     out: list[Sample] = []
     for d in result.snapshot.datasets:
+        if only is not None and d.name not in only:
+            continue
         for r in d.copies:
             ev = r.fact(FactKey.NEWEST_RESTORE_POINT)
             if ev is None or not isinstance(ev.value, str):
@@ -62,15 +86,24 @@ class PrometheusReporter(Reporter):
                      float(sum(1 for f in result.findings
                                if f.severity is sev and f.status is st)))
                     for sev in Severity for st in Status]
+        only = attention(result)
+        flagged = len(only) if only is not None else sum(
+            1 for s in result.scores if s.score < 100)
         lines = _family("drcheck_score", "Estate disaster-recovery readiness score (0-100).",
                         [({}, result.score)])
-        lines += _family("drcheck_dataset_score", "Readiness score of one dataset (0-100).",
+        lines += _family("drcheck_datasets", "Datasets, and how many need attention.",
+                         [({"state": "all"}, float(len(result.scores))),
+                          ({"state": "attention"}, float(flagged))])
+        lines += _family("drcheck_dataset_score", "Readiness score of a dataset that needs "
+                         "attention (every dataset with DRCHECK_PROMETHEUS_DATASETS=all).",
                          [({"dataset": s.dataset, "criticality": s.criticality}, s.score)
-                          for s in result.scores])
+                          for s in result.scores if only is None or s.dataset in only])
         lines += _family("drcheck_findings", "Findings by severity and status.", findings)
+        lines += _family("drcheck_rule_findings", "Findings by policy, rule and status.",
+                         _rule_counts(result))
         lines += _family("drcheck_newest_restore_point_age_seconds",
-                         "Age of a copy's newest restore point at evaluation time.",
-                         _restore_ages(result))
+                         "Age of a copy's newest restore point at evaluation time (datasets "
+                         "that need attention).", _restore_ages(result, only))
         lines += _family("drcheck_collection_issues", "Problems probes reported.",
                          [({}, len(result.snapshot.issues))])
         if result.duration_seconds is not None:

@@ -12,12 +12,12 @@ finding's fingerprint. Probe issues become tool execution notifications.
 from __future__ import annotations
 
 import inspect
-import json
 from pathlib import PurePath
 from typing import Any
 
 from drcheck import __version__
 from drcheck.evaluate.registry import rule_types
+from drcheck.jsontext import pretty
 from drcheck.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
@@ -119,6 +119,53 @@ def _result(f: Finding, origin: str, rule: RuleRef, index: int) -> dict[str, Any
     return out
 
 
+MAX_RESULTS = 25_000  # GitHub code scanning's documented limit of results per run
+_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3,
+         Severity.INFO: 4}
+
+
+def cap_results(findings: list[Finding], limit: int) -> tuple[list[Finding],
+                                                               dict[str, list[Finding]]]:
+    """At most ``limit`` results: the most severe findings one by one (failures before
+    unknowns, in report order), the rest folded into one result per rule."""
+    if len(findings) <= limit:
+        return findings, {}
+    ranked = sorted(range(len(findings)), key=lambda i: (
+        _RANK[findings[i].severity], findings[i].status is not Status.FAIL, i))
+    rules = {f.rule_id for f in findings}
+    room = max(0, limit - len(rules))
+    keep = set(ranked[:room])
+    folded: dict[str, list[Finding]] = {}
+    for i in ranked[room:]:
+        folded.setdefault(findings[i].rule_id, []).append(findings[i])
+    return [f for i, f in enumerate(findings) if i in keep], dict(sorted(folded.items()))
+
+
+def _aggregate(rule_id: str, group: list[Finding], rule: RuleRef, index: int) -> dict[str, Any]:
+    worst = min(group, key=lambda f: _RANK[f.severity])
+    names = sorted({f.dataset for f in group})
+    sample = ", ".join(names[:20]) + (", …" if len(names) > 20 else "")
+    return {
+        "ruleId": rule_id, "ruleIndex": index, "kind": "fail", "level": LEVEL[worst.severity],
+        "message": {"text": f"{len(group)} more findings of rule {rule_id} on {len(names)} "
+                    f"datasets, folded into this one result to stay within GitHub's "
+                    f"{MAX_RESULTS} results per run; see the JSON report for each: {sample}"},
+        **_locations(worst, "", rule),
+        "partialFingerprints": {FINGERPRINT_KEY: f"folded:{rule.policy}:{rule_id}"},
+        "properties": {"status": "folded", "severity": worst.severity.value,
+                       "policy": rule.policy, "folded": len(group),
+                       "datasets": names[:100], "datasets_total": len(names)},
+    }
+
+
+def _cap_note(total: int, kept: int, rules: int) -> dict[str, Any]:
+    return {"level": "note", "descriptor": {"id": "results-capped"},
+            "message": {"text": f"{total} results exceed GitHub code scanning's limit of "
+                        f"{MAX_RESULTS} per run: the {kept} most severe are listed one by one, "
+                        f"the other {total - kept} are folded into {rules} results, one per "
+                        "rule"}}
+
+
 def _notification(issue: ProbeIssue) -> dict[str, Any]:
     note: dict[str, Any] = {
         "level": "error" if issue.security else "warning",
@@ -139,8 +186,7 @@ class SarifReporter(Reporter):
 
     def render(self, result: AuditResult) -> str:
         """SARIF JSON text; key-sorted so the same result gives the same bytes."""
-        return json.dumps(self.document(result), indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        return pretty(self.document(result))
 
     def document(self, result: AuditResult) -> dict[str, Any]:
         """The SARIF log as a dict."""
@@ -153,13 +199,19 @@ class SarifReporter(Reporter):
         for f in result.findings:
             refs.setdefault(f.rule_id, known.get((f.policy, f.rule_id)) or _fallback_rule(f))
         order = {rid: i for i, rid in enumerate(refs)}
+        shown = [f for f in result.findings if f.status is not Status.PASS]
+        kept, folded = cap_results(shown, MAX_RESULTS)
         results = [_result(f, origins.get(f.dataset, ""), refs[f.rule_id], order[f.rule_id])
-                   for f in result.findings if f.status is not Status.PASS]
+                   for f in kept]
+        results += [_aggregate(rule_id, group, refs[rule_id], order[rule_id])
+                    for rule_id, group in folded.items()]
         driver = {"name": "drcheck", "version": __version__, "semanticVersion": __version__,
                   "informationUri": INFO_URI, "rules": [_rule(r) for r in refs.values()]}
+        notes = [_notification(i) for i in result.snapshot.issues]
+        if folded:
+            notes.append(_cap_note(len(shown), len(kept), len(folded)))
         invocation = {"executionSuccessful": True, "endTimeUtc": result.evaluated_at,
-                      "toolExecutionNotifications": [_notification(i)
-                                                     for i in result.snapshot.issues]}
+                      "toolExecutionNotifications": notes}
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [{
             "tool": {"driver": driver}, "invocations": [invocation], "results": results,
             "automationDetails": {"id": "drcheck/" + "+".join(result.policies)},

@@ -7,7 +7,6 @@ ranking and say how many were left out.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
 from enum import Enum
@@ -26,6 +25,7 @@ from drcheck.evaluate.survival.model import (
     cut_text,
     label,
 )
+from drcheck.jsontext import pretty
 
 SCHEMA_VERSION = 1
 WIDTH = 60
@@ -127,8 +127,7 @@ def render_sweep(result: SweepResult, fmt: SimulateFormat, top: int = 20) -> str
 
 
 def _json(doc: dict[str, Any]) -> str:
-    return json.dumps({"schema_version": SCHEMA_VERSION, **doc}, indent=2, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return pretty({"schema_version": SCHEMA_VERSION, **doc})
 
 
 def scenario_dict(result: ScenarioResult) -> dict[str, Any]:

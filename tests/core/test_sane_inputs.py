@@ -103,7 +103,11 @@ def test_unreadable_probed_stamp_is_unknown_not_a_crash() -> None:
 
 
 def test_time_problems_in_documents_and_evidence() -> None:
-    doc = parse_text("a:\n  newest_restore_point: 2026-02-30\nb:\n  last_restore_test:\n"
+    with pytest.raises(ConfigError) as unquoted:  # the reader itself refuses a YAML timestamp
+        parse_text("a:\n  newest_restore_point: 2026-02-30\n", "x.yaml")
+    assert (unquoted.value.problems[0].line, unquoted.value.problems[0].column) == (2, 25)
+    assert "is not a calendar date" in unquoted.value.problems[0].message
+    doc = parse_text("a:\n  newest_restore_point: '2026-02-30'\nb:\n  last_restore_test:\n"
                      "    value: '2026-13-01'\n", "x.yaml")
     found = time_problems(doc)
     assert [(p.line, p.path) for p in found] == [(2, "$.a.newest_restore_point"),

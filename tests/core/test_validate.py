@@ -30,7 +30,7 @@ CASES = {
         10, "expected integer, got string 'two'"),
     "broken indentation": (
         GOOD_RULE.replace("    severity: high", "   severity: high"),
-        7, "expected <block end>"),
+        7, "bad indentation: this line starts at column 4"),
     "duplicate key": (
         GOOD_RULE.replace("    severity: high", "    severity: high\n    severity: low"),
         8, "duplicate key"),

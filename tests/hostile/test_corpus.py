@@ -3,9 +3,7 @@ names the file, no traceback, within the time limit and under a 1 GiB address-sp
 
 The committed corpus is under ``tests/hostile/<kind>/`` (made by ``build_corpus.py``); the
 cases too big to commit (a 60 MB file, 20,000-deep nesting, 200,000 keys) and FIFOs are made
-here. The YAML reader's own bounds (aliases, depth, size and device files for estates,
-policies and waivers) land with the reader's rework; until then those cases are strict
-xfails, so the day they pass the mark must go.
+here.
 """
 
 from __future__ import annotations
@@ -17,10 +15,6 @@ import pytest
 
 from tests.hostile.corpus import COMMANDS, TIME_LIMIT, Case, cases, command_for, run
 
-YAML_READER = pytest.mark.xfail(strict=True,
-                                reason="YAML reader bounds land with the perf branch")
-YAML_READER_CASES = {"estate/billion-laughs.yaml", "estate/dev-zero.yaml",
-                     "policy/dev-zero.yaml", "waivers/dev-zero.yaml"}
 CORPUS = cases()
 
 
@@ -48,7 +42,7 @@ def test_corpus_is_large_and_covers_every_kind() -> None:
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param(c, id=c.id, marks=[YAML_READER] if c.id in YAML_READER_CASES else [])
+    pytest.param(c, id=c.id)
     for c in CORPUS])
 def test_hostile_file(case: Case) -> None:
     judge(case)
@@ -73,18 +67,15 @@ def test_sixty_megabytes_refused_by_the_size_cap(tmp_path: Path, kind: str) -> N
     judge(_generated(tmp_path, kind, f"big-{kind}.input", _sixty_mb(kind)))
 
 
-@YAML_READER
 def test_sixty_megabyte_estate_refused(tmp_path: Path) -> None:
     judge(_generated(tmp_path, "estate", "big.yaml", _sixty_mb("estate")))
 
 
-@YAML_READER
 def test_twenty_thousand_deep_yaml_list_refused(tmp_path: Path) -> None:
     judge(_generated(tmp_path, "estate", "deep.yaml", "datasets: " + "[" * 20000
                      + "]" * 20000 + "\n"))
 
 
-@YAML_READER
 def test_two_hundred_thousand_keys_refused(tmp_path: Path) -> None:
     keys = "".join(f"k{i}: {i}\n" for i in range(200_000))
     judge(_generated(tmp_path, "estate", "keys.yaml", "apiVersion: drcheck/v1\n" + keys))
@@ -103,7 +94,6 @@ def test_fifo_refused_without_blocking(tmp_path: Path, kind: str) -> None:
     judge(_fifo(tmp_path, kind))
 
 
-@YAML_READER
 @pytest.mark.parametrize("kind", ["estate", "policy", "waivers"])
 def test_fifo_yaml_input_refused_without_blocking(tmp_path: Path, kind: str) -> None:
     judge(_fifo(tmp_path, kind))

@@ -50,3 +50,10 @@ def test_cases_point_at_the_policy_file_that_defines_the_rule() -> None:
     cases = list(root.iter("testcase"))
     assert cases and all(c.get("file") == "examples/paris-metro/policy.yaml" for c in cases)
     assert all(int(c.get("line", "0")) > 1 for c in cases)
+
+
+def test_testsuites_root_has_no_skipped_attribute(rich_result: AuditResult) -> None:
+    """The common JUnit XSD (Jenkins xunit junit-10) allows no skipped on <testsuites>."""
+    root = ET.fromstring(JunitReporter().render(rich_result))
+    assert "skipped" not in root.attrib
+    assert all("skipped" in s.attrib for s in root.findall("testsuite"))

@@ -1,0 +1,150 @@
+"""Whole-process benchmarks: the `drcheck` commands a user runs, timed from start to written file.
+
+    python benchmarks/whole_process.py --datasets 1000 10000 100000 [--repeat 3]
+
+For each size a realistic estate is generated (``gen_estate.py``) in a temporary directory,
+turned into a facts file with ``drcheck probe --offline``, and each command below runs as its
+own process under ``/usr/bin/time`` (wall, user+sys CPU, peak RSS). Every run is bounded: an
+address-space limit (``--max-gib``, default 4) and a time limit (``--timeout``, default 120 s);
+a run that hits one is reported as such. The table quotes medians of ``--repeat`` runs (one
+run at 100k); the temporary directory is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from gen_estate import generate  # noqa: E402
+
+NOW = "2026-11-23T06:00:00Z"
+PACKS = ["-p", "sbg2", "-p", "3-2-1-1-0", "-p", "bsi-georedundancy"]
+# (name, argv after drcheck, target seconds at 10k, target seconds at 100k)
+COMMANDS = [
+    ("validate", ["validate", "{estate}"], 2, 10),
+    ("audit (YAML -> JSON)", ["audit", "--offline", "{estate}", *PACKS, "-f", "json", "-o",
+                              "{dir}/r.json", "--now", NOW], 2, 20),
+    ("audit --facts", ["audit", "--facts", "{facts}", *PACKS, "-f", "json", "-o",
+                       "{dir}/r2.json", "--now", NOW], 2, 8),
+    ("simulate --facts N-1", ["simulate", "--facts", "{facts}", "-o", "{dir}/s.txt",
+                              "--now", NOW], 2, 5),
+]
+PEAK_GIB = 2.0
+
+
+def _limit(max_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def run(argv: list[str], max_gib: float, timeout: float, env: dict[str, str]) -> dict[str, float]:
+    """One process under /usr/bin/time: wall s, cpu s, peak MiB, exit code (-1: limit hit).
+    The run is its own process group, killed whole when it outlives ``timeout``."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        cmd = ["/usr/bin/time", "-o", out.name, "-f", "%e %U %S %M", *argv]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env=env, start_new_session=True,
+                                preexec_fn=lambda: _limit(int(max_gib * 2**30)))
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return {"wall": timeout, "cpu": float("nan"), "rss": float("nan"), "rc": -1}
+        fields = (out.read().strip().splitlines() or ["0 0 0 0"])[-1].split()
+    try:
+        wall, user, system, rss = (float(x) for x in fields[-4:])
+    except ValueError:  # killed by a signal: time printed a note instead of figures
+        wall = user = system = rss = float("nan")
+    rc = proc.returncode
+    if rc not in (0, 1):  # 1 = failed findings, a normal audit outcome
+        sys.stderr.write(err.decode(errors="replace")[-300:])
+        rc = -1
+    return {"wall": wall, "cpu": user + system, "rss": rss / 1024, "rc": rc}
+
+
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Medians of each measure; a run that hit a limit makes the whole entry a miss."""
+    if any(r["rc"] == -1 for r in runs):
+        return {**runs[0], "rc": -1}
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def verdict(m: dict[str, float], target: float) -> str:
+    """'met' when wall (or CPU, on a shared machine) and peak memory are within target."""
+    if m["rc"] == -1:
+        return "MISSED (limit hit)"
+    ok_time = min(m["wall"], m["cpu"]) < target
+    ok_mem = m["rss"] < PEAK_GIB * 1024
+    return "met" if ok_time and ok_mem else "MISSED"
+
+
+def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str],
+               drcheck: list[str]) -> list[str]:
+    """The table rows for one estate size."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="drcheck-bench-") as tmp:
+        estate, facts = Path(tmp) / "estate.yaml", Path(tmp) / "facts.json"
+        estate.write_text(generate(n), encoding="utf-8")
+        made = run([*drcheck, "probe", "--offline", str(estate), "-o", str(facts), "--now",
+                    NOW], args.max_gib, args.timeout, env)
+        if made["rc"] == -1:
+            facts.unlink(missing_ok=True)
+        mb = estate.stat().st_size / 1e6
+        for name, argv, t10k, t100k in COMMANDS:
+            if "{facts}" in " ".join(argv) and not facts.exists():
+                rows.append(f"| {n:,} | {name} | no facts file (probe hit a limit) | | | | |")
+                continue
+            real = [a.format(estate=estate, facts=facts, dir=tmp) for a in argv]
+            runs = [run([*drcheck, *real], args.max_gib, args.timeout, env)
+                    for _ in range(repeat if n < 100_000 else 1)]
+            m = median_of(runs)
+            target = t100k if n >= 100_000 else t10k if n >= 10_000 else None
+            out = Path(tmp) / "r.json"
+            size = f"{out.stat().st_size / 1e6:.0f} MB" if "r.json" in " ".join(real) and \
+                out.exists() else ""
+            rows.append(f"| {n:,} ({mb:.0f} MB YAML) | {name} | {m['wall']:.2f} | "
+                        f"{m['cpu']:.2f} | {m['rss']:.0f} | {size} | "
+                        f"{verdict(m, target) + f' (< {target} s)' if target else ''} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--max-gib", type=float, default=4.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    env = {**os.environ, "DRCHECK_MAX_INPUT_MB": "1024"}
+    drcheck = [shutil.which("drcheck") or "drcheck"]
+    print(f"Whole-process runs, medians of {args.repeat} (one at 100k); {os.cpu_count()} cores; "
+          f"limits {args.max_gib} GiB address space, {args.timeout:.0f} s per run.\n")
+    print("| datasets | command | wall s | CPU s | peak MiB | report | target |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for n in args.datasets:
+        for row in bench_size(n, args.repeat, args, env, drcheck):
+            print(row, flush=True)
+    small = run([*drcheck, "version"], args.max_gib, 30, env)
+    runs = [run([*drcheck, "version"], args.max_gib, 30, env) for _ in range(args.repeat)]
+    m = median_of([small, *runs])
+    print(f"| - | version (start-up) | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:.0f} | | "
+          f"{verdict(m, 0.3)} (< 0.3 s) |")
+    example = str(HERE.parent / "examples" / "georedundant" / "estate.yaml")
+    m = median_of([run([*drcheck, "validate", example], args.max_gib, 30, env)
+                   for _ in range(args.repeat)])
+    print(f"| 1 | validate (small file) | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:.0f} | | "
+          f"{verdict(m, 0.3)} (< 0.3 s) |")
+
+
+if __name__ == "__main__":
+    main()
