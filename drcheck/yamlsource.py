@@ -4,9 +4,9 @@ Every error drcheck reports about an input names file, line and column; ``Docume
 and ``Document.line_of`` give them for any JSON path. Reading is bounded: only regular files,
 at most ``--max-input-mb`` (``DRCHECK_MAX_INPUT_MB``, 50 MiB by default), nesting, node count
 and alias expansion capped, no tag ever constructs an object, duplicate keys are an error.
-Files in the block subset inventories use are read by the fast line reader (``yamlfast``), anything else by
-libyaml's event stream (``yamlevents``); both give the same data and positions. A syntax error
-is told in plain words with the line and a caret at its cause.
+Files in the block subset inventories use are read by the fast line reader (``yamlfast``),
+anything else by libyaml's event stream (``yamlevents``); both give the same data and
+positions. A syntax error is told in plain words with the line and a caret at its cause.
 """
 
 from __future__ import annotations
