@@ -26,11 +26,15 @@ from drcheck.model import (
     Snapshot,
     Source,
 )
+from drcheck.partial import PARTIAL_SCHEMA
 from drcheck.validation import schema_problems
 from drcheck.yamlsource import Document, parse_text, read_input
 
 FORMAT = "drcheck/facts"
-VERSION = 1
+VERSION = 2
+"""Version 2 adds ``collections`` (runner, shard, selection per probe run) and ``partial``
+(a shard's estate and raw reports); version 1 files still load."""
+READABLE_VERSIONS = (1, 2)
 
 _SOURCE = {"enum": [s.value for s in Source]}
 _VALUE = {"type": ["boolean", "integer", "number", "string", "null"]}
@@ -92,6 +96,21 @@ _REPLICA = {
         "facts": {"type": "object", "additionalProperties": _EVIDENCE},
     },
 }
+COLLECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["runner", "collected_at", "assets"],
+    "properties": {
+        "runner": {"type": ["string", "null"]},
+        "shard": {"type": ["string", "null"], "pattern": "^[0-9]+/[0-9]+$"},
+        "only": {"type": "array", "items": {"type": "string"}},
+        "collected_at": {"type": "string"},
+        "drcheck_version": {"type": "string"},
+        "assets": {"type": "array", "items": {"type": "string"}},
+        "snapshot_digest": {"type": "string"},
+        "missing": {"type": ["string", "null"]},
+    },
+}
 FACTS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://drcheck.dev/schemas/facts.json",
@@ -101,7 +120,7 @@ FACTS_SCHEMA: dict[str, Any] = {
     "required": ["format", "version", "collected_at", "datasets", "digest"],
     "properties": {
         "format": {"const": FORMAT},
-        "version": {"const": VERSION},
+        "version": {"enum": list(READABLE_VERSIONS)},
         "drcheck_version": {"type": "string"},
         "collected_at": {"type": "string"},
         "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
@@ -141,6 +160,8 @@ FACTS_SCHEMA: dict[str, Any] = {
             },
         },
         "details": {"type": "object"},
+        "collections": {"type": "array", "items": COLLECTION_SCHEMA},
+        "partial": PARTIAL_SCHEMA,
     },
 }
 
@@ -195,6 +216,10 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
                     "observed_at": i.observed_at, "security": i.security} for i in s.issues],
         "details": {k: dict(v) for k, v in sorted(s.details.items())},
     }
+    if s.collections:
+        body["collections"] = [dict(c) for c in s.collections]
+    if s.partial is not None:
+        body["partial"] = dict(s.partial)
     body["digest"] = content_digest(body)
     return body
 
@@ -266,11 +291,17 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
                      for i in data.get("issues", [])),
         probes=tuple(data.get("probes", [])),
         details=dict(data.get("details", {})),
+        collections=tuple(data.get("collections", [])),
+        partial=data.get("partial"),
     )
 
 
-def load_snapshot(path: str) -> Snapshot:
-    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2)."""
+def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
+    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2).
+
+    A shard's snapshot (``partial``) is refused unless ``partial_ok``: its datasets are not
+    assembled until ``drcheck merge`` has every shard.
+    """
     text = read_input(path)
     try:
         data = json.loads(text)
@@ -286,4 +317,9 @@ def load_snapshot(path: str) -> Snapshot:
         raise ConfigError([Problem(path, None, None, "$.digest", "digest does not match the "
                                    "content: the file was edited or truncated after it was "
                                    "written")], hint="re-run drcheck probe to write it again")
+    if "partial" in data and not partial_ok:
+        raise ConfigError([Problem(path, None, None, "$.partial", "a shard's snapshot (written "
+                                   "with --shard or --only) holds raw probe reports, not "
+                                   "assembled datasets")],
+                          hint="merge every shard first: drcheck merge facts-*.json -o facts.json")
     return snapshot_from_dict(data)

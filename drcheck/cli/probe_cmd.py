@@ -10,6 +10,8 @@ import typer
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.collect import ProbeOptions
+from drcheck.runs import RunSpec
+from drcheck.shards import parse_selector, parse_shard
 from drcheck.snapshot import snapshot_to_json
 
 KnownHosts = Annotated[Path | None, typer.Option(
@@ -19,6 +21,20 @@ Trust = Annotated[bool, typer.Option(
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
 TimeoutOpt = Annotated[float | None, typer.Option(min=0.1, help="Per-request timeout (s).")]
 SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
+ShardOpt = Annotated[str | None, typer.Option(
+    help="Probe shard K of N (K/N): a stable share of the hosts and buckets by asset id; "
+    "merge the shards with drcheck merge.")]
+OnlyOpt = Annotated[list[str] | None, typer.Option(
+    help="Probe only matching assets: name:GLOB, label:KEY=VALUE, provider:GLOB, "
+    "region:GLOB or datacenter:GLOB (repeat: all must match).")]
+RunnerOpt = Annotated[str | None, typer.Option(
+    help="Name of this runner in the snapshot (default: the hostname).")]
+
+
+def run_spec(shard: str | None, only: list[str] | None, runner: str | None) -> RunSpec:
+    """The ``--shard``, ``--only`` and ``--runner`` options as a ``RunSpec``."""
+    return RunSpec(runner, None if shard is None else parse_shard(shard),
+                   tuple(parse_selector(s) for s in only or ()))
 
 
 def probe_options(concurrency: int | None, timeout: float | None, known_hosts: Path | None,
@@ -41,17 +57,44 @@ def probe(
     ssh_config: SshConfigOpt = None,
     now: Annotated[str | None, typer.Option(help="Timestamp the snapshot with this UTC time.")]
     = None,
+    shard: ShardOpt = None,
+    only: OnlyOpt = None,
+    runner: RunnerOpt = None,
 ) -> None:
     """Collect facts (declared, catalog, probed) into a versioned snapshot file."""
 
     def body() -> None:
         options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                 ssh_config)
-        snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options)
+        snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options,
+                                   run_spec(shard, only, runner))
         emit(snapshot_to_json(snapshot), output)
         if snapshot.issues:
             typer.echo(f"{len(snapshot.issues)} collection issue(s); see the snapshot's "
                        "issues", err=True)
+
+    guarded(body)
+
+
+@app.command()
+def merge(
+    facts: Annotated[list[Path], typer.Argument(help="The shards' facts files.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Facts file to write.")]
+    = None,
+    allow_missing_shards: Annotated[bool, typer.Option(
+        help="Merge without a shard: its assets become unknown, with the reason.")] = False,
+) -> None:
+    """Merge the facts files of probe --shard K/N (or --only) runs into one snapshot."""
+
+    def body() -> None:
+        from drcheck.merge import merge as merge_parts
+
+        snapshot = merge_parts([str(f) for f in facts], allow_missing_shards)
+        emit(snapshot_to_json(snapshot), output)
+        missing = [c for c in snapshot.collections if c.get("missing")]
+        if missing:
+            typer.echo(f"{len(missing[0]['assets'])} asset(s) unknown: "
+                       f"{missing[0]['missing']}", err=True)
 
     guarded(body)
 
