@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Protocol
 
 from drcheck.errors import UsageError
 from drcheck.estate import BucketSpec, DeclaredLocation, Estate, HostSpec
@@ -78,6 +79,13 @@ def parse_selector(text: str) -> Selector:
 Asset = HostSpec | BucketSpec
 
 
+class _HasSelection(Protocol):
+    @property
+    def shard(self) -> Shard | None: ...
+    @property
+    def only(self) -> tuple[Selector, ...]: ...
+
+
 def _declared(asset: Asset, field_name: str) -> list[str]:
     loc: DeclaredLocation | None = asset.location
     values = [loc.fields[field_name]] if loc is not None and field_name in loc.fields else []
@@ -124,3 +132,10 @@ def select(estate: Estate, shard: Shard | None, only: Iterable[Selector]) -> set
         if all(_matches(asset, s, labelled.get(s.pattern, set())) for s in selectors):
             chosen.add(asset.asset_id)
     return chosen
+
+
+def planned_assets(estate: Estate, run: _HasSelection) -> list[str]:
+    """The asset ids a run would probe, sorted (``drcheck probe --dry-run``)."""
+    if run.shard is None and not run.only:
+        return sorted(a.asset_id for a in probed_assets(estate))
+    return sorted(select(estate, run.shard, run.only))

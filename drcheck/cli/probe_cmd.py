@@ -10,8 +10,8 @@ import typer
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.collect import ProbeOptions
-from drcheck.runs import RunSpec
-from drcheck.shards import parse_selector, parse_shard
+from drcheck.runs import RunSpec, read_estate
+from drcheck.shards import parse_selector, parse_shard, planned_assets
 from drcheck.snapshot import snapshot_to_json
 
 KnownHosts = Annotated[Path | None, typer.Option(
@@ -60,10 +60,18 @@ def probe(
     shard: ShardOpt = None,
     only: OnlyOpt = None,
     runner: RunnerOpt = None,
+    dry_run: Annotated[bool, typer.Option(
+        help="Print the asset ids this run would probe (its shard and selection) and stop.")]
+    = False,
 ) -> None:
     """Collect facts (declared, catalog, probed) into a versioned snapshot file."""
 
     def body() -> None:
+        if dry_run:
+            run = run_spec(shard, only, runner)
+            for asset in planned_assets(read_estate(str(estate)).estate, run):
+                typer.echo(asset)
+            return
         options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                 ssh_config)
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options,
