@@ -14,6 +14,7 @@ from drcheck.cli import probe_cmd as _probe_cmd  # noqa: F401  (registers probe,
 from drcheck.cli import s3_cmd as _s3_cmd  # noqa: F401  (registers discover)
 from drcheck.cli import simulate_cmd as _simulate_cmd  # noqa: F401  (registers simulate)
 from drcheck.cli import ssh_cmd as _ssh_cmd  # noqa: F401  (registers trust-host)
+from drcheck.cli import verify_cmd as _verify_cmd  # noqa: F401  (registers verify)
 from drcheck.cli.app import app
 
 __all__ = ["app", "main"]

@@ -9,6 +9,7 @@ import typer
 
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
+from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
 from drcheck.collect import ProbeOptions
 from drcheck.runs import RunSpec, read_estate
 from drcheck.shards import parse_selector, parse_shard, planned_assets
@@ -63,6 +64,7 @@ def probe(
     dry_run: Annotated[bool, typer.Option(
         help="Print the asset ids this run would probe (its shard and selection) and stop.")]
     = False,
+    sign: SignOpt = None,
 ) -> None:
     """Collect facts (declared, catalog, probed) into a versioned snapshot file."""
 
@@ -74,9 +76,11 @@ def probe(
             return
         options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                 ssh_config)
+        signer = signer_for(sign, [output] if output else [], None)
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options,
                                    run_spec(shard, only, runner))
         emit(snapshot_to_json(snapshot), output)
+        sign_outputs(signer, [output] if output else [])
         if snapshot.issues:
             typer.echo(f"{len(snapshot.issues)} collection issue(s); see the snapshot's "
                        "issues", err=True)
@@ -91,14 +95,17 @@ def merge(
     = None,
     allow_missing_shards: Annotated[bool, typer.Option(
         help="Merge without a shard: its assets become unknown, with the reason.")] = False,
+    sign: SignOpt = None,
 ) -> None:
     """Merge the facts files of probe --shard K/N (or --only) runs into one snapshot."""
 
     def body() -> None:
         from drcheck.merge import merge as merge_parts
 
+        signer = signer_for(sign, [output] if output else [], None)
         snapshot = merge_parts([str(f) for f in facts], allow_missing_shards)
         emit(snapshot_to_json(snapshot), output)
+        sign_outputs(signer, [output] if output else [])
         missing = [c for c in snapshot.collections if c.get("missing")]
         if missing:
             typer.echo(f"{len(missing[0]['assets'])} asset(s) unknown: "
