@@ -26,6 +26,7 @@ from drcheck.model import AuditResult, Snapshot
 from drcheck.pipeline import run_audit
 from drcheck.policy import Policy, check_policy, parse_policy
 from drcheck.report import OutputFormat, ReportOptions, reporter_for
+from drcheck.report.compliance_csv import render_framework
 from drcheck.signing import VerifyError
 from drcheck.snapshot import FACTS_SCHEMA, content_digest, snapshot_from_dict, snapshot_to_json
 from drcheck.toolinfo import scrub_argv, versions
@@ -53,7 +54,8 @@ class AuditEvidence:
     framework: str | None = None
     policies: Sequence[Policy] = ()
     duration: float | None = None
-    reports: list[tuple[OutputFormat, Path | None, str]] = field(default_factory=list)
+    reports: list[tuple[str, Path | None, str]] = field(default_factory=list)
+    """(format, file or None for stdout, text): ``json``…, or ``compliance-csv:FRAMEWORK``."""
     history: dict[str, Any] | None = None
 
 
@@ -104,10 +106,10 @@ def build_bundle(ev: AuditEvidence, result: AuditResult) -> Bundle:
                         kind="created-baseline")
     reports = []
     for fmt, path, text in ev.reports:
-        name = path.name if path is not None else f"stdout.{fmt.value}"
-        member = b.add("reports", name, text.encode(), kind="report", format=fmt.value,
+        name = path.name if path is not None else f"stdout.{fmt}"
+        member = b.add("reports", name, text.encode(), kind="report", format=fmt,
                        label=str(path) if path else "-")
-        reports.append({"member": member, "format": fmt.value})
+        reports.append({"member": member, "format": fmt})
     b.add("", "tool.json", _json(versions()), kind="tool")
     b.add("", "command.json", _json({"argv": scrub_argv(ev.argv)}), kind="command")
     b.info.update({
@@ -187,8 +189,17 @@ def reproduce(manifest: dict[str, Any], members: dict[str, bytes]) -> list[str]:
     options = ReportOptions(framework=manifest.get("framework"))
     differ = []
     for report in manifest["reports"]:
-        text = reporter_for(OutputFormat(report["format"]), options).render(result)
-        if text.encode() != members[report["member"]]:
+        if text_of(result, str(report["format"]), options).encode() != members[report["member"]]:
             differ.append(report["member"])
     return differ
+
+
+def text_of(result: AuditResult, fmt: str, options: ReportOptions) -> str:
+    """A report of ``result`` in ``fmt`` (a format name or ``compliance-csv:FRAMEWORK``)."""
+    if fmt.startswith(CSV_PREFIX):
+        return render_framework(result, fmt.removeprefix(CSV_PREFIX))
+    return reporter_for(OutputFormat(fmt), options).render(result)
+
+
+CSV_PREFIX = "compliance-csv:"
 

@@ -28,11 +28,13 @@ from drcheck.cli.audit_outputs import (
 from drcheck.cli.common import gather_snapshot, resolve_now
 from drcheck.cli.evidence_opts import (
     BundleOpt,
+    CsvDirOpt,
     SignOpt,
     command_line,
     file_bundle,
     sign_outputs,
     signer_for,
+    write_compliance_csv,
 )
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.cli.probe_cmd import (
@@ -98,6 +100,7 @@ def audit(
     known_hosts: KnownHosts = None, trust_new_host_keys: Trust = False,
     ssh_config: SshConfigOpt = None,
     sign: SignOpt = None, evidence_bundle: BundleOpt = None,
+    compliance_csv: CsvDirOpt = None,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
@@ -107,7 +110,8 @@ def audit(
         written = [t.path for t in targets if t.path is not None]
         if evidence_bundle is not None and plan is not None:
             raise UsageError("--evidence-bundle files an estate or facts audit, not --plan")
-        signer = signer_for(sign, written, evidence_bundle)
+        signer = signer_for(sign, written or ([compliance_csv] if compliance_csv else []),
+                            evidence_bundle)
         check_framework(framework)
         policies = resolve_policies(policy or [])
         accepted = load_waivers([str(p) for p in waivers or []])
@@ -127,15 +131,17 @@ def audit(
         result = annotate(result, policies, accepted, known, when, duration)
         if create_baseline_path is not None:
             result = create_baseline(result, create_baseline_path)
-        rendered = write_reports(result, targets, ReportOptions(framework=framework))
+        rendered = [(t.fmt.value, t.path, text) for t, text in
+                    write_reports(result, targets, ReportOptions(framework=framework))]
+        rendered += write_compliance_csv(result, compliance_csv, framework)
         evidence = AuditEvidence(
             command_line(), when, estate, facts, waivers or [], baseline, create_baseline_path,
-            framework, policies, duration, [(t.fmt, t.path, text) for t, text in rendered])
+            framework, policies, duration, rendered)
         if history is not None:
             audit_id = record(history, result)
             evidence.history = {"database": str(history), "audit_id": audit_id,
                                 "run_digest": run_digest_of(history, audit_id)}
-        sign_outputs(signer, written)
+        sign_outputs(signer, [p for _f, p, _t in rendered if p is not None])
         file_bundle(evidence_bundle, evidence, result, signer)
         warn_expired(result)
         return gate(result, fail_on, soft_fail, exit_code(result, fail_on))

@@ -14,11 +14,15 @@ from drcheck.bundle import write_bundle
 from drcheck.errors import UsageError
 from drcheck.evidence import AuditEvidence, build_bundle
 from drcheck.model import AuditResult
+from drcheck.output import atomic_write
 from drcheck.signing import Signer, load_signer, sign_bytes, sign_file
 
 SignOpt = Annotated[Path | None, typer.Option(
     help="Sign every file written (FILE.sig, SSHSIG namespace drcheck) with this SSH key: "
     "a private key file, or a .pub whose key is in ssh-agent.")]
+CsvDirOpt = Annotated[Path | None, typer.Option(
+    help="Write one compliance CSV per framework (or the --framework one) into this "
+    "directory: control, requirement, verdict, datasets, findings, evidence.")]
 BundleOpt = Annotated[Path | None, typer.Option(
     help="Write an evidence bundle (OUT.zip, or a new directory): inputs as read, facts, "
     "reports, versions, command line, manifest (signed with --sign).")]
@@ -58,3 +62,20 @@ def file_bundle(out: Path | None, evidence: AuditEvidence, result: AuditResult,
     write_bundle(out, bundle, signature)
     typer.echo(f"evidence bundle written to {out}"
                + (" (manifest signed)" if signature else ""), err=True)
+
+
+def write_compliance_csv(result: AuditResult, directory: Path | None,
+                         framework: str | None) -> list[tuple[str, Path, str]]:
+    """``DIR/FRAMEWORK.csv`` for each framework a finding maps to; what was written."""
+    if directory is None:
+        return []
+    from drcheck.evidence import CSV_PREFIX
+    from drcheck.report.compliance_csv import frameworks_in, render_framework
+
+    written = []
+    for fw in frameworks_in(result, framework):
+        text = render_framework(result, fw)
+        path = directory / f"{fw}.csv"
+        atomic_write(path, text)
+        written.append((CSV_PREFIX + fw, path, text))
+    return written
