@@ -67,7 +67,8 @@ def verify_history(path: Path, expect_head: str | None) -> ExitCode:
         typer.echo(f"{report.unchained} audit(s) recorded before the chain existed: not "
                    "verifiable", err=True)
     state = "intact" if report.intact else "BROKEN"
-    typer.echo(f"chain {state}: {report.checked} run(s) checked; head {report.head}")
+    typer.echo(f"chain {state}: {report.checked} run(s) checked")
+    typer.echo(f"head {report.head}")
     return ExitCode.OK if report.intact else ExitCode.USAGE
 
 
