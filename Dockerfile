@@ -6,6 +6,8 @@ FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY drcheck ./drcheck
+# drcheck/packs is a symbolic link to the policy packs in policies/
+COPY policies ./policies
 RUN python -m pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim-bookworm

@@ -11,6 +11,8 @@ from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
 from drcheck.collect import ProbeOptions
+from drcheck.durations import format_time, parse_time
+from drcheck.model import Snapshot
 from drcheck.runs import RunSpec, read_estate
 from drcheck.shards import parse_selector, parse_shard, planned_assets
 from drcheck.snapshot import snapshot_to_json
@@ -106,12 +108,23 @@ def merge(
         snapshot = merge_parts([str(f) for f in facts], allow_missing_shards)
         emit(snapshot_to_json(snapshot), output)
         sign_outputs(signer, [output] if output else [])
+        warn_spread(snapshot)
         missing = [c for c in snapshot.collections if c.get("missing")]
         if missing:
             typer.echo(f"{len(missing[0]['assets'])} asset(s) unknown: "
                        f"{missing[0]['missing']}", err=True)
 
     guarded(body)
+
+
+def warn_spread(snapshot: Snapshot, hours: float = 24.0) -> None:
+    """Warn when the merged runs were collected far apart (a stale shard, likely)."""
+    times = [parse_time(str(c["collected_at"])) for c in snapshot.collections
+             if c.get("runner") is not None]
+    if times and (max(times) - min(times)).total_seconds() > hours * 3600:
+        typer.echo(f"warning: the merged runs were collected {format_time(min(times))} to "
+                   f"{format_time(max(times))}, more than {hours:g} h apart: is a shard "
+                   "stale?", err=True)
 
 
 @app.command("probes")

@@ -145,6 +145,11 @@ def test_dockerfile_is_non_root_and_installs_the_source_tree() -> None:
     assert users and users[-1] not in ("root", "0", "0:0")
     copies = " ".join(v for op, v in instructions if op == "COPY")
     assert "drcheck" in copies and "pyproject.toml" in copies
+    sources = {part.split("/")[0] for op, v in instructions if op == "COPY"
+               and not v.startswith("--from") for part in v.split()[:-1]}
+    for link in (p for p in (ROOT / "drcheck").rglob("*") if p.is_symlink()):
+        target = link.resolve().relative_to(ROOT)
+        assert target.parts[0] in sources, f"{link} points at {target}, which is not copied"
     runs = " ".join(v for op, v in instructions if op == "RUN")
     assert "pip wheel" in runs and "pip install" in runs
     assert parser.labels.get("org.opencontainers.image.source")

@@ -153,13 +153,14 @@ def test_conflicting_claims_of_one_asset_are_kept(runs: dict[str, Path], home: P
             claim["value"] = "aws:eu-central-1"
     doc["partial"]["reports"] = [dict(report, runner="vpc-runner")]
     doc["collections"][0].update(shard=None, only=["name:paris-db"], runner="vpc-runner",
-                                 assets=["bucket:paris-db"])
+                                 assets=["bucket:paris-db"], collected_at="2026-11-20T06:00:00Z")
     doc["digest"] = content_digest(doc)
     second = tmp_path / "vpc.json"
     second.write_text(json.dumps(doc))
     merged = tmp_path / "facts.json"
     done = drcheck("merge", *files, str(second), "-o", str(merged), home=home)
     assert done.returncode == 0, done.stderr
+    assert "more than 24 h apart: is a shard stale?" in done.stderr
     audit = drcheck("audit", "--facts", str(merged), "-p", "sbg2", "-f", "json", "--now", NOW,
                     home=home)
     result = json.loads(audit.stdout)
