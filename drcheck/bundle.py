@@ -36,7 +36,8 @@ MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 2 * 1024**3
+MAX_MEMBER_BYTES = 1024**3
+MAX_TOTAL_BYTES = 2 * 1024**3
 
 
 def sha256(data: bytes) -> str:
@@ -125,6 +126,9 @@ def _read_zip(path: Path) -> dict[str, bytes]:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise VerifyError(f"{path}: more than {MAX_MEMBERS} members")
+            if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+                raise VerifyError(f"{path}: members add up to more than {MAX_TOTAL_BYTES} "
+                                  "bytes")
             files: dict[str, bytes] = {}
             for info in infos:
                 if info.is_dir():
@@ -142,11 +146,14 @@ def _read_zip(path: Path) -> dict[str, bytes]:
 
 def _read_directory(path: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
+    total = 0
     for item in sorted(path.rglob("*")):
         if item.is_symlink():
             raise VerifyError(f"{path}: member {item.relative_to(path)} is a symbolic link")
         if item.is_file():
-            if len(files) >= MAX_MEMBERS or item.stat().st_size > MAX_MEMBER_BYTES:
+            total += item.stat().st_size
+            if (len(files) >= MAX_MEMBERS or item.stat().st_size > MAX_MEMBER_BYTES
+                    or total > MAX_TOTAL_BYTES):
                 raise VerifyError(f"{path}: too many or too large members")
             files[item.relative_to(path).as_posix()] = item.read_bytes()
     return files

@@ -78,7 +78,7 @@ def verify_chain(path: str | Path, expected_head: str | None = None) -> ChainRep
     if not Path(path).exists():
         raise ReportError(f"{path}: no such history database")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise ReportError(f"{path}: history database error: {exc}") from None
     try:

@@ -147,3 +147,15 @@ def test_secrets_never_reach_the_command_record() -> None:
     scrubbed = " ".join(scrub_argv(argv))
     assert "s3cr3t" not in scrubbed and "hunter2" not in scrubbed and "pa55" not in scrubbed
     assert "estate.yaml" in scrubbed and "--api-token" in scrubbed
+
+
+def test_reading_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drcheck import bundle as bundle_mod
+    from drcheck.signing import VerifyError
+
+    b = Bundle()
+    b.add("reports", "big.json", b"x" * 4096)
+    write_bundle(tmp_path / "big.zip", b, None)
+    monkeypatch.setattr(bundle_mod, "MAX_TOTAL_BYTES", 1024)
+    with pytest.raises(VerifyError, match="add up to more than 1024 bytes"):
+        bundle_mod.read_bundle(tmp_path / "big.zip")

@@ -101,3 +101,17 @@ def test_sign_with_nothing_written_is_a_usage_error(keys: Keys) -> None:
     done = drcheck("audit", str(ESTATE), "--now", NOW, "--sign", str(keys.key))
     assert done.returncode == 2
     assert "writes none" in done.stderr
+
+
+def test_garbage_and_missing_signatures_are_exit_2(keys: Keys, tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text("x\n")
+    (tmp_path / "r.txt.sig").write_text("-----BEGIN SSH SIGNATURE-----\nWFhYWFhYAAAAAQ==\n"
+                                        "-----END SSH SIGNATURE-----\n")
+    bad = drcheck("verify", str(report), "--allowed-signers", str(keys.allowed))
+    assert bad.returncode == 2 and "not an SSHSIG version 1 signature" in bad.stderr
+    (tmp_path / "r.txt.sig").unlink()
+    gone = drcheck("verify", str(report), "--allowed-signers", str(keys.allowed))
+    assert gone.returncode == 2 and "cannot read the signature" in gone.stderr
+    no_signers = drcheck("verify", str(report))
+    assert no_signers.returncode == 2 and "--allowed-signers" in no_signers.stderr
