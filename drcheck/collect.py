@@ -35,6 +35,8 @@ class ProbeOptions:
     ssh_config: str | None = None
     only: tuple[str, ...] = field(default_factory=tuple)
     allow_proxy_command: bool = False
+    assets: frozenset[str] | None = None
+    """The asset ids to probe (a shard or ``--only`` selection); None: every probed asset."""
 
 
 def _probed_hosts(estate: Estate) -> list[HostSpec]:
@@ -45,7 +47,15 @@ def _probed_buckets(estate: Estate) -> list[BucketSpec]:
     return [b for b in estate.buckets if b.probe]
 
 
-def _run_s3(estate: Estate, _: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
+def _chosen(specs: Sequence[HostSpec | BucketSpec], options: ProbeOptions) -> list[
+    HostSpec | BucketSpec
+]:
+    if options.assets is None:
+        return list(specs)
+    return [s for s in specs if s.asset_id in options.assets]
+
+
+def _run_s3(estate: Estate, specs: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
     from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
 
     settings = S3Settings()
@@ -54,10 +64,15 @@ def _run_s3(estate: Estate, _: Sequence[object], options: ProbeOptions) -> list[
     if options.timeout:
         settings = replace(settings, read_timeout=options.timeout,
                            connect_timeout=min(settings.connect_timeout, options.timeout))
-    return S3Probe(settings).collect(targets_from_estate(estate))
+    wanted = {getattr(s, "asset_id", None) for s in specs}
+    targets = targets_from_estate(estate)
+    return S3Probe(settings).collect([t for t in targets if t.spec.asset_id in wanted],
+                                     peers=[t.spec for t in targets])
 
 
-def _run_ssh(_: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
+def _run_ssh(estate: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
+    ProbeReport
+]:
     from drcheck.probes.ssh import SshOptions, SshProbe
 
     ssh = SshOptions()
@@ -74,7 +89,7 @@ def _run_ssh(_: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
     if options.timeout:
         ssh = replace(ssh, connect_timeout=options.timeout, auth_timeout=options.timeout,
                       command_timeout=options.timeout)
-    return SshProbe(ssh).collect(hosts)
+    return SshProbe(ssh).collect(hosts, peers=_probed_hosts(estate))
 
 
 Select = Callable[[Estate], Sequence[HostSpec | BucketSpec]]
@@ -88,7 +103,7 @@ RUNNERS: dict[str, tuple[Select, Run]] = {
 
 def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
     select, run = RUNNERS[name]
-    specs = select(estate)
+    specs = _chosen(select(estate), options)
     if not specs:
         return []
     try:

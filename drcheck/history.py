@@ -1,6 +1,7 @@
 """Audit history in SQLite (stdlib only): every run's time, score and findings.
 
-``record`` appends one audit; ``audits`` lists them oldest first; ``diff`` says which
+``record`` appends one audit (chained to the one before: ``drcheck.history_chain``);
+``audits`` lists them oldest first; ``diff`` says which
 failed or unknown findings are new in the latest run and which were fixed since the one
 before, by fingerprint (the same identity baselines use).
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drcheck.errors import ReportError, UsageError
+from drcheck.history_chain import link
 from drcheck.model import AuditResult, Status
 from drcheck.snapshot import snapshot_digest
 
@@ -108,6 +110,7 @@ def record(path: str | Path, result: AuditResult) -> int:
             "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(audit_id, f.fingerprint, f.policy, f.rule_id, f.dataset, f.status.value,
               f.severity.value) for f in result.findings])
+        link(conn, audit_id)
     return audit_id
 
 

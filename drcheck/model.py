@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
+from typing import Any
 
 
 class DomainKind(str, Enum):
@@ -333,6 +334,10 @@ class Snapshot:
     details: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     organisation: Organisation | None = None
     unattributed: tuple[Unattributed, ...] = ()
+    collections: tuple[Mapping[str, Any], ...] = ()
+    """Who collected what: runner, shard, selection, time and assets of each probe run."""
+    partial: Mapping[str, Any] | None = None
+    """A shard's estate text and raw probe reports, until ``drcheck merge`` assembles them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,11 +33,14 @@ from drcheck.model import (
     Source,
     Unattributed,
 )
+from drcheck.partial import PARTIAL_SCHEMA
 from drcheck.validation import sanity_problems, schema_problems
 from drcheck.yamlsource import Document, parse_text
 
 FORMAT = "drcheck/facts"
-VERSION = 2  # 2: ``unattributed`` copies; version 1 documents still load
+VERSION = 2
+"""Version 2 adds ``unattributed`` copies, ``collections`` (runner, shard, selection per probe
+run) and ``partial`` (a shard's estate and raw reports); version 1 files still load."""
 READABLE_VERSIONS = (1, 2)
 
 _SOURCE = {"enum": [s.value for s in Source]}
@@ -134,6 +137,21 @@ _ORGANISATION = {
                            "email": _STR_OR_NULL, "phone": _STR_OR_NULL}}},
     },
 }
+COLLECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["runner", "collected_at", "assets"],
+    "properties": {
+        "runner": {"type": ["string", "null"]},
+        "shard": {"type": ["string", "null"], "pattern": "^[0-9]+/[0-9]+$"},
+        "only": {"type": "array", "items": {"type": "string"}},
+        "collected_at": {"type": "string"},
+        "drcheck_version": {"type": "string"},
+        "assets": {"type": "array", "items": {"type": "string"}},
+        "snapshot_digest": {"type": "string"},
+        "missing": {"type": ["string", "null"]},
+    },
+}
 FACTS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://drcheck.dev/schemas/facts.json",
@@ -195,6 +213,8 @@ FACTS_SCHEMA: dict[str, Any] = {
                                for k in ("subject", "name", "tool", "origin", "reason")},
             },
         },
+        "collections": {"type": "array", "items": COLLECTION_SCHEMA},
+        "partial": PARTIAL_SCHEMA,
     },
 }
 
@@ -277,6 +297,10 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
     }
     if s.organisation is not None:
         body["organisation"] = _organisation(s.organisation)
+    if s.collections:
+        body["collections"] = [dict(c) for c in s.collections]
+    if s.partial is not None:
+        body["partial"] = dict(s.partial)
     body["digest"] = content_digest(body)
     return body
 
@@ -376,11 +400,17 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
         organisation=_organisation_from(data.get("organisation")),
         unattributed=tuple(Unattributed(u["subject"], u["name"], u["tool"], u["origin"],
                                         u["reason"]) for u in data.get("unattributed", [])),
+        collections=tuple(data.get("collections", [])),
+        partial=data.get("partial"),
     )
 
 
-def load_snapshot(path: str) -> Snapshot:
-    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2)."""
+def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
+    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2).
+
+    A shard's snapshot (``partial``) is refused unless ``partial_ok``: its datasets are not
+    assembled until ``drcheck merge`` has every shard.
+    """
     text = read_text(path)
     data = load_json(text, path)
     doc = Document(path, data)
@@ -392,4 +422,9 @@ def load_snapshot(path: str) -> Snapshot:
         raise ConfigError([Problem(path, None, None, "$.digest", "digest does not match the "
                                    "content: the file was edited or truncated after it was "
                                    "written")], hint="re-run drcheck probe to write it again")
+    if "partial" in data and not partial_ok:
+        raise ConfigError([Problem(path, None, None, "$.partial", "a shard's snapshot (written "
+                                   "with --shard or --only) holds raw probe reports, not "
+                                   "assembled datasets")],
+                          hint="merge every shard first: drcheck merge facts-*.json -o facts.json")
     return snapshot_from_dict(data)

@@ -21,7 +21,8 @@ COMMAND_MODULES = {
     "validate": "commands", "schema": "commands", "rules": "commands", "version": "commands",
     "audit": "audit_cmd", "catalog": "catalog_cmd", "history": "history_cmd",
     "import": "import_cmd", "audit-plan": "import_cmd", "probe": "probe_cmd",
-    "probes": "probe_cmd", "discover": "s3_cmd", "simulate": "simulate_cmd",
+    "probes": "probe_cmd", "merge": "probe_cmd", "discover": "s3_cmd", "simulate": "simulate_cmd",
+    "verify": "verify_cmd",
     "trust-host": "ssh_cmd", "brief": "brief_cmd",
 }
 

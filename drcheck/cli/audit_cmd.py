@@ -26,6 +26,16 @@ from drcheck.cli.audit_outputs import (
     write_reports,
 )
 from drcheck.cli.common import gather_snapshot, resolve_now
+from drcheck.cli.evidence_opts import (
+    BundleOpt,
+    CsvDirOpt,
+    SignOpt,
+    command_line,
+    file_bundle,
+    sign_outputs,
+    signer_for,
+    write_compliance_csv,
+)
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.cli.probe_cmd import (
     AllowProxyOpt,
@@ -36,8 +46,10 @@ from drcheck.cli.probe_cmd import (
     Trust,
     probe_options,
 )
-from drcheck.errors import ExitCode
+from drcheck.errors import ExitCode, UsageError
+from drcheck.evidence import AuditEvidence
 from drcheck.history import record
+from drcheck.history_chain import run_digest_of
 from drcheck.model import Severity
 from drcheck.pipeline import exit_code, run_audit
 from drcheck.policy import resolve_policies
@@ -88,12 +100,19 @@ def audit(
     concurrency: ConcurrencyOpt = None, timeout: TimeoutOpt = None,
     known_hosts: KnownHosts = None, trust_new_host_keys: Trust = False,
     ssh_config: SshConfigOpt = None, allow_proxy_command: AllowProxyOpt = False,
+    sign: SignOpt = None, evidence_bundle: BundleOpt = None,
+    compliance_csv: CsvDirOpt = None,
 ) -> None:
     """Audit an estate (or a saved facts file) against policies; exit code per README."""
 
     def body() -> ExitCode:
         when = resolve_now(now)
         targets = plan_targets(fmt or [], report or [], output)
+        written = [t.path for t in targets if t.path is not None]
+        if evidence_bundle is not None and plan is not None:
+            raise UsageError("--evidence-bundle files an estate or facts audit, not --plan")
+        signer = signer_for(sign, written or ([compliance_csv] if compliance_csv else []),
+                            evidence_bundle)
         check_framework(framework)
         policies = resolve_policies(policy or [])
         accepted = load_waivers([str(p) for p in waivers or []])
@@ -109,12 +128,22 @@ def audit(
                                     ssh_config, allow_proxy_command)
             snapshot = gather_snapshot(estate, facts, offline, when, options)
         result = run_audit(snapshot, policies, when)
-        result = annotate(result, policies, accepted, known, when, time.monotonic() - started)
+        duration = time.monotonic() - started
+        result = annotate(result, policies, accepted, known, when, duration)
         if create_baseline_path is not None:
             result = create_baseline(result, create_baseline_path)
-        write_reports(result, targets, ReportOptions(framework=framework))
+        rendered = [(t.fmt.value, t.path, text) for t, text in
+                    write_reports(result, targets, ReportOptions(framework=framework))]
+        rendered += write_compliance_csv(result, compliance_csv, framework)
+        evidence = AuditEvidence(
+            command_line(), when, estate, facts, waivers or [], baseline, create_baseline_path,
+            framework, policies, duration, rendered)
         if history is not None:
-            record(history, result)
+            audit_id = record(history, result)
+            evidence.history = {"database": str(history), "audit_id": audit_id,
+                                "run_digest": run_digest_of(history, audit_id)}
+        sign_outputs(signer, [p for _f, p, _t in rendered if p is not None])
+        file_bundle(evidence_bundle, evidence, result, signer)
         warn_expired(result)
         return gate(result, fail_on, soft_fail, exit_code(result, fail_on))
 

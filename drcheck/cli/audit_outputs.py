@@ -81,8 +81,10 @@ def read_baseline(path: Path | None) -> tuple[str, tuple[Finding, ...]] | None:
 
 
 def write_reports(result: AuditResult, targets: Sequence[Target],
-                  options: ReportOptions) -> None:
-    """Render every report, then write files atomically and echo stdout ones in order."""
+                  options: ReportOptions) -> list[tuple[Target, str]]:
+    """Render every report, then write files atomically and echo stdout ones in order.
+
+    Returns what was rendered (the evidence bundle files every report)."""
     rendered = [(t, reporter_for(t.fmt, options).render(result)) for t in targets]
     for target, text in rendered:
         if target.path is not None:
@@ -90,6 +92,7 @@ def write_reports(result: AuditResult, targets: Sequence[Target],
     for target, text in rendered:
         if target.path is None:
             typer.echo(text, nl=False)
+    return rendered
 
 
 def create_baseline(result: AuditResult, path: Path) -> AuditResult:

@@ -28,8 +28,8 @@ def _check_file(path: Path) -> tuple[list[Problem], str]:
         except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict) and data.get("format") == "drcheck/facts":
-            load_snapshot(str(path))
-            return [], "facts"
+            snap = load_snapshot(str(path), partial_ok=True)
+            return [], "facts" if snap.partial is None else "facts, a shard: merge it"
     doc = load_file(path)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     if kind == "Policy":

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import typer
 
-from drcheck.collect import ProbeOptions, collect_reports
+from drcheck.collect import ProbeOptions
 from drcheck.durations import parse_time
 from drcheck.errors import UsageError
 from drcheck.model import Snapshot
 from drcheck.output import atomic_write
 from drcheck.pipeline import build_snapshot, load_estate
+from drcheck.runs import RunSpec, probe_estate, read_estate
 from drcheck.snapshot import load_snapshot
 
 
@@ -35,15 +36,20 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
-                    when: datetime, options: ProbeOptions | None = None) -> Snapshot:
-    """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
+                    when: datetime, options: ProbeOptions | None = None,
+                    run: RunSpec | None = None) -> Snapshot:
+    """A snapshot from a facts file, or from an estate (probing unless ``offline``).
+
+    A probing run records who collected it (``run``: runner, shard, selection); a shard's
+    snapshot is partial until ``drcheck merge``.
+    """
     if (estate is None) == (facts is None):
         raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
     if facts is not None:
         return load_snapshot(str(facts))
     assert estate is not None
-    spec = load_estate(str(estate))
-    reports = []
-    if not offline:
-        reports = collect_reports(spec, options)
-    return build_snapshot(spec, reports, when)
+    if offline:
+        if run is not None and run.partial:
+            raise UsageError("--shard and --only choose what to probe: not with --offline")
+        return build_snapshot(load_estate(str(estate)), [], when)
+    return probe_estate(read_estate(str(estate)), run or RunSpec(), when, options)

@@ -14,6 +14,7 @@ from tabulate import tabulate
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ExitCode
 from drcheck.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff
+from drcheck.history_chain import verify_chain
 
 
 class HistoryFormat(str, Enum):
@@ -57,15 +58,36 @@ def render_json(rows: list[AuditRow], change: HistoryDiff | None) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def verify_history(path: Path, expect_head: str | None) -> ExitCode:
+    """Print the chain check; exit 2 when a run is missing or altered."""
+    report = verify_chain(path, expect_head)
+    for problem in report.problems:
+        typer.echo(f"error: {problem}", err=True)
+    if report.unchained:
+        typer.echo(f"{report.unchained} audit(s) recorded before the chain existed: not "
+                   "verifiable", err=True)
+    state = "intact" if report.intact else "BROKEN"
+    typer.echo(f"chain {state}: {report.checked} run(s) checked")
+    typer.echo(f"head {report.head}")
+    return ExitCode.OK if report.intact else ExitCode.USAGE
+
+
 @app.command()
 def history(
     path: Annotated[Path, typer.Argument(help="History database written by audit --history.")],
     fmt: Annotated[HistoryFormat, typer.Option("--format", "-f")] = HistoryFormat.TABLE,
     last: Annotated[int, typer.Option(help="Show at most this many audits.", min=1)] = 30,
+    verify: Annotated[bool, typer.Option(
+        help="Check the chain of runs: a deleted or altered run is a gap (exit 2).")] = False,
+    expect_head: Annotated[str | None, typer.Option(
+        help="With --verify: the newest run's digest kept elsewhere (catches deleted newest "
+        "runs).")] = None,
 ) -> None:
     """Show the score over time and what is new or fixed since the previous audit."""
 
     def body() -> ExitCode:
+        if verify or expect_head:
+            return verify_history(path, expect_head)
         rows = audits(path)[-last:]
         change = diff(path)
         render = render_json if fmt is HistoryFormat.JSON else render_table

@@ -95,10 +95,16 @@ class S3Probe(Probe):
         self.resolver = resolver or catalog_resolver
         self.pool = ClientPool(self.settings)
 
-    def collect(self, targets: Sequence[object]) -> list[ProbeReport]:
-        """Probe every target, then every replication destination found, never raising."""
+    def collect(self, targets: Sequence[object],
+                peers: Sequence[BucketSpec] | None = None) -> list[ProbeReport]:
+        """Probe every target, then every replication destination found, never raising.
+
+        ``peers`` (default: the targets) are the estate buckets a destination is named after,
+        so a shard of the estate names them as the whole estate would.
+        """
         wave = [_as_target(t) for t in targets]
-        names = {(t.spec.bucket, t.spec.endpoint): t.spec.name for t in wave}
+        named = [t.spec for t in wave] if peers is None else peers
+        names = {(b.bucket, b.endpoint): b.name for b in named}
         worker = BucketProbe(self.pool, self.settings, self.resolver, names)
         done: dict[str, ProbeReport] = {}
         sources: dict[str, list[tuple[str, str, str | None]]] = {}

@@ -33,6 +33,20 @@ th{background:#eef2f5}td.shared{background:#f9d3cf;font-weight:600}
 td.unknown{color:#8a95a1;font-style:italic}.alert{border-left:5px solid #c0392b}
 .warn{border-left:5px solid #c98a06}code{font-size:12px;word-break:break-all}
 .legend span{display:inline-block;padding:0 6px;margin-right:8px}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}
+*{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.card{border:1px solid #9aa5b1;break-inside:avoid;box-shadow:none}
+h2{break-after:avoid;border-bottom-color:#9aa5b1}h3{break-after:avoid}
+section.compliance{break-before:page}
+thead{display:table-header-group}tr{break-inside:avoid}
+table{font-size:9pt}th,td{border-color:#9aa5b1}
+a{color:inherit;text-decoration:none}
+details::details-content{content-visibility:visible;display:block}
+details>summary{list-style:none;font-weight:600}
+code{word-break:break-all}
+}
 """
 
 GRID_KINDS: tuple[DomainKind, ...] = (

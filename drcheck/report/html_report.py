@@ -11,6 +11,7 @@ from drcheck import __version__
 from drcheck.model import AuditResult, Finding, Status, WaiverNote
 from drcheck.report.base import Reporter
 from drcheck.report.compliance import UNMAPPED, control_rows, frameworks_of
+from drcheck.report.controls import FRAMEWORK_TITLES, requirement
 from drcheck.report.fields import summary_counts
 from drcheck.report.html_parts import (
     STYLE,
@@ -92,16 +93,18 @@ class HtmlReporter(Reporter):
     def _controls(self, result: AuditResult) -> str:
         chosen = self.options.framework
         frameworks = [chosen] if chosen else frameworks_of(result.findings)
-        parts = ["<h2>Compliance by control</h2>"]
+        parts = ["<section class=\"compliance\"><h2>Compliance by control</h2>"]
         for fw in frameworks:
             rows = [(esc(r.control) if r.control != UNMAPPED else "<i>no control</i>",
-                     pill(r.status),
+                     esc(requirement(fw, r.control)), pill(r.status),
                      " ".join(f"<a href=\"#{anchor(f)}\">{esc(f.rule_id)} · {esc(f.dataset)}"
                               f"</a> {pill(f.status)}" for f in r.findings))
                     for r in control_rows(result.findings, fw, include_unmapped=bool(chosen))]
-            parts.append(f"<h3>{esc(fw)}</h3>" + (table(["control", "verdict", "findings"], rows)
-                         if rows else "<p class=\"meta\">No finding maps to it.</p>"))
-        return "".join(parts)
+            title = FRAMEWORK_TITLES.get(fw, fw)
+            body = (table(["control", "requirement", "verdict", "findings"], rows) if rows
+                    else "<p class=\"meta\">No finding maps to it.</p>")
+            parts.append(f"<h3>{esc(title)}</h3>{body}")
+        return "".join(parts) + "</section>"
 
     @staticmethod
     def _finding(f: Finding, notes: dict[str, WaiverNote]) -> str:

@@ -35,6 +35,7 @@ def test_cli_table_and_html(rich_result: AuditResult) -> None:
     res = run("audit", OVH, "--framework", "iso-27001", *NOW_ARGS)
     assert "iso-27001" in res.stdout and "A.8.13" in res.stdout and "verdict" in res.stdout
     page = HtmlReporter(ReportOptions(framework="dora")).render(rich_result)
-    assert "<h3>dora</h3>" in page and "Art. 12(3)" in page
+    assert "<h3>EU DORA (Regulation 2022/2554)</h3>" in page and "Art. 12(3)" in page
+    assert "restore onto systems physically and logically segregated" in page
     bad = run("audit", OVH, "--framework", "pci", *NOW_ARGS)
     assert bad.exit_code == 2 and "unknown framework" in bad.stderr

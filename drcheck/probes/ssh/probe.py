@@ -88,11 +88,16 @@ class SshProbe(Probe):
         self.options = options or SshOptions()
         self._clock = clock
 
-    def collect(self, targets: Sequence[object]) -> list[ProbeReport]:
-        """One report per ``HostSpec`` in ``targets``, in the same order; never raises."""
+    def collect(self, targets: Sequence[object],
+                peers: Sequence[HostSpec] | None = None) -> list[ProbeReport]:
+        """One report per ``HostSpec`` in ``targets``, in the same order; never raises.
+
+        ``peers`` (default: the targets) are the estate hosts a discovered backup target is
+        named after, so a shard of the estate names them as the whole estate would.
+        """
         hosts = [t for t in targets if isinstance(t, HostSpec)]
         connector = Connector(self.options)
-        index = _host_index(hosts)
+        index = _host_index(hosts if peers is None else peers)
         progress = _Progress(len(hosts), self.options.progress)
         workers = max(1, min(self.options.pool_size, len(hosts) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drcheck-ssh") as pool:
