@@ -6,12 +6,13 @@ The CLI and the importers call these functions; each stage can also be run on it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from drcheck.assemble import assemble
 from drcheck.baseline import new_findings
 from drcheck.catalog import Catalog
+from drcheck.catalog_check import catalog_warnings
 from drcheck.durations import format_time
 from drcheck.errors import ExitCode, Problem
 from drcheck.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
@@ -60,10 +61,17 @@ def check_estate(doc: Document) -> list[Problem]:
     return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
 
 
-def load_estate(path: str) -> Estate:
-    """Load and validate an estate file; every problem is reported at once (exit 2)."""
+def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) -> Estate:
+    """Load and validate an estate file; every problem is reported at once (exit 2).
+
+    Location codes the catalog does not know are passed to ``on_warning`` (they leave
+    domains unknown, which the audit then reports).
+    """
     doc = load_file(path)
     require_valid(check_estate(doc))
+    if on_warning is not None:
+        for warning in catalog_warnings(doc):
+            on_warning(warning)
     return parse_estate(doc)
 
 

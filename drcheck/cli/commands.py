@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from drcheck import __version__
+from drcheck.catalog_check import catalog_warnings
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
 from drcheck.pipeline import check_estate
@@ -19,7 +20,15 @@ from drcheck.waivers import check_waivers
 from drcheck.yamlsource import load_file
 
 
-def _check_file(path: Path) -> tuple[list[Problem], str]:
+def _check_file(path: Path) -> tuple[list[Problem], list[Problem], str]:
+    """(errors, warnings, document kind) of one file."""
+    problems, kind = _check_document(path)
+    if kind == "Estate" and not problems:
+        return problems, catalog_warnings(load_file(path)), kind
+    return problems, [], kind
+
+
+def _check_document(path: Path) -> tuple[list[Problem], str]:
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -41,19 +50,29 @@ def _check_file(path: Path) -> tuple[list[Problem], str]:
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Files to check.")]) -> None:
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Files to check.")],
+    strict: Annotated[bool, typer.Option(
+        help="Treat warnings (location codes the catalog does not know) as errors.")] = False,
+) -> None:
     """Check estate, policy and facts files; report every problem with file:line (exit 2)."""
 
     def body() -> ExitCode:
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         for path in files:
             try:
-                found, kind = _check_file(path)
+                found, doubts, kind = _check_file(path)
             except ConfigError as exc:
-                found, kind = exc.problems, "?"
+                found, doubts, kind = exc.problems, [], "?"
+            if strict:
+                found, doubts = found + doubts, []
             problems += found
+            warnings += doubts
             if not found:
-                typer.echo(f"{path}: ok ({kind})")
+                typer.echo(f"{path}: ok ({kind})" + (", with warnings" if doubts else ""))
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
         return ExitCode.USAGE if problems else ExitCode.OK

@@ -26,6 +26,11 @@ def resolve_now(now: str | None) -> datetime:
         raise UsageError(f"--now {now!r}: expected an ISO date or date-time") from None
 
 
+def warn(problem: object) -> None:
+    """One ``warning: …`` line on stderr."""
+    typer.echo(f"warning: {problem}", err=True)
+
+
 def emit(text: str, output: Path | None) -> None:
     """The report to ``output`` (atomically) or to stdout."""
     if output is None:
@@ -42,7 +47,7 @@ def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
     if facts is not None:
         return load_snapshot(str(facts))
     assert estate is not None
-    spec = load_estate(str(estate))
+    spec = load_estate(str(estate), warn)
     reports = []
     if not offline:
         reports = collect_reports(spec, options)

@@ -81,12 +81,9 @@ def console_commands(path: Path, root: Path) -> list[Command]:
 
 def missing_output(expected: tuple[str, ...], output: str) -> str | None:
     """The first expected line not found (in order) in the output, or None when all are."""
-    got = [line.rstrip() for line in output.splitlines()]
-    position = 0
+    got = iter(line.rstrip() for line in output.splitlines())
     for want in expected:
-        try:
-            position = got.index(want, position) + 1
-        except ValueError:
+        if not any(line == want for line in got):
             return want
     return None
 

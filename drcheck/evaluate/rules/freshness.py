@@ -53,8 +53,10 @@ class MaxAgeRule(RuleType):
         copies = list(dataset.copies)
         offsite = params.get("scope", "all") == "offsite"
         undecided: list[Replica] = []
+        kinds_text = ""
         if offsite:
             kinds = tuple(DomainKind(k) for k in params.get("offsite_kinds", ["campus"]))
+            kinds_text = "/".join(k.value for k in kinds)
             relations = [(c, copy_relation(dataset.primary.location, c.location, kinds)[0])
                          for c in copies]
             copies = [c for c, rel in relations if rel is Relation.SEPARATE]
@@ -63,26 +65,50 @@ class MaxAgeRule(RuleType):
         fresh = [(c, a) for c, a in ages if a is not None and a <= limit]
         stale = [(c, a) for c, a in ages if a is not None and a > limit]
         maybe = [c for c, a in ages if a is None]
+        parts = [f"{c.name} {format_duration(a)} old" for c, a in fresh + stale]
+        parts += [f"{c.name} age unknown" for c in maybe]
+        unknowns = [f"{c.name}: newest restore point not known" for c in maybe]
         if offsite:
-            could = [c for c in undecided
-                     if (a := age_of(c.fact(FactKey.NEWEST_RESTORE_POINT), ctx)) is None
-                     or a <= limit]
+            could, notes, doubts = _undecided_copies(undecided, limit, ctx, kinds_text)
             status = count_verdict(len(fresh), len(maybe) + len(could), 1)
-            maybe += could
+            parts += notes
+            unknowns += doubts
             scope = "off-site copies"
         else:
             status = Status.FAIL if stale or not copies else (
                 Status.UNKNOWN if maybe else Status.PASS)
             scope = "copies"
-        parts = [f"{c.name} {format_duration(a)} old" for c, a in fresh + stale]
-        parts += [f"{c.name} age unknown" for c in maybe]
         message = (f"RPO {params['max_age']}: " + (", ".join(parts) if parts else f"no {scope}"))
         if stale:
             message += "; stale: " + ", ".join(c.name for c, _ in stale)
-        evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
+        evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev)
+                         for c in [*copies, *undecided]
                          if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-        unknowns = tuple(f"{c.name}: newest restore point not known" for c in maybe)
-        return Outcome(status, message, (), evidence, unknowns)
+        return Outcome(status, message, (), evidence, tuple(unknowns))
+
+
+def _undecided_copies(undecided: list[Replica], limit: timedelta, ctx: Context,
+                      kinds_text: str) -> tuple[list[Replica], list[str], list[str]]:
+    """Copies not known to be off-site: those that could still pass, their message parts
+    (the age that was read, and that it is the off-site status that is unknown), and why
+    each is unknown."""
+    could: list[Replica] = []
+    notes: list[str] = []
+    doubts: list[str] = []
+    for copy in undecided:
+        age = age_of(copy.fact(FactKey.NEWEST_RESTORE_POINT), ctx)
+        where = f"off-site ({kinds_text}) not known"
+        if age is None:
+            notes.append(f"{copy.name} age unknown, {where}")
+            doubts.append(f"{copy.name}: newest restore point and {kinds_text} not known")
+            could.append(copy)
+        elif age <= limit:
+            notes.append(f"{copy.name} {format_duration(age)} old, {where}")
+            doubts.append(f"{copy.name}: {kinds_text} not known")
+            could.append(copy)
+        else:
+            notes.append(f"{copy.name} {format_duration(age)} old (stale), {where}")
+    return could, notes, doubts
 
 
 def _restore_tests(dataset: Dataset) -> list[tuple[str, Evidence]]:
