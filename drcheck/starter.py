@@ -102,7 +102,8 @@ apiVersion: drcheck/v1
 kind: Estate
 metadata:
   name: {name}
-  description: Starter estate; primary at {primary_provider} {primary_region}, copy at {copy_provider} {copy_region}.
+  description: Starter estate; primary at {primary_provider} {primary_region},
+    copy at {copy_provider} {copy_region}.
 hosts:
   - name: app-db
     address: app-db.example.net   # what SSH connects to when probe is true
