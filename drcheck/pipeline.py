@@ -6,6 +6,7 @@ The CLI and the importers call these functions; each stage can also be run on it
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -20,8 +21,11 @@ from drcheck.evaluate.engine import evaluate
 from drcheck.model import AuditResult, Severity, Snapshot, Status
 from drcheck.policy import Policy
 from drcheck.probes.base import ProbeReport
+from drcheck.progress import Progress
 from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file
+
+log = logging.getLogger("drcheck.pipeline")
 
 
 def _reference_problems(doc: Document) -> list[Problem]:
@@ -81,8 +85,14 @@ def build_snapshot(estate: Estate, reports: Sequence[ProbeReport], now: datetime
 
 
 def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
-    """Evaluate; a pure function of its arguments."""
-    return evaluate(snapshot, policies, now)
+    """Evaluate; the result is a pure function of the arguments (progress goes to stderr)."""
+    checks = sum(len(p.rules) for p in policies) * len(snapshot.datasets)
+    progress = Progress("evaluate", checks, "rule checks")
+    result = evaluate(snapshot, policies, now, progress.advance)
+    progress.done()
+    log.info("evaluated %d rule checks: %d finding(s), score %d", checks,
+             len(result.findings), result.score)
+    return result
 
 
 def exit_code(result: AuditResult, fail_on: Severity) -> ExitCode:

@@ -15,11 +15,11 @@ from drcheck.cli import probe_cmd as _probe_cmd  # noqa: F401  (registers probe,
 from drcheck.cli import s3_cmd as _s3_cmd  # noqa: F401  (registers discover)
 from drcheck.cli import simulate_cmd as _simulate_cmd  # noqa: F401  (registers simulate)
 from drcheck.cli import ssh_cmd as _ssh_cmd  # noqa: F401  (registers trust-host)
-from drcheck.cli.app import app
+from drcheck.cli.app import app, cli_command
 
-__all__ = ["app", "main"]
+__all__ = ["app", "cli_command", "main"]
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    cli_command()(prog_name="drcheck")

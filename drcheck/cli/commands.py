@@ -10,7 +10,7 @@ import typer
 
 from drcheck import __version__
 from drcheck.catalog_check import catalog_warnings
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
 from drcheck.pipeline import check_estate
 from drcheck.policy import check_policy
@@ -72,7 +72,7 @@ def validate(
             if not found:
                 typer.echo(f"{path}: ok ({kind})" + (", with warnings" if doubts else ""))
         for warning in warnings:
-            typer.echo(f"warning: {warning}", err=True)
+            note(f"warning: {warning}")
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
         return ExitCode.USAGE if problems else ExitCode.OK

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
 
+from drcheck.cli.app import note
 from drcheck.collect import ProbeOptions, collect_reports
 from drcheck.durations import parse_time
 from drcheck.errors import UsageError
@@ -14,6 +16,8 @@ from drcheck.model import Snapshot
 from drcheck.output import atomic_write
 from drcheck.pipeline import build_snapshot, load_estate
 from drcheck.snapshot import load_snapshot
+
+log = logging.getLogger("drcheck.cli")
 
 
 def resolve_now(now: str | None) -> datetime:
@@ -28,7 +32,7 @@ def resolve_now(now: str | None) -> datetime:
 
 def warn(problem: object) -> None:
     """One ``warning: …`` line on stderr."""
-    typer.echo(f"warning: {problem}", err=True)
+    note(f"warning: {problem}")
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -48,7 +52,10 @@ def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
         return load_snapshot(str(facts))
     assert estate is not None
     spec = load_estate(str(estate), warn)
+    log.info("estate %s: %d host(s), %d bucket(s), %d medium/media, %d dataset(s)", estate,
+             len(spec.hosts), len(spec.buckets), len(spec.media), len(spec.datasets))
     reports = []
     if not offline:
         reports = collect_reports(spec, options)
+        log.info("probes: %d report(s)", len(reports))
     return build_snapshot(spec, reports, when)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from drcheck.catalog import Catalog
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 from drcheck.errors import UsageError
 from drcheck.output import atomic_write
 from drcheck.starter import resolve_providers, starter_files
@@ -59,9 +59,8 @@ def init(
         directory.mkdir(parents=True, exist_ok=True)
         for path, text in targets.items():
             atomic_write(path, text)
-            typer.echo(f"wrote {path}", err=True)
+            note(f"wrote {path}")
         where = "" if str(directory) == "." else f"{directory}/"
-        typer.echo(f"next: drcheck audit {where}estate.yaml -p {where}policy.yaml --offline",
-                   err=True)
+        note(f"next: drcheck audit {where}estate.yaml -p {where}policy.yaml --offline")
 
     guarded(body)

@@ -7,15 +7,19 @@ from typing import Annotated
 
 import typer
 
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.collect import ProbeOptions
 from drcheck.snapshot import snapshot_to_json
 
 KnownHosts = Annotated[Path | None, typer.Option(
-    help="known_hosts file for strict host-key checking (default ~/.ssh/known_hosts).")]
+    metavar="FILE",
+    help="known_hosts file for strict host-key checking. Default: ~/.ssh/known_hosts (only "
+    "read) plus drcheck's own file: known_hosts in ~/.config/drcheck/.")]
 Trust = Annotated[bool, typer.Option(
-    help="Record unknown host keys in --known-hosts instead of refusing them.")]
+    help="Accept host keys not on record and record them in drcheck's own file: "
+    "known_hosts in ~/.config/drcheck/ (or in FILE when --known-hosts FILE is given), never "
+    "in ~/.ssh/known_hosts. A changed key is never accepted.")]
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
 TimeoutOpt = Annotated[float | None, typer.Option(min=0.1, help="Per-request timeout (s).")]
 SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
@@ -50,8 +54,7 @@ def probe(
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options)
         emit(snapshot_to_json(snapshot), output)
         if snapshot.issues:
-            typer.echo(f"{len(snapshot.issues)} collection issue(s); see the snapshot's "
-                       "issues", err=True)
+            note(f"{len(snapshot.issues)} collection issue(s); see the snapshot's issues")
 
     guarded(body)
 

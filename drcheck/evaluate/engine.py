@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from drcheck.durations import format_time
@@ -54,8 +54,13 @@ def issues_by_subject(issues: Sequence[ProbeIssue]) -> dict[str, tuple[ProbeIssu
     return {k: tuple(v) for k, v in grouped.items()}
 
 
-def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
-    """Apply every rule of every policy to every dataset its selector matches."""
+def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
+             progress: Callable[[int], None] | None = None) -> AuditResult:
+    """Apply every rule of every policy to every dataset its selector matches.
+
+    ``progress`` (if given) is told after each rule how many datasets it went through; it
+    cannot change the result.
+    """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues))
     findings: list[Finding] = []
     with paused_gc():
@@ -66,6 +71,8 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
                     if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
                         outcome = rule_type.check(dataset, rule.params, ctx)
                         findings.append(_finding(policy, rule, dataset, outcome))
+                if progress is not None:
+                    progress(len(snapshot.datasets))
         findings.sort(key=sort_key)
         scores = dataset_scores(snapshot.datasets, findings)
     return AuditResult(

@@ -23,6 +23,7 @@ from drcheck.probes.base import Probe, ProbeReport
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import BucketCalls, ClientKey, ClientPool, S3Settings
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
+from drcheck.progress import Progress
 
 __all__ = ["S3Probe", "S3Settings", "S3Target", "discover_buckets", "targets_from_estate"]
 
@@ -94,10 +95,20 @@ class S3Probe(Probe):
         worker = BucketProbe(self.pool, self.settings, self.resolver, names)
         done: dict[str, ProbeReport] = {}
         sources: dict[str, list[tuple[str, str]]] = {}
+        progress = Progress("s3", len(wave), "buckets probed")
+
+        def one(target: S3Target) -> BucketOutcome:
+            try:
+                return self._safely(worker, target)
+            finally:
+                progress.advance()
+
         with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrency)) as executor:
             while wave:
-                outcomes = list(executor.map(lambda t: self._safely(worker, t), wave))
+                outcomes = list(executor.map(one, wave))
                 wave = self._next_wave(outcomes, done, sources)
+                progress.grow(len(wave))  # replication destinations found on the way
+        progress.done()
         return [self._with_dangling(report, sources, done) for report in done.values()]
 
     def _next_wave(self, outcomes: Iterable[BucketOutcome], done: dict[str, ProbeReport],
