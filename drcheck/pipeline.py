@@ -15,7 +15,7 @@ from drcheck.baseline import new_findings
 from drcheck.catalog import Catalog
 from drcheck.catalog_check import catalog_warnings
 from drcheck.durations import format_time
-from drcheck.errors import ExitCode, Problem
+from drcheck.errors import ExitCode, Problem, UsageError
 from drcheck.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
 from drcheck.evaluate.engine import evaluate
 from drcheck.model import AuditResult, Severity, Snapshot, Status
@@ -93,6 +93,22 @@ def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> 
     log.info("evaluated %d rule checks: %d finding(s), score %d", checks,
              len(result.findings), result.score)
     return result
+
+
+def require_evaluated(result: AuditResult, source: str) -> None:
+    """Refuse (exit 2) an audit that evaluated nothing: a gate that checked no dataset must
+    not pass. ``source`` names the input (``plan.json``, ``estate.yaml``)."""
+    datasets = result.snapshot.datasets
+    if not datasets:
+        raise UsageError(
+            f"nothing to evaluate: {source} yields no dataset",
+            hint="an importer infers datasets from replication, backup plans and read "
+            "replicas; add the others with --mapping FILE (see docs/importers.md)")
+    if not result.findings:
+        raise UsageError(
+            f"nothing to evaluate: no rule of {', '.join(result.policies) or 'no policy'} "
+            f"selects any of the {len(datasets)} dataset(s) of {source}",
+            hint="check the rules' selectors (labels, criticality) against the datasets")
 
 
 def exit_code(result: AuditResult, fail_on: Severity) -> ExitCode:

@@ -25,7 +25,7 @@ from drcheck.cli.audit_outputs import (
     warn_expired,
     write_reports,
 )
-from drcheck.cli.common import gather_snapshot, resolve_now
+from drcheck.cli.common import gather, resolve_now
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.cli.probe_cmd import (
     ConcurrencyOpt,
@@ -38,7 +38,7 @@ from drcheck.cli.probe_cmd import (
 from drcheck.errors import ExitCode
 from drcheck.history import record
 from drcheck.model import Severity
-from drcheck.pipeline import exit_code, run_audit
+from drcheck.pipeline import exit_code, require_evaluated, run_audit
 from drcheck.policy import resolve_policies
 from drcheck.report import OutputFormat, ReportOptions
 from drcheck.waivers import load_waivers
@@ -65,7 +65,8 @@ CreateBaselineOpt = Annotated[Path | None, Opt(
     "--create-baseline", help="Record today's failed/unknown findings as a baseline.")]
 FrameworkOpt = Annotated[str | None, Opt(
     help="Group results by the controls of this framework (table, html, markdown).")]
-HistoryOpt = Annotated[Path | None, Opt(help="Record this audit in a SQLite history.")]
+HistoryOpt = Annotated[Path | None, Opt(
+    help="Record this audit in a SQLite history, under the estate's name.")]
 OfflineOpt = Annotated[bool, Opt(help="Use declared facts only; run no probe.")]
 NowOpt = Annotated[str | None, Opt(help="Evaluate as of this UTC time.")]
 PlanOpt = Annotated[Path | None, Opt(
@@ -99,6 +100,7 @@ def audit(
         check_plan_options(estate, facts, plan, baseline_state, baseline)
         known = read_baseline(baseline)
         started = time.monotonic()
+        estate_name: str | None = None
         if plan is not None:
             snapshot = plan_snapshot(plan, mapping, when)
             if baseline_state is not None:
@@ -106,14 +108,16 @@ def audit(
         else:
             options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                     ssh_config)
-            snapshot = gather_snapshot(estate, facts, offline, when, options)
+            gathered = gather(estate, facts, offline, when, options)
+            snapshot, estate_name = gathered.snapshot, gathered.estate
         result = run_audit(snapshot, policies, when)
+        require_evaluated(result, str(plan or estate or facts))
         result = annotate(result, policies, accepted, known, when, time.monotonic() - started)
         if create_baseline_path is not None:
             result = create_baseline(result, create_baseline_path)
         write_reports(result, targets, ReportOptions(framework=framework))
         if history is not None:
-            record(history, result)
+            record(history, result, estate_name)
         warn_expired(result)
         return gate(result, fail_on, soft_fail, exit_code(result, fail_on))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,13 +44,21 @@ def emit(text: str, output: Path | None) -> None:
         atomic_write(output, text)
 
 
-def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
-                    when: datetime, options: ProbeOptions | None = None) -> Snapshot:
+@dataclass(frozen=True)
+class Gathered:
+    """A snapshot and the name of the estate it was built from (None for a facts file)."""
+
+    snapshot: Snapshot
+    estate: str | None
+
+
+def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetime,
+           options: ProbeOptions | None = None) -> Gathered:
     """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
     if (estate is None) == (facts is None):
         raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
     if facts is not None:
-        return load_snapshot(str(facts))
+        return Gathered(load_snapshot(str(facts)), None)
     assert estate is not None
     spec = load_estate(str(estate), warn)
     log.info("estate %s: %d host(s), %d bucket(s), %d medium/media, %d dataset(s)", estate,
@@ -58,4 +67,10 @@ def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
     if not offline:
         reports = collect_reports(spec, options)
         log.info("probes: %d report(s)", len(reports))
-    return build_snapshot(spec, reports, when)
+    return Gathered(build_snapshot(spec, reports, when), spec.name)
+
+
+def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
+                    when: datetime, options: ProbeOptions | None = None) -> Snapshot:
+    """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
+    return gather(estate, facts, offline, when, options).snapshot

@@ -22,7 +22,7 @@ from drcheck.importers.plan_audit import audit_plan as run_plan_audit
 from drcheck.importers.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
 from drcheck.importers.terraform import import_terraform
 from drcheck.model import Severity
-from drcheck.pipeline import exit_code
+from drcheck.pipeline import exit_code, require_evaluated
 from drcheck.policy import resolve_policies
 from drcheck.report import OutputFormat, reporter_for
 
@@ -149,6 +149,7 @@ def audit_plan(
             raise UsageError("give --baseline-state FILE or --baseline-prior, not both")
         done = run_plan_audit(plan, policies, when, mapping, baseline_state, baseline_prior)
         _note(list(done.notes))
+        require_evaluated(done.result, str(plan))
         if done.diff is None:
             emit(reporter_for(fmt).render(done.result), output)
             return exit_code(done.result, fail_on)
