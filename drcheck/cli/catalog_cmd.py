@@ -107,11 +107,11 @@ def render_query(catalog: Catalog, query: str, fmt: CatalogFormat) -> str:
 
 
 def _listing(entries: list[CatalogEntry]) -> str:
-    """One line per entry, for queries that name many (a provider, a metro)."""
-    rows = [(e.key, e.city or "-", e.country or "-", e.metro or "-", e.campus or "-",
-             " ".join(e.buildings) or "-") for e in entries]
-    table = tabulate(rows, headers=("entry", "city", "jurisdiction", "metro", "campus",
-                                    "buildings"), maxcolwidths=[None, 24, None, None, None, 30])
+    """One line per entry, for queries that name many (a provider, a metro), in 80 columns."""
+    rows = [(e.key, e.city or "-", e.country or "-", e.metro or "-", e.campus or "-")
+            for e in entries]
+    table = tabulate(rows, headers=("entry", "city", "country", "metro", "campus"),
+                     maxcolwidths=[26, 16, None, 12, 10])
     return (f"{table}\n\n{len(entries)} entries; `drcheck catalog PROVIDER:CODE` "
             "(e.g. ovh:SBG2) shows one in full\n")
 

@@ -105,7 +105,8 @@ def test_catalog_lists_a_provider_one_line_per_entry() -> None:
     result = CliRunner().invoke(app, ["catalog", "ovhcloud"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:3] == ["entry", "city", "jurisdiction"]
+    assert lines[0].split() == ["entry", "city", "country", "metro", "campus"]
+    assert max(len(line) for line in lines) <= 80
     assert any(line.startswith("ovh/s3/sbg ") for line in lines)
     assert not any(line.startswith("aws/") for line in lines)
     assert lines[-1].endswith("shows one in full")

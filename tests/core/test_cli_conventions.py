@@ -24,10 +24,12 @@ NOW = ["--now", "2026-11-23T06:00:00Z"]
 
 
 @pytest.fixture(autouse=True)
-def _auto_progress() -> None:
-    """Each test starts from the default progress style (a -q run sets it to off)."""
+def _auto_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts from the default progress style: auto (the suite turns it off, and
+    a -q run sets it to off)."""
     from drcheck import progress
 
+    monkeypatch.delenv("DRCHECK_PROGRESS", raising=False)
     progress.configure(None)
 
 
