@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,10 +25,10 @@ def test_s3_probe_and_evaluation_progress_in_a_log(world: World, tmp_path: Path,
     monkeypatch.setenv("DRCHECK_PROGRESS_INTERVAL", "0")
     result = CliRunner().invoke(app, ["audit", str(path), "--now", now])
     assert result.exit_code == 1, result.stderr
-    lines = result.stderr.splitlines()
-    assert "s3: 1/1 buckets probed, so far 0s" in lines
-    assert "s3: 1/1 buckets probed, done in 0s" in lines
-    assert "evaluate: 5/5 rule checks, done in 0s" in lines
+    lines = [re.sub(r"\d+s$", "Ns", line) for line in result.stderr.splitlines()]
+    assert "s3: 1/1 buckets probed, so far Ns" in lines  # elapsed seconds vary with load
+    assert "s3: 1/1 buckets probed, done in Ns" in lines
+    assert "evaluate: 5/5 rule checks, done in Ns" in lines
     assert "s3:" not in result.stdout and "evaluate:" not in result.stdout
     quiet = CliRunner().invoke(app, ["--quiet", "audit", str(path), "--now", now])
     assert quiet.exit_code == 1
