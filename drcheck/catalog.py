@@ -401,7 +401,8 @@ class Catalog:
 
         Forms: an endpoint host or URL (``s3.sbg.io.cloud.ovh.net``), ``provider:code``
         (``ovh:SBG1``, ``aws:eu-west-3``: region and datacenter matches), ``kind:value``
-        (``campus:ovh-sbg``, ``metro:paris``), or a bare code tried for every provider.
+        (``campus:ovh-sbg``, ``metro:paris``), a bare code tried for every provider, or else
+        a provider, metro or city name (``ovh``, ``strasbourg``, ``Gravelines``).
         """
         value = text.strip()
         if not value:
@@ -418,13 +419,27 @@ class Catalog:
             value = rest
         else:
             providers = sorted(self.providers)
-        found = [self.by_region(p, value) for p in providers]
+        found: list[CatalogEntry | None] = [self.by_region(p, value) for p in providers]
         found += [self.by_datacenter(p, value) for p in providers]
+        if not any(found) and not sep:
+            found += self.by_name(value)
         unique: dict[str, CatalogEntry] = {}
         for entry in found:
             if entry is not None:
                 unique.setdefault(entry.key, entry)
         return list(unique.values())
+
+    def by_name(self, text: str) -> list[CatalogEntry]:
+        """Entries a plain word names: a provider (``ovh``, ``ovhcloud``), a metro
+        (``strasbourg``) or a city (``Gravelines``, ``frankfurt``), in that order."""
+        word = text.strip().lower()
+        provider = self._provider(word)
+        if provider is not None:
+            return [e for e in self.entries if e.provider == provider]
+        by_metro = [e for e in self.entries if e.metro == word.replace(" ", "-")]
+        if by_metro:
+            return by_metro
+        return [e for e in self.entries if word and word in e.city.lower()]
 
 
 @lru_cache(maxsize=1)

@@ -1,9 +1,12 @@
 """Audit history in SQLite (stdlib only): every run's time, score and findings.
 
-``record`` appends one audit (chained to the one before: ``drcheck.history_chain``);
-``audits`` lists them oldest first; ``diff`` says which
-failed or unknown findings are new in the latest run and which were fixed since the one
-before, by fingerprint (the same identity baselines use).
+``record`` appends one audit of one estate (chained to the one before:
+``drcheck.history_chain``); ``audits`` lists them oldest first; ``diff``
+says which failed or unknown findings are new in an estate's latest run and which were fixed
+since that estate's run before, by fingerprint (the same identity baselines use). Audits are
+keyed by estate, so several estates can share one database without one estate's findings
+reading as "fixed" in another's run. Databases written before the key existed are migrated
+in place: their audits keep an empty estate key and are compared only with each other.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     evaluated_at TEXT NOT NULL,
+    estate TEXT NOT NULL DEFAULT '',
     score INTEGER NOT NULL,
     policies TEXT NOT NULL,
     facts_digest TEXT NOT NULL,
@@ -42,6 +46,7 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_audit ON findings(audit_id);
 """
+MIGRATE = "ALTER TABLE audits ADD COLUMN estate TEXT NOT NULL DEFAULT ''"
 BAD = (Status.FAIL.value, Status.UNKNOWN.value)
 
 
@@ -51,6 +56,7 @@ class AuditRow:
 
     id: int
     evaluated_at: str
+    estate: str
     score: int
     policies: str
     failed: int
@@ -89,20 +95,38 @@ def _connect(path: str | Path, create: bool) -> Iterator[sqlite3.Connection]:
     try:
         with closing(sqlite3.connect(str(path))) as conn:
             conn.executescript(SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(audits)")}
+            if "estate" not in columns:  # written before audits were keyed by estate
+                with conn:
+                    conn.execute(MIGRATE)
             yield conn
     except sqlite3.Error as exc:
         raise ReportError(f"{path}: history database error: {exc}") from None
 
 
-def record(path: str | Path, result: AuditResult) -> int:
-    """Append ``result`` to the history at ``path`` (created if missing); its audit id."""
+def estate_key(result: AuditResult) -> str:
+    """The estate an audit is of, when the caller does not name it: the name the estate
+    file's path suggests (its folder for ``estate.yaml``), as the estate loader names an
+    estate without ``metadata.name``."""
+    source = result.snapshot.sources.get("estate")
+    if not source:
+        return ""
+    path = Path(source)
+    return path.parent.name if path.stem in ("estate", "policy") and path.parent.name else (
+        path.stem)
+
+
+def record(path: str | Path, result: AuditResult, estate: str | None = None) -> int:
+    """Append ``result`` (an audit of ``estate``) to the history at ``path`` (created if
+    missing); its audit id."""
     counts = {s: sum(1 for f in result.findings if f.status is s) for s in Status}
     digest = snapshot_digest(result.snapshot)
+    key = estate if estate is not None else estate_key(result)
     with _connect(path, create=True) as conn, conn:
         cur = conn.execute(
-            "INSERT INTO audits (evaluated_at, score, policies, facts_digest, failed, unknown,"
-            " waived, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (result.evaluated_at, result.score, ",".join(result.policies), digest,
+            "INSERT INTO audits (evaluated_at, estate, score, policies, facts_digest, failed,"
+            " unknown, waived, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (result.evaluated_at, key, result.score, ",".join(result.policies), digest,
              counts[Status.FAIL], counts[Status.UNKNOWN], counts[Status.WAIVED],
              counts[Status.PASS]))
         audit_id = int(cur.lastrowid or 0)
@@ -114,11 +138,15 @@ def record(path: str | Path, result: AuditResult) -> int:
     return audit_id
 
 
-def audits(path: str | Path) -> list[AuditRow]:
-    """Every recorded audit, oldest first."""
+def audits(path: str | Path, estate: str | None = None) -> list[AuditRow]:
+    """Every recorded audit (of ``estate`` only, when given), oldest first."""
+    query = ("SELECT id, evaluated_at, estate, score, policies, failed, unknown, waived, passed"
+             " FROM audits")
     with _connect(path, create=False) as conn:
-        rows = conn.execute("SELECT id, evaluated_at, score, policies, failed, unknown, waived,"
-                            " passed FROM audits ORDER BY id").fetchall()
+        if estate is None:
+            rows = conn.execute(query + " ORDER BY id").fetchall()
+        else:
+            rows = conn.execute(query + " WHERE estate = ? ORDER BY id", (estate,)).fetchall()
     return [AuditRow(*row) for row in rows]
 
 
@@ -129,9 +157,15 @@ def _bad(conn: sqlite3.Connection, audit_id: int) -> dict[str, HistoryFinding]:
     return {r[0]: HistoryFinding(*r) for r in rows}
 
 
-def diff(path: str | Path) -> HistoryDiff | None:
-    """New and fixed failed/unknown findings of the latest audit against the one before."""
-    rows = audits(path)
+def diff(path: str | Path, estate: str | None = None) -> HistoryDiff | None:
+    """New and fixed failed/unknown findings of an estate's latest audit against that
+    estate's audit before; ``estate`` defaults to the estate audited last."""
+    if estate is None:
+        everything = audits(path)
+        if not everything:
+            return None
+        estate = everything[-1].estate
+    rows = audits(path, estate)
     if len(rows) < 2:
         return None
     before, after = rows[-2], rows[-1]
@@ -140,3 +174,8 @@ def diff(path: str | Path) -> HistoryDiff | None:
     return HistoryDiff(before, after,
                        tuple(f for fp, f in cur.items() if fp not in old),
                        tuple(f for fp, f in old.items() if fp not in cur))
+
+
+def estates(path: str | Path) -> list[str]:
+    """The estate keys of the history, in the order they were first audited."""
+    return list(dict.fromkeys(row.estate for row in audits(path)))

@@ -33,8 +33,8 @@ def ensure_columns(conn: sqlite3.Connection) -> None:
 
 
 def _content(conn: sqlite3.Connection, audit_id: int) -> bytes:
-    row = conn.execute("SELECT evaluated_at, score, policies, facts_digest, failed, unknown, "
-                       "waived, passed FROM audits WHERE id = ?", (audit_id,)).fetchone()
+    row = conn.execute("SELECT evaluated_at, estate, score, policies, facts_digest, failed, "
+                       "unknown, waived, passed FROM audits WHERE id = ?", (audit_id,)).fetchone()
     findings = conn.execute("SELECT fingerprint, policy, rule_id, dataset, status, severity "
                             "FROM findings WHERE audit_id = ? ORDER BY fingerprint, policy, "
                             "rule_id, dataset, status, severity", (audit_id,)).fetchall()

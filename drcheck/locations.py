@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from drcheck.catalog import Catalog, CatalogEntry
+from drcheck.catalog import Catalog, CatalogEntry, canonical_provider
 from drcheck.model import Claim, DomainKind, Source
 
 DIRECT_KINDS = {
@@ -32,8 +32,15 @@ def prefixed(provider: str | None, value: str) -> str:
 
 def field_claims(fields: Mapping[str, str], source: Source, origin_of: Callable[[str], str],
                  observed_at: str | None = None) -> list[Claim]:
-    """Claims for every field except ``datacenter`` (see ``datacenter_claims``)."""
+    """Claims for every field except ``datacenter`` (see ``datacenter_claims``).
+
+    A provider alias (``ovhcloud``, ``amazon``) is claimed as the catalog's provider id, so
+    it agrees with what the catalog says of the same place.
+    """
     provider = fields.get("provider")
+    if provider:
+        provider = canonical_provider(provider) or provider
+        fields = {**fields, "provider": provider}
     out = [Claim(kind, fields[key].upper() if key == "jurisdiction" else fields[key], source,
                  origin_of(key), observed_at)
            for key, kind in DIRECT_KINDS.items() if fields.get(key)]

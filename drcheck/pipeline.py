@@ -6,22 +6,27 @@ The CLI and the importers call these functions; each stage can also be run on it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from drcheck.assemble import assemble
 from drcheck.baseline import new_findings
 from drcheck.catalog import Catalog
+from drcheck.catalog_check import catalog_warnings
 from drcheck.durations import format_time
-from drcheck.errors import ExitCode, Problem
+from drcheck.errors import ExitCode, Problem, UsageError
 from drcheck.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
 from drcheck.evaluate.engine import evaluate
 from drcheck.model import AuditResult, Severity, Snapshot, Status
 from drcheck.policy import Policy
 from drcheck.probes.base import ProbeReport
+from drcheck.progress import Progress
 from drcheck.sshsyntax import estate_problems
 from drcheck.validation import check_document, require_valid
 from drcheck.yamlsource import Document, load_file
+
+log = logging.getLogger("drcheck.pipeline")
 
 
 def _reference_problems(doc: Document) -> list[Problem]:
@@ -62,10 +67,17 @@ def check_estate(doc: Document) -> list[Problem]:
     return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
 
 
-def load_estate(path: str) -> Estate:
-    """Load and validate an estate file; every problem is reported at once (exit 2)."""
+def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) -> Estate:
+    """Load and validate an estate file; every problem is reported at once (exit 2).
+
+    Location codes the catalog does not know are passed to ``on_warning`` (they leave
+    domains unknown, which the audit then reports).
+    """
     doc = load_file(path)
     require_valid(check_estate(doc))
+    if on_warning is not None:
+        for warning in catalog_warnings(doc):
+            on_warning(warning)
     return parse_estate(doc)
 
 
@@ -75,8 +87,30 @@ def build_snapshot(estate: Estate, reports: Sequence[ProbeReport], now: datetime
 
 
 def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
-    """Evaluate; a pure function of its arguments."""
-    return evaluate(snapshot, policies, now)
+    """Evaluate; the result is a pure function of the arguments (progress goes to stderr)."""
+    checks = sum(len(p.rules) for p in policies) * len(snapshot.datasets)
+    progress = Progress("evaluate", checks, "rule checks")
+    result = evaluate(snapshot, policies, now, progress.advance)
+    progress.done()
+    log.info("evaluated %d rule checks: %d finding(s), score %d", checks,
+             len(result.findings), result.score)
+    return result
+
+
+def require_evaluated(result: AuditResult, source: str) -> None:
+    """Refuse (exit 2) an audit that evaluated nothing: a gate that checked no dataset must
+    not pass. ``source`` names the input (``plan.json``, ``estate.yaml``)."""
+    datasets = result.snapshot.datasets
+    if not datasets:
+        raise UsageError(
+            f"nothing to evaluate: {source} yields no dataset",
+            hint="an importer infers datasets from replication, backup plans and read "
+            "replicas; add the others with --mapping FILE (see docs/importers.md)")
+    if not result.findings:
+        raise UsageError(
+            f"nothing to evaluate: no rule of {', '.join(result.policies) or 'no policy'} "
+            f"selects any of the {len(datasets)} dataset(s) of {source}",
+            hint="check the rules' selectors (labels, criticality) against the datasets")
 
 
 def exit_code(result: AuditResult, fail_on: Severity) -> ExitCode:

@@ -23,10 +23,10 @@ COMMAND_MODULES = {
     "import": "import_cmd", "audit-plan": "import_cmd", "probe": "probe_cmd",
     "probes": "probe_cmd", "merge": "probe_cmd", "discover": "s3_cmd", "simulate": "simulate_cmd",
     "verify": "verify_cmd",
-    "trust-host": "ssh_cmd", "brief": "brief_cmd",
+    "trust-host": "ssh_cmd", "brief": "brief_cmd", "init": "init_cmd",
 }
 
-__all__ = ["COMMAND_MODULES", "app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "cli_command", "main"]
 
 
 def register(modules: set[str] | None = None) -> None:
@@ -40,6 +40,9 @@ def __getattr__(name: str) -> Any:
         register()
         globals()["app"] = _appmod.app
         return _appmod.app
+    if name == "cli_command":
+        register()
+        return _appmod.cli_command
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -48,4 +51,4 @@ def main() -> None:
     word = sys.argv[1] if len(sys.argv) > 1 else ""
     module = COMMAND_MODULES.get(word)
     register({module} if module else None)
-    _appmod.app()
+    _appmod.cli_command()(prog_name="drcheck")

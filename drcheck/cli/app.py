@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
+from drcheck import __version__, progress
 from drcheck.bounds import DEFAULT_MAX_INPUT_MB, ENV_MAX_INPUT_MB, set_max_input_mb
 from drcheck.errors import DrcheckError, ExitCode
 
@@ -17,7 +19,7 @@ app = typer.Typer(
     "the loss of any failure domain that matters?",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 T = TypeVar("T")
@@ -52,8 +54,31 @@ def guarded(action: Callable[[], T]) -> T:
                    ) from None
 
 
+_state = {"quiet": False}
+
+
+def note(text: str) -> None:
+    """An informational line on stderr (warnings, "wrote FILE"); silent with --quiet."""
+    if not _state["quiet"]:
+        typer.echo(text, err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"drcheck {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print drcheck's version and exit.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only errors on stderr: no warnings, notes or progress.")] = False,
+    verbose: Annotated[int, typer.Option(
+        "--verbose", "-v", count=True, show_default=False,
+        help="More on stderr: -v what each stage does, -vv debug details.")] = 0,
     max_input_mb: Annotated[float | None, typer.Option(
         "--max-input-mb", metavar="MIB", envvar=ENV_MAX_INPUT_MB,
         help=f"Size cap of any one input file (default {DEFAULT_MAX_INPUT_MB} MiB); raise it "
@@ -64,3 +89,63 @@ def root(
         set_max_input_mb(max_input_mb)
     except DrcheckError as exc:
         raise fail(exc.message, exc.exit_code) from None
+    _state["quiet"] = quiet
+    progress.configure("off" if quiet else None)
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[
+        min(verbose, 2)]
+    logging.basicConfig(level=level, format="drcheck: %(levelname)s: %(message)s",
+                        force=True)
+
+
+_TYPE_NAMES = {"str": "TEXT", "path": "PATH", "file": "FILE", "directory": "DIR",
+               "int": "INTEGER", "float": "NUMBER", "datetime": "TIME"}
+
+
+def _metavar(param: Any, ctx: Any) -> str | None:
+    """A plain metavar for help: none for flags, ``TEXT``/``PATH`` or ``a|b|c`` otherwise
+    (typer would print ``<bool>``, ``<list[str]>``). Duck-typed: typer may bring its own
+    copy of click."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    shown = getattr(param, "display_type", None)
+    if shown is None:
+        return None
+    label = str(shown(ctx)).strip("<>")
+    while label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    return _TYPE_NAMES.get(label, label if "|" in label else label.upper())
+
+
+def tidy_help(command: Any, parent: Any = None) -> Any:
+    """Give every parameter of ``command`` (and its subcommands) a plain metavar."""
+    ctx = command.context_class(command, parent=parent)
+    for param in command.params:
+        if param.metavar is not None:
+            continue
+        label = _metavar(param, ctx)
+        if getattr(param, "param_type_name", "") == "argument":
+            if label is not None:  # keep the argument's name; plain type column
+                param.display_type = lambda _ctx, shown=label: shown
+        else:
+            param.metavar = label
+            if getattr(param, "is_flag", False):
+                param.show_default = False  # "[default: no-strict]" says nothing
+                if param.default is False:  # --x/--no-x: the --no-x form only costs room
+                    param.secondary_opts = []
+    make_help = command.get_help_option
+
+    def help_option(context: Any) -> Any:
+        option = make_help(context)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option
+    for sub in (getattr(command, "commands", None) or {}).values():
+        tidy_help(sub, ctx)
+    return command
+
+
+def cli_command() -> Any:
+    """The click command the console script runs: the typer app with tidy help texts."""
+    return tidy_help(typer.main.get_command(app))

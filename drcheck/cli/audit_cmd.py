@@ -25,7 +25,7 @@ from drcheck.cli.audit_outputs import (
     warn_expired,
     write_reports,
 )
-from drcheck.cli.common import gather_snapshot, resolve_now
+from drcheck.cli.common import gather, resolve_now
 from drcheck.cli.evidence_opts import (
     BundleOpt,
     CsvDirOpt,
@@ -51,7 +51,7 @@ from drcheck.evidence import AuditEvidence
 from drcheck.history import record
 from drcheck.history_chain import run_digest_of
 from drcheck.model import Severity
-from drcheck.pipeline import exit_code, run_audit
+from drcheck.pipeline import exit_code, require_evaluated, run_audit
 from drcheck.policy import resolve_policies
 from drcheck.report import OutputFormat, ReportOptions
 from drcheck.waivers import load_waivers
@@ -78,7 +78,8 @@ CreateBaselineOpt = Annotated[Path | None, Opt(
     "--create-baseline", help="Record today's failed/unknown findings as a baseline.")]
 FrameworkOpt = Annotated[str | None, Opt(
     help="Group results by the controls of this framework (table, html, markdown).")]
-HistoryOpt = Annotated[Path | None, Opt(help="Record this audit in a SQLite history.")]
+HistoryOpt = Annotated[Path | None, Opt(
+    help="Record this audit in a SQLite history, under the estate's name.")]
 OfflineOpt = Annotated[bool, Opt(help="Use declared facts only; run no probe.")]
 NowOpt = Annotated[str | None, Opt(help="Evaluate as of this UTC time.")]
 PlanOpt = Annotated[Path | None, Opt(
@@ -119,6 +120,7 @@ def audit(
         check_plan_options(estate, facts, plan, baseline_state, baseline)
         known = read_baseline(baseline)
         started = time.monotonic()
+        estate_name: str | None = None
         if plan is not None:
             snapshot = plan_snapshot(plan, mapping, when)
             if baseline_state is not None:
@@ -126,8 +128,10 @@ def audit(
         else:
             options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                     ssh_config, allow_proxy_command)
-            snapshot = gather_snapshot(estate, facts, offline, when, options)
+            gathered = gather(estate, facts, offline, when, options)
+            snapshot, estate_name = gathered.snapshot, gathered.estate
         result = run_audit(snapshot, policies, when)
+        require_evaluated(result, str(plan or estate or facts))
         duration = time.monotonic() - started
         result = annotate(result, policies, accepted, known, when, duration)
         if create_baseline_path is not None:
@@ -139,7 +143,7 @@ def audit(
             command_line(), when, estate, facts, waivers or [], baseline, create_baseline_path,
             framework, policies, duration, rendered)
         if history is not None:
-            audit_id = record(history, result)
+            audit_id = record(history, result, estate_name)
             evidence.history = {"database": str(history), "audit_id": audit_id,
                                 "run_digest": run_digest_of(history, audit_id)}
         sign_outputs(signer, [p for _f, p, _t in rendered if p is not None])

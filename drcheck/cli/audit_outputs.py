@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from drcheck.baseline import apply_baseline, baseline_text, load_baseline, new_findings
+from drcheck.cli.app import note
 from drcheck.errors import ExitCode, UsageError
 from drcheck.model import AuditResult, Finding, Severity
 from drcheck.output import atomic_write
@@ -98,15 +99,15 @@ def write_reports(result: AuditResult, targets: Sequence[Target],
 def create_baseline(result: AuditResult, path: Path) -> AuditResult:
     """Write a baseline of today's failed/unknown findings; this run is measured against it."""
     atomic_write(path, baseline_text(result))
-    typer.echo(f"baseline written to {path}", err=True)
+    note(f"baseline written to {path}")
     return apply_baseline(result, load_baseline(str(path)), str(path))
 
 
 def warn_expired(result: AuditResult) -> None:
     """One stderr line per waiver that has expired and so no longer applies."""
     for w in expired_notes(result):
-        typer.echo(f"warning: waiver {w.id} ({w.origin}, owner {w.owner}) expired on "
-                   f"{w.expires} and no longer applies", err=True)
+        note(f"warning: waiver {w.id} ({w.origin}, owner {w.owner}) expired on "
+             f"{w.expires} and no longer applies")
 
 
 def _describe(f: Finding) -> str:

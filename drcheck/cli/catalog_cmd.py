@@ -19,8 +19,11 @@ VALUE_WIDTH = 64
 
 QUERY_HELP = (
     "A region (aws:eu-west-3, ovh:sbg, eu-west-3), a datacenter code (ovh:SBG2), an endpoint "
-    "host or URL (s3.sbg.io.cloud.ovh.net), or kind:value (campus:ovh-sbg, metro:paris)."
+    "host or URL (s3.sbg.io.cloud.ovh.net), kind:value (campus:ovh-sbg, metro:paris), or a "
+    "provider, metro or city name (ovh, strasbourg, gravelines)."
 )
+MAX_BLOCKS = 4
+"""More entries than this are listed one line each instead of one block each."""
 
 
 class CatalogFormat(str, Enum):
@@ -86,7 +89,8 @@ def render_query(catalog: Catalog, query: str, fmt: CatalogFormat) -> str:
         raise UsageError(
             f"nothing in the catalog matches {query!r}",
             hint="try a region (aws:eu-west-3), a datacenter code (ovh:SBG2), an endpoint "
-            "host (s3.sbg.io.cloud.ovh.net) or kind:value (campus:ovh-sbg)",
+            "host (s3.sbg.io.cloud.ovh.net), kind:value (campus:ovh-sbg) or a provider, metro "
+            "or city name (ovh, strasbourg)",
         )
     if fmt is CatalogFormat.JSON:
         document = {
@@ -97,7 +101,19 @@ def render_query(catalog: Catalog, query: str, fmt: CatalogFormat) -> str:
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
     if endpoint is not None:
         return _block(f"endpoint {query}", _endpoint_rows(endpoint))
+    if len(entries) > MAX_BLOCKS:
+        return _listing(entries)
     return "\n".join(_block(e.key, _entry_rows(e)) for e in entries)
+
+
+def _listing(entries: list[CatalogEntry]) -> str:
+    """One line per entry, for queries that name many (a provider, a metro), in 80 columns."""
+    rows = [(e.key, e.city or "-", e.country or "-", e.metro or "-", e.campus or "-")
+            for e in entries]
+    table = tabulate(rows, headers=("entry", "city", "country", "metro", "campus"),
+                     maxcolwidths=[26, 16, None, 12, 10])
+    return (f"{table}\n\n{len(entries)} entries; `drcheck catalog PROVIDER:CODE` "
+            "(e.g. ovh:SBG2) shows one in full\n")
 
 
 @app.command("catalog")

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from drcheck import __version__
 from drcheck.bounds import read_text
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
 
+if TYPE_CHECKING:
+    from drcheck.yamlsource import Document
 
-def _check_file(path: Path) -> tuple[list[Problem], str]:
+
+def _check_file(path: Path) -> tuple[list[Problem], list[Problem], str]:
+    """(errors, warnings, document kind) of one file."""
+    from drcheck.catalog_check import catalog_warnings  # start-up time: see _check_document
+
+    problems, kind, doc = _check_document(path)
+    if kind == "Estate" and not problems and doc is not None:
+        return problems, catalog_warnings(doc), kind
+    return problems, [], kind
+
+
+def _check_document(path: Path) -> tuple[list[Problem], str, Document | None]:
+    """(errors, document kind, the parsed YAML document) of one file, by what it says it
+    is."""
     # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
     from drcheck.pipeline import check_estate
     from drcheck.policy import check_policy
@@ -29,33 +44,43 @@ def _check_file(path: Path) -> tuple[list[Problem], str]:
             data = None
         if isinstance(data, dict) and data.get("format") == "drcheck/facts":
             snap = load_snapshot(str(path), partial_ok=True)
-            return [], "facts" if snap.partial is None else "facts, a shard: merge it"
+            return [], "facts" if snap.partial is None else "facts, a shard: merge it", None
     doc = load_file(path)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     if kind == "Policy":
-        return check_policy(doc), "Policy"
+        return check_policy(doc), "Policy", doc
     if kind == "Estate":
-        return check_estate(doc), "Estate"
+        return check_estate(doc), "Estate", doc
     if kind == "Waivers":
-        return check_waivers(doc), "Waivers"
+        return check_waivers(doc), "Waivers", doc
     return [doc.problem(("kind",), f"unknown document kind {kind!r}; expected Estate, "
-                        "Policy, Waivers (or a drcheck facts JSON file)")], "?"
+                        "Policy, Waivers (or a drcheck facts JSON file)")], "?", doc
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Files to check.")]) -> None:
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Files to check.")],
+    strict: Annotated[bool, typer.Option(
+        help="Treat warnings (location codes the catalog does not know) as errors.")] = False,
+) -> None:
     """Check estate, policy and facts files; report every problem with file:line (exit 2)."""
 
     def body() -> ExitCode:
         problems: list[Problem] = []
+        warnings: list[Problem] = []
         for path in files:
             try:
-                found, kind = _check_file(path)
+                found, doubts, kind = _check_file(path)
             except ConfigError as exc:
-                found, kind = exc.problems, "?"
+                found, doubts, kind = exc.problems, [], "?"
+            if strict:
+                found, doubts = found + doubts, []
             problems += found
+            warnings += doubts
             if not found:
-                typer.echo(f"{path}: ok ({kind})")
+                typer.echo(f"{path}: ok ({kind})" + (", with warnings" if doubts else ""))
+        for warning in warnings:
+            note(f"warning: {warning}")
         for problem in problems:
             typer.echo(f"error: {problem}", err=True)
         return ExitCode.USAGE if problems else ExitCode.OK

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
 
+from drcheck.catalog_check import catalog_warnings
+from drcheck.cli.app import note
 from drcheck.collect import ProbeOptions
 from drcheck.durations import parse_time
 from drcheck.errors import UsageError
+from drcheck.estate import Estate
 from drcheck.model import Snapshot
 from drcheck.output import atomic_write
 from drcheck.pipeline import build_snapshot, load_estate
 from drcheck.runs import RunSpec, probe_estate, read_estate
 from drcheck.snapshot import load_snapshot
+from drcheck.yamlsource import parse_text
+
+log = logging.getLogger("drcheck.cli")
 
 
 def resolve_now(now: str | None) -> datetime:
@@ -27,6 +35,11 @@ def resolve_now(now: str | None) -> datetime:
         raise UsageError(f"--now {now!r}: expected an ISO date or date-time") from None
 
 
+def warn(problem: object) -> None:
+    """One ``warning: …`` line on stderr."""
+    note(f"warning: {problem}")
+
+
 def emit(text: str, output: Path | None) -> None:
     """The report to ``output`` (atomically) or to stdout."""
     if output is None:
@@ -35,21 +48,47 @@ def emit(text: str, output: Path | None) -> None:
         atomic_write(output, text)
 
 
-def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
-                    when: datetime, options: ProbeOptions | None = None,
-                    run: RunSpec | None = None) -> Snapshot:
+@dataclass(frozen=True)
+class Gathered:
+    """A snapshot and the name of the estate it was built from (None for a facts file)."""
+
+    snapshot: Snapshot
+    estate: str | None
+
+
+def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetime,
+           options: ProbeOptions | None = None, run: RunSpec | None = None) -> Gathered:
     """A snapshot from a facts file, or from an estate (probing unless ``offline``).
 
     A probing run records who collected it (``run``: runner, shard, selection); a shard's
-    snapshot is partial until ``drcheck merge``.
+    snapshot is partial until ``drcheck merge``. Location codes the catalog does not know
+    are warned about on stderr.
     """
     if (estate is None) == (facts is None):
         raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
     if facts is not None:
-        return load_snapshot(str(facts))
+        return Gathered(load_snapshot(str(facts)), None)
     assert estate is not None
     if offline:
         if run is not None and run.partial:
             raise UsageError("--shard and --only choose what to probe: not with --offline")
-        return build_snapshot(load_estate(str(estate)), [], when)
-    return probe_estate(read_estate(str(estate)), run or RunSpec(), when, options)
+        spec = load_estate(str(estate), warn)
+        _log_estate(str(estate), spec)
+        return Gathered(build_snapshot(spec, [], when), spec.name)
+    source = read_estate(str(estate))
+    for warning in catalog_warnings(parse_text(source.text, source.path)):
+        warn(warning)
+    _log_estate(str(estate), source.estate)
+    return Gathered(probe_estate(source, run or RunSpec(), when, options), source.estate.name)
+
+
+def _log_estate(path: str, spec: Estate) -> None:
+    log.info("estate %s: %d host(s), %d bucket(s), %d medium/media, %d dataset(s)", path,
+             len(spec.hosts), len(spec.buckets), len(spec.media), len(spec.datasets))
+
+
+def gather_snapshot(estate: Path | None, facts: Path | None, offline: bool,
+                    when: datetime, options: ProbeOptions | None = None,
+                    run: RunSpec | None = None) -> Snapshot:
+    """A snapshot from a facts file, or from an estate (probing unless ``offline``)."""
+    return gather(estate, facts, offline, when, options, run).snapshot

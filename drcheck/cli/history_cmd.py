@@ -13,7 +13,7 @@ from tabulate import tabulate
 
 from drcheck.cli.app import app, guarded
 from drcheck.errors import ExitCode
-from drcheck.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff
+from drcheck.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff, estates
 from drcheck.history_chain import verify_chain
 
 
@@ -36,25 +36,40 @@ def _changes(title: str, items: tuple[HistoryFinding, ...]) -> str:
                                                    "policy"], tablefmt="simple")
 
 
-def render_table(rows: list[AuditRow], change: HistoryDiff | None) -> str:
-    """Score over time, then the changes between the last two audits."""
-    table = tabulate([(r.id, r.evaluated_at, r.score, _bar(r.score), r.failed, r.unknown,
-                       r.waived, r.passed) for r in rows],
-                     headers=["#", "evaluated at", "score", "", "fail", "unknown", "waived",
-                              "pass"], tablefmt="simple")
-    if change is None:
-        return table + "\n\nonly one audit recorded: nothing to compare yet\n"
-    head = (f"since audit #{change.before.id} ({change.before.evaluated_at}): score "
+def _table(rows: list[AuditRow]) -> str:
+    several = len({r.estate for r in rows}) > 1
+    headers = ["#", "evaluated at", *(["estate"] if several else []), "score", "", "fail",
+               "unknown", "waived", "pass"]
+    return tabulate([(r.id, r.evaluated_at, *([r.estate or "-"] if several else []), r.score,
+                      _bar(r.score), r.failed, r.unknown, r.waived, r.passed) for r in rows],
+                    headers=headers, tablefmt="simple")
+
+
+def _change_text(change: HistoryDiff, named: bool) -> str:
+    of = f" of {change.after.estate or 'unnamed estates'}" if named else ""
+    head = (f"since audit #{change.before.id}{of} ({change.before.evaluated_at}): score "
             f"{change.before.score} → {change.after.score}")
-    return "\n\n".join([table, head, _changes("new", change.new),
-                        _changes("fixed", change.fixed)]) + "\n"
+    return "\n\n".join([head, _changes("new", change.new), _changes("fixed", change.fixed)])
 
 
-def render_json(rows: list[AuditRow], change: HistoryDiff | None) -> str:
-    """The same as JSON, with the field names of the table."""
+def render_table(rows: list[AuditRow], changes: list[HistoryDiff]) -> str:
+    """Score over time, then per estate the changes between its last two audits."""
+    table = _table(rows)
+    if not changes:
+        return table + "\n\nonly one audit per estate recorded: nothing to compare yet\n"
+    named = len({r.estate for r in rows}) > 1
+    return "\n\n".join([table, *(_change_text(c, named) for c in changes)]) + "\n"
+
+
+def render_json(rows: list[AuditRow], changes: list[HistoryDiff]) -> str:
+    """The same as JSON; ``new``/``fixed`` are those of the estate audited last."""
+    last = next((c for c in changes if rows and c.after.id == rows[-1].id), None)
     doc = {"audits": [asdict(r) for r in rows],
-           "new": [asdict(f) for f in change.new] if change else [],
-           "fixed": [asdict(f) for f in change.fixed] if change else []}
+           "new": [asdict(f) for f in last.new] if last else [],
+           "fixed": [asdict(f) for f in last.fixed] if last else [],
+           "changes": [{"estate": c.after.estate, "before": c.before.id, "after": c.after.id,
+                        "new": [asdict(f) for f in c.new],
+                        "fixed": [asdict(f) for f in c.fixed]} for c in changes]}
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -82,16 +97,20 @@ def history(
     expect_head: Annotated[str | None, typer.Option(
         help="With --verify: the newest run's digest kept elsewhere (catches deleted newest "
         "runs).")] = None,
+    estate: Annotated[str | None, typer.Option(
+        help="Only this estate's audits (by estate name). Default: every estate.")] = None,
 ) -> None:
-    """Show the score over time and what is new or fixed since the previous audit."""
+    """Show the score over time and, per estate, what is new or fixed since its previous
+    audit."""
 
     def body() -> ExitCode:
         if verify or expect_head:
             return verify_history(path, expect_head)
-        rows = audits(path)[-last:]
-        change = diff(path)
+        rows = audits(path, estate)[-last:]
+        keys = [estate] if estate is not None else estates(path)
+        changes = [c for key in keys if (c := diff(path, key)) is not None]
         render = render_json if fmt is HistoryFormat.JSON else render_table
-        typer.echo(render(rows, change), nl=False)
+        typer.echo(render(rows, changes), nl=False)
         return ExitCode.OK
 
     raise typer.Exit(int(guarded(body)))

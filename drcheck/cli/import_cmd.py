@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from drcheck.cli.app import app, guarded
+from drcheck.cli.app import note as say
 from drcheck.cli.common import emit, resolve_now
 from drcheck.errors import ExitCode, UsageError
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
@@ -21,7 +22,7 @@ from drcheck.importers.plan_audit import audit_plan as run_plan_audit
 from drcheck.importers.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
 from drcheck.importers.terraform import import_terraform
 from drcheck.model import Severity
-from drcheck.pipeline import exit_code
+from drcheck.pipeline import exit_code, require_evaluated
 from drcheck.policy import resolve_policies
 from drcheck.report import OutputFormat, reporter_for
 
@@ -39,7 +40,7 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write th
 
 def _note(notes: list[str]) -> None:
     for note in notes:
-        typer.echo(f"note: {note}", err=True)
+        say(f"note: {note}")
 
 
 def _write(result: ImportResult, output: Path | None, source: str) -> None:
@@ -47,8 +48,8 @@ def _write(result: ImportResult, output: Path | None, source: str) -> None:
     doc = estate_document(result.estate, f"imported by drcheck from {source}")
     _note(result.notes)
     if not result.estate.datasets:
-        typer.echo("warning: no dataset could be inferred; add datasets with --mapping "
-                   "before auditing (see docs/importers.md)", err=True)
+        say("warning: no dataset could be inferred; add datasets with --mapping "
+            "before auditing (see docs/importers.md)")
     else:
         problems = schema_errors(doc)
         if problems:
@@ -148,6 +149,7 @@ def audit_plan(
             raise UsageError("give --baseline-state FILE or --baseline-prior, not both")
         done = run_plan_audit(plan, policies, when, mapping, baseline_state, baseline_prior)
         _note(list(done.notes))
+        require_evaluated(done.result, str(plan))
         if done.diff is None:
             emit(reporter_for(fmt).render(done.result), output)
             return exit_code(done.result, fail_on)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
 from drcheck.collect import ProbeOptions
@@ -18,9 +18,13 @@ from drcheck.shards import parse_selector, parse_shard, planned_assets
 from drcheck.snapshot import snapshot_to_json
 
 KnownHosts = Annotated[Path | None, typer.Option(
-    help="known_hosts file for strict host-key checking (default ~/.ssh/known_hosts).")]
+    metavar="FILE",
+    help="known_hosts file for strict host-key checking. Default: ~/.ssh/known_hosts (only "
+    "read) plus drcheck's own file: known_hosts in ~/.config/drcheck/.")]
 Trust = Annotated[bool, typer.Option(
-    help="Record unknown host keys in --known-hosts instead of refusing them.")]
+    help="Accept host keys not on record and record them in drcheck's own file: "
+    "known_hosts in ~/.config/drcheck/ (or in FILE when --known-hosts FILE is given), never "
+    "in ~/.ssh/known_hosts. A changed key is never accepted.")]
 ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
 TimeoutOpt = Annotated[float | None, typer.Option(
     min=0.1, help="Longest wait on a peer (s): each connect, handshake, login, SFTP start, "
@@ -93,8 +97,7 @@ def probe(
         emit(snapshot_to_json(snapshot), output)
         sign_outputs(signer, [output] if output else [])
         if snapshot.issues:
-            typer.echo(f"{len(snapshot.issues)} collection issue(s); see the snapshot's "
-                       "issues", err=True)
+            note(f"{len(snapshot.issues)} collection issue(s); see the snapshot's issues")
 
     guarded(body)
 

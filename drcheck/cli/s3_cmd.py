@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from drcheck.cli.app import app, guarded
+from drcheck.cli.app import app, guarded, note
 
 Opt = typer.Option
 
@@ -33,7 +33,7 @@ def bucket_yaml(specs: list[object]) -> str:
 def discover(
     endpoint: Annotated[str | None, Opt(help="S3 endpoint URL (default: AWS or "
                                               "AWS_ENDPOINT_URL).")] = None,
-    provider: Annotated[str | None, Opt(help="Provider to record (ovh, scaleway, aws…).")]
+    provider: Annotated[str | None, Opt(help="Provider to record (ovh, scaleway, aws, ...).")]
     = None,
     region: Annotated[str | None, Opt(help="Region to sign requests for.")] = None,
     profile: Annotated[str | None, Opt(help="AWS profile (credentials chain otherwise).")]
@@ -49,6 +49,6 @@ def discover(
         specs = discover_buckets(endpoint, region=region, profile=profile, provider=provider,
                                  addressing_style=addressing_style)
         typer.echo(bucket_yaml(list(specs)), nl=False)
-        typer.echo(f"{len(specs)} bucket(s) found", err=True)
+        note(f"{len(specs)} bucket(s) found")
 
     guarded(body)

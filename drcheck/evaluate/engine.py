@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from drcheck.durations import format_time
@@ -67,8 +67,13 @@ def _unprobed(rule_type: str, dataset: Dataset, ctx: Context, outcome: Outcome) 
                    (*outcome.unknowns, f"{dataset.primary.asset}: not probed: {reason}"))
 
 
-def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
-    """Apply every rule of every policy to every dataset its selector matches."""
+def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
+             progress: Callable[[int], None] | None = None) -> AuditResult:
+    """Apply every rule of every policy to every dataset its selector matches.
+
+    ``progress`` (if given) is told after each rule how many datasets it went through; it
+    cannot change the result.
+    """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
                   not_probed=not_probed(snapshot))
     findings: list[Finding] = []
@@ -82,6 +87,8 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> A
                         outcome = _unprobed(rule.type, dataset, ctx,
                                             rule_type.judge(dataset, params, ctx))
                         findings.append(_finding(policy, rule, dataset, outcome))
+                if progress is not None:
+                    progress(len(snapshot.datasets))
         findings.sort(key=sort_key)
         scores = dataset_scores(snapshot.datasets, findings)
     return AuditResult(

@@ -2,8 +2,11 @@
 
 Variables are merged the way Ansible ranks inventory sources (inventory-file group vars, then
 ``group_vars/`` files, then inventory host vars, then ``host_vars/`` files; groups by depth,
-then name). Connection comes from ``ansible_host``, ``ansible_port``, ``ansible_user``,
-``ansible_ssh_private_key_file`` and a ProxyJump in ``ansible_ssh_common_args``; location
+then name). Connection settings follow Ansible's ssh connection plugin, where the
+``ansible_ssh_*`` spelling wins over the plain one (``ansible_ssh_host`` over ``ansible_host``,
+``ansible_ssh_port`` over ``ansible_port``, ``ansible_ssh_user`` over ``ansible_user``,
+``ansible_ssh_private_key_file`` over ``ansible_private_key_file``), plus a ProxyJump in
+``ansible_ssh_common_args`` or ``ansible_ssh_extra_args``; location
 from ``drcheck_provider``, ``drcheck_datacenter``, ``drcheck_campus``… and, where nothing is
 declared, from hints in Ansible's JSON fact cache (system vendor, EC2 placement).
 """
@@ -226,7 +229,7 @@ def _value(vars_: Mapping[str, Var], *keys: str) -> Any:
 
 
 def _port(vars_: Mapping[str, Var]) -> int | None:
-    for key in ("ansible_port", "ansible_ssh_port"):
+    for key in ("ansible_ssh_port", "ansible_port"):
         if key in vars_ and vars_[key][0] not in (None, ""):
             value, origin = vars_[key]
             text = str(value)
@@ -253,9 +256,9 @@ def host_spec(name: str, origin: str, vars_: Mapping[str, Var],
     return HostSpec(
         name=safe if safe[:1].isalnum() else f"h{safe}",
         origin=origin,
-        address=str(_value(vars_, "ansible_host", "ansible_ssh_host") or "") or None,
+        address=str(_value(vars_, "ansible_ssh_host", "ansible_host") or "") or None,
         port=port,
-        user=str(_value(vars_, "ansible_user", "ansible_ssh_user") or "") or None,
+        user=str(_value(vars_, "ansible_ssh_user", "ansible_user") or "") or None,
         key_file=os.path.expanduser(str(key)) if key else None,
         proxy_jump=jump.group(1) if jump else None,
         root=str(_value(vars_, "drcheck_root") or "") or None,

@@ -22,6 +22,7 @@ from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec
 from drcheck.ids import AssetId
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 from drcheck.importers.terraform_backup import backups
+from drcheck.importers.terraform_cloud import CloudCopies, cloud_buckets, database_backups
 from drcheck.importers.terraform_compute import (
     HOST_TYPES,
     OVH_STORAGE,
@@ -228,11 +229,18 @@ def build_estate(resources: list[TfResource], file: str, digest: str = "") -> Im
     _ovh_replications(build)
     _db_replicas(build)
     result = backups(build.graph, file)
-    build.notes.extend(result.notes)
-    build.media.update(result.media)
-    for address, copies in result.copies.items():
-        build.copies.setdefault(address, []).extend(copies)
-        build.origins.setdefault(address, result.origins[address])
+    cloud = CloudCopies()
+    for address, spec in cloud_buckets(build.graph.resources, file, cloud).items():
+        build.buckets[address] = spec
+        build.aliases[address] = spec.asset_id
+    database_backups(build.graph.resources, file, cloud)
+    build.buckets.update(cloud.buckets)
+    for found in (result, cloud):
+        build.notes.extend(found.notes)
+        build.media.update(found.media)
+        for address, copies in found.copies.items():
+            build.copies.setdefault(address, []).extend(copies)
+            build.origins.setdefault(address, found.origins[address])
     estate = Estate(
         name=Path(file).stem,
         path=file,

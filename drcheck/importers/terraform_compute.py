@@ -16,7 +16,7 @@ from drcheck.importers.terraform_links import arn_parts, asset_name
 from drcheck.importers.terraform_s3 import UNKNOWN_AFTER_APPLY, origin_of, placement
 from drcheck.model import Evidence, FactKey, Source
 
-HOST_TYPES = ("aws_instance", "aws_db_instance", "ovh_cloud_project_instance",
+HOST_TYPES = ("aws_instance", "aws_db_instance", "aws_rds_cluster", "ovh_cloud_project_instance",
               "scaleway_instance_server")
 OVH_STORAGE = "ovh_cloud_project_storage"
 SCW_BUCKET = "scaleway_object_bucket"
@@ -90,7 +90,7 @@ def scw_bucket_spec(res: TfResource, file: str) -> tuple[BucketSpec, list[str]]:
 
 
 def _address(res: TfResource) -> str | None:
-    for attr in ("public_ip", "private_ip", "address", "public_ipv4"):
+    for attr in ("public_ip", "private_ip", "address", "public_ipv4", "endpoint"):
         value = _known(res, attr)
         if value:
             return value

@@ -31,6 +31,7 @@ from drcheck.probes.s3_client import (
 )
 from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
+from drcheck.progress import Progress
 
 __all__ = ["S3Probe", "S3Settings", "S3Target", "discover_buckets", "targets_from_estate"]
 
@@ -108,11 +109,21 @@ class S3Probe(Probe):
         worker = BucketProbe(self.pool, self.settings, self.resolver, names)
         done: dict[str, ProbeReport] = {}
         sources: dict[str, list[tuple[str, str, str | None]]] = {}
+        progress = Progress("s3", len(wave), "buckets probed")
+
+        def one(target: S3Target) -> BucketOutcome:
+            try:
+                return self._safely(worker, target)
+            finally:
+                progress.advance()
+
         while wave:
-            outcomes = bounded_map(lambda t: self._safely(worker, t), wave,
-                                   self.settings.concurrency, self.settings.bucket_deadline,
+            outcomes = bounded_map(one, wave, self.settings.concurrency,
+                                   self.settings.bucket_deadline,
                                    lambda t, limit: self._expired(worker, t, limit))
             wave = self._next_wave(outcomes, done, sources)
+            progress.grow(len(wave))  # replication destinations found on the way
+        progress.done()
         return [self._with_dangling(report, sources, done) for report in done.values()]
 
     def _next_wave(self, outcomes: Iterable[BucketOutcome], done: dict[str, ProbeReport],

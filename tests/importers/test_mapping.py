@@ -53,7 +53,7 @@ datasets:
     orders = next(d for d in estate.datasets if d.primary.asset_id == "host:aws_db_instance.orders")
     assert orders.name == "orders" and orders.criticality == "critical"
     assert [c.asset_id for c in orders.copies][-1] == "bucket:aws_s3_bucket.scw"
-    assert len(orders.copies) == 5  # read replica, three vaults, the mapped bucket
+    assert len(orders.copies) == 6  # replica, three vaults, automated backups, mapped bucket
 
 
 def test_mapping_locations_place_a_custom_endpoint(tmp_path: Path, fixtures: Path) -> None:

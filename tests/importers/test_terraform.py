@@ -117,7 +117,8 @@ def test_backup_plan_copies_follow_references_and_arns(fixtures: Path) -> None:
     orders = next(d for d in estate.datasets if d.name == "aws_db_instance.orders")
     assert [c.asset_id for c in orders.copies] == [
         "host:aws_db_instance.orders_replica", "medium:aws_backup_vault.main",
-        "medium:aws_backup_vault.dr", "medium:vault:us-east-1:222233334444:offsite"]
+        "medium:aws_backup_vault.dr", "medium:vault:us-east-1:222233334444:offsite",
+        "medium:aws_db_instance.orders/automated-backups"]
     assert orders.copies[1].origin.endswith("aws_backup_plan.daily")
     vault = next(m for m in estate.media if m.name == "vault:us-east-1:222233334444:offsite")
     assert dict(vault.location.fields) == {"provider": "aws", "region": "us-east-1",

@@ -13,9 +13,9 @@ from tests.report.test_baseline import _moved_off_campus
 
 def test_record_and_diff(tmp_path: Path) -> None:
     db = tmp_path / "history.db"
-    record(db, audit(OVH, ("sbg2",)))
+    record(db, audit(OVH, ("sbg2",)), "ovh-sbg2")
     assert diff(db) is None
-    record(db, audit(str(_moved_off_campus(tmp_path)), ("sbg2",)))
+    record(db, audit(str(_moved_off_campus(tmp_path)), ("sbg2",)), "ovh-sbg2")
     rows = audits(db)
     assert [r.id for r in rows] == [1, 2]
     change = diff(db)

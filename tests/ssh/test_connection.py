@@ -245,7 +245,7 @@ def test_progress_on_stderr_only_when_asked(ssh_lab: SshLab,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     SshProbe(ssh_lab.options(progress=True)).collect([ssh_lab.spec("vault")])
     shown = capsys.readouterr()
-    assert "ssh: probed 1/1 hosts" in shown.err and shown.out == ""
+    assert "ssh: 1/1 hosts probed" in shown.err and shown.out == ""
     SshProbe(ssh_lab.options(progress=None)).collect([ssh_lab.spec("vault")])
     assert capsys.readouterr().err == ""  # not a terminal under pytest: quiet
 

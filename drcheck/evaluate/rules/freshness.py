@@ -87,38 +87,57 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
         relations = [(c, copy_relation(dataset.primary.location, c.location,
                                        params.offsite_kinds)[0]) for c in dataset.copies]
         copies = [c for c, rel in relations if rel is Relation.SEPARATE]
+        undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
         ages = _Ages.of(copies, limit, ctx)
-        could: list[tuple[Replica, str]] = []
-        for copy in (c for c, rel in relations if rel is Relation.UNKNOWN):
-            age, why = restore_point_age(copy, ctx)
-            if age is None:
-                could.append((copy, why))
-            elif age <= limit:
-                could.append((copy, f"{format_duration(age)} old, off-site status not known"))
-        status = count_verdict(len(ages.fresh), len(ages.unknown) + len(could), 1)
-        ages.unknown.extend(could)
-        return _outcome(status, params, copies, ages, "off-site copies")
+        kinds_text = "/".join(k.value for k in params.offsite_kinds)
+        could, notes, doubts = _undecided_copies(undecided, limit, ctx, kinds_text)
+        status = count_verdict(len(ages.fresh), len(ages.unknown) + could, 1)
+        return _outcome(status, params, [*copies, *undecided], ages, "off-site copies",
+                        notes, doubts)
 
 
-def _outcome(status: Status, params: MaxAgeParams, copies: list[Replica], ages: _Ages,
-             scope: str) -> Outcome:
+def _undecided_copies(undecided: list[Replica], limit: timedelta, ctx: Context,
+                      kinds_text: str) -> tuple[int, list[str], list[str]]:
+    """Copies not known to be off-site: how many could still pass, their message parts (the
+    age that was read, and that it is the off-site status that is unknown), and why each is
+    unknown."""
+    could = 0
+    notes: list[str] = []
+    doubts: list[str] = []
+    where = f"off-site ({kinds_text}) not known"
+    for copy in undecided:
+        age, why = restore_point_age(copy, ctx)
+        if age is None:
+            notes.append(f"{_unknown_part(copy, why)}, {where}")
+            doubts.append(f"{copy.name}: {why} and {kinds_text} not known")
+            could += 1
+        elif age <= limit:
+            notes.append(f"{copy.name} {format_duration(age)} old, {where}")
+            doubts.append(f"{copy.name}: {kinds_text} not known")
+            could += 1
+        else:
+            notes.append(f"{copy.name} {format_duration(age)} old (stale), {where}")
+    return could, notes, doubts
+
+
+def _outcome(status: Status, params: MaxAgeParams, quoted: list[Replica], ages: _Ages,
+             scope: str, notes: list[str] | None = None,
+             doubts: list[str] | None = None) -> Outcome:
     """The max-age verdict with its message, the restore points quoted and the unknowns."""
     parts = [f"{c.name} {format_duration(a)} old" for c, a in ages.fresh + ages.stale]
     parts += [_unknown_part(c, why) for c, why in ages.unknown]
+    parts += notes or []
     message = f"RPO {params.max_age.text}: " + (", ".join(parts) if parts else f"no {scope}")
     if ages.stale:
         message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
-    evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in copies
+    evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in quoted
                      if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-    unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown)
+    unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown) + tuple(doubts or ())
     return Outcome(status, message, (), evidence, unknowns)
 
 
 def _unknown_part(copy: Replica, why: str) -> str:
-    """How the message names a copy the verdict could not settle: its age when that was
-    read (the off-site status is what is missing), else "age unknown" and why."""
-    if why.endswith("off-site status not known"):
-        return f"{copy.name} {why}"
+    """How the message names a copy whose age is not known: "age unknown" and why."""
     reason = why.removeprefix("newest restore point ")
     return f"{copy.name} age unknown" + ("" if reason == "not known" else f" ({reason})")
 

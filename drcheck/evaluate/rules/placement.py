@@ -65,6 +65,20 @@ class SeparationParams:
 
     kinds: tuple[DomainKind, ...]
     min_copies: int
+def unknown_sides(primary: Replica, maybe: list[tuple[Replica, list[DomainKind]]]) -> tuple[
+        str, ...]:
+    """``NAME: KIND not known`` for the replica that lacks the claim: the primary, once,
+    when it is the primary's domain that is unknown (every copy then waits on it)."""
+    out: dict[str, list[str]] = {}
+    for copy, kinds in maybe:
+        for kind in kinds:
+            lacking = [r for r in (primary, copy) if not r.location.values(kind)] or [copy]
+            for replica in lacking:
+                label = f"{replica.name} (primary)" if replica is primary else replica.name
+                names = out.setdefault(label, [])
+                if kind.value not in names:
+                    names.append(kind.value)
+    return tuple(f"{name}: {'/'.join(kinds)} not known" for name, kinds in out.items())
 
 
 @register("separation")
@@ -116,9 +130,7 @@ class SeparationRule(RuleType[SeparationParams]):
         status = count_verdict(len(good), len(maybe), need)
         shared_domains = _shared_domains(primary, hits)
         kinds_text = "/".join(k.value for k in kinds)
-        unknowns = tuple(
-            f"{c.name}: {'/'.join(k.value for k in ks)} not known" for c, ks in maybe
-        )
+        unknowns = unknown_sides(primary, maybe)
         if status is Status.PASS:
             message = (f"{plural(len(good), 'copy')} outside the primary's {kinds_text}: "
                        + ", ".join(_where(c) for c in good))

@@ -8,8 +8,6 @@ say why, and the others go on. See ``drcheck.probes.ssh.operations`` for what is
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -47,6 +45,7 @@ from drcheck.probes.ssh.tools import (
     step_systemd,
     step_vzdump_times,
 )
+from drcheck.progress import Progress
 
 log = logging.getLogger(__name__)
 PEER_ERRORS = (paramiko.SSHException, EOFError, OSError)
@@ -98,7 +97,7 @@ class SshProbe(Probe):
         hosts = [t for t in targets if isinstance(t, HostSpec)]
         connector = Connector(self.options)
         index = _host_index(hosts if peers is None else peers)
-        progress = _Progress(len(hosts), self.options.progress)
+        progress = _progress(len(hosts), self.options.progress)
         workers = max(1, min(self.options.pool_size, len(hosts) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drcheck-ssh") as pool:
             futures = [pool.submit(self._one, connector, h, index, progress) for h in hosts]
@@ -107,7 +106,7 @@ class SshProbe(Probe):
         return reports
 
     def _one(self, connector: Connector, host: HostSpec, index: dict[str, str],
-             progress: _Progress) -> ProbeReport:
+             progress: Progress) -> ProbeReport:
         observed_at = self._clock()
         try:
             return self._probe_host(connector, host, index, observed_at)
@@ -121,7 +120,7 @@ class SshProbe(Probe):
         except Exception as exc:  # anything else is drcheck's own bug: exit 4
             raise probe_bug(PROBE_NAME, host.asset_id, exc) from exc
         finally:
-            progress.tick()
+            progress.advance()
 
     def _probe_host(self, connector: Connector, host: HostSpec, index: dict[str, str],
                     observed_at: str) -> ProbeReport:
@@ -208,24 +207,10 @@ def _host_index(hosts: Sequence[HostSpec]) -> dict[str, str]:
     return index
 
 
-class _Progress:
-    """``probed N/M hosts`` on stderr when it is a terminal; silent otherwise (CI)."""
-
-    def __init__(self, total: int, enabled: bool | None) -> None:
-        self._total = total
-        self._count = 0
-        self._lock = threading.Lock()
-        self._enabled = sys.stderr.isatty() if enabled is None else enabled
-
-    def tick(self) -> None:
-        """Count one finished host (and redraw the line when enabled)."""
-        with self._lock:
-            self._count += 1
-            if self._enabled:
-                sys.stderr.write(f"\rssh: probed {self._count}/{self._total} hosts")
-                sys.stderr.flush()
-
-    def done(self) -> None:
-        """End the progress line."""
-        if self._enabled and self._total:
-            sys.stderr.write("\n")
+def _progress(total: int, wanted: bool | None) -> Progress:
+    """Host progress: False silences it, True shows it from the first host, None is the
+    process default (a bar on a terminal, periodic lines in logs, nothing with --quiet)."""
+    if wanted is False:
+        return Progress("ssh", total, "hosts probed", mode="off")
+    return Progress("ssh", total, "hosts probed", eager=bool(wanted),
+                    mode="plain" if wanted else None)
