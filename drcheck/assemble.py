@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from drcheck.catalog import Catalog, CatalogEntry
+from drcheck.durations import format_time
 from drcheck.estate import BucketSpec, DatasetSpec, DeclaredLocation, Estate, ReplicaSpec
 from drcheck.ids import AssetId
 from drcheck.locations import datacenter_claims, field_claims, prefixed
@@ -292,3 +294,8 @@ def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
                            for r in sorted(reports, key=lambda r: r.subject)
                            for c in r.discovered if c.unattributed is not None),
     )
+
+
+def build_snapshot(estate: Estate, reports: Sequence[ProbeReport], now: datetime) -> Snapshot:
+    """The facts snapshot of ``estate`` from declarations, the catalog and probe reports."""
+    return assemble(estate, reports, Catalog.default(), format_time(now))

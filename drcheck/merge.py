@@ -14,12 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from drcheck.assemble import build_snapshot
 from drcheck.durations import parse_time
 from drcheck.errors import ConfigError, Problem
 from drcheck.estate import Estate
 from drcheck.model import Evidence, ProbeIssue, Snapshot, Source
 from drcheck.partial import report_from_dict
-from drcheck.pipeline import build_snapshot
 from drcheck.probes.base import ProbeReport
 from drcheck.runs import parse_estate_text, text_digest
 from drcheck.shards import probed_assets, shard_of

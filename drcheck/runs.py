@@ -15,12 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from drcheck import __version__
+from drcheck.assemble import build_snapshot
 from drcheck.collect import ProbeOptions, collect_reports
 from drcheck.durations import format_time
 from drcheck.estate import Estate, parse_estate
+from drcheck.estate_check import check_estate
 from drcheck.model import Snapshot
 from drcheck.partial import partial_section
-from drcheck.pipeline import build_snapshot, check_estate
 from drcheck.shards import Selector, Shard, probed_assets, select
 from drcheck.validation import require_valid
 from drcheck.yamlsource import parse_text, read_input

@@ -31,7 +31,7 @@ def _check_document(path: Path) -> tuple[list[Problem], str, Document | None]:
     """(errors, document kind, the parsed YAML document) of one file, by what it says it
     is."""
     # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
-    from drcheck.pipeline import check_estate
+    from drcheck.estate_check import check_estate
     from drcheck.policy import check_policy
     from drcheck.snapshot import load_snapshot
     from drcheck.waivers import check_waivers

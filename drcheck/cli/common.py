@@ -9,15 +9,16 @@ from pathlib import Path
 
 import typer
 
+from drcheck.assemble import build_snapshot
 from drcheck.catalog_check import catalog_warnings
 from drcheck.cli.app import note
 from drcheck.collect import ProbeOptions
 from drcheck.durations import parse_time
 from drcheck.errors import UsageError
 from drcheck.estate import Estate
+from drcheck.estate_check import load_estate
 from drcheck.model import Snapshot
 from drcheck.output import atomic_write
-from drcheck.pipeline import build_snapshot, load_estate
 from drcheck.runs import RunSpec, probe_estate, read_estate
 from drcheck.snapshot import load_snapshot
 from drcheck.yamlsource import parse_text

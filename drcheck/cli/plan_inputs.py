@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from drcheck.assemble import build_snapshot
 from drcheck.baseline import gating
 from drcheck.errors import UsageError
 from drcheck.model import Finding, Snapshot
-from drcheck.pipeline import build_snapshot, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import Policy
 
 

@@ -48,7 +48,7 @@ def trust_host(
 
     def body() -> ExitCode:
         """Scan every selected host; exit 1 when a key changed."""
-        from drcheck.pipeline import load_estate
+        from drcheck.estate_check import load_estate
         from drcheck.probes.ssh.connection import Connector
 
         spec = load_estate(str(estate))

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from drcheck.assemble import build_snapshot
 from drcheck.importers.plan_diff import FindingDiff, diff_findings
 from drcheck.importers.terraform import import_prior_state, import_terraform
 from drcheck.model import AuditResult
-from drcheck.pipeline import build_snapshot, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import Policy
 
 PathLike = str | os.PathLike[str]

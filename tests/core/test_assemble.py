@@ -6,8 +6,8 @@ from pathlib import Path
 
 from drcheck.assemble import assemble
 from drcheck.catalog import Catalog
+from drcheck.estate_check import load_estate
 from drcheck.model import Claim, DomainKind, Evidence, ProbeIssue, Source
-from drcheck.pipeline import load_estate
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
 
 AT = "2026-11-23T05:00:00Z"

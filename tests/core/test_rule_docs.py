@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from drcheck.assemble import build_snapshot
 from drcheck.collect import ProbeOptions, collect_reports
 from drcheck.durations import parse_time
+from drcheck.estate_check import load_estate
 from drcheck.evaluate.registry import rule_types
 from drcheck.evaluate.rule_docs import example, rule_doc, rules_markdown
-from drcheck.pipeline import build_snapshot, load_estate, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import load_policy
 from tests.report.cli_helpers import run
 

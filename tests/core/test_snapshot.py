@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from drcheck.assemble import build_snapshot
 from drcheck.errors import ConfigError
-from drcheck.pipeline import build_snapshot, load_estate
+from drcheck.estate_check import load_estate
 from drcheck.snapshot import load_snapshot, snapshot_from_dict, snapshot_to_dict, snapshot_to_json
 from tests.core.builders import NOW
 

@@ -159,8 +159,9 @@ def waivers() -> None:
 
 
 def _facts() -> dict[str, Any]:
+    from drcheck.assemble import build_snapshot
     from drcheck.durations import parse_time
-    from drcheck.pipeline import build_snapshot, load_estate
+    from drcheck.estate_check import load_estate
     from drcheck.snapshot import snapshot_to_dict
 
     spec = load_estate(str(ROOT / "examples" / "georedundant" / "estate.yaml"))

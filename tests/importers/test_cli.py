@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from drcheck.cli import app
 from drcheck.estate import parse_estate
-from drcheck.pipeline import check_estate
+from drcheck.estate_check import check_estate
 from drcheck.yamlsource import parse_text
 
 NOW = ["--now", "2026-11-23T12:00:00Z"]

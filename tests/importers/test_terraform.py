@@ -10,10 +10,10 @@ from ruamel.yaml import YAML
 
 from drcheck.errors import ConfigError, UsageError
 from drcheck.estate import Estate
+from drcheck.estate_check import check_estate
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
 from drcheck.importers.terraform import estate_from_plan, estate_from_state, import_terraform
 from drcheck.model import FactKey
-from drcheck.pipeline import check_estate
 from drcheck.yamlsource import parse_text
 
 PLAN = "plan_full.json"

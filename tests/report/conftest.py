@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from drcheck.assemble import build_snapshot
 from drcheck.baseline import apply_baseline
 from drcheck.durations import parse_time
+from drcheck.estate_check import load_estate
 from drcheck.model import AuditResult, Finding, ProbeIssue, Severity, Status
-from drcheck.pipeline import build_snapshot, load_estate, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import resolve_policies
 from drcheck.report.rules import rule_refs
 from drcheck.waivers import apply_waivers, load_waivers

@@ -7,8 +7,10 @@ import io
 import re
 from dataclasses import replace
 
+from drcheck.assemble import build_snapshot
+from drcheck.estate_check import load_estate
 from drcheck.model import AuditResult
-from drcheck.pipeline import build_snapshot, load_estate, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import resolve_policies
 from drcheck.report.csv_report import CsvReporter
 from drcheck.report.html_report import HtmlReporter

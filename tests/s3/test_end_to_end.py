@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from drcheck.assemble import build_snapshot
 from drcheck.cli import app
+from drcheck.estate_check import load_estate
 from drcheck.model import DomainKind, Source, Status
-from drcheck.pipeline import build_snapshot, load_estate, run_audit
+from drcheck.pipeline import run_audit
 from drcheck.policy import resolve_policies
 from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
 from tests.s3.conftest import PLANTED_SECRET, World

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from drcheck.assemble import build_snapshot
+from drcheck.estate_check import load_estate
 from drcheck.model import Dataset, DomainKind, Snapshot
-from drcheck.pipeline import build_snapshot, load_estate
 from drcheck.probes.ssh import SshProbe
 from tests.ssh.conftest import USER, SshLab
 
