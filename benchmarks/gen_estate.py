@@ -19,7 +19,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-CATALOG = Path(__file__).resolve().parents[1] / "drcheck" / "data" / "catalog.json"
+CATALOG = Path(__file__).resolve().parents[1] / "drcheck" / "locations" / "data" / "catalog.json"
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 CRITICALITY = ("low", "medium", "medium", "high", "high", "critical")
 

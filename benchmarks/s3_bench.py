@@ -40,7 +40,7 @@ from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from drcheck.estate import BucketSpec
+from drcheck.inputs.estate import BucketSpec
 from drcheck.probes.s3 import S3Probe, S3Settings, S3Target
 
 ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench-secret",

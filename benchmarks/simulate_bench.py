@@ -9,7 +9,7 @@ per copy), then times on one core:
 1. the full N-1 sweep over every domain kind (Universe index + minimal cut sets + ranking),
    with the freshness bar of the built-in packs' max-age rule;
 2. the N-2 sweep (``--depth2``, off by default at 100k);
-3. every rule of every built-in policy pack (``drcheck.policy.load_builtin``), through the
+3. every rule of every built-in policy pack (``drcheck.evaluate.policy.load_builtin``), through the
    audit engine, including nothing of the simulation.
 
 Memory: the child's maximum resident set size (``resource.getrusage``) after building the
@@ -34,9 +34,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an install
 
 from drcheck.evaluate.engine import evaluate
+from drcheck.evaluate.policy import builtin_names, load_builtin
 from drcheck.evaluate.survival.fate import BarFor, ctx_at
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import (
+from drcheck.shared.model import (
     Claim,
     Dataset,
     DomainKind,
@@ -47,7 +48,6 @@ from drcheck.model import (
     Snapshot,
     Source,
 )
-from drcheck.policy import builtin_names, load_builtin
 from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.sweep import sweep
 

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from drcheck.estate import HostSpec  # noqa: E402
+from drcheck.inputs.estate import HostSpec  # noqa: E402
 from drcheck.probes.ssh import SshOptions, SshProbe  # noqa: E402
 from drcheck.probes.ssh import operations as ops  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Build drcheck/data/catalog.json from the provider-locations reference table.
+"""Build drcheck/locations/data/catalog.json from the provider-locations reference table.
 
 Usage: ``python tools/build_catalog.py [--tsv PATH] [--output PATH] [--check]``.
 
@@ -7,7 +7,7 @@ The input is a vendored copy of ``../shared/reference/provider-locations.tsv`` (
 need nothing outside the repository). Refresh it by copying the shared file over it and
 re-running this script. The output is deterministic: same TSV, byte-identical JSON.
 
-What the script decides (the rules are documented in ``drcheck/catalog.py``): canonical
+What the script decides (the rules are documented in ``drcheck/locations/catalog.py``): canonical
 provider and region ids, campus ids (OVH and Hetzner only), building ids parsed from the
 ``datacenter_ids`` column, and cross-provider metro ids, computed here by single-linkage
 clustering of the coordinates (links up to ``LINK_KM``; a merge may not make a cluster wider
@@ -29,7 +29,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TSV = ROOT / "tools" / "reference" / "provider-locations.tsv"
-DEFAULT_OUTPUT = ROOT / "drcheck/data/catalog.json"
+DEFAULT_OUTPUT = ROOT / "drcheck/locations/data/catalog.json"
 FORMAT_VERSION = 1
 
 LINK_KM = 60.0
@@ -244,7 +244,7 @@ def entry_from_row(row: dict[str, str]) -> dict[str, Any]:
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine, mean Earth radius), as in drcheck.geo."""
+    """Great-circle distance (haversine, mean Earth radius), as in drcheck.locations.geo."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drcheck.schemas import SCHEMAS
+from drcheck.cli.schemas import SCHEMAS
 
 OUT = Path(__file__).resolve().parents[1] / "policies" / "schemas"
 

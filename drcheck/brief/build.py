@@ -20,9 +20,9 @@ from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.evaluate.survival.fate import BarFor, fate
 from drcheck.evaluate.survival.model import Domain, Fate, label
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import Snapshot
+from drcheck.inputs.throughput import DEFAULT_THROUGHPUT
+from drcheck.shared.model import Snapshot
 from drcheck.simulate.sweep import sweep
-from drcheck.throughput import DEFAULT_THROUGHPUT
 
 _ORDER = list(Outcome)
 

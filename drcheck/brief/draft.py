@@ -13,7 +13,7 @@ from datetime import datetime
 from drcheck.brief.model import DatasetImpact, Duty, DutyStatus, Outcome
 from drcheck.brief.text import business_text, moment, step_text
 from drcheck.evaluate.survival.model import Domain, label
-from drcheck.model import Organisation
+from drcheck.shared.model import Organisation
 
 _LIVE = (DutyStatus.TRIGGERED, DutyStatus.TO_ASSESS)
 

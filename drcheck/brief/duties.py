@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from drcheck.brief.model import DatasetImpact, Duty, DutyStatus, Outcome, Step
 from drcheck.brief.regimes import Regime, Regimes
-from drcheck.model import Organisation
+from drcheck.shared.model import Organisation
 
 Finding = tuple[str, DutyStatus, str]
 """One dataset's part in a duty: its name, the status it gives and why."""

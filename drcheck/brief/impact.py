@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from drcheck.brief.model import DatasetImpact, Outcome, Recovery, Restore
-from drcheck.durations import format_duration, format_time, parse_duration, parse_time
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.readings import restore_point
 from drcheck.evaluate.survival.fate import dataset_bytes, dataset_fate
 from drcheck.evaluate.survival.model import Bar, DatasetFate, Domain, Fate, Verdict
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import Dataset, FactKey, Replica
-from drcheck.throughput import DEFAULT_THROUGHPUT, format_rate, format_size, restore_time
+from drcheck.inputs.durations import format_duration, format_time, parse_duration, parse_time
+from drcheck.inputs.throughput import DEFAULT_THROUGHPUT, format_rate, format_size, restore_time
+from drcheck.shared.model import Dataset, FactKey, Replica
 
 _VERDICT_OUTCOME = {Verdict.LOST: Outcome.LOST, Verdict.DEGRADED: Outcome.DEGRADED,
                     Verdict.UNKNOWN: Outcome.UNKNOWN, Verdict.SURVIVES: Outcome.SAFE}

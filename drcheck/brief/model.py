@@ -8,7 +8,7 @@ from enum import Enum
 
 from drcheck.brief.regimes import Regime, Source
 from drcheck.evaluate.survival.model import DatasetFate, Domain, label
-from drcheck.model import Business, Organisation
+from drcheck.shared.model import Business, Organisation
 
 
 class Outcome(str, Enum):

@@ -16,8 +16,8 @@ from tabulate import tabulate
 
 from drcheck.brief.model import Brief, DatasetImpact, DomainBrief, Duty, Outcome
 from drcheck.brief.text import business_text, duty_head, moment, rpo_text, rto_text, step_text
-from drcheck.durations import format_time
-from drcheck.throughput import format_rate
+from drcheck.inputs.durations import format_time
+from drcheck.inputs.throughput import format_rate
 
 SCHEMA_VERSION = 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from drcheck.brief.model import DatasetImpact, Duty, Step
-from drcheck.durations import format_duration, format_time
+from drcheck.inputs.durations import format_duration, format_time
 
 
 def moment(when: datetime | None) -> str:

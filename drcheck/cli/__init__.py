@@ -1,9 +1,9 @@
 """Command-line interface: parse arguments, run the pipeline, map errors to exit codes.
 
-Each command lives in its own module, which registers it on the typer ``app`` when imported.
-The console script imports only the module of the command it runs (``drcheck version`` loads
-no probe, report or schema code), so start-up stays short; ``--help`` or an unknown word
-imports them all. ``from drcheck.cli import app`` gives the app with every command.
+Takes in arguments; hands on output and an exit code. Holds the audit pipeline
+(``pipeline``: the stages in order), the plan gate (``plan_audit``) and the registry of
+printable schemas. Each command lives in its own module; importing them here registers them
+on ``app``.
 """
 
 from __future__ import annotations

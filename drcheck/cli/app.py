@@ -9,9 +9,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from drcheck import __version__, progress
-from drcheck.bounds import DEFAULT_MAX_INPUT_MB, ENV_MAX_INPUT_MB, set_max_input_mb
-from drcheck.errors import DrcheckError, ExitCode
+from drcheck import __version__
+from drcheck.inputs.bounds import DEFAULT_MAX_INPUT_MB, ENV_MAX_INPUT_MB, set_max_input_mb
+from drcheck.shared import progress
+from drcheck.shared.errors import DrcheckError, ExitCode
 
 app = typer.Typer(
     name="drcheck",

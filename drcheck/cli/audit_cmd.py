@@ -26,6 +26,7 @@ from drcheck.cli.audit_outputs import (
     write_reports,
 )
 from drcheck.cli.common import gather, resolve_now
+from drcheck.cli.evidence import AuditEvidence
 from drcheck.cli.evidence_opts import (
     BundleOpt,
     CsvDirOpt,
@@ -36,6 +37,7 @@ from drcheck.cli.evidence_opts import (
     signer_for,
     write_compliance_csv,
 )
+from drcheck.cli.pipeline import exit_code, require_evaluated, run_audit
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
 from drcheck.cli.probe_cmd import (
     AllowProxyOpt,
@@ -46,15 +48,13 @@ from drcheck.cli.probe_cmd import (
     Trust,
     probe_options,
 )
-from drcheck.errors import ExitCode, UsageError
-from drcheck.evidence import AuditEvidence
-from drcheck.history import record
-from drcheck.history_chain import run_digest_of
-from drcheck.model import Severity
-from drcheck.pipeline import exit_code, require_evaluated, run_audit
-from drcheck.policy import resolve_policies
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.evaluate.waivers import load_waivers
 from drcheck.report import OutputFormat, ReportOptions
-from drcheck.waivers import load_waivers
+from drcheck.report.history import record
+from drcheck.report.history_chain import run_digest_of
+from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.model import Severity
 
 Opt = typer.Option
 EstateArg = Annotated[Path | None, typer.Argument(help="Estate file (YAML).")]

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import typer
 
-from drcheck.baseline import apply_baseline, baseline_text, load_baseline, new_findings
 from drcheck.cli.app import note
-from drcheck.errors import ExitCode, UsageError
-from drcheck.model import AuditResult, Finding, Severity
-from drcheck.output import atomic_write
-from drcheck.policy import FRAMEWORKS, Policy
+from drcheck.evaluate.policy import FRAMEWORKS, Policy
+from drcheck.evaluate.waivers import Waiver, apply_waivers, expired_notes
+from drcheck.inputs.baselines import apply_baseline, baseline_text, load_baseline, new_findings
 from drcheck.report import OutputFormat, ReportOptions, reporter_for
+from drcheck.report.output import atomic_write
 from drcheck.report.rules import rule_refs
-from drcheck.waivers import Waiver, apply_waivers, expired_notes
+from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.model import AuditResult, Finding, Severity
 
 
 @dataclass(frozen=True)

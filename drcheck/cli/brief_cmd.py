@@ -23,12 +23,12 @@ from drcheck.brief.regimes import default_regimes
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.simulate_cmd import _max_age, check_known, parse_kinds
-from drcheck.errors import ExitCode, UsageError
+from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.evaluate.survival.fate import ctx_at
 from drcheck.evaluate.survival.model import parse_domain
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.policy import resolve_policies
+from drcheck.shared.errors import ExitCode, UsageError
 from drcheck.simulate.bars import policy_bar
 
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 from tabulate import tabulate
 
-from drcheck.catalog import Catalog, CatalogEntry, EndpointMatch
 from drcheck.cli.app import app, guarded
-from drcheck.errors import UsageError
+from drcheck.locations.catalog import Catalog, CatalogEntry, EndpointMatch
+from drcheck.shared.errors import UsageError
 
 VALUE_WIDTH = 64
 """Wrap width of the value column, so a block fits in 80 columns."""

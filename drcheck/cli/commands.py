@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from drcheck import __version__
-from drcheck.bounds import read_text
 from drcheck.cli.app import app, guarded, note
-from drcheck.errors import ConfigError, ExitCode, Problem, UsageError
+from drcheck.inputs.bounds import read_text
+from drcheck.shared.errors import ConfigError, ExitCode, Problem, UsageError
 
 if TYPE_CHECKING:
-    from drcheck.yamlsource import Document
+    from drcheck.inputs.documents import Document
 
 
 def _check_file(path: Path) -> tuple[list[Problem], list[Problem], str]:
     """(errors, warnings, document kind) of one file."""
-    from drcheck.catalog_check import catalog_warnings  # start-up time: see _check_document
+    from drcheck.inputs.catalog_check import catalog_warnings  # start-up time: see _check_document
 
     problems, kind, doc = _check_document(path)
     if kind == "Estate" and not problems and doc is not None:
@@ -31,11 +31,11 @@ def _check_document(path: Path) -> tuple[list[Problem], str, Document | None]:
     """(errors, document kind, the parsed YAML document) of one file, by what it says it
     is."""
     # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
-    from drcheck.estate_check import check_estate
-    from drcheck.policy import check_policy
-    from drcheck.snapshot import load_snapshot
-    from drcheck.waivers import check_waivers
-    from drcheck.yamlsource import load_file
+    from drcheck.evaluate.policy import check_policy
+    from drcheck.evaluate.waivers import check_waivers
+    from drcheck.facts.snapshot import load_snapshot
+    from drcheck.inputs.documents import load_file
+    from drcheck.inputs.estate_check import check_estate
 
     if path.suffix == ".json":
         try:
@@ -92,7 +92,7 @@ def validate(
 def schema(kind: Annotated[str, typer.Argument(help="estate, policy, facts or result")]) -> None:
     """Print the JSON Schema of an input or output document."""
 
-    from drcheck.schemas import SCHEMAS
+    from drcheck.cli.schemas import SCHEMAS
 
     def body() -> None:
         if kind not in SCHEMAS:

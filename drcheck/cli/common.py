@@ -9,19 +9,19 @@ from pathlib import Path
 
 import typer
 
-from drcheck.assemble import build_snapshot
-from drcheck.catalog_check import catalog_warnings
 from drcheck.cli.app import note
-from drcheck.collect import ProbeOptions
-from drcheck.durations import parse_time
-from drcheck.errors import UsageError
-from drcheck.estate import Estate
-from drcheck.estate_check import load_estate
-from drcheck.model import Snapshot
-from drcheck.output import atomic_write
-from drcheck.runs import RunSpec, probe_estate, read_estate
-from drcheck.snapshot import load_snapshot
-from drcheck.yamlsource import parse_text
+from drcheck.facts.assemble import build_snapshot
+from drcheck.facts.collect import ProbeOptions
+from drcheck.facts.runs import RunSpec, probe_estate, read_estate
+from drcheck.facts.snapshot import load_snapshot
+from drcheck.inputs.catalog_check import catalog_warnings
+from drcheck.inputs.documents import parse_text
+from drcheck.inputs.durations import parse_time
+from drcheck.inputs.estate import Estate
+from drcheck.inputs.estate_check import load_estate
+from drcheck.report.output import atomic_write
+from drcheck.shared.errors import UsageError
+from drcheck.shared.model import Snapshot
 
 log = logging.getLogger("drcheck.cli")
 

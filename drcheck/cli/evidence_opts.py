@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from drcheck.bundle import write_bundle
-from drcheck.errors import UsageError
-from drcheck.evidence import AuditEvidence, build_bundle
-from drcheck.model import AuditResult
-from drcheck.output import atomic_write
-from drcheck.signing import Signer, load_signer, sign_bytes, sign_file
+from drcheck.cli.evidence import AuditEvidence, build_bundle
+from drcheck.evidence.bundle import write_bundle
+from drcheck.evidence.signing import Signer, load_signer, sign_bytes, sign_file
+from drcheck.report.output import atomic_write
+from drcheck.shared.errors import UsageError
+from drcheck.shared.model import AuditResult
 
 SignOpt = Annotated[Path | None, typer.Option(
     help="Sign every file written (FILE.sig, SSHSIG namespace drcheck) with this SSH key: "
@@ -69,7 +69,7 @@ def write_compliance_csv(result: AuditResult, directory: Path | None,
     """``DIR/FRAMEWORK.csv`` for each framework a finding maps to; what was written."""
     if directory is None:
         return []
-    from drcheck.evidence import CSV_PREFIX
+    from drcheck.cli.evidence import CSV_PREFIX
     from drcheck.report.compliance_csv import frameworks_in, render_framework
 
     written = []

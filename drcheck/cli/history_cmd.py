@@ -12,9 +12,9 @@ import typer
 from tabulate import tabulate
 
 from drcheck.cli.app import app, guarded
-from drcheck.errors import ExitCode
-from drcheck.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff, estates
-from drcheck.history_chain import verify_chain
+from drcheck.report.history import AuditRow, HistoryDiff, HistoryFinding, audits, diff, estates
+from drcheck.report.history_chain import verify_chain
+from drcheck.shared.errors import ExitCode
 
 
 class HistoryFormat(str, Enum):

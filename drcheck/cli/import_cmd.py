@@ -15,16 +15,16 @@ import typer
 from drcheck.cli.app import app, guarded
 from drcheck.cli.app import note as say
 from drcheck.cli.common import emit, resolve_now
-from drcheck.errors import ExitCode, UsageError
+from drcheck.cli.pipeline import exit_code, require_evaluated
+from drcheck.cli.plan_audit import audit_plan as run_plan_audit
+from drcheck.evaluate.policy import resolve_policies
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
 from drcheck.importers.mapping import ImportResult
-from drcheck.importers.plan_audit import audit_plan as run_plan_audit
-from drcheck.importers.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
 from drcheck.importers.terraform import import_terraform
-from drcheck.model import Severity
-from drcheck.pipeline import exit_code, require_evaluated
-from drcheck.policy import resolve_policies
 from drcheck.report import OutputFormat, reporter_for
+from drcheck.report.plan_diff import FindingDiff, diff_exit_code, render_json, render_text
+from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.model import Severity
 
 import_app = typer.Typer(
     help="Build an estate file from what CI already has: Terraform JSON, an Ansible "

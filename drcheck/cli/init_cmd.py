@@ -12,11 +12,11 @@ from typing import Annotated
 
 import typer
 
-from drcheck.catalog import Catalog
 from drcheck.cli.app import app, guarded, note
-from drcheck.errors import UsageError
-from drcheck.output import atomic_write
-from drcheck.starter import resolve_providers, starter_files
+from drcheck.cli.starter import resolve_providers, starter_files
+from drcheck.locations.catalog import Catalog
+from drcheck.report.output import atomic_write
+from drcheck.shared.errors import UsageError
 
 
 def stdin_is_terminal() -> bool:

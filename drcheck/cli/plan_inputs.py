@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from drcheck.assemble import build_snapshot
-from drcheck.baseline import gating
-from drcheck.errors import UsageError
-from drcheck.model import Finding, Snapshot
-from drcheck.pipeline import run_audit
-from drcheck.policy import Policy
+from drcheck.cli.pipeline import run_audit
+from drcheck.evaluate.policy import Policy
+from drcheck.facts.assemble import build_snapshot
+from drcheck.inputs.baselines import gating
+from drcheck.shared.errors import UsageError
+from drcheck.shared.model import Finding, Snapshot
 
 
 def plan_snapshot(plan: Path, mapping: Path | None, when: datetime) -> Snapshot:

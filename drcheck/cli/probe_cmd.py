@@ -10,12 +10,12 @@ import typer
 from drcheck.cli.app import app, guarded, note
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
-from drcheck.collect import ProbeOptions
-from drcheck.durations import format_time, parse_time
-from drcheck.model import Snapshot
-from drcheck.runs import RunSpec, read_estate
-from drcheck.shards import parse_selector, parse_shard, planned_assets
-from drcheck.snapshot import snapshot_to_json
+from drcheck.facts.collect import ProbeOptions
+from drcheck.facts.runs import RunSpec, read_estate
+from drcheck.facts.shards import parse_selector, parse_shard, planned_assets
+from drcheck.facts.snapshot import snapshot_to_json
+from drcheck.inputs.durations import format_time, parse_time
+from drcheck.shared.model import Snapshot
 
 KnownHosts = Annotated[Path | None, typer.Option(
     metavar="FILE",
@@ -114,7 +114,7 @@ def merge(
     """Merge the facts files of probe --shard K/N (or --only) runs into one snapshot."""
 
     def body() -> None:
-        from drcheck.merge import merge as merge_parts
+        from drcheck.facts.merge import merge as merge_parts
 
         signer = signer_for(sign, [output] if output else [], None)
         snapshot = merge_parts([str(f) for f in facts], allow_missing_shards)

@@ -14,7 +14,7 @@ Opt = typer.Option
 
 def bucket_yaml(specs: list[object]) -> str:
     """Estate ``buckets:`` entries for discovered buckets (values JSON-quoted, valid YAML)."""
-    from drcheck.estate import BucketSpec
+    from drcheck.inputs.estate import BucketSpec
 
     lines = ["buckets:"]
     for spec in specs:

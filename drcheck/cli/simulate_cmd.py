@@ -17,8 +17,7 @@ import typer
 
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
-from drcheck.durations import parse_duration
-from drcheck.errors import ExitCode, UsageError
+from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.survival.fate import ctx_at, simulate_loss
 from drcheck.evaluate.survival.model import (
     Domain,
@@ -28,8 +27,9 @@ from drcheck.evaluate.survival.model import (
     parse_domain,
 )
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import DomainKind
-from drcheck.policy import resolve_policies
+from drcheck.inputs.durations import parse_duration
+from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.model import DomainKind
 from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
 from drcheck.simulate.sweep import sweep

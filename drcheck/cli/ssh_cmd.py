@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from drcheck.cli.app import app, guarded
-from drcheck.errors import ExitCode, UsageError
+from drcheck.shared.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from drcheck.estate import HostSpec
+    from drcheck.inputs.estate import HostSpec
     from drcheck.probes.ssh import SshOptions
     from drcheck.probes.ssh.connection import Connector
 
@@ -48,7 +48,7 @@ def trust_host(
 
     def body() -> ExitCode:
         """Scan every selected host; exit 1 when a key changed."""
-        from drcheck.estate_check import load_estate
+        from drcheck.inputs.estate_check import load_estate
         from drcheck.probes.ssh.connection import Connector
 
         spec = load_estate(str(estate))

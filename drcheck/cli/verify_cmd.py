@@ -15,10 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
-from drcheck.bundle import MANIFEST, read_bundle
 from drcheck.cli.app import app, guarded
-from drcheck.errors import ExitCode, UsageError
-from drcheck.signing import VerifyError, read_allowed_signers, read_signature, verify_bytes
+from drcheck.evidence.bundle import MANIFEST, read_bundle
+from drcheck.evidence.signing import VerifyError, read_allowed_signers, read_signature, verify_bytes
+from drcheck.shared.errors import ExitCode, UsageError
 
 SignersOpt = Annotated[Path | None, typer.Option(
     help="allowed_signers file (ssh-keygen format) naming who may sign.")]
@@ -69,7 +69,7 @@ def _manifest_signature(path: Path, raw: bytes, signature: str | None, signers: 
 
 
 def _reproduce(path: Path, manifest: dict[str, Any], members: dict[str, bytes]) -> None:
-    from drcheck.evidence import reproduce
+    from drcheck.cli.evidence import reproduce
 
     differ = reproduce(manifest, members)
     if differ:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from drcheck.evaluate.params import bind
-from drcheck.model import (
+from drcheck.shared.model import (
     Dataset,
     Evidence,
     EvidenceRef,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from enum import Enum
 
-from drcheck.geo import haversine_km
-from drcheck.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location
+from drcheck.locations.geo import haversine_km
+from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location
 
 FAR_KM = 100.0
 """Beyond this great-circle distance two points share no metro or anything narrower."""

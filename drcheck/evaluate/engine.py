@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from drcheck.durations import format_time
 from drcheck.evaluate.base import Context, Outcome
+from drcheck.evaluate.gcpause import paused_gc
+from drcheck.evaluate.policy import Policy, Rule
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
-from drcheck.gcpause import paused_gc
-from drcheck.ids import fingerprint
-from drcheck.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
-from drcheck.policy import Policy, Rule
+from drcheck.inputs.durations import format_time
+from drcheck.shared.ids import fingerprint
+from drcheck.shared.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from drcheck.durations import DURATION_PATTERN, parse_duration
-from drcheck.model import DomainKind
+from drcheck.inputs.durations import DURATION_PATTERN, parse_duration
+from drcheck.shared.model import DomainKind
 
 P = TypeVar("P")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from drcheck.durations import age_at
 from drcheck.evaluate.base import Context
-from drcheck.model import Evidence, FactKey, Replica
+from drcheck.inputs.durations import age_at
+from drcheck.shared.model import Evidence, FactKey, Replica
 
 
 def age_of(ev: Evidence | None, ctx: Context) -> timedelta | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from drcheck.evaluate.base import RuleType
 from drcheck.evaluate.registry import rule_types
-from drcheck.yamlsource import parse_text
+from drcheck.inputs.documents import parse_text
 
 EXAMPLES = "examples"
 

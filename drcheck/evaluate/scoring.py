@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from drcheck.model import Dataset, DatasetScore, Finding, Severity, Status
+from drcheck.shared.model import Dataset, DatasetScore, Finding, Severity, Status
 
 SEVERITY_WEIGHT = {
     Severity.INFO: 0,

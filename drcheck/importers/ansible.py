@@ -20,13 +20,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from drcheck.bounds import read_json, read_text, tree_problems
-from drcheck.errors import ConfigError, Problem
-from drcheck.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
 from drcheck.importers.ansible_datasets import VARIABLE, inventory_datasets
 from drcheck.importers.ansible_inventory import Inventory, Var, merge, parse_inventory
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
-from drcheck.yamlsource import parse_text
+from drcheck.inputs.bounds import read_json, read_text, tree_problems
+from drcheck.inputs.documents import parse_text
+from drcheck.inputs.estate import LOCATION_FIELDS, DeclaredLocation, Estate, HostSpec
+from drcheck.shared.errors import ConfigError, Problem
 
 _VENDORS = (
     ("amazon", "aws"), ("google", "gcp"), ("microsoft", "azure"), ("digitalocean", "digitalocean"),

@@ -21,8 +21,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from drcheck.errors import ConfigError, Problem
-from drcheck.estate import CRITICALITIES, DatasetSpec, ReplicaSpec
+from drcheck.inputs.estate import CRITICALITIES, DatasetSpec, ReplicaSpec
+from drcheck.shared.errors import ConfigError, Problem
 
 VARIABLE = "drcheck_datasets"
 _HOSTNAME = re.compile(r"\{\{\s*inventory_hostname\s*\}\}")

@@ -14,8 +14,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from drcheck.errors import ConfigError, Problem
-from drcheck.yamlsource import Document, parse_text
+from drcheck.inputs.documents import Document, parse_text
+from drcheck.shared.errors import ConfigError, Problem
 
 Var = tuple[Any, str]
 """A variable's value and its origin (``file:line``)."""

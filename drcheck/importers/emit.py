@@ -14,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-from drcheck.estate import (
+from drcheck.inputs.estate import (
     API_VERSION,
     ESTATE_SCHEMA,
     BucketSpec,
@@ -25,8 +25,8 @@ from drcheck.estate import (
     MediumSpec,
     ReplicaSpec,
 )
-from drcheck.ids import AssetId
-from drcheck.model import Evidence
+from drcheck.shared.ids import AssetId
+from drcheck.shared.model import Evidence
 
 
 def _facts(facts: Mapping[str, Evidence]) -> dict[str, Any]:

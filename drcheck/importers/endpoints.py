@@ -8,7 +8,7 @@ guessed: the caller records the location as unknown.
 
 from __future__ import annotations
 
-from drcheck.catalog import Catalog
+from drcheck.locations.catalog import Catalog
 
 
 def s3_location(endpoint: str) -> tuple[str, str] | None:

@@ -24,9 +24,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from drcheck.bounds import read_text, tree_problems
-from drcheck.errors import ConfigError
-from drcheck.estate import (
+from drcheck.inputs.bounds import read_text, tree_problems
+from drcheck.inputs.documents import Document, parse_text
+from drcheck.inputs.estate import (
     CRITICALITIES,
     LOCATION_SCHEMA,
     DatasetSpec,
@@ -34,8 +34,8 @@ from drcheck.estate import (
     Estate,
     ReplicaSpec,
 )
-from drcheck.ids import AssetId
-from drcheck.yamlsource import Document, parse_text
+from drcheck.shared.errors import ConfigError
+from drcheck.shared.ids import AssetId
 
 _REF = {
     "oneOf": [

@@ -3,7 +3,7 @@
 Patterns (``*``, ``?``, negations ``!``) are not hosts and are left out; ``Include`` files
 are read in place; each alias gets the effective settings OpenSSH would use (``HostName``,
 ``User``, ``Port``, the first ``IdentityFile``, ``ProxyJump``), defaults from ``Host *``
-included. The file is read by ``drcheck.sshconfig``, which never executes anything: a
+included. The file is read by ``drcheck.inputs.sshconfig``, which never executes anything: a
 ``Match exec`` block does not match, ``LocalCommand`` and the like are ignored, and a
 ``ProxyCommand`` is never imported (each is a note naming file:line). A value that is not a
 host name, user, port or jump list by syntax is refused with its file:line.
@@ -16,11 +16,17 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from drcheck.errors import ConfigError, Problem, UsageError
-from drcheck.estate import Estate, HostSpec
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
-from drcheck.sshconfig import Resolved, SshConfig
-from drcheck.sshsyntax import host_problem, jump_problem, path_problem, port_problem, user_problem
+from drcheck.inputs.estate import Estate, HostSpec
+from drcheck.inputs.sshconfig import Resolved, SshConfig
+from drcheck.inputs.sshsyntax import (
+    host_problem,
+    jump_problem,
+    path_problem,
+    port_problem,
+    user_problem,
+)
+from drcheck.shared.errors import ConfigError, Problem, UsageError
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.:@/-]")
 

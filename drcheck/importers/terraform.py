@@ -17,9 +17,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from drcheck.errors import UsageError
-from drcheck.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
-from drcheck.ids import AssetId
 from drcheck.importers.mapping import ImportResult, apply_mapping, load_mapping
 from drcheck.importers.terraform_backup import backups
 from drcheck.importers.terraform_cloud import CloudCopies, cloud_buckets, database_backups
@@ -48,6 +45,9 @@ from drcheck.importers.terraform_s3 import (
     bucket_spec,
     origin_of,
 )
+from drcheck.inputs.estate import BucketSpec, DatasetSpec, Estate, HostSpec, MediumSpec, ReplicaSpec
+from drcheck.shared.errors import UsageError
+from drcheck.shared.ids import AssetId
 
 REPLICATION = "aws_s3_bucket_replication_configuration"
 

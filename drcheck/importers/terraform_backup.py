@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from drcheck.estate import DeclaredLocation, MediumSpec, ReplicaSpec
 from drcheck.importers.terraform_config import as_dict, as_list
 from drcheck.importers.terraform_json import TfResource
 from drcheck.importers.terraform_links import Graph, Link, arn_parts, asset_name
 from drcheck.importers.terraform_s3 import UNKNOWN_AFTER_APPLY, origin_of, placement
-from drcheck.model import Evidence, FactKey, Source
+from drcheck.inputs.estate import DeclaredLocation, MediumSpec, ReplicaSpec
+from drcheck.shared.model import Evidence, FactKey, Source
 
 VAULT = "aws_backup_vault"
 VAULT_LOCK = "aws_backup_vault_lock_configuration"

@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from drcheck.estate import BucketSpec, DeclaredLocation, MediumSpec, ReplicaSpec
 from drcheck.importers.terraform_json import TfResource
 from drcheck.importers.terraform_links import arn_parts, asset_name
 from drcheck.importers.terraform_s3 import origin_of, placement
-from drcheck.model import Evidence, FactKey, Source
+from drcheck.inputs.estate import BucketSpec, DeclaredLocation, MediumSpec, ReplicaSpec
+from drcheck.shared.model import Evidence, FactKey, Source
 
 DATABASES = ("aws_db_instance", "aws_rds_cluster")
 GCS = "google_storage_bucket"

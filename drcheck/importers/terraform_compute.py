@@ -10,11 +10,11 @@ plan, as do Scaleway's ``scaleway_instance_server`` (zone) and ``scaleway_object
 
 from __future__ import annotations
 
-from drcheck.estate import BucketSpec, DeclaredLocation, HostSpec
 from drcheck.importers.terraform_json import TfResource
 from drcheck.importers.terraform_links import arn_parts, asset_name
 from drcheck.importers.terraform_s3 import UNKNOWN_AFTER_APPLY, origin_of, placement
-from drcheck.model import Evidence, FactKey, Source
+from drcheck.inputs.estate import BucketSpec, DeclaredLocation, HostSpec
+from drcheck.shared.model import Evidence, FactKey, Source
 
 HOST_TYPES = ("aws_instance", "aws_db_instance", "aws_rds_cluster", "ovh_cloud_project_instance",
               "scaleway_instance_server")

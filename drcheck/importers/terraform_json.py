@@ -15,14 +15,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drcheck.bounds import read_json
-from drcheck.errors import ConfigError, Problem
 from drcheck.importers.terraform_config import (
     Context,
     ProviderConf,
     as_list,
     provider_for,
 )
+from drcheck.inputs.bounds import read_json
+from drcheck.shared.errors import ConfigError, Problem
 
 SUPPORTED_MAJORS = ("0", "1")
 """Major versions of the JSON output format this reader understands."""

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drcheck.estate import BucketSpec
 from drcheck.importers.endpoints import s3_location
 from drcheck.importers.terraform_json import TfResource
 from drcheck.importers.terraform_links import Graph, asset_name
-from drcheck.model import Evidence, FactKey, Source
+from drcheck.inputs.estate import BucketSpec
+from drcheck.shared.model import Evidence, FactKey, Source
 
 BUCKET = "aws_s3_bucket"
 SPLIT_TYPES = (

@@ -3,7 +3,7 @@
 A probe reads facts about one kind of asset (hosts over SSH, buckets over S3) and returns
 ``ProbeReport`` records. It never raises for a failure on a target: it returns a report whose
 ``issues`` say what could not be established, and the facts it could not read are left out or
-recorded as unknown ``Evidence``. ``drcheck.assemble`` merges reports into a ``Snapshot``.
+recorded as unknown ``Evidence``. ``drcheck.facts.assemble`` merges reports into a ``Snapshot``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from drcheck.model import Claim, Evidence, ProbeIssue
+from drcheck.shared.model import Claim, Evidence, ProbeIssue
 
 log = logging.getLogger("drcheck.probes")
 

@@ -16,10 +16,8 @@ from typing import ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from drcheck.durations import format_time
-from drcheck.errors import DrcheckError, ExitCode
-from drcheck.estate import BucketSpec, Estate
-from drcheck.model import ProbeIssue
+from drcheck.inputs.durations import format_time
+from drcheck.inputs.estate import BucketSpec, Estate
 from drcheck.probes.base import Probe, ProbeReport, probe_bug, raised_at
 from drcheck.probes.s3_bucket import PROBE, BucketOutcome, BucketProbe, S3Target
 from drcheck.probes.s3_client import (
@@ -31,7 +29,9 @@ from drcheck.probes.s3_client import (
 )
 from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
-from drcheck.progress import Progress
+from drcheck.shared.errors import DrcheckError, ExitCode
+from drcheck.shared.model import ProbeIssue
+from drcheck.shared.progress import Progress
 
 __all__ = ["S3Probe", "S3Settings", "S3Target", "discover_buckets", "targets_from_estate"]
 

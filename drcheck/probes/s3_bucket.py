@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError
 
-from drcheck.durations import format_time
-from drcheck.endpoints import endpoint_host
-from drcheck.estate import BucketSpec
-from drcheck.model import Evidence, FactKey, ProbeIssue
+from drcheck.inputs.durations import format_time
+from drcheck.inputs.estate import BucketSpec
+from drcheck.locations.endpoints import endpoint_host
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
 from drcheck.probes.s3_client import (
     BucketCalls,
@@ -48,6 +47,7 @@ from drcheck.probes.s3_location import (
     location_view,
     region_claims,
 )
+from drcheck.shared.model import Evidence, FactKey, ProbeIssue
 
 PROBE = "s3"
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drcheck.model import Evidence, FactKey, Source
 from drcheck.probes.s3_client import CallResult
+from drcheck.shared.model import Evidence, FactKey, Source
 
 _YEAR_DAYS = 365
 

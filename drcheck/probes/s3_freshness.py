@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from drcheck.durations import format_time
-from drcheck.model import Evidence, FactKey
+from drcheck.inputs.durations import format_time
 from drcheck.probes.s3_client import BucketCalls, CallResult, S3Settings
 from drcheck.probes.s3_config import evidence, unknown
+from drcheck.shared.model import Evidence, FactKey
 
 
 @dataclass

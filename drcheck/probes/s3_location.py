@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drcheck.catalog import Catalog, canonical_provider
-from drcheck.model import Claim, DomainKind, ProbeIssue, Source
+from drcheck.locations.catalog import Catalog, canonical_provider
 from drcheck.probes.s3_client import CallResult
+from drcheck.shared.model import Claim, DomainKind, ProbeIssue, Source
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""Reporters by format name; a test checks every ``OutputFormat`` member has one."""
+"""One audit result, rendered: table, JSON, SARIF, JUnit, CSV, HTML, Markdown and Prometheus
+reporters (``reporter_for`` picks one by format name; a test checks every ``OutputFormat``
+member has one), the plan comparison, the SQLite history, and atomic output files.
+
+Takes in an ``AuditResult``; hands on text and files. Never probes.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
-from drcheck.model import AuditResult
+from drcheck.shared.model import AuditResult
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from drcheck.model import Finding, Status
+from drcheck.shared.model import Finding, Status
 
 UNMAPPED = "(no control)"
 

@@ -11,11 +11,11 @@ import csv
 import io
 from collections.abc import Iterable
 
-from drcheck.model import AuditResult, Finding
+from drcheck.facts.snapshot import snapshot_digest
 from drcheck.report.compliance import control_rows, frameworks_of
 from drcheck.report.controls import FRAMEWORK_TITLES, requirement
 from drcheck.report.csv_report import neutralise
-from drcheck.snapshot import snapshot_digest
+from drcheck.shared.model import AuditResult, Finding
 
 COLUMNS = ("framework", "control", "requirement", "verdict", "failed", "unknown", "passed",
            "waived", "datasets", "rules", "finding_ids", "evidence", "facts_digest",

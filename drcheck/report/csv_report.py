@@ -11,9 +11,9 @@ import csv
 import io
 from typing import Any
 
-from drcheck.model import AuditResult
 from drcheck.report.base import Reporter
 from drcheck.report.fields import finding_dict
+from drcheck.shared.model import AuditResult
 
 COLUMNS = ("fingerprint", "policy", "rule_id", "rule_type", "title", "dataset", "status",
            "severity", "message", "shared_domains", "unknowns", "controls", "waiver",

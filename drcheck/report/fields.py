@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drcheck import __version__
-from drcheck.model import AuditResult, Finding, Status, WaiverNote
-from drcheck.snapshot import snapshot_to_dict
+from drcheck.facts.snapshot import snapshot_to_dict
+from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
 
 RESULT_FORMAT = "drcheck/result"
 RESULT_VERSION = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from drcheck.model import Dataset, DomainKind, Finding, Replica, Status
+from drcheck.shared.model import Dataset, DomainKind, Finding, Replica, Status
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;

@@ -8,7 +8,7 @@ rests on; waivers with reason and expiry; what a baseline says is fixed.
 from __future__ import annotations
 
 from drcheck import __version__
-from drcheck.model import AuditResult, Finding, Status, WaiverNote
+from drcheck.facts.snapshot import snapshot_digest
 from drcheck.report.base import Reporter
 from drcheck.report.compliance import UNMAPPED, control_rows, frameworks_of
 from drcheck.report.controls import FRAMEWORK_TITLES, requirement
@@ -22,7 +22,7 @@ from drcheck.report.html_parts import (
     pill,
     table,
 )
-from drcheck.snapshot import snapshot_digest
+from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
 
 STATUS_ORDER = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
 

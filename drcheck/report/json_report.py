@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from drcheck.jsontext import pretty
-from drcheck.model import AuditResult
 from drcheck.report.base import Reporter
 from drcheck.report.fields import result_dict
+from drcheck.shared.jsontext import pretty
+from drcheck.shared.model import AuditResult
 
 
 class JsonReporter(Reporter):

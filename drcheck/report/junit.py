@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from drcheck.model import AuditResult, Finding, RuleRef, Status
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
 from drcheck.report.sarif import split_origin
+from drcheck.shared.model import AuditResult, Finding, RuleRef, Status
 
 CHILD = {Status.FAIL: "failure", Status.UNKNOWN: "error", Status.WAIVED: "skipped"}
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 
-from drcheck.model import AuditResult, Finding, Status
 from drcheck.report.base import Reporter
 from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
+from drcheck.shared.model import AuditResult, Finding, Status
 
 MAX_ROWS = 100
 MARK = {Status.FAIL: "❌ fail", Status.UNKNOWN: "❔ unknown", Status.WAIVED: "⏸️ waived",

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from drcheck.durations import CLOCK_SKEW, parse_time
-from drcheck.model import AuditResult, FactKey, Severity, Status
+from drcheck.inputs.durations import CLOCK_SKEW, parse_time
 from drcheck.report.base import Reporter
+from drcheck.shared.model import AuditResult, FactKey, Severity, Status
 
 Sample = tuple[dict[str, str], float]
 

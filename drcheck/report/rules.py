@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from drcheck.evaluate.policy import Policy
 from drcheck.evaluate.registry import rule_types
-from drcheck.model import AuditResult, RuleRef
-from drcheck.policy import Policy
+from drcheck.shared.model import AuditResult, RuleRef
 
 
 def rule_refs(policies: Sequence[Policy]) -> tuple[RuleRef, ...]:

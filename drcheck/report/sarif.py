@@ -17,11 +17,11 @@ from typing import Any
 
 from drcheck import __version__
 from drcheck.evaluate.registry import rule_types
-from drcheck.jsontext import pretty
-from drcheck.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
+from drcheck.facts.snapshot import snapshot_digest
 from drcheck.report.base import Reporter
 from drcheck.report.rules import rule_index
-from drcheck.snapshot import snapshot_digest
+from drcheck.shared.jsontext import pretty
+from drcheck.shared.model import AuditResult, Finding, ProbeIssue, RuleRef, Severity, Status
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://drcheck.dev"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drcheck.model import Severity, Source, Status
+from drcheck.facts.snapshot import FACTS_SCHEMA
 from drcheck.report.fields import RESULT_FORMAT, RESULT_VERSION
-from drcheck.snapshot import FACTS_SCHEMA
+from drcheck.shared.model import Severity, Source, Status
 
 _STR = {"type": "string"}
 _FINDING: dict[str, Any] = {

@@ -10,10 +10,10 @@ import textwrap
 
 from tabulate import tabulate
 
-from drcheck.model import AuditResult, Finding, Status
 from drcheck.report.base import Reporter, ReportOptions
 from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
+from drcheck.shared.model import AuditResult, Finding, Status
 
 MESSAGE_WIDTH = 44
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.rules.freshness import MaxAgeRule
 from drcheck.evaluate.survival.fate import BarFor
 from drcheck.evaluate.survival.model import Bar
-from drcheck.model import Dataset
-from drcheck.policy import Policy, Selector
+from drcheck.shared.model import Dataset
 
 
 def policy_bar(policies: Sequence[Policy], max_age: timedelta | None = None,

@@ -25,7 +25,7 @@ from drcheck.evaluate.survival.model import (
     cut_text,
     label,
 )
-from drcheck.jsontext import pretty
+from drcheck.shared.jsontext import pretty
 
 SCHEMA_VERSION = 1
 WIDTH = 60

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from drcheck.catalog import Catalog
+from drcheck.locations.catalog import Catalog
 
 
 @pytest.fixture(scope="session")

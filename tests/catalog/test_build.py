@@ -23,7 +23,7 @@ def build_catalog() -> ModuleType:
 
 
 def test_committed_catalog_is_current(build_catalog: ModuleType) -> None:
-    committed = (ROOT / "drcheck/data/catalog.json").read_text(encoding="utf-8")
+    committed = (ROOT / "drcheck/locations/data/catalog.json").read_text(encoding="utf-8")
     generated = build_catalog.render(build_catalog.build(build_catalog.DEFAULT_TSV))
     assert committed == generated, "run: python tools/build_catalog.py"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.catalog import Catalog
-from drcheck.endpoints import endpoint_host
-from drcheck.ids import AssetId
 from drcheck.importers.endpoints import s3_location
+from drcheck.locations.catalog import Catalog
+from drcheck.locations.endpoints import endpoint_host
+from drcheck.shared.ids import AssetId
 
 
 @pytest.mark.parametrize(("text", "host"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.catalog import Catalog
+from drcheck.locations.catalog import Catalog
 
 REGIONAL = [
     # OVH: current, bucket-prefixed, URL, legacy perf, legacy Swift S3, Swift, US domain

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.catalog import Catalog
-from drcheck.geo import haversine_km
-from drcheck.model import Coordinates, Source
+from drcheck.locations.catalog import Catalog
+from drcheck.locations.geo import haversine_km
+from drcheck.shared.model import Coordinates, Source
 
 
 def _point(catalog: Catalog, region: str) -> Coordinates:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.catalog import Catalog, canonical_provider
-from drcheck.model import DomainKind, Source
+from drcheck.locations.catalog import Catalog, canonical_provider
+from drcheck.shared.model import DomainKind, Source
 
 SBG_CODES = ["SBG1", "SBG2", "SBG3", "SBG4", "SBG5", "sbg2", "ovh:SBG4"]
 

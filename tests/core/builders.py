@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from drcheck.model import (
+from drcheck.shared.model import (
     Claim,
     Coordinates,
     Dataset,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drcheck.assemble import assemble
-from drcheck.catalog import Catalog
-from drcheck.estate_check import load_estate
-from drcheck.model import Claim, DomainKind, Evidence, ProbeIssue, Source
+from drcheck.facts.assemble import assemble
+from drcheck.inputs.estate_check import load_estate
+from drcheck.locations.catalog import Catalog
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
+from drcheck.shared.model import Claim, DomainKind, Evidence, ProbeIssue, Source
 
 AT = "2026-11-23T05:00:00Z"
 

@@ -14,8 +14,8 @@ import logging
 
 import pytest
 
-from drcheck import collect
-from drcheck.estate import BucketSpec, Estate, HostSpec
+from drcheck.facts import collect
+from drcheck.inputs.estate import BucketSpec, Estate, HostSpec
 from drcheck.probes.base import ProbeReport
 from drcheck.probes.s3 import S3Probe, S3Target
 from drcheck.probes.s3_bucket import BucketProbe

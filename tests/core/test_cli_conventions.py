@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from drcheck import __version__
 from drcheck.cli import app, cli_command
-from drcheck.progress import Progress
+from drcheck.shared.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
 DRCHECK = str(Path(sys.executable).parent / "drcheck")
@@ -27,7 +27,7 @@ NOW = ["--now", "2026-11-23T06:00:00Z"]
 def _auto_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts from the default progress style: auto (the suite turns it off, and
     a -q run sets it to off)."""
-    from drcheck import progress
+    from drcheck.shared import progress
 
     monkeypatch.delenv("DRCHECK_PROGRESS", raising=False)
     progress.configure(None)
@@ -135,7 +135,7 @@ def test_a_live_bar_on_a_terminal() -> None:
 
 
 def test_quiet_silences_progress_and_auto_mode_follows_the_stream() -> None:
-    from drcheck import progress as module
+    from drcheck.shared import progress as module
 
     module.configure("off")
     try:

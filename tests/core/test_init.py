@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drcheck.catalog import Catalog
 from drcheck.cli import app, init_cmd
+from drcheck.locations.catalog import Catalog
 
 NOW = ["--now", "2026-11-23T06:00:00Z", "--offline"]
 

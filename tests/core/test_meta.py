@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 from typer.main import get_command
 
 from drcheck.cli import app
+from drcheck.cli.schemas import SCHEMAS
+from drcheck.evaluate.policy import builtin_names, load_builtin, policy_schema
 from drcheck.evaluate.registry import rule_types
-from drcheck.policy import builtin_names, load_builtin, policy_schema
-from drcheck.schemas import SCHEMAS
 
 ROOT = Path(__file__).resolve().parents[2]
 

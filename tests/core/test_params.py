@@ -13,7 +13,7 @@ import pytest
 
 from drcheck.evaluate.params import Duration, bind, type_schema, with_defaults
 from drcheck.evaluate.registry import rule_types
-from drcheck.model import DomainKind
+from drcheck.shared.model import DomainKind
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL: dict[str, dict[str, Any]] = {

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.assemble import build_snapshot
-from drcheck.collect import ProbeOptions, collect_reports
-from drcheck.durations import parse_time
-from drcheck.estate_check import load_estate
+from drcheck.cli.pipeline import run_audit
+from drcheck.evaluate.policy import load_policy
 from drcheck.evaluate.registry import rule_types
 from drcheck.evaluate.rule_docs import example, rule_doc, rules_markdown
-from drcheck.pipeline import run_audit
-from drcheck.policy import load_policy
+from drcheck.facts.assemble import build_snapshot
+from drcheck.facts.collect import ProbeOptions, collect_reports
+from drcheck.inputs.durations import parse_time
+from drcheck.inputs.estate_check import load_estate
 from tests.report.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parents[2]

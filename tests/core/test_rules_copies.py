@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.registry import get
-from drcheck.model import ProbeIssue, Status
+from drcheck.shared.model import ProbeIssue, Status
 from tests.core.builders import NOW, ds, loc, rep
 
 HOME = loc(provider="ovh", campus="ovh-sbg", host="host:db-1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.registry import get
-from drcheck.model import Status
+from drcheck.shared.model import Status
 from tests.core.builders import ds, loc, rep
 
 SBG2 = loc((48.58, 7.80), provider="ovh", campus="ovh-sbg", building="ovh-sbg2",

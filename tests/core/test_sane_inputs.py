@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.bounds import MAX_DEPTH, load_json, max_input_bytes, read_text, set_max_input_mb
-from drcheck.durations import CLOCK_SKEW, age_at, format_time, parse_duration, parse_time
-from drcheck.errors import ConfigError, UsageError
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import distance_km
 from drcheck.evaluate.registry import get
 from drcheck.importers.ansible_inventory import MAX_RANGE_HOSTS, expand_range, range_size
-from drcheck.model import Status
-from drcheck.validation import time_problems
-from drcheck.yamlsource import parse_text
+from drcheck.inputs.bounds import MAX_DEPTH, load_json, max_input_bytes, read_text, set_max_input_mb
+from drcheck.inputs.documents import parse_text
+from drcheck.inputs.durations import CLOCK_SKEW, age_at, format_time, parse_duration, parse_time
+from drcheck.inputs.validation import time_problems
+from drcheck.shared.errors import ConfigError, UsageError
+from drcheck.shared.model import Status
 from tests.core.builders import NOW, ds, loc, rep
 
 HOME = loc(provider="ovh", campus="ovh-sbg")

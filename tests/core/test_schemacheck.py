@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from drcheck.schemacheck import compile_check
-from drcheck.schemas import SCHEMAS
-from drcheck.yamlsource import load_file
+from drcheck.cli.schemas import SCHEMAS
+from drcheck.inputs.documents import load_file
+from drcheck.inputs.schemacheck import compile_check
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [("estate", p) for p in sorted(ROOT.glob("examples/*/estate.yaml"))] + [

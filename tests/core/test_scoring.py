@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drcheck.evaluate.scoring import dataset_scores, estate_score, score_findings
-from drcheck.model import DatasetScore, Finding, Severity, Status
+from drcheck.shared.model import DatasetScore, Finding, Severity, Status
 from tests.core.builders import ds, loc, rep
 
 

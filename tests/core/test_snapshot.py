@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.assemble import build_snapshot
-from drcheck.errors import ConfigError
-from drcheck.estate_check import load_estate
-from drcheck.snapshot import load_snapshot, snapshot_from_dict, snapshot_to_dict, snapshot_to_json
+from drcheck.facts.assemble import build_snapshot
+from drcheck.facts.snapshot import (
+    load_snapshot,
+    snapshot_from_dict,
+    snapshot_to_dict,
+    snapshot_to_json,
+)
+from drcheck.inputs.estate_check import load_estate
+from drcheck.shared.errors import ConfigError
 from tests.core.builders import NOW
 
 EX = Path(__file__).resolve().parents[2] / "examples"

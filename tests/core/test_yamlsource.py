@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from drcheck.errors import ConfigError, UsageError
-from drcheck.yamlerrors import Limits, YamlProblem, limits_from_env
-from drcheck.yamlevents import read_events
-from drcheck.yamlfast import Unsupported, read_fast
-from drcheck.yamlsource import Document, load_file, parse_text, read_input
+from drcheck.inputs.documents import Document, load_file, parse_text, read_input
+from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env
+from drcheck.inputs.yamlevents import read_events
+from drcheck.inputs.yamlfast import Unsupported, read_fast
+from drcheck.shared.errors import ConfigError, UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_FILES = sorted([*ROOT.glob("examples/*/*.yaml"), *ROOT.glob("drcheck/packs/*.yaml"),

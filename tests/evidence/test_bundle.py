@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.bundle import Bundle, sha256, write_bundle
+from drcheck.evidence.bundle import Bundle, sha256, write_bundle
 from tests.evidence.conftest import ESTATE, NOW, ROOT, Keys, drcheck, ssh_verify
 
 WAIVERS = ROOT / "tests" / "evidence" / "waivers.yaml"
@@ -140,7 +140,7 @@ def test_directory_bundle_and_deterministic_zip(tmp_path: Path) -> None:
 
 
 def test_secrets_never_reach_the_command_record() -> None:
-    from drcheck.toolinfo import scrub_argv
+    from drcheck.evidence.toolinfo import scrub_argv
 
     argv = ["drcheck", "audit", "--api-token", "s3cr3t", "--db-password=hunter2",
             "https://user:pa55@example.com/x", "estate.yaml"]
@@ -150,8 +150,8 @@ def test_secrets_never_reach_the_command_record() -> None:
 
 
 def test_reading_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from drcheck import bundle as bundle_mod
-    from drcheck.signing import VerifyError
+    from drcheck.evidence.signing import VerifyError
+    from drcheck.evidence import bundle as bundle_mod
 
     b = Bundle()
     b.add("reports", "big.json", b"x" * 4096)

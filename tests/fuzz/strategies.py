@@ -17,12 +17,12 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from drcheck.estate_schema import ESTATE_SCHEMA
 from drcheck.evaluate.registry import rule_types
+from drcheck.evaluate.waivers import WAIVERS_SCHEMA
+from drcheck.facts.snapshot import FACTS_SCHEMA, content_digest
 from drcheck.importers.mapping import MAPPING_SCHEMA
-from drcheck.model import Severity
-from drcheck.snapshot import FACTS_SCHEMA, content_digest
-from drcheck.waivers import WAIVERS_SCHEMA
+from drcheck.inputs.estate_schema import ESTATE_SCHEMA
+from drcheck.shared.model import Severity
 
 _DROP = ("not", "pattern", "format", "$schema", "$id", "default", "uniqueItems")
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from drcheck.cli import app
-from drcheck.snapshot import content_digest
+from drcheck.facts.snapshot import content_digest
 from tests.fuzz import strategies
 from tests.hostile.corpus import COMMANDS, ESTATE, NOW, PLAN
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from drcheck.snapshot import content_digest  # noqa: E402
+from drcheck.facts.snapshot import content_digest  # noqa: E402
 
 ESTATE = (ROOT / "examples" / "georedundant" / "estate.yaml").read_text(encoding="utf-8")
 NOW = "2026-11-23T06:00:00Z"
@@ -159,10 +159,10 @@ def waivers() -> None:
 
 
 def _facts() -> dict[str, Any]:
-    from drcheck.assemble import build_snapshot
-    from drcheck.durations import parse_time
-    from drcheck.estate_check import load_estate
-    from drcheck.snapshot import snapshot_to_dict
+    from drcheck.facts.assemble import build_snapshot
+    from drcheck.facts.snapshot import snapshot_to_dict
+    from drcheck.inputs.durations import parse_time
+    from drcheck.inputs.estate_check import load_estate
 
     spec = load_estate(str(ROOT / "examples" / "georedundant" / "estate.yaml"))
     body = snapshot_to_dict(build_snapshot(spec, [], parse_time(NOW)))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.errors import ConfigError, UsageError
 from drcheck.importers.ansible import import_ansible
 from drcheck.importers.ansible_inventory import expand_range, parse_ini
+from drcheck.shared.errors import ConfigError, UsageError
 
 HOME = str(Path.home())
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from drcheck.cli import app
-from drcheck.estate import parse_estate
-from drcheck.estate_check import check_estate
-from drcheck.yamlsource import parse_text
+from drcheck.inputs.documents import parse_text
+from drcheck.inputs.estate import parse_estate
+from drcheck.inputs.estate_check import check_estate
 
 NOW = ["--now", "2026-11-23T12:00:00Z"]
 

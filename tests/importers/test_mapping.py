@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.errors import ConfigError
 from drcheck.importers.terraform import import_terraform
+from drcheck.shared.errors import ConfigError
 
 PLAN = "plan_full.json"
 

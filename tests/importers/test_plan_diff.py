@@ -6,17 +6,17 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from drcheck.errors import ExitCode
-from drcheck.ids import fingerprint
-from drcheck.importers.plan_audit import audit_plan
-from drcheck.importers.plan_diff import (
+from drcheck.cli.plan_audit import audit_plan
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.report.plan_diff import (
     diff_exit_code,
     diff_findings,
     render_json,
     render_text,
 )
-from drcheck.model import Finding, Severity, Status
-from drcheck.policy import resolve_policies
+from drcheck.shared.errors import ExitCode
+from drcheck.shared.ids import fingerprint
+from drcheck.shared.model import Finding, Severity, Status
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 

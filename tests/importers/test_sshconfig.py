@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.errors import ConfigError, UsageError
 from drcheck.importers.sshconfig import import_ssh_config
-from drcheck.sshconfig import SshConfig
+from drcheck.inputs.sshconfig import SshConfig
+from drcheck.shared.errors import ConfigError, UsageError
 
 CONFIG = """\
 Host *

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from drcheck.errors import ConfigError, UsageError
-from drcheck.estate import Estate
-from drcheck.estate_check import check_estate
 from drcheck.importers.emit import dump_yaml, estate_document, schema_errors
 from drcheck.importers.terraform import estate_from_plan, estate_from_state, import_terraform
-from drcheck.model import FactKey
-from drcheck.yamlsource import parse_text
+from drcheck.inputs.documents import parse_text
+from drcheck.inputs.estate import Estate
+from drcheck.inputs.estate_check import check_estate
+from drcheck.shared.errors import ConfigError, UsageError
+from drcheck.shared.model import FactKey
 
 PLAN = "plan_full.json"
 STATE = "state_full.json"

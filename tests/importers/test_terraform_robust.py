@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drcheck.errors import DrcheckError
 from drcheck.importers.terraform import import_terraform
+from drcheck.shared.errors import DrcheckError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = Path(__file__).parents[2] / "examples" / "terraform"

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.assemble import build_snapshot
-from drcheck.baseline import apply_baseline
-from drcheck.durations import parse_time
-from drcheck.estate_check import load_estate
-from drcheck.model import AuditResult, Finding, ProbeIssue, Severity, Status
-from drcheck.pipeline import run_audit
-from drcheck.policy import resolve_policies
+from drcheck.cli.pipeline import run_audit
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.evaluate.waivers import apply_waivers, load_waivers
+from drcheck.facts.assemble import build_snapshot
+from drcheck.inputs.baselines import apply_baseline
+from drcheck.inputs.durations import parse_time
+from drcheck.inputs.estate_check import load_estate
 from drcheck.report.rules import rule_refs
-from drcheck.waivers import apply_waivers, load_waivers
+from drcheck.shared.model import AuditResult, Finding, ProbeIssue, Severity, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"

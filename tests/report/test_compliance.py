@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from drcheck.model import AuditResult, Status
 from drcheck.report import ReportOptions
 from drcheck.report.compliance import UNMAPPED, control_rows, control_status
 from drcheck.report.html_report import HtmlReporter
+from drcheck.shared.model import AuditResult, Status
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 
 

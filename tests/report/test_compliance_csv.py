@@ -8,9 +8,9 @@ import io
 import json
 from pathlib import Path
 
-from drcheck.model import AuditResult, Status
 from drcheck.report.compliance import control_rows
 from drcheck.report.compliance_csv import COLUMNS, render_framework
+from drcheck.shared.model import AuditResult, Status
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 
 

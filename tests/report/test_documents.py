@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from jsonschema import Draft202012Validator
 
-from drcheck.errors import ExitCode
-from drcheck.model import AuditResult, Severity, Status
-from drcheck.pipeline import exit_code
+from drcheck.cli.pipeline import exit_code
 from drcheck.report.json_report import JsonReporter
 from drcheck.report.prometheus import PrometheusReporter
 from drcheck.report.schema import result_schema
+from drcheck.shared.errors import ExitCode
+from drcheck.shared.model import AuditResult, Severity, Status
 
 SAMPLE = re.compile(r'^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+]+$')
 

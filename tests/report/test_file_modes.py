@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.output import atomic_write, current_umask, plain_write_mode
+from drcheck.report.output import atomic_write, current_umask, plain_write_mode
 
 ROOT = Path(__file__).resolve().parents[2]
 ESTATE = ROOT / "examples" / "georedundant" / "estate.yaml"

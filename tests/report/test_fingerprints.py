@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drcheck.ids import fingerprint
+from drcheck.shared.ids import fingerprint
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 from tests.report.conftest import ROOT
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from drcheck.model import AuditResult
 from drcheck.report import REPORTERS, OutputFormat, ReportOptions, reporter_for
+from drcheck.shared.model import AuditResult
 
 SUFFIX = {OutputFormat.TABLE: "txt", OutputFormat.JSON: "json", OutputFormat.SARIF: "sarif",
           OutputFormat.JUNIT: "xml", OutputFormat.CSV: "csv", OutputFormat.HTML: "html",

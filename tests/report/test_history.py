@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drcheck.history import audits, diff, record
+from drcheck.report.history import audits, diff, record
 from tests.report.cli_helpers import OVH, run
 from tests.report.conftest import audit
 from tests.report.test_baseline import _moved_off_campus

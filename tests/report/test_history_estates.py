@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from drcheck.cli import app
-from drcheck.history import audits, diff
+from drcheck.report.history import audits, diff
 
 ROOT = Path(__file__).resolve().parents[2]
 OVH = str(ROOT / "examples" / "ovh-sbg2" / "estate.yaml")

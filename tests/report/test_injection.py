@@ -7,14 +7,14 @@ import io
 import re
 from dataclasses import replace
 
-from drcheck.assemble import build_snapshot
-from drcheck.estate_check import load_estate
-from drcheck.model import AuditResult
-from drcheck.pipeline import run_audit
-from drcheck.policy import resolve_policies
+from drcheck.cli.pipeline import run_audit
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.facts.assemble import build_snapshot
+from drcheck.inputs.estate_check import load_estate
 from drcheck.report.csv_report import CsvReporter
 from drcheck.report.html_report import HtmlReporter
 from drcheck.report.markdown import MarkdownReporter
+from drcheck.shared.model import AuditResult
 from tests.report.conftest import NOW
 
 SCRIPT = "<script>alert(1)</script>"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from drcheck.model import AuditResult, Status
 from drcheck.report.junit import JunitReporter
+from drcheck.shared.model import AuditResult, Status
 
 
 def test_structure_and_counts(rich_result: AuditResult) -> None:

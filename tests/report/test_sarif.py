@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from drcheck.model import AuditResult, Status
 from drcheck.report.sarif import FINGERPRINT_KEY, SarifReporter, split_origin
+from drcheck.shared.model import AuditResult, Status
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
 

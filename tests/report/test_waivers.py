@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from drcheck.model import Status
-from drcheck.waivers import apply_waivers, load_waivers
+from drcheck.evaluate.waivers import apply_waivers, load_waivers
+from drcheck.shared.model import Status
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 from tests.report.conftest import FIXTURES, NOW, audit
 

@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from drcheck.estate import BucketSpec
+from drcheck.inputs.estate import BucketSpec
 from drcheck.probes.s3 import S3Probe, S3Settings, S3Target
 from tests.s3.faults import FaultProxy
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drcheck.assemble import build_snapshot
 from drcheck.cli import app
-from drcheck.estate_check import load_estate
-from drcheck.model import DomainKind, Source, Status
-from drcheck.pipeline import run_audit
-from drcheck.policy import resolve_policies
+from drcheck.cli.pipeline import run_audit
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.facts.assemble import build_snapshot
+from drcheck.inputs.estate_check import load_estate
 from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
+from drcheck.shared.model import DomainKind, Source, Status
 from tests.s3.conftest import PLANTED_SECRET, World
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import pytest
 
-from drcheck.model import DomainKind, Evidence, Source
 from drcheck.probes.base import ProbeReport
+from drcheck.shared.model import DomainKind, Evidence, Source
 from tests.s3.conftest import World
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from drcheck.model import DomainKind
 from drcheck.probes.s3 import S3Probe, S3Settings, S3Target
+from drcheck.shared.model import DomainKind
 from tests.s3.conftest import World
 from tests.s3.faults import FaultProxy
 

@@ -11,7 +11,7 @@ from botocore.exceptions import (
     SSLError,
 )
 
-from drcheck.endpoints import endpoint_host
+from drcheck.locations.endpoints import endpoint_host
 from drcheck.probes.s3_client import CallResult, classify, scrub
 from drcheck.probes.s3_config import (
     applies,
@@ -160,7 +160,7 @@ def test_prefix_helpers() -> None:
 def test_destination_spec() -> None:
     """Destinations reuse the source's endpoint, except AWS regional hosts; a declared
     destination keeps its estate name."""
-    from drcheck.estate import BucketSpec
+    from drcheck.inputs.estate import BucketSpec
     from drcheck.probes.s3_bucket import BucketProbe, S3Target
     from drcheck.probes.s3_client import ClientPool, S3Settings
     from drcheck.probes.s3_config import ReplicationRule

@@ -9,7 +9,7 @@ import pytest
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.rules.collection import CollectionIssuesRule
-from drcheck.model import Dataset, FactKey, Location, Replica, ReplicaKind, Status
+from drcheck.shared.model import Dataset, FactKey, Location, Replica, ReplicaKind, Status
 from tests.s3.conftest import World
 
 pytestmark = pytest.mark.integration

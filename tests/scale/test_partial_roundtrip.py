@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from drcheck.model import Claim, DomainKind, Evidence, ProbeIssue, Source
-from drcheck.partial import report_from_dict, report_to_dict
+from drcheck.facts.partial import report_from_dict, report_to_dict
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
+from drcheck.shared.model import Claim, DomainKind, Evidence, ProbeIssue, Source
 
 AT = "2026-11-23T06:00:00Z"
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.errors import UsageError
-from drcheck.estate import Estate
-from drcheck.runs import parse_estate_text
-from drcheck.shards import parse_selector, parse_shard, probed_assets, select, shard_of
-from drcheck.snapshot import content_digest, load_snapshot
+from drcheck.facts.runs import parse_estate_text
+from drcheck.facts.shards import parse_selector, parse_shard, probed_assets, select, shard_of
+from drcheck.facts.snapshot import content_digest, load_snapshot
+from drcheck.inputs.estate import Estate
+from drcheck.shared.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
 FLEET = ROOT / "examples" / "fleet" / "estate.yaml"

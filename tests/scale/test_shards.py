@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.snapshot import content_digest
+from drcheck.facts.snapshot import content_digest
 from tests.s3.conftest import World
 from tests.scale.lab import NOW, drcheck, findings, start, write_estate
 from tests.ssh.conftest import SshLab

@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.policy import Policy, Rule, Selector
 from drcheck.evaluate.survival.cuts import dataset_cuts, minimal_hitting_sets
 from drcheck.evaluate.survival.fate import simulate_loss
 from drcheck.evaluate.survival.model import Bar, Domain, Verdict
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import Dataset, DomainKind, Severity
-from drcheck.policy import Policy, Rule, Selector
+from drcheck.shared.model import Dataset, DomainKind, Severity
 from drcheck.simulate.bars import policy_bar
 from tests.core.builders import ds, loc, rep
 

@@ -20,7 +20,7 @@ from drcheck.evaluate.survival.cuts import dataset_cuts
 from drcheck.evaluate.survival.fate import fate, standings
 from drcheck.evaluate.survival.model import Bar, Domain, Fate, Standing
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import Dataset, DomainKind, Location
+from drcheck.shared.model import Dataset, DomainKind, Location
 from drcheck.simulate.sweep import sweep
 from tests.core.builders import NOW, ds, loc, rep
 

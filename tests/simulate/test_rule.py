@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 
 from drcheck.cli import app
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.policy import load_policy
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import SINGLE_CUT_CAP, score_findings
-from drcheck.model import Dataset, DomainKind, Finding, Severity, SharedDomain, Status
-from drcheck.policy import load_policy
+from drcheck.shared.model import Dataset, DomainKind, Finding, Severity, SharedDomain, Status
 from tests.core.builders import ds, loc, rep
 
 ROOT = Path(__file__).resolve().parents[2]

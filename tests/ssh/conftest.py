@@ -22,7 +22,7 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from drcheck.estate import HostSpec, LocationPattern
+from drcheck.inputs.estate import HostSpec, LocationPattern
 from drcheck.probes.ssh import SshOptions
 
 SSHD = "/usr/sbin/sshd"

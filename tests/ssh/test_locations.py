@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.assemble import build_snapshot
-from drcheck.estate_check import load_estate
-from drcheck.model import Dataset, DomainKind, Snapshot
+from drcheck.facts.assemble import build_snapshot
+from drcheck.inputs.estate_check import load_estate
 from drcheck.probes.ssh import SshProbe
+from drcheck.shared.model import Dataset, DomainKind, Snapshot
 from tests.ssh.conftest import USER, SshLab
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ from dataclasses import asdict
 
 import pytest
 
-from drcheck.model import DomainKind, FactKey, Source
 from drcheck.probes.base import ProbeReport
 from drcheck.probes.ssh import SshProbe
+from drcheck.shared.model import DomainKind, FactKey, Source
 from tests.ssh.conftest import SshLab
 
 pytestmark = pytest.mark.integration

@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
-from drcheck.model import FactKey
 from drcheck.probes.base import DiscoveredCopy, ProbeReport
 from drcheck.probes.ssh import SshProbe
+from drcheck.shared.model import FactKey
 from tests.ssh.conftest import USER, SshLab
 from tests.ssh.realhost import CHECK_TRIGGER, RESTORE_TRIGGER, VERIFY_TRIGGER, ToolHost
 

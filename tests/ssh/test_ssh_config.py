@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from drcheck.errors import ConfigError
-from drcheck.sshconfig import MAX_INCLUDE_DEPTH, SshConfig
+from drcheck.inputs.sshconfig import MAX_INCLUDE_DEPTH, SshConfig
+from drcheck.shared.errors import ConfigError
 
 REALISTIC = """\
 # a realistic user config

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from drcheck.evaluate.base import Context, Outcome, RuleType, register
 from drcheck.evaluate.params import type_schema
-from drcheck.model import Dataset, ProbeIssue, Status
+from drcheck.shared.model import Dataset, ProbeIssue, Status
 
 DEFAULT_FAIL_CODES = ("host-key-changed", "dangling-replication", "location-mismatch",
                       "weak-versioning")

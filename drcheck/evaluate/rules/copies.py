@@ -9,7 +9,7 @@ from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import KIND_SCHEMA, type_schema
 from drcheck.evaluate.readings import immutability
 from drcheck.evaluate.rules.placement import copy_relation
-from drcheck.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
+from drcheck.shared.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 
 
 def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...]) -> tuple[

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from drcheck.durations import format_duration
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
 from drcheck.evaluate.readings import age_why, restore_point_age
 from drcheck.evaluate.rules.placement import copy_relation
-from drcheck.model import Dataset, DomainKind, Evidence, EvidenceRef, FactKey, Replica, Status
+from drcheck.inputs.durations import format_duration
+from drcheck.shared.model import (
+    Dataset,
+    DomainKind,
+    Evidence,
+    EvidenceRef,
+    FactKey,
+    Replica,
+    Status,
+)
 
 
 @dataclass(frozen=True)

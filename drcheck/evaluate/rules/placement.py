@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
 from drcheck.evaluate.domains import Relation, distance_km, relation
 from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
-from drcheck.model import (
+from drcheck.shared.model import (
     Dataset,
     DomainKind,
     EvidenceRef,

@@ -9,7 +9,7 @@ from drcheck.evaluate.params import DURATION_SCHEMA, Duration, kinds_schema, typ
 from drcheck.evaluate.survival.cuts import dataset_cuts, sort_cuts
 from drcheck.evaluate.survival.model import Bar, Cut, cut_text
 from drcheck.evaluate.survival.universe import Universe
-from drcheck.model import Dataset, DomainKind, SharedDomain, Status
+from drcheck.shared.model import Dataset, DomainKind, SharedDomain, Status
 
 
 @dataclass(frozen=True)

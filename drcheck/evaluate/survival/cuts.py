@@ -17,7 +17,7 @@ from drcheck.evaluate.domains import Relation, relation
 from drcheck.evaluate.survival.fate import dataset_bytes, good_copies
 from drcheck.evaluate.survival.model import Bar, Cut, DatasetCuts, Domain
 from drcheck.evaluate.survival.universe import Exposure, Universe
-from drcheck.model import Dataset, Replica
+from drcheck.shared.model import Dataset, Replica
 
 Hit = frozenset[Domain]
 

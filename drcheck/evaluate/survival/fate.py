@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from drcheck.durations import CLOCK_SKEW, format_duration, parse_time
 from drcheck.evaluate.base import Context
+from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.readings import age_of, immutability, restore_point
 from drcheck.evaluate.survival.model import (
     Bar,
@@ -27,8 +27,8 @@ from drcheck.evaluate.survival.model import (
     label,
 )
 from drcheck.evaluate.survival.universe import Footprint, Universe
-from drcheck.gcpause import paused_gc
-from drcheck.model import Dataset, FactKey, Replica
+from drcheck.inputs.durations import CLOCK_SKEW, format_duration, parse_time
+from drcheck.shared.model import Dataset, FactKey, Replica
 
 BarFor = Callable[[Dataset], Bar]
 """Gives the bar for one dataset (policies may ask different things of different data)."""

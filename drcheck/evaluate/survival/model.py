@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
-from drcheck.errors import UsageError
-from drcheck.model import DomainKind
+from drcheck.shared.errors import UsageError
+from drcheck.shared.model import DomainKind
 
 Domain = tuple[DomainKind, str]
 """A failure domain: its kind and its id (the ``value`` of the claims that name it)."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.survival.model import Domain
-from drcheck.gcpause import paused_gc
-from drcheck.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, Dataset, DomainKind, Location
+from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, Dataset, DomainKind, Location
 
 BROADER: Mapping[DomainKind, tuple[DomainKind, ...]] = {
     **{kind: PHYSICAL_CHAIN[:i] for i, kind in enumerate(PHYSICAL_CHAIN)},

@@ -2,7 +2,7 @@
 
 ``open_session`` returns a ``HostSession`` (fixed commands and bounded SFTP reads) or
 raises ``ProbeFailure`` with a ProbeIssue code. Settings come from the estate first, then
-the user's ssh_config, read by ``drcheck.sshconfig`` (which never executes anything):
+the user's ssh_config, read by ``drcheck.inputs.sshconfig`` (which never executes anything):
 HostName, User, Port, IdentityFile, ProxyJump, and ProxyCommand only when
 ``allow_proxy_command`` is set. Every wait on a peer (TCP connect, banner and key exchange,
 auth, a jump channel, then everything in the session) is a phase of one ``HostGuard``: the
@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 
 import paramiko
 
-from drcheck.estate import HostSpec
+from drcheck.inputs.estate import HostSpec
+from drcheck.inputs.sshconfig import Resolved, SshConfig
+from drcheck.inputs.sshsyntax import (
+    host_problem,
+    jump_problem,
+    port_problem,
+    split_hop,
+    user_problem,
+)
 from drcheck.probes.ssh.failure import ProbeFailure
 from drcheck.probes.ssh.hostkeys import HostKeyError, HostKeyStore, known_hosts_name
 from drcheck.probes.ssh.proxy import proxy_argv
 from drcheck.probes.ssh.session import HostSession
 from drcheck.probes.ssh.watchdog import GRACE, HostGuard
-from drcheck.sshconfig import Resolved, SshConfig
-from drcheck.sshsyntax import host_problem, jump_problem, port_problem, split_hop, user_problem
 
 log = logging.getLogger(__name__)
 DEFAULT_IDENTITIES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from drcheck.model import Evidence, FactKey, Source
 from drcheck.probes.base import BucketTarget, DiscoveredCopy
 from drcheck.probes.ssh.parsers.targets import Target
+from drcheck.shared.model import Evidence, FactKey, Source
 
 _LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
 

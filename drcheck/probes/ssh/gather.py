@@ -12,8 +12,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from drcheck.estate import HostSpec
-from drcheck.model import Claim
+from drcheck.inputs.estate import HostSpec
 from drcheck.probes.ssh import operations as ops
 from drcheck.probes.ssh.location import claims_from_fields, pattern_fields
 from drcheck.probes.ssh.parsers import ConfigSyntaxError, identity
@@ -22,6 +21,7 @@ from drcheck.probes.ssh.parsers.mounts import Mount, parse_mounts
 from drcheck.probes.ssh.parsers.sections import Section, parse_sections
 from drcheck.probes.ssh.parsers.targets import Target
 from drcheck.probes.ssh.session import CommandOutput, Entry, HostSession, ProbeFailure
+from drcheck.shared.model import Claim
 
 FATAL_CODES = frozenset({"deadline-exceeded", "connection-lost", "peer-timeout"})
 ONCE_CODES = frozenset({"sftp-unavailable"})  # one per host, however many files it blocks

@@ -1,7 +1,7 @@
 """Location claims for a probed host: a declared file, cloud-init data, estate patterns.
 
 Claims use the same ids declared locations resolve to: ``ovh:sbg`` regions (expanded by
-``drcheck.assemble`` through the catalog) and, for a ``datacenter``, the catalog's building
+``drcheck.facts.assemble`` through the catalog) and, for a ``datacenter``, the catalog's building
 id (``ovh-sbg2``) with the catalog's campus, metro and region. What the host said is
 ``Source.PROBED`` with an origin naming the file or pattern; what the catalog adds is
 ``Source.CATALOG`` ``via`` that origin.
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from drcheck.catalog import Catalog
-from drcheck.estate import LocationPattern
-from drcheck.locations import datacenter_claims, field_claims
-from drcheck.model import Claim, Source
+from drcheck.inputs.estate import LocationPattern
+from drcheck.locations.catalog import Catalog
+from drcheck.locations.claims import datacenter_claims, field_claims
+from drcheck.shared.model import Claim, Source
 
 
 def claims_from_fields(fields: Mapping[str, str], origin: str, observed_at: str) -> list[Claim]:

@@ -16,8 +16,7 @@ from typing import ClassVar
 
 import paramiko
 
-from drcheck.estate import HostSpec
-from drcheck.model import ProbeIssue
+from drcheck.inputs.estate import HostSpec
 from drcheck.probes.base import Probe, ProbeReport, probe_bug, raised_at
 from drcheck.probes.ssh import operations
 from drcheck.probes.ssh.connection import Connector, SshOptions
@@ -45,7 +44,8 @@ from drcheck.probes.ssh.tools import (
     step_systemd,
     step_vzdump_times,
 )
-from drcheck.progress import Progress
+from drcheck.shared.model import ProbeIssue
+from drcheck.shared.progress import Progress
 
 log = logging.getLogger(__name__)
 PEER_ERRORS = (paramiko.SSHException, EOFError, OSError)

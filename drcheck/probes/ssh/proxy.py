@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from drcheck.sshsyntax import host_problem
+from drcheck.inputs.sshsyntax import host_problem
 
 if TYPE_CHECKING:
     from drcheck.probes.ssh.connection import Endpoint

@@ -1,0 +1,134 @@
+"""Run every probe an estate needs, side by side, and gather their reports.
+
+Probes load lazily (paramiko and boto3 are imported only when a host or bucket is probed).
+A probe that cannot run at all (its library missing, an I/O failure) still yields reports:
+one unknown per target with the reason, so the audit goes on and marks what it could not
+see. Any other exception is drcheck's own bug (``ProbeBug``): logged with its traceback,
+exit 4.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+
+from drcheck.inputs.durations import format_time
+from drcheck.inputs.estate import BucketSpec, Estate, HostSpec
+from drcheck.probes.base import ProbeBug, ProbeReport, probe_bug, raised_at
+from drcheck.shared.errors import DrcheckError
+from drcheck.shared.model import ProbeIssue
+
+log = logging.getLogger("drcheck.facts.collect")
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    """Command-line knobs that reach the probes."""
+
+    concurrency: int | None = None
+    timeout: float | None = None
+    known_hosts: str | None = None
+    trust_new_host_keys: bool = False
+    ssh_config: str | None = None
+    only: tuple[str, ...] = field(default_factory=tuple)
+    allow_proxy_command: bool = False
+    assets: frozenset[str] | None = None
+    """The asset ids to probe (a shard or ``--only`` selection); None: every probed asset."""
+
+
+def _probed_hosts(estate: Estate) -> list[HostSpec]:
+    return [h for h in estate.hosts if h.probe and h.address]
+
+
+def _probed_buckets(estate: Estate) -> list[BucketSpec]:
+    return [b for b in estate.buckets if b.probe]
+
+
+def _chosen(specs: Sequence[HostSpec | BucketSpec], options: ProbeOptions) -> list[
+    HostSpec | BucketSpec
+]:
+    if options.assets is None:
+        return list(specs)
+    return [s for s in specs if s.asset_id in options.assets]
+
+
+def _run_s3(estate: Estate, specs: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
+    from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
+
+    settings = S3Settings()
+    if options.concurrency:
+        settings = replace(settings, concurrency=options.concurrency)
+    if options.timeout:
+        settings = replace(settings, read_timeout=options.timeout,
+                           connect_timeout=min(settings.connect_timeout, options.timeout))
+    wanted = {getattr(s, "asset_id", None) for s in specs}
+    targets = targets_from_estate(estate)
+    return S3Probe(settings).collect([t for t in targets if t.spec.asset_id in wanted],
+                                     peers=[t.spec for t in targets])
+
+
+def _run_ssh(estate: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
+    ProbeReport
+]:
+    from drcheck.probes.ssh import SshOptions, SshProbe
+
+    ssh = SshOptions()
+    if options.known_hosts:
+        ssh = replace(ssh, known_hosts=options.known_hosts, trust_file=options.known_hosts)
+    if options.trust_new_host_keys:
+        ssh = replace(ssh, trust_new_host_keys=True)
+    if options.ssh_config:
+        ssh = replace(ssh, ssh_config=options.ssh_config)
+    if options.concurrency:
+        ssh = replace(ssh, pool_size=options.concurrency)
+    if options.allow_proxy_command:
+        ssh = replace(ssh, allow_proxy_command=True)
+    if options.timeout:
+        ssh = replace(ssh, connect_timeout=options.timeout, auth_timeout=options.timeout,
+                      command_timeout=options.timeout)
+    return SshProbe(ssh).collect(hosts, peers=_probed_hosts(estate))
+
+
+Select = Callable[[Estate], Sequence[HostSpec | BucketSpec]]
+Run = Callable[[Estate, Sequence[object], ProbeOptions], list[ProbeReport]]
+RUNNERS: dict[str, tuple[Select, Run]] = {
+    "ssh": (_probed_hosts, _run_ssh),
+    "s3": (_probed_buckets, _run_s3),
+}
+"""Each probe: which estate assets it reads, and how to run it over them."""
+
+
+def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
+    select, run = RUNNERS[name]
+    specs = _chosen(select(estate), options)
+    if not specs:
+        return []
+    try:
+        return run(estate, specs, options)
+    except (ProbeBug, DrcheckError):
+        raise
+    except (ImportError, OSError) as exc:  # the probe as a whole failed: targets unknown
+        at = format_time(datetime.now(timezone.utc))
+        reason = f"{name} probe failed: {type(exc).__name__}: {exc}"[:300]
+        log.warning("%s, at %s (%d asset(s) left unknown: %s)", reason, raised_at(exc),
+                    len(specs), ", ".join(s.asset_id for s in specs[:5])
+                    + (", ..." if len(specs) > 5 else ""))
+        code = "probe-unavailable" if isinstance(exc, ImportError) else "probe-failed"
+        return [ProbeReport(name, s.asset_id, at,
+                            issues=(ProbeIssue(s.asset_id, name, code, reason, at),))
+                for s in specs]
+    except Exception as exc:  # no peer did this: drcheck's own bug, exit 4
+        raise probe_bug(name, "the estate", exc) from exc
+
+
+def collect_reports(estate: Estate, options: ProbeOptions | None = None,
+                    probes: Sequence[str] = ("ssh", "s3")) -> list[ProbeReport]:
+    """Run the named probes concurrently over the estate; never raises for a probe failure."""
+    opts = options or ProbeOptions()
+    wanted = [p for p in probes if not opts.only or p in opts.only]
+    with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
+        results = list(pool.map(lambda name: _guarded(name, estate, opts), wanted))
+    return [report for result in results for report in result]

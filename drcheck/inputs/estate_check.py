@@ -1,0 +1,69 @@
+"""An estate document checked whole: header, schema, then the references between its parts.
+
+``check_estate`` lists every problem at once (duplicate names, undeclared hosts, buckets or
+media, values that would reach SSH with the wrong syntax); ``load_estate`` reads, checks and
+parses a file, passing location codes the catalog does not know to a warning callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from drcheck.inputs.catalog_check import catalog_warnings
+from drcheck.inputs.documents import Document, load_file
+from drcheck.inputs.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
+from drcheck.inputs.sshsyntax import estate_problems
+from drcheck.inputs.validation import check_document, require_valid
+from drcheck.shared.errors import Problem
+
+
+def _reference_problems(doc: Document) -> list[Problem]:
+    data = doc.data
+    problems: list[Problem] = []
+    declared: dict[str, set[str]] = {}
+    for section, kind in (("hosts", "host"), ("buckets", "bucket"), ("media", "medium")):
+        names: set[str] = set()
+        for i, item in enumerate(data.get(section) or []):
+            if item["name"] in names:
+                problems.append(doc.problem((section, i, "name"),
+                                            f"duplicate {kind} name {item['name']!r}"))
+            names.add(item["name"])
+        declared[kind] = names
+    problems += estate_problems(doc)  # values that reach SSH: host, user, port, paths
+    seen: set[str] = set()
+    for i, ds in enumerate(data.get("datasets") or []):
+        if ds["name"] in seen:
+            problems.append(doc.problem(("datasets", i, "name"),
+                                        f"duplicate dataset name {ds['name']!r}"))
+        seen.add(ds["name"])
+        replicas: list[tuple[tuple[str | int, ...], dict[str, str]]] = [
+            (("primary",), ds["primary"])]
+        replicas += [(("copies", j), c) for j, c in enumerate(ds.get("copies") or [])]
+        for path, rep in replicas:
+            for kind, names in declared.items():
+                if kind in rep and rep[kind] not in names:
+                    problems.append(doc.problem(
+                        ("datasets", i, *path, kind),
+                        f"{kind} {rep[kind]!r} is not declared under "
+                        f"{'media' if kind == 'medium' else kind + 's'}"
+                        + (f" (declared: {', '.join(sorted(names))})" if names else "")))
+    return problems
+
+
+def check_estate(doc: Document) -> list[Problem]:
+    """Every problem with an estate document: header, schema, then references."""
+    return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
+
+
+def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) -> Estate:
+    """Load and validate an estate file; every problem is reported at once (exit 2).
+
+    Location codes the catalog does not know are passed to ``on_warning`` (they leave
+    domains unknown, which the audit then reports).
+    """
+    doc = load_file(path)
+    require_valid(check_estate(doc))
+    if on_warning is not None:
+        for warning in catalog_warnings(doc):
+            on_warning(warning)
+    return parse_estate(doc)

@@ -1,0 +1,350 @@
+"""A fast reader for the block YAML that inventories are written in, with every key's position.
+
+Estates are block mappings and lists of plain or simply quoted scalars, with the odd one-line
+flow mapping (``{host: a, path: /x}``). This reader takes exactly that subset, one line at a
+time, at about ten times libyaml's speed through PyYAML, and records the line and column of
+every key and list item. Anything outside the subset (anchors, tags, block scalars, multi-line
+values, tabs, several documents...) raises ``Unsupported`` and the full reader takes the file;
+an indentation that matches no open block raises ``YamlProblem`` in plain words, which the
+caller reports only if the full reader fails too.
+
+Positions are packed as ``line << 32 | column`` (1-based); a container's entry in the position
+tree is ``[position, children]``, children being a dict (mapping) or a list (sequence).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drcheck.inputs.yamlerrors import Limits, YamlProblem
+from drcheck.inputs.yamlscalars import ScalarError, key_text, plain
+
+SHIFT = 32
+_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
+_SPECIAL = frozenset("&*!|>%@`?")
+_FLOW_BAD = re.compile(r"[\[\]{}#'\"&*!|>%@`]")
+_NOT_PLAIN = frozenset("'\"{[")
+_MISS = object()
+_DQ_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\/": "/"}
+
+
+class Unsupported(Exception):
+    """The file uses YAML beyond the fast subset; the full reader decides."""
+
+
+class _Frame:
+    """One open block: its indentation, container and positions of its children."""
+
+    __slots__ = ("indent", "data", "pos", "seq", "indentless", "first_line")
+
+    def __init__(self, indent: int, seq: bool, line: int, indentless: bool = False) -> None:
+        self.indent = indent
+        self.seq = seq
+        self.data: Any = [] if seq else {}
+        self.pos: Any = [] if seq else {}
+        self.indentless = indentless
+        self.first_line = line
+
+
+def _strip_comment(value: str) -> str:
+    cut = value.find(" #")
+    return (value[:cut] if cut >= 0 else value).rstrip(" ")
+
+
+def _quoted(value: str) -> tuple[str, str]:
+    """A quoted scalar at the start of ``value``: its text and what follows it."""
+    quote = value[0]
+    if quote == "'":
+        i, out = 1, []
+        while True:
+            j = value.find("'", i)
+            if j < 0:
+                raise Unsupported
+            out.append(value[i:j])
+            if value.startswith("''", j):
+                out.append("'")
+                i = j + 2
+                continue
+            return "".join(out), value[j + 1:]
+    j = value.find('"', 1)
+    while j > 0 and value[j - 1] == "\\" and value[j - 2:j] != "\\\\":
+        j = value.find('"', j + 1)
+    if j < 0:
+        raise Unsupported
+    body = value[1:j]
+    if "\\" in body:
+        body = re.sub(r"\\.", lambda m: _escape(m.group(0)), body)
+    return body, value[j + 1:]
+
+
+def _escape(seq: str) -> str:
+    if seq not in _DQ_ESCAPES:
+        raise Unsupported
+    return _DQ_ESCAPES[seq]
+
+
+def _flow_items(body: str, start: int) -> list[tuple[str, int]]:
+    """The comma-separated items of a one-line flow collection with their 0-based columns."""
+    if _FLOW_BAD.search(body):
+        raise Unsupported
+    if not body.strip():
+        return []
+    items, col = [], start
+    for raw in body.split(","):
+        text = raw.strip()
+        if not text:
+            raise Unsupported
+        items.append((text, col + len(raw) - len(raw.lstrip(" "))))
+        col += len(raw) + 1
+    return items
+
+
+def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
+    """A one-line flow mapping or sequence of plain scalars, with its positions."""
+    close = "}" if value[0] == "{" else "]"
+    rest = _strip_comment(value)
+    if not rest.endswith(close):
+        raise Unsupported
+    items = _flow_items(rest[1:-1], col + 1)
+    if close == "]":
+        return ([_scalar(t, line, c) for t, c in items],
+                [(line << SHIFT) | (c + 1) for _, c in items])
+    data: dict[str, Any] = {}
+    pos: dict[str, Any] = {}
+    for text, c in items:
+        key, sep, val = text.partition(":")
+        if (sep and val and val[0] != " ") or not key or key[-1] == " ":
+            raise Unsupported
+        name = key_text(_scalar(key, line, c))
+        if name in data or name == "<<":
+            raise Unsupported
+        val = val.strip()
+        data[name] = _scalar(val, line, c) if val else None
+        pos[name] = (line << SHIFT) | (c + 1)
+    return data, pos
+
+
+def _scalar(text: str, line: int, col: int) -> Any:
+    if text[0] in _SPECIAL or text[0] in "[]{},'\"#" or ": " in text or text.endswith(":"):
+        raise Unsupported
+    if text[0] == "-" and (len(text) == 1 or text[1] == " "):
+        raise Unsupported
+    try:
+        return plain(text)
+    except ScalarError as exc:
+        raise YamlProblem(line, col + 1, str(exc)) from None
+
+
+def _value(value: str, col: int, line: int) -> tuple[Any, Any]:
+    """The inline value of ``key: value`` or ``- value`` (col: its 0-based column)."""
+    first = value[0]
+    if first in "'\"":
+        text, rest = _quoted(value)
+        if _strip_comment(rest):
+            raise Unsupported
+        return text, (line << SHIFT) | (col + 1)
+    if first in "{[":
+        return _flow(value, col, line)
+    return _scalar(_strip_comment(value), line, col), (line << SHIFT) | (col + 1)
+
+
+class FastReader:
+    """Read one document of the block subset; ``read`` returns ``(data, position tree)``."""
+
+    def __init__(self, text: str, limits: Limits) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.limits = limits
+        self.stack: list[_Frame] = []
+        self.pending: tuple[_Frame, Any, int, int] | None = None  # frame, key, indent, line
+        self.entries = 0
+        self.cap = limits.entries
+        self.root: _Frame | None = None
+        self.keys: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+
+    def read(self) -> tuple[Any, Any]:
+        """Parse every line; the data and ``[root position, children]``."""
+        if "\t" in self.text or "\r" in self.text:
+            raise Unsupported
+        started = False
+        stack, entry = self.stack, self._entry
+        for number, raw in enumerate(self.lines, 1):
+            body = raw.lstrip(" ")
+            if not body or body[0] == "#":
+                continue
+            indent = len(raw) - len(body)
+            if self.pending is None and stack and stack[-1].indent == indent and \
+                    not stack[-1].seq and body[0] != "-":
+                entry(stack[-1], number, indent, body.rstrip(" "))  # the common line
+                continue
+            if body.startswith(("---", "...", "%")):
+                if started or not (body == "---" or body.startswith("--- #")):
+                    raise Unsupported
+                started = True
+                continue
+            started = True
+            self._line(number, indent, body.rstrip(" "))
+        if self.root is None:
+            return None, [(1 << SHIFT) | 1, None]
+        return self.root.data, [(1 << SHIFT) | 1, self.root.pos]
+
+    def _count(self, line: int, col: int) -> None:
+        self.entries += 1
+        if self.entries > self.cap:
+            raise YamlProblem(line, col, f"more than {self.limits.entries} entries: "
+                              "this file is larger than drcheck reads")
+
+    def _open(self, indent: int, seq: bool, line: int, indentless: bool = False) -> _Frame:
+        frame = _Frame(indent, seq, line, indentless)
+        if len(self.stack) >= self.limits.max_depth:
+            raise YamlProblem(line, indent + 1, f"nested deeper than {self.limits.max_depth} "
+                              "levels")
+        self.stack.append(frame)
+        return frame
+
+    def _attach(self, indent: int, seq: bool, line: int) -> None:
+        """Open the block that is the pending key's (or item's) value."""
+        assert self.pending is not None
+        parent, key, _, _ = self.pending
+        self.pending = None
+        frame = self._open(indent, seq, line)
+        parent.data[key] = frame.data
+        parent.pos[key] = [parent.pos[key], frame.pos]
+
+    def _line(self, number: int, indent: int, body: str) -> None:
+        is_item = body == "-" or body.startswith("- ")
+        if self.root is None:
+            self.root = self._open(indent, is_item, number)
+        elif self.pending is not None:
+            _, _, p_indent, _ = self.pending
+            if indent > p_indent:
+                self._attach(indent, is_item, number)
+            elif indent == p_indent and is_item and not self.pending[0].seq:
+                self._attach(indent, True, number)
+                self.stack[-1].indentless = True
+            else:
+                self.pending = None
+        frame = self._frame_for(number, indent, is_item)
+        if is_item:
+            self._item(frame, number, indent, body)
+        else:
+            self._entry(frame, number, indent, body)
+
+    def _frame_for(self, number: int, indent: int, is_item: bool) -> _Frame:
+        """Close the blocks this line leaves and return the one it continues."""
+        popped: _Frame | None = None
+        while self.stack and self.stack[-1].indent > indent:
+            popped = self.stack.pop()
+        if not self.stack:
+            raise YamlProblem(number, indent + 1, "this line is indented less than the first "
+                              "line of the document")
+        top = self.stack[-1]
+        if top.indent == indent and top.seq and top.indentless and not is_item:
+            self.stack.pop()
+            top = self.stack[-1]
+        if top.indent < indent:
+            if popped is None:
+                raise Unsupported  # a continuation line: the full reader decides
+            raise YamlProblem(number, indent + 1, _dedent_words(indent, popped, top))
+        if top.seq != is_item:
+            raise YamlProblem(number, indent + 1, _kind_words(top, is_item))
+        return top
+
+    def _item(self, frame: _Frame, number: int, indent: int, body: str) -> None:
+        rest = body[1:].lstrip(" ")
+        col = len(body) - len(rest) + indent
+        self._count(number, indent + 1)
+        index = len(frame.data)
+        if not rest or rest[0] == "#":
+            frame.data.append(None)
+            frame.pos.append((number << SHIFT) | (col + 1))
+            self.pending = (frame, index, indent, number)
+            return
+        if rest.startswith(("- ", "-\n")) or rest == "-":
+            raise Unsupported
+        if _KEY.match(rest) and rest[0] not in "'\"":
+            child = self._open(col, False, number)
+            frame.data.append(child.data)
+            frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
+            self._entry(child, number, col, rest)
+            return
+        value, pos = _value(rest, col, number)
+        frame.data.append(value)
+        frame.pos.append([(number << SHIFT) | (col + 1), pos] if isinstance(pos, dict | list)
+                         else pos)
+
+    def _entry(self, frame: _Frame, number: int, indent: int, body: str) -> None:
+        colon = body.find(":")
+        key = self.keys.get(body[:colon + 1]) if colon > 0 else None
+        if key is None:
+            key = self._key(body, colon, number, indent)
+        after = colon + 1
+        if after < len(body) and body[after] != " ":
+            raise Unsupported
+        if key in frame.data:
+            raise YamlProblem(number, indent + 1, _dup_words(frame, key))
+        self.entries += 1
+        if self.entries > self.cap:
+            self._count(number, indent + 1)
+        rest = body[after:].lstrip(" ")
+        key_pos = (number << SHIFT) | (indent + 1)
+        if not rest or rest[0] == "#":
+            frame.data[key] = None
+            frame.pos[key] = key_pos
+            self.pending = (frame, key, indent, number)
+            return
+        if rest[0] not in _NOT_PLAIN:
+            value = self.values.get(rest, _MISS)
+            if value is _MISS:
+                value = self.values[rest] = _scalar(_strip_comment(rest), number,
+                                                    indent + len(body) - len(rest))
+            frame.data[key] = value
+            frame.pos[key] = key_pos
+            return
+        value, pos = _value(rest, indent + len(body) - len(rest), number)
+        frame.data[key] = value
+        frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
+
+    def _key(self, body: str, colon: int, number: int, indent: int) -> str:
+        """The key of a ``key: value`` line (remembered per spelling, as keys repeat)."""
+        match = _KEY.match(body)
+        if not match or match.group(0).rstrip(" ") != body[:colon + 1]:
+            raise Unsupported
+        key = key_text(_scalar(match.group(1), number, indent))
+        if key == "<<":
+            raise Unsupported
+        self.keys[body[:colon + 1]] = key
+        return key
+
+
+def _line_of(entry: Any) -> int:
+    pos = entry[0] if isinstance(entry, list) else entry
+    return int(pos >> SHIFT)
+
+
+def _dup_words(frame: _Frame, key: str) -> str:
+    return (f"duplicate key {key!r}: already set on line {_line_of(frame.pos[key])} of the "
+            "same mapping (keep one)")
+
+
+def _dedent_words(indent: int, inner: _Frame, outer: _Frame) -> str:
+    return (f"bad indentation: this line starts at column {indent + 1}, but the block it "
+            f"follows (from line {inner.first_line}) starts at column {inner.indent + 1} and "
+            f"the one enclosing it at column {outer.indent + 1}; line it up with one of them")
+
+
+def _kind_words(frame: _Frame, is_item: bool) -> str:
+    if is_item:
+        return (f"a list item ('- ') where a 'key: value' was expected: the mapping at column "
+                f"{frame.indent + 1} (from line {frame.first_line}) holds keys, not items; "
+                "indent the list under its key")
+    return (f"a 'key: value' where a list item ('- ') was expected: the list at column "
+            f"{frame.indent + 1} (from line {frame.first_line}) holds items; start the line "
+            "with '- ' or fix its indentation")
+
+
+def read_fast(text: str, limits: Limits) -> tuple[Any, Any]:
+    """The data and position tree of ``text``, or ``Unsupported``/``YamlProblem``."""
+    return FastReader(text, limits).read()
