@@ -270,6 +270,9 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=30.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--c7n", type=Path, default=Path("/tmp/c7n-venv/bin"))
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="drcheck's --concurrency (default: its own default)")
+    parser.add_argument("--skip-c7n", action="store_true")
     args = parser.parse_args()
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         os.environ.pop(key, None)
@@ -289,10 +292,12 @@ def measure(tmp: Path, url: str, names: list[str], counter: Any,
     env = {**os.environ, **ENV}
     ours = [*drcheck_cmd(), "probe", str(tmp / "estate.yaml"), "-o", str(tmp / "facts.json"),
             "--now", "2026-12-01T00:00:00Z"]
+    if args.concurrency:
+        ours += ["--concurrency", str(args.concurrency)]
     c7n = [str(args.c7n / "custodian"), "run", "-s", str(tmp / "out"), "--cache-period", "0",
            "-f", str(tmp / "c7n.cache"), str(tmp / "policy.yml")]
-    have_c7n = Path(c7n[0]).exists()
-    if not have_c7n:
+    have_c7n = Path(c7n[0]).exists() and not args.skip_c7n
+    if not have_c7n and not args.skip_c7n:
         print(f"no custodian at {c7n[0]}: python3 -m venv /tmp/c7n-venv && "
               "/tmp/c7n-venv/bin/pip install c7n", file=sys.stderr)
     runs: dict[str, list[Run]] = {"drcheck": [], "c7n": []}
@@ -311,7 +316,7 @@ def measure(tmp: Path, url: str, names: list[str], counter: Any,
 def report(medians: dict[str, Run], args: argparse.Namespace) -> None:
     """The table and the targets."""
     ours = medians["drcheck"]
-    conc = default_concurrency()
+    conc = args.concurrency or default_concurrency()
     bound = ours.requests * args.latency_ms / 1000 / conc
     n = args.buckets
     print(f"\n{n} buckets, SeaweedFS behind a relay adding {args.latency_ms:g} ms per request; "

@@ -83,7 +83,7 @@ class S3Settings:
     ``listing_truncated``. ``now`` is injectable so tests can fix the observation time.
     """
 
-    concurrency: int = 16
+    concurrency: int = 32
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3
