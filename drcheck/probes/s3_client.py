@@ -3,8 +3,8 @@
 One boto3 session is built per profile and one client per (endpoint, region, profile,
 addressing style), each once, and shared by every worker thread (botocore clients are
 thread-safe; building one costs ~0.1 s). A credential the endpoint refuses (invalid key,
-bad signature, expired token) is remembered per client: once one call proves it invalid, no
-later call on any bucket read through that client is made. Every call goes
+bad signature, expired token) is remembered per endpoint and profile: once one call proves it
+invalid, no later call is made for any bucket read with it. Every call goes
 through ``BucketCalls.call``, which turns botocore errors into stable issue codes
 (``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
 ``unreachable``) with a reason scrubbed of every credential the client holds.
@@ -311,9 +311,12 @@ class BucketCalls:
 
     def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
         """Run ``action`` (one S3 operation) and record its outcome; never raises."""
-        if self.fatal is None and self._condemned(operation):
-            return self.fatal  # type: ignore[return-value]
-        if self.fatal is not None:
+        if self.fatal is None:
+            condemned = self._condemned(operation)
+            if condemned is not None:
+                self.fatal = condemned
+                return condemned
+        else:
             return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
                               reason=f"{operation}: skipped after {self.fatal.reason}")
         if self._deadline is not None and time.monotonic() >= self._deadline:
@@ -336,22 +339,20 @@ class BucketCalls:
             self._pool.mark_refused(self._key, result)
         return result
 
-    def _condemned(self, operation: str) -> bool:
-        """Set ``fatal`` without calling when the endpoint is down or the credential was
-        already refused (on any bucket): the answer is known."""
+    def _condemned(self, operation: str) -> CallResult | None:
+        """The known answer, without calling, when the endpoint is down or the credential
+        was already refused (on any bucket); None when the call is worth making."""
         dead = self._pool.dead(self._endpoint)
         if dead is not None:
-            self.fatal = CallResult(operation, error=dead.error, code=dead.code,
-                                    reason=f"{operation}: not attempted, endpoint down "
-                                           f"({dead.reason})")
-            return True
+            return CallResult(operation, error=dead.error, code=dead.code,
+                              reason=f"{operation}: not attempted, endpoint down "
+                                     f"({dead.reason})")
         refused = self._pool.refused(self._key)
         if refused is not None:
-            self.fatal = CallResult(operation, error=refused.error, code=refused.code,
-                                    reason=f"{operation}: not attempted, the credential was "
-                                           f"refused ({refused.reason})")
-            return True
-        return False
+            return CallResult(operation, error=refused.error, code=refused.code,
+                              reason=f"{operation}: not attempted, the credential was "
+                                     f"refused ({refused.reason})")
+        return None
 
     def _failure(self, operation: str, exc: BaseException) -> CallResult:
         code, name = classify(exc)
