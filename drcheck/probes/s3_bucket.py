@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from botocore.exceptions import BotoCoreError
 
@@ -164,7 +165,8 @@ class BucketProbe:
             return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
         calls = BucketCalls(client, spec.bucket, self.pool, spec.endpoint or env_endpoint(),
                             on_call=lambda op: self.current.__setitem__(target.subject, op),
-                            deadline=time.monotonic() + self.settings.bucket_deadline)
+                            deadline=time.monotonic() + self.settings.bucket_deadline,
+                            key=target.client_key())
         loc = calls.call("GetBucketLocation",
                          lambda: client.get_bucket_location(Bucket=spec.bucket))
         host = endpoint_host(spec.endpoint or env_endpoint())
@@ -196,6 +198,8 @@ class BucketProbe:
         enc_rules, encrypted = encryption_facts(results["encryption"], at)
         facts[FactKey.ENCRYPTED.value] = encrypted
         life = lifecycle_details(results["lifecycle"])
+        details: dict[str, object] = {
+            "object_lock": lock_detail, "encryption": enc_rules, "lifecycle": life}
         expiry = expiration_fact(life, prefixes, results["lifecycle"], at)
         if expiry is not None:
             facts[FactKey.EXPIRATION_DAYS.value] = expiry
@@ -204,8 +208,6 @@ class BucketProbe:
             facts[FactKey.NONCURRENT_EXPIRATION_DAYS.value] = noncurrent
         facts[FactKey.BYTES.value] = evidence(
             None, "ListObjectsV2", at, "S3 has no cheap bucket size; see the dataset prefixes")
-        details: dict[str, object] = {
-            "object_lock": lock_detail, "encryption": enc_rules, "lifecycle": life}
         return facts, details
 
     def _paths(self, calls: BucketCalls, target: S3Target, results: Mapping[str, CallResult],
@@ -213,7 +215,7 @@ class BucketProbe:
         """Freshness and expiration per dataset prefix."""
         out: dict[str, dict[str, Evidence]] = {}
         fresh: dict[str, object] = {}
-        life = lifecycle_details(results["lifecycle"])
+        life = cast("list[dict[str, object]] | None", details["lifecycle"])  # parsed once
         for prefix in target.prefixes:
             facts, fresh[prefix] = path_freshness(calls, prefix, self.settings, at)
             expiry = expiration_fact(life, [prefix], results["lifecycle"], at)

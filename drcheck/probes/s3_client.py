@@ -1,7 +1,10 @@
 """S3 plumbing for the object-storage probe: settings, shared clients, read-only calls, errors.
 
-One boto3 client is built per (endpoint, region, profile, addressing style) and shared by every
-worker thread (botocore clients are thread-safe; building one costs ~0.1 s). Every call goes
+One boto3 session is built per profile and one client per (endpoint, region, profile,
+addressing style), each once, and shared by every worker thread (botocore clients are
+thread-safe; building one costs ~0.1 s). A credential the endpoint refuses (invalid key,
+bad signature, expired token) is remembered per endpoint and profile: once one call proves it
+invalid, no later call is made for any bucket read with it. Every call goes
 through ``BucketCalls.call``, which turns botocore errors into stable issue codes
 (``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
 ``unreachable``) with a reason scrubbed of every credential the client holds.
@@ -31,6 +34,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+
+from drcheck import __version__
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -78,7 +83,7 @@ class S3Settings:
     ``listing_truncated``. ``now`` is injectable so tests can fix the observation time.
     """
 
-    concurrency: int = 16
+    concurrency: int = 32
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3
@@ -96,8 +101,15 @@ class S3Settings:
             read_timeout=self.read_timeout,
             retries={"mode": "standard", "max_attempts": self.max_attempts},
             max_pool_connections=max(10, self.concurrency * 2),
+            # The probe builds every request itself: botocore's per-call parameter checks
+            # and optional body checksums are client CPU spent on nothing.
+            parameter_validation=False,
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
             s3={"addressing_style": _style(addressing_style)},
-            user_agent_extra="drcheck",
+            # A fixed User-Agent: botocore otherwise rebuilds its long default one twice
+            # per request (~15 % of a call's client CPU).
+            user_agent=f"drcheck/{__version__}",
         )
 
 
@@ -125,8 +137,10 @@ class ClientPool:
         """A pool whose clients use ``settings``' timeouts, retries and pool size."""
         self._settings = settings
         self._clients: dict[ClientKey, S3Client] = {}
+        self._sessions: dict[str | None, boto3.session.Session] = {}
         self._secrets: set[str] = set()
         self._dead: dict[str, CallResult] = {}
+        self._refused: dict[ClientKey, CallResult] = {}
         self._lock = threading.Lock()
 
     def client(self, key: ClientKey) -> S3Client:
@@ -139,8 +153,11 @@ class ClientPool:
             return found
 
     def _build(self, key: ClientKey) -> S3Client:
-        session = boto3.session.Session(profile_name=key.profile)
-        self._remember_secrets(session)
+        session = self._sessions.get(key.profile)
+        if session is None:  # one session per profile: its credential chain is read once
+            session = boto3.session.Session(profile_name=key.profile)
+            self._remember_secrets(session)
+            self._sessions[key.profile] = session
         config = self._settings.botocore_config(key.region, key.addressing_style)
         return session.client("s3", endpoint_url=key.endpoint, config=config)
 
@@ -168,6 +185,30 @@ class ClientPool:
     def dead(self, endpoint: str | None) -> CallResult | None:
         """The failure that condemned ``endpoint``, if any."""
         return self._dead.get(endpoint) if endpoint else None
+
+    def mark_refused(self, key: ClientKey | None, failure: CallResult) -> None:
+        """Remember that the credential behind client ``key`` was refused as invalid: for
+        every client of that endpoint and profile, or, when only the signature's region
+        scope was refused (``AuthorizationHeaderMalformed``), for that client alone."""
+        if key is not None:
+            scope = key if failure.error in _REGION_SCOPED else _credential(key)
+            with self._lock:
+                self._refused.setdefault(scope, failure)
+
+    def refused(self, key: ClientKey | None) -> CallResult | None:
+        """The call that proved the credential behind ``key`` invalid, if any."""
+        if key is None or not self._refused:
+            return None
+        return self._refused.get(_credential(key)) or self._refused.get(key)
+
+
+#: A refusal that depends on the region the request was signed for, not on the credential.
+_REGION_SCOPED = frozenset({"AuthorizationHeaderMalformed"})
+
+
+def _credential(key: ClientKey) -> ClientKey:
+    """The part of a client key that names one credential at one endpoint."""
+    return ClientKey(key.endpoint, None, key.profile, None)
 
 
 _URL_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
@@ -254,13 +295,15 @@ class BucketCalls:
     def __init__(self, client: S3Client, bucket: str, pool: ClientPool,
                  endpoint: str | None = None,
                  on_call: Callable[[str], object] | None = None,
-                 deadline: float | None = None) -> None:
+                 deadline: float | None = None, key: ClientKey | None = None) -> None:
         """Calls on ``bucket`` through ``client``; ``pool`` scrubs error text and remembers
-        dead endpoints (``endpoint``: the explicit endpoint URL, None for AWS's own)."""
+        dead endpoints (``endpoint``: the explicit endpoint URL, None for AWS's own) and
+        refused credentials (``key``: the client's key)."""
         self.client = client
         self.bucket = bucket
         self._pool = pool
         self._endpoint = endpoint
+        self._key = key
         self.results: list[CallResult] = []
         self.fatal: CallResult | None = None
         self._on_call = on_call
@@ -268,13 +311,12 @@ class BucketCalls:
 
     def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
         """Run ``action`` (one S3 operation) and record its outcome; never raises."""
-        dead = self._pool.dead(self._endpoint) if self.fatal is None else None
-        if dead is not None:
-            self.fatal = CallResult(operation, error=dead.error, code=dead.code,
-                                    reason=f"{operation}: not attempted, endpoint down "
-                                           f"({dead.reason})")
-            return self.fatal
-        if self.fatal is not None:
+        if self.fatal is None:
+            condemned = self._condemned(operation)
+            if condemned is not None:
+                self.fatal = condemned
+                return condemned
+        else:
             return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
                               reason=f"{operation}: skipped after {self.fatal.reason}")
         if self._deadline is not None and time.monotonic() >= self._deadline:
@@ -293,7 +335,24 @@ class BucketCalls:
             self.fatal = result
         if result.code in ENDPOINT_DOWN or result.error == "ConnectTimeoutError":
             self._pool.mark_dead(self._endpoint, result)
+        if result.code == "invalid-credentials":
+            self._pool.mark_refused(self._key, result)
         return result
+
+    def _condemned(self, operation: str) -> CallResult | None:
+        """The known answer, without calling, when the endpoint is down or the credential
+        was already refused (on any bucket); None when the call is worth making."""
+        dead = self._pool.dead(self._endpoint)
+        if dead is not None:
+            return CallResult(operation, error=dead.error, code=dead.code,
+                              reason=f"{operation}: not attempted, endpoint down "
+                                     f"({dead.reason})")
+        refused = self._pool.refused(self._key)
+        if refused is not None:
+            return CallResult(operation, error=refused.error, code=refused.code,
+                              reason=f"{operation}: not attempted, the credential was "
+                                     f"refused ({refused.reason})")
+        return None
 
     def _failure(self, operation: str, exc: BaseException) -> CallResult:
         code, name = classify(exc)

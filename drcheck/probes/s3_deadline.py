@@ -49,6 +49,7 @@ def bounded_map(run: Callable[[T], R], items: Sequence[T], workers: int, deadlin
                 return
             with cond:
                 results.setdefault(index, out)
+                started.pop(index, None)  # only buckets in flight are watched
                 cond.notify_all()
 
     def spawn() -> None:
@@ -61,10 +62,11 @@ def bounded_map(run: Callable[[T], R], items: Sequence[T], workers: int, deadlin
             if raised:
                 raise raised[0]
             now = time.monotonic()
-            late = [i for i, t0 in started.items() if i not in results and now >= t0 + deadline]
+            late = [i for i, t0 in started.items() if now >= t0 + deadline]
             for index in late:
+                del started[index]
                 results[index] = expired(items[index], deadline)
                 spawn()  # the stuck worker is abandoned; the rest go on without it
-            due = [t0 + deadline for i, t0 in started.items() if i not in results]
+            due = [t0 + deadline for t0 in started.values()]
             cond.wait(max(0.02, min(due) - now) if due else 0.5)
     return [results[i] for i in range(len(items))]

@@ -27,8 +27,10 @@ _ERRORS = {
 class FaultProxy:
     """A threaded proxy on 127.0.0.1; ``rules`` maps a bucket name to a fault."""
 
-    def __init__(self, upstream: str) -> None:
-        """Forward to ``upstream`` (``http://127.0.0.1:PORT``)."""
+    def __init__(self, upstream: str, keep_host: bool = False) -> None:
+        """Forward to ``upstream`` (``http://127.0.0.1:PORT``); ``keep_host`` forwards the
+        client's Host header unchanged (for a server that checks signatures)."""
+        self.keep_host = keep_host
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.rules: dict[str, str] = {}
@@ -95,8 +97,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _forward(self, body: bytes) -> None:
         upstream = self.proxy.upstream
         conn = http.client.HTTPConnection(*upstream, timeout=30)
-        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-        headers["Host"] = f"{upstream[0]}:{upstream[1]}"
+        # ``keep_host``: the Host header is signed (SigV4), and a server that checks
+        # signatures (SeaweedFS) refuses a request whose Host was rewritten.
+        headers = {k: v for k, v in self.headers.items()
+                   if self.proxy.keep_host or k.lower() != "host"}
+        headers.setdefault("Host", f"{upstream[0]}:{upstream[1]}")
         target = urlsplit(self.path)  # absolute form when used as an HTTP proxy
         path = target.path + (f"?{target.query}" if target.query else "")
         conn.request(self.command, path, body=body or None, headers=headers)

@@ -25,6 +25,7 @@ import pytest
 from drcheck.probes.base import ProbeReport
 from drcheck.probes.s3 import S3Probe, S3Settings, S3Target, discover_buckets
 from tests.s3.conftest import PLANTED_KEY_ID, PLANTED_SECRET, World
+from tests.s3.faults import FaultProxy
 
 pytestmark = pytest.mark.integration
 
@@ -199,3 +200,52 @@ def test_seaweed_discover_writes_its_endpoint(seaweed: str,
     found = {s.name: s for s in discover_buckets(seaweed)}
     assert found["sw-plain"].endpoint == seaweed
     assert found["sw-plain"].origin == f"s3:ListBuckets on {seaweed}"
+
+
+def test_seaweed_invalid_credential_stops_across_buckets(seaweed: str, world: World,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """A refused credential is refused for every bucket: after the first call proves it
+    invalid, no call is made on any other bucket read with it (counted at a proxy)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "UNKNOWNKEYDRCHECK02")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-drcheck-2")
+    proxy = FaultProxy(seaweed, keep_host=True).start()
+    try:
+        names = ["sw-plain", "sw-locked", "sw-missing", "sw-other-1", "sw-other-2"]
+        targets = [S3Target(world.spec(n, endpoint=proxy.url, provider="ovh"), ("dump",))
+                   for n in names]
+        reports = S3Probe(S3Settings(now=lambda: world.now, read_timeout=5,
+                                     concurrency=1)).collect(targets)
+    finally:
+        proxy.stop()
+    assert sum(proxy.hits.values()) == 1
+    assert len(reports) == len(names)
+    for rep in reports:
+        (issue,) = rep.issues
+        assert issue.code == "invalid-credentials"
+        assert issue.reason.startswith("GetBucketLocation")
+        assert rep.details["versioning"] is None
+    later = [r for r in reports if "the credential was refused" in r.issues[0].reason]
+    assert len(later) == len(names) - 1
+    assert "not-the-secret-drcheck-2" not in repr(reports)
+
+
+def test_seaweed_calls_per_bucket(seaweed: str, world: World,
+                                  seaweed_reports: tuple[dict[str, ProbeReport], dict[str, Any]]
+                                  ) -> None:
+    """Four calls for a bucket whose versioning was never enabled (S3 refuses object lock and
+    replication there, so neither is asked), six for a versioned one; facts stay known."""
+    proxy = FaultProxy(seaweed, keep_host=True).start()
+    try:
+        reports = S3Probe(S3Settings(now=lambda: world.now, read_timeout=5)).collect([
+            S3Target(world.spec("sw-plain", endpoint=proxy.url, provider="ovh")),
+            S3Target(world.spec("sw-locked", endpoint=proxy.url, provider="ovh"))])
+    finally:
+        proxy.stop()
+    assert (proxy.hits["sw-plain"], proxy.hits["sw-locked"]) == (4, 6)
+    by = {r.subject: r for r in reports}
+    plain = by["bucket:sw-plain"]
+    assert plain.details["versioning"] == {"status": "Disabled", "mfa_delete": "Disabled"}
+    assert plain.facts["immutable"].value is False
+    assert plain.details["replication"] == []
+    assert by["bucket:sw-locked"].facts["immutable"].value is True

@@ -177,3 +177,26 @@ def test_destination_spec() -> None:
     dest = worker._dest_spec(ovh, view, rule)
     assert (dest.endpoint, dest.name, dest.account) == (
         "https://s3.gra.io.cloud.ovh.net", "declared-copy", "123")
+
+
+def test_refused_credential_scope() -> None:
+    """A refused key condemns every client of its endpoint and profile; a refused region
+    scope (AuthorizationHeaderMalformed) only the client that signed for that region."""
+    from drcheck.probes.s3_client import ClientKey, ClientPool, S3Settings
+
+    pool = ClientPool(S3Settings())
+    paris = ClientKey("https://s3.example", "eu-west-3", None, "path")
+    frankfurt = ClientKey("https://s3.example", "eu-central-1", None, None)
+    other_profile = ClientKey("https://s3.example", "eu-west-3", "readonly", "path")
+    other_endpoint = ClientKey("https://s3.other.example", "eu-west-3", None, "path")
+    assert pool.refused(paris) is None
+    bad = CallResult("GetBucketLocation", error="InvalidAccessKeyId",
+                     code="invalid-credentials", reason="GetBucketLocation: bad key")
+    pool.mark_refused(paris, bad)
+    assert pool.refused(paris) is bad and pool.refused(frankfurt) is bad
+    assert pool.refused(other_profile) is None and pool.refused(other_endpoint) is None
+    scoped = CallResult("GetBucketLocation", error="AuthorizationHeaderMalformed",
+                        code="invalid-credentials", reason="GetBucketLocation: region")
+    pool.mark_refused(other_profile, scoped)
+    assert pool.refused(other_profile) is scoped
+    assert pool.refused(ClientKey("https://s3.example", "us-east-1", "readonly", "path")) is None
