@@ -270,14 +270,29 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
     )
 
 
+def _embedded_facts(path: str, shared: dict[str, Any]) -> Any:
+    """The facts snapshot a result document (``--format json``) embeds, expanded."""
+    from drcheck.report.shared_facts import expand_facts
+
+    try:
+        return expand_facts(shared)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError([Problem(path, None, None, "$.facts", "the result document's facts "
+                                   f"are incomplete ({type(exc).__name__}: {exc})")]) from None
+
+
 def load_snapshot(path: str) -> Snapshot:
-    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2)."""
+    """Read, validate and verify a facts file (or the facts a JSON report embeds); any
+    problem is a ``ConfigError`` (exit 2)."""
     text = read_input(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError([Problem(path, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")
                            ]) from None
+    if isinstance(data, dict) and data.get("format") == "drcheck/result" \
+            and isinstance(data.get("facts"), dict):
+        data = _embedded_facts(path, data["facts"])
     doc = Document(path, data)
     problems = schema_problems(doc, FACTS_SCHEMA)
     if problems:

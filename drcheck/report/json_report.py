@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from drcheck.jsontext import pretty
+from drcheck.jsontext import records
 from drcheck.model import AuditResult
 from drcheck.report.base import Reporter
 from drcheck.report.fields import result_dict
 
 
 class JsonReporter(Reporter):
-    """Pretty, key-sorted JSON; the same input always gives the same bytes."""
+    """Key-sorted JSON, one record per line; the same input always gives the same bytes."""
 
     name = "json"
 
     def render(self, result: AuditResult) -> str:
         """The result document as JSON text."""
-        return pretty(result_dict(result))
+        return records(result_dict(result))

@@ -75,11 +75,11 @@ def test_sarif_of_the_generated_estate_is_within_githubs_limits(estate: Path,
     assert len(results) <= sarif.MAX_RESULTS == 25_000
 
 
-@pytest.mark.xfail(strict=True, reason="the JSON report still repeats evidence (~30 KB per "
-                   "dataset); sharing it is issue 12 item 3, not done on this branch")
 def test_json_report_bytes_per_dataset(estate: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     _audit(estate, "json", out)
+    # 3,000 bytes per dataset is 30 MB at 10k; sharing only improves with size (a bucket or
+    # backup host serves more datasets), so the bound at 300 holds at 10k as well
     assert out.stat().st_size / 300 < 3000
 
 

@@ -15,6 +15,7 @@ from drcheck.model import DomainKind, Source, Status
 from drcheck.pipeline import build_snapshot, load_estate, run_audit
 from drcheck.policy import resolve_policies
 from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
+from drcheck.report.result_reader import findings_of
 from tests.s3.conftest import PLANTED_SECRET, World
 
 pytestmark = pytest.mark.integration
@@ -88,5 +89,5 @@ def test_cli_audit_and_probe_facts_file(world: World, estate_file: Path,
     assert audited.exit_code == 1, audited.output
     doc = json.loads(audited.stdout)
     assert PLANTED_SECRET not in audited.output
-    failing = {f["rule_id"] for f in doc["findings"] if f["status"] == "fail"}
+    failing = {f["rule_id"] for f in findings_of(doc) if f["status"] == "fail"}
     assert "DR-SBG2-01" in failing
