@@ -70,11 +70,6 @@ def rule_key(f: Finding) -> str:
     return f"{f.policy}/{f.rule_id}"
 
 
-def _evidence_item(e: Any) -> dict[str, Any]:
-    return {"subject": e.subject, "key": e.key, "value": e.value, "source": e.source.value,
-            "origin": e.origin, "observed_at": e.observed_at}
-
-
 class _Shared:
     """The ``rules``, ``passed`` and ``evidence`` tables findings refer to, in finding order."""
 
@@ -84,6 +79,7 @@ class _Shared:
         self.rules: dict[str, dict[str, Any]] = {}
         self.passed: dict[str, list[str]] = {}
         self.evidence: dict[str, dict[str, Any]] = {}
+        self.signatures: dict[str, tuple[object, ...]] = {}
         self.index = subject_index(snapshot)
 
     def evidence_id(self, item: dict[str, Any]) -> str:
@@ -101,17 +97,26 @@ class _Shared:
         self.evidence[f"{base}!{n}"] = item
         return f"{base}!{n}"
 
+    def _rule(self, f: Finding, key: str) -> tuple[dict[str, Any], bool]:
+        """The rule entry of ``key`` (made from ``f`` when new) and whether ``f`` matches it."""
+        rule = self.rules.get(key)
+        mine = (f.policy, f.rule_id, f.rule_type, f.title, f.severity._value_, f.controls)
+        if rule is None:
+            self.rules[key] = rule = {k: finding_dict(f)[k] for k in RULE_KEYS}
+            self.signatures[key] = mine
+            return rule, True
+        return rule, self.signatures[key] == mine
+
     def record(self, f: Finding) -> dict[str, Any] | None:
         """None for a lean passing finding (listed under ``passed``); others with the rule by
         id, the evidence by id and empty fields left out. A passing finding keeps neither
         message, evidence nor fingerprint (derived from rule, dataset and status)."""
-        full = finding_dict(f)
-        key = rule_key(f)
-        rule = self.rules.setdefault(key, {k: full[k] for k in RULE_KEYS})
-        same_rule = all(rule[k] == full[k] for k in RULE_KEYS)
-        if lean_pass(f) and same_rule:
+        key = f"{f.policy}/{f.rule_id}"
+        rule, same_rule = self._rule(f, key)
+        if same_rule and lean_pass(f):
             self.passed.setdefault(key, []).append(f.dataset)
             return None
+        full = finding_dict(f)
         out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status.value}
         out.update({k: full[k] for k in RULE_KEYS if rule[k] != full[k]})
         if f.shared:
@@ -125,7 +130,7 @@ class _Shared:
         out["fingerprint"] = f.fingerprint
         out["message"] = f.message
         if f.evidence:
-            out["evidence"] = [self.evidence_id(_evidence_item(e)) for e in f.evidence]
+            out["evidence"] = [self.evidence_id(e) for e in full["evidence"]]
         return out
 
 
