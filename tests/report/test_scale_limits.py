@@ -103,3 +103,12 @@ def test_prometheus_cardinality_follows_problems_not_estate_size(
     assert everything["drcheck_dataset_score"] == 300
     assert everything["drcheck_newest_restore_point_age_seconds"] > \
         default["drcheck_newest_restore_point_age_seconds"]
+
+
+def test_junit_of_the_generated_estate_validates(estate: Path, tmp_path: Path) -> None:
+    import xmlschema
+
+    out = tmp_path / "r.xml"
+    _audit(estate, "junit", out)
+    schema = xmlschema.XMLSchema(str(ROOT / "tests" / "schemas" / "junit-10.xsd"))
+    assert [str(e.reason) for e in schema.iter_errors(str(out))] == []
