@@ -196,7 +196,9 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
                     "observed_at": i.observed_at, "security": i.security} for i in s.issues],
         "details": {k: dict(v) for k, v in sorted(s.details.items())},
     }
-    body["digest"] = content_digest(body)
+    cached = s.__dict__.get("_digest")  # known when loaded from a verified file
+    body["digest"] = cached if isinstance(cached, str) else content_digest(body)
+    object.__setattr__(s, "_digest", body["digest"])
     return body
 
 
@@ -235,8 +237,10 @@ def _location(loc: Mapping[str, Any]) -> Location:
     )
 
 
-def _rep(raw: Mapping[str, Any], locations: dict[str, Location]) -> Replica:
-    key = json.dumps(raw["location"], sort_keys=True)
+def _rep(raw: Mapping[str, Any], locations: dict[bytes, Location]) -> Replica:
+    import orjson  # C encoder: this key is only compared, never written or digested
+
+    key = orjson.dumps(raw["location"], option=orjson.OPT_SORT_KEYS)
     if key not in locations:
         locations[key] = _location(raw["location"])
     return Replica(
@@ -252,7 +256,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
     Replicas with identical locations share one ``Location`` object (memory, and the
     per-location claim index is built once).
     """
-    locations: dict[str, Location] = {}
+    locations: dict[bytes, Location] = {}
     return Snapshot(
         collected_at=data["collected_at"],
         datasets=tuple(Dataset(
@@ -302,4 +306,7 @@ def load_snapshot(path: str) -> Snapshot:
         raise ConfigError([Problem(path, None, None, "$.digest", "digest does not match the "
                                    "content: the file was edited or truncated after it was "
                                    "written")], hint="re-run drcheck probe to write it again")
-    return snapshot_from_dict(data)
+    snapshot = snapshot_from_dict(data)
+    if data.get("drcheck_version") == __version__:  # written back the same: same digest
+        object.__setattr__(snapshot, "_digest", data["digest"])
+    return snapshot
