@@ -60,11 +60,12 @@ def run(argv: list[str], max_gib: float, timeout: float, env: dict[str, str]) ->
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             return {"wall": timeout, "cpu": float("nan"), "rss": float("nan"), "rc": -1}
-        fields = (out.read().strip().splitlines() or ["0 0 0 0"])[-1].split()
+        # no figures (time could not write them, e.g. a full disk): a failed run, never 0 s
+        fields = (out.read().strip().splitlines() or ["- - - -"])[-1].split()
     try:
         wall, user, system, rss = (float(x) for x in fields[-4:])
-    except ValueError:  # killed by a signal: time printed a note instead of figures
-        wall = user = system = rss = float("nan")
+    except ValueError:  # killed by a signal, or no figures at all
+        return {"wall": float("nan"), "cpu": float("nan"), "rss": float("nan"), "rc": -1}
     rc = proc.returncode
     if rc not in (0, 1):  # 1 = failed findings, a normal audit outcome
         sys.stderr.write(err.decode(errors="replace")[-300:])

@@ -13,6 +13,7 @@ from typing import Any
 
 from drcheck import __version__
 from drcheck.facts.partial_schema import PARTIAL_SCHEMA
+from drcheck.facts.shared_facts import expand_facts
 from drcheck.inputs.bounds import load_json, read_text
 from drcheck.inputs.documents import Document, parse_text
 from drcheck.inputs.validation import sanity_problems, schema_problems
@@ -301,7 +302,9 @@ def snapshot_to_dict(s: Snapshot) -> dict[str, Any]:
         body["collections"] = [dict(c) for c in s.collections]
     if s.partial is not None:
         body["partial"] = dict(s.partial)
-    body["digest"] = content_digest(body)
+    cached = s.__dict__.get("_digest")  # known when loaded from a verified file
+    body["digest"] = cached if isinstance(cached, str) else content_digest(body)
+    object.__setattr__(s, "_digest", body["digest"])
     return body
 
 
@@ -340,8 +343,10 @@ def _location(loc: Mapping[str, Any]) -> Location:
     )
 
 
-def _rep(raw: Mapping[str, Any], locations: dict[str, Location]) -> Replica:
-    key = json.dumps(raw["location"], sort_keys=True)
+def _rep(raw: Mapping[str, Any], locations: dict[bytes, Location]) -> Replica:
+    import orjson  # C encoder: this key is only compared, never written or digested
+
+    key = orjson.dumps(raw["location"], option=orjson.OPT_SORT_KEYS)
     if key not in locations:
         locations[key] = _location(raw["location"])
     return Replica(
@@ -381,7 +386,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
     Replicas with identical locations share one ``Location`` object (memory, and the
     per-location claim index is built once).
     """
-    locations: dict[str, Location] = {}
+    locations: dict[bytes, Location] = {}
     return Snapshot(
         collected_at=data["collected_at"],
         datasets=tuple(Dataset(
@@ -405,14 +410,27 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
     )
 
 
+def _embedded_facts(path: str, shared: dict[str, Any]) -> Any:
+    """The facts snapshot a result document (``--format json``) embeds, expanded."""
+    try:
+        return expand_facts(shared)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError([Problem(path, None, None, "$.facts", "the result document's facts "
+                                   f"are incomplete ({type(exc).__name__}: {exc})")]) from None
+
+
 def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
-    """Read, validate and verify a facts file; any problem is a ``ConfigError`` (exit 2).
+    """Read, validate and verify a facts file (or the facts a JSON report embeds); any
+    problem is a ``ConfigError`` (exit 2).
 
     A shard's snapshot (``partial``) is refused unless ``partial_ok``: its datasets are not
     assembled until ``drcheck merge`` has every shard.
     """
     text = read_text(path)
     data = load_json(text, path)
+    if isinstance(data, dict) and data.get("format") == "drcheck/result" \
+            and isinstance(data.get("facts"), dict):
+        data = _embedded_facts(path, data["facts"])
     doc = Document(path, data)
     problems = schema_problems(doc, FACTS_SCHEMA) or sanity_problems(doc)
     if problems:
@@ -427,4 +445,7 @@ def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
                                    "with --shard or --only) holds raw probe reports, not "
                                    "assembled datasets")],
                           hint="merge every shard first: drcheck merge facts-*.json -o facts.json")
-    return snapshot_from_dict(data)
+    snapshot = snapshot_from_dict(data)
+    if data.get("drcheck_version") == __version__:  # written back the same: same digest
+        object.__setattr__(snapshot, "_digest", data["digest"])
+    return snapshot

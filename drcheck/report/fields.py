@@ -9,7 +9,8 @@ from drcheck.facts.snapshot import snapshot_to_dict
 from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
 
 RESULT_FORMAT = "drcheck/result"
-RESULT_VERSION = 1
+RESULT_VERSION = 2
+RULE_KEYS = ("policy", "rule_id", "rule_type", "title", "severity", "controls")
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -58,9 +59,96 @@ def summary_counts(result: AuditResult) -> dict[str, int]:
     return {s.value: sum(1 for f in result.findings if f.status is s) for s in Status}
 
 
+def lean_pass(f: Finding) -> bool:
+    """A finding the result document lists under ``passed`` only: it passed with nothing
+    to add (no shared domain, nothing unknown, no waiver)."""
+    return f.status is Status.PASS and not f.shared and not f.unknowns and f.waiver is None
+
+
+def rule_key(f: Finding) -> str:
+    """The id a finding's rule has in the result document's ``rules`` table."""
+    return f"{f.policy}/{f.rule_id}"
+
+
+class _Shared:
+    """The ``rules``, ``passed`` and ``evidence`` tables findings refer to, in finding order."""
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        from drcheck.report.evidence_refs import subject_index
+
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.passed: dict[str, list[str]] = {}
+        self.evidence: dict[str, dict[str, Any]] = {}
+        self.signatures: dict[str, tuple[object, ...]] = {}
+        self.index = subject_index(snapshot)
+
+    def evidence_id(self, item: dict[str, Any]) -> str:
+        """The id that names ``item`` in the snapshot, or its entry in ``evidence``
+        (``evidence_refs`` says how ids are read)."""
+        from drcheck.report.evidence_refs import candidates, resolve
+
+        for ident in candidates(item):
+            if resolve(ident, self.index) == item:
+                return ident
+        base = f"{item['subject']}#{item['key']}"
+        n = 1
+        while self.evidence.get(f"{base}!{n}", item) != item:
+            n += 1
+        self.evidence[f"{base}!{n}"] = item
+        return f"{base}!{n}"
+
+    def _rule(self, f: Finding, key: str) -> tuple[dict[str, Any], bool]:
+        """The rule entry of ``key`` (made from ``f`` when new) and whether ``f`` matches it."""
+        rule = self.rules.get(key)
+        mine = (f.policy, f.rule_id, f.rule_type, f.title, f.severity._value_, f.controls)
+        if rule is None:
+            self.rules[key] = rule = {k: finding_dict(f)[k] for k in RULE_KEYS}
+            self.signatures[key] = mine
+            return rule, True
+        return rule, self.signatures[key] == mine
+
+    def record(self, f: Finding) -> dict[str, Any] | None:
+        """None for a lean passing finding (listed under ``passed``); others with the rule by
+        id, the evidence by id and empty fields left out. A passing finding keeps neither
+        message, evidence nor fingerprint (derived from rule, dataset and status)."""
+        key = f"{f.policy}/{f.rule_id}"
+        rule, same_rule = self._rule(f, key)
+        if same_rule and lean_pass(f):
+            self.passed.setdefault(key, []).append(f.dataset)
+            return None
+        full = finding_dict(f)
+        out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status.value}
+        out.update({k: full[k] for k in RULE_KEYS if rule[k] != full[k]})
+        if f.shared:
+            out["shared_domains"] = full["shared_domains"]
+        if f.unknowns:
+            out["unknowns"] = full["unknowns"]
+        if f.waiver is not None:
+            out["waiver"] = f.waiver
+        if f.status is Status.PASS:
+            return out
+        out["fingerprint"] = f.fingerprint
+        out["message"] = f.message
+        if f.evidence:
+            out["evidence"] = [self.evidence_id(e) for e in full["evidence"]]
+        return out
+
+
 def result_dict(result: AuditResult) -> dict[str, Any]:
-    """The whole result, facts snapshot embedded, as a JSON-ready dict."""
+    """The whole result as a JSON-ready dict (version 2): evidence shared, not repeated.
+
+    ``findings`` holds the findings that did not pass (and passes with something to add: a
+    shared domain, an unknown, a waiver), each naming its rule by id in
+    ``rules`` and its evidence by id (``subject#key``: an entry of ``evidence``, or else the
+    fact of that replica or dataset in ``facts``); ``passed`` lists by rule the datasets that
+    passed it (fingerprint: ``drcheck.shared.ids.fingerprint``); the facts snapshot is
+    embedded once, each location written once (``shared_facts``).
+    """
+    from drcheck.facts.shared_facts import share_facts
+
     snapshot = snapshot_to_dict(result.snapshot)
+    shared = _Shared(snapshot)
+    findings = [r for r in map(shared.record, result.findings) if r is not None]
     doc: dict[str, Any] = {
         "format": RESULT_FORMAT,
         "version": RESULT_VERSION,
@@ -70,11 +158,15 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
         "score": result.score,
         "summary": summary_counts(result),
         "datasets": [{"dataset": s.dataset, "criticality": s.criticality, "score": s.score,
-                      "counts": dict(s.counts)} for s in result.scores],
-        "findings": [finding_dict(f) for f in result.findings],
+                      "counts": {k: n for k, n in s.counts.items() if n}}
+                     for s in result.scores],
+        "rules": shared.rules,
+        "findings": findings,
+        "passed": shared.passed,
+        "evidence": shared.evidence,
         "issues": snapshot["issues"],
         "facts_digest": snapshot["digest"],
-        "facts": snapshot,
+        "facts": share_facts(snapshot),
     }
     if result.waivers:
         doc["waivers"] = [waiver_dict(w) for w in result.waivers]

@@ -1,8 +1,14 @@
 """One self-contained HTML file an auditor can mail: no script, no external asset.
 
-Summary and score; alerts (expired waivers, collection issues); each dataset's copies across
-failure domains; findings grouped by framework control; every finding with the facts it
-rests on; waivers with reason and expiry; what a baseline says is fixed.
+Summary and score; alerts (expired waivers, collection issues); the failure domains ranked by
+the data their loss destroys and the worst datasets first (``html_summary``); each dataset's
+copies across failure domains; findings grouped by framework control; every finding with the
+facts it rests on; waivers with reason and expiry; what a baseline says is fixed.
+
+A large estate (more than ``CARDS`` datasets) stays readable and small: the worst ``CARDS``
+datasets get a card and their findings a card each; every other dataset and finding is one
+row of a collapsed page (``<details>``) of ``PAGE`` rows; passing findings are counted, not
+listed (the JSON report lists them); a control lists its first ``LINKS`` findings.
 """
 
 from __future__ import annotations
@@ -22,13 +28,40 @@ from drcheck.report.html_parts import (
     pill,
     table,
 )
+from drcheck.report.html_summary import dataset_anchor, domain_ranking, worst_datasets, worst_first
 from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
 
 STATUS_ORDER = (Status.FAIL, Status.UNKNOWN, Status.WAIVED, Status.PASS)
+CARDS = 100
+"""Datasets with a card of their own (the worst ones) before the rest become rows."""
+PAGE = 1000
+"""Rows per collapsed page."""
+LINKS = 20
+"""Findings linked from one control row."""
+
+
+def _pages(title: str, headers: list[str], rows: list[str]) -> str:
+    """``rows`` (``<tr>`` HTML) in collapsed pages of ``PAGE``."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    out = []
+    for start in range(0, len(rows), PAGE):
+        chunk = rows[start:start + PAGE]
+        out.append(f"<details><summary>{esc(title)} {start + 1}–{start + len(chunk)} of "
+                   f"{len(rows)}</summary><table><thead><tr>{head}</tr></thead><tbody>"
+                   + "".join(chunk) + "</tbody></table></details>")
+    return "".join(out)
 
 
 def _score_class(score: int) -> str:
     return "s-good" if score >= 90 else "s-mid" if score >= 70 else "s-bad"
+
+
+def _links(findings: list[Finding] | tuple[Finding, ...]) -> str:
+    """Links to the first ``LINKS`` findings, and how many more there are."""
+    out = " ".join(f"<a href=\"#{anchor(f)}\">{esc(f.rule_id)} · {esc(f.dataset)}</a> "
+                   f"{pill(f.status)}" for f in findings[:LINKS])
+    more = len(findings) - LINKS
+    return out + (f" <span class=\"meta\">and {more} more</span>" if more > 0 else "")
 
 
 class HtmlReporter(Reporter):
@@ -38,7 +71,8 @@ class HtmlReporter(Reporter):
 
     def render(self, result: AuditResult) -> str:
         """HTML text."""
-        body = "".join((self._summary(result), self._alerts(result), self._datasets(result),
+        body = "".join((self._summary(result), self._alerts(result), domain_ranking(result),
+                        worst_datasets(result), self._datasets(result),
                         self._controls(result), self._findings(result),
                         self._waivers(result), self._fixed(result), self._issues(result)))
         title = f"drcheck report: score {result.score}/100"
@@ -80,14 +114,39 @@ class HtmlReporter(Reporter):
                  "replica, each column a kind of failure domain. <span class=\"shared\" "
                  "style=\"background:#f9d3cf\">red</span> = a domain several replicas share "
                  "(one loss takes them together); ? = not known.</p>"]
-        for d in result.snapshot.datasets:
+        datasets = result.snapshot.datasets
+        large = len(datasets) > CARDS
+        if large:
+            by_name = {d.name: d for d in datasets}
+            order = [by_name[s.dataset] for s in worst_first(result.scores)
+                     if s.dataset in by_name]
+            order += [d for d in datasets if d.name not in scores]
+            carded, rest = order[:CARDS], order[CARDS:]
+            parts.append(f"<p class=\"meta\">The {CARDS} worst of {len(datasets)} datasets "
+                         "first; the others are rows below.</p>")
+        else:
+            carded, rest = list(datasets), []
+        for d in carded:
             s = scores.get(d.name)
             head = f"score {s.score}/100 · " if s else ""
             labels = ", ".join(f"{k}={v}" for k, v in sorted(d.labels.items()))
-            parts.append(f"<div class=\"card\"><h3>{esc(d.name)}</h3><p class=\"meta\">"
+            parts.append(f"<div class=\"card\" id=\"{esc(dataset_anchor(d.name))}\"><h3>"
+                         f"{esc(d.name)}</h3><p class=\"meta\">"
                          f"{esc(head)}criticality {esc(d.criticality)}"
                          f"{' · labels ' + esc(labels) if labels else ''} · defined at "
                          f"<code>{esc(d.origin)}</code></p>{copies_grid(d)}</div>")
+        rows = []
+        for d in rest:
+            s = scores.get(d.name)
+            counts = s.counts if s else {}
+            rows.append(f"<tr id=\"{esc(dataset_anchor(d.name))}\"><td>{esc(d.name)}</td>"
+                        f"<td>{esc(s.score if s else '—')}</td><td>{esc(d.criticality)}</td>"
+                        f"<td>{esc(counts.get('fail', 0))}</td>"
+                        f"<td>{esc(counts.get('unknown', 0))}</td>"
+                        f"<td>{esc(len(d.copies))}</td></tr>")
+        if rows:
+            parts.append(_pages("Datasets", ["dataset", "score", "criticality", "failed",
+                                             "unknown", "copies"], rows))
         return "".join(parts)
 
     def _controls(self, result: AuditResult) -> str:
@@ -97,8 +156,7 @@ class HtmlReporter(Reporter):
         for fw in frameworks:
             rows = [(esc(r.control) if r.control != UNMAPPED else "<i>no control</i>",
                      esc(requirement(fw, r.control)), pill(r.status),
-                     " ".join(f"<a href=\"#{anchor(f)}\">{esc(f.rule_id)} · {esc(f.dataset)}"
-                              f"</a> {pill(f.status)}" for f in r.findings))
+                     _links(r.findings))
                     for r in control_rows(result.findings, fw, include_unmapped=bool(chosen))]
             title = FRAMEWORK_TITLES.get(fw, fw)
             body = (table(["control", "requirement", "verdict", "findings"], rows) if rows
@@ -131,11 +189,22 @@ class HtmlReporter(Reporter):
         notes = {fp: w for w in result.waivers for fp in w.matched}
         attention = [f for f in result.findings if f.status is not Status.PASS]
         passed = [f for f in result.findings if f.status is Status.PASS]
-        out = "<h2>Findings</h2>" + "".join(self._finding(f, notes) for f in attention)
-        if passed:
-            out += (f"<details><summary>{len(passed)} passed finding(s)</summary>"
-                    + "".join(self._finding(f, notes) for f in passed) + "</details>")
-        return out
+        if len(result.snapshot.datasets) <= CARDS:
+            out = "<h2>Findings</h2>" + "".join(self._finding(f, notes) for f in attention)
+            if passed:
+                out += (f"<details><summary>{len(passed)} passed finding(s)</summary>"
+                        + "".join(self._finding(f, notes) for f in passed) + "</details>")
+            return out
+        worst = {s.dataset for s in worst_first(result.scores)[:CARDS]}
+        carded = [f for f in attention if f.dataset in worst]
+        rows = [f"<tr id=\"{anchor(f)}\"><td>{pill(f.status)}</td><td>{esc(f.severity.value)}"
+                f"</td><td>{esc(f.rule_id)}</td><td>{esc(f.dataset)}</td><td>{esc(f.message)}"
+                "</td></tr>" for f in attention if f.dataset not in worst]
+        return ("<h2>Findings</h2><p class=\"meta\">The findings of the worst datasets in "
+                f"full; {len(rows)} other(s) as rows; {len(passed)} passed finding(s) are in "
+                "the JSON report.</p>" + "".join(self._finding(f, notes) for f in carded)
+                + _pages("Findings", ["status", "severity", "rule", "dataset", "message"],
+                         rows))
 
     @staticmethod
     def _waivers(result: AuditResult) -> str:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.report.result_reader import findings_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SBG2 = (ROOT / "examples" / "ovh-sbg2" / "estate.yaml").read_text(encoding="utf-8")
@@ -62,7 +63,7 @@ def test_audit_warns_too_and_blames_the_primary_not_the_copies(tmp_path: Path) -
     path = _estate(tmp_path, SBG2.replace("datacenter: SBG2", "datacenter: SBG9"))
     result = CliRunner().invoke(app, ["audit", path, "-f", "json", *NOW])
     assert "warning: " in result.stderr and "'SBG9'" in result.stderr
-    found = {f["rule_id"]: f for f in json.loads(result.stdout)["findings"]}
+    found = {f["rule_id"]: f for f in findings_of(json.loads(result.stdout))}
     campus = found["DR-SBG2-01"]
     assert campus["status"] == "unknown"
     assert campus["message"].endswith("cannot tell for db-1 (primary): campus not known")
@@ -76,7 +77,7 @@ def test_audit_warns_too_and_blames_the_primary_not_the_copies(tmp_path: Path) -
 def test_unknown_copy_campus_names_the_copy(tmp_path: Path) -> None:
     text = SBG2.replace("provider: ovh\n      datacenter: SBG1", "provider: ovh")
     result = CliRunner().invoke(app, ["audit", _estate(tmp_path, text), "-f", "json", *NOW])
-    found = {f["rule_id"]: f for f in json.loads(result.stdout)["findings"]}
+    found = {f["rule_id"]: f for f in findings_of(json.loads(result.stdout))}
     assert found["DR-SBG2-01"]["unknowns"] == ["nightly-sbg1: campus not known"]
 
 
@@ -84,7 +85,7 @@ def test_provider_alias_is_the_catalog_provider(tmp_path: Path) -> None:
     text = SBG2.replace("provider: ovh\n", "provider: OVHcloud\n")
     result = CliRunner().invoke(app, ["audit", _estate(tmp_path, text), "-f", "json", *NOW])
     assert result.stderr == ""
-    statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
+    statuses = {f["rule_id"]: f["status"] for f in findings_of(json.loads(result.stdout))}
     assert statuses["DR-SBG2-03"] == "pass"  # declared ovhcloud agrees with catalog ovh
     assert statuses["DR-SBG2-01"] == "fail"
 

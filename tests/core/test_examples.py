@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.report.result_reader import facts_of, findings_of
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "examples"
@@ -21,7 +22,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def findings(*args: str) -> dict[str, dict[str, object]]:
     code, out, _ = run("audit", *args, "--format", "json", *NOW)
-    return {f["rule_id"]: f for f in json.loads(out)["findings"]}
+    return {f["rule_id"]: f for f in findings_of(json.loads(out))}
 
 
 def test_ovh_sbg2_fails_naming_campus_sbg_and_exits_1() -> None:
@@ -64,7 +65,7 @@ def test_json_output_is_byte_identical_across_runs_and_via_facts(tmp_path: Path)
     second = run("audit", estate, "--format", "json", *NOW)[1]
     assert first == second
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps(json.loads(first)["facts"]))
+    facts.write_text(json.dumps(facts_of(json.loads(first))))
     code, again, _ = run("audit", "--facts", str(facts), "--format", "json", "--now",
                          "2026-11-23T06:00:00Z")
     assert code == 1

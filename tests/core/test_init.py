@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from drcheck.cli import app, init_cmd
 from drcheck.locations.catalog import Catalog
+from drcheck.report.result_reader import findings_of
 
 NOW = ["--now", "2026-11-23T06:00:00Z", "--offline"]
 
@@ -19,7 +20,7 @@ def _audit(directory: Path) -> tuple[int, dict[str, str]]:
                                       str(directory / "policy.yaml"), "-f", "json", *NOW])
     assert result.stderr == "", result.stderr
     return result.exit_code, {f["rule_id"]: f["status"]
-                              for f in json.loads(result.stdout)["findings"]}
+                              for f in findings_of(json.loads(result.stdout))}
 
 
 def test_flags_write_files_that_validate_and_audit_offline(tmp_path: Path) -> None:

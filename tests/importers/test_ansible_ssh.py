@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.report.result_reader import findings_of
 from tests.ssh.conftest import USER, SshLab
 
 pytestmark = pytest.mark.integration
@@ -85,6 +86,6 @@ def test_inventory_drives_a_real_probe_run(ssh_lab: SshLab, tmp_path: Path, home
     assert "ovh-sbg" in json.dumps(dataset["primary"]["location"])
     audited = runner.invoke(app, ["audit", "--facts", str(facts), "-p", "sbg2", "-f", "json"])
     assert audited.exit_code == 1, audited.output
-    findings = {f["rule_id"]: f for f in json.loads(audited.stdout)["findings"]}
+    findings = {f["rule_id"]: f for f in findings_of(json.loads(audited.stdout))}
     assert findings["DR-SBG2-01"]["status"] == "fail"
     assert "PLANTED" not in facts.read_text() + probed.output + audited.output

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from drcheck.cli import app
 from drcheck.importers.terraform import import_terraform
+from drcheck.report.result_reader import findings_of
 
 PROVIDERS = {"aws": "registry.terraform.io/hashicorp/aws",
              "google": "registry.terraform.io/hashicorp/google",
@@ -93,7 +94,7 @@ def test_no_automated_backups_is_a_dataset_without_copies_and_fails(tmp_path: Pa
     audited = CliRunner().invoke(app, ["audit", "--plan", str(path), "-f", "json",
                                        "--now", "2026-11-23T06:00:00Z"])
     assert audited.exit_code == 1, audited.stderr
-    failed = {f["rule_id"] for f in json.loads(audited.stdout)["findings"]
+    failed = {f["rule_id"] for f in findings_of(json.loads(audited.stdout))
               if f["status"] == "fail"}
     assert "DR-SBG2-01" in failed  # no copy off the campus: no copy at all
 
@@ -146,7 +147,7 @@ def test_gcs_locations_map_to_regions_and_copies(tmp_path: Path) -> None:
     audited = CliRunner().invoke(app, ["audit", "--plan", str(path), "-f", "json",
                                        "--now", "2026-11-23T06:00:00Z"])
     statuses = {(f["dataset"], f["rule_id"]): f["status"]
-                for f in json.loads(audited.stdout)["findings"]}
+                for f in findings_of(json.loads(audited.stdout))}
     assert statuses[("google_storage_bucket.dual", "DR-SBG2-01")] == "pass"
     assert statuses[("google_storage_bucket.multi", "DR-SBG2-01")] == "unknown"
 

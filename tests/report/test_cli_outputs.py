@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from drcheck.report.result_reader import facts_of
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 
 
@@ -59,9 +60,12 @@ def test_json_facts_reproduce_the_report_byte_for_byte(tmp_path: Path) -> None:
     first = run("audit", OVH, "-p", "sbg2", "-p", "3-2-1-1-0", "-f", "json", *NOW_ARGS)
     doc = json.loads(first.stdout)
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps(doc["facts"], indent=2), encoding="utf-8")
-    again = run("audit", "--facts", str(facts), "-p", "sbg2", "-p", "3-2-1-1-0", "-f", "json",
-                "--now", "2026-11-23T06:00:00Z")
-    assert again.exit_code == first.exit_code
-    assert again.stdout == first.stdout
-    assert doc["facts_digest"] == doc["facts"]["digest"]
+    facts.write_text(json.dumps(facts_of(doc), indent=2), encoding="utf-8")
+    report = tmp_path / "report.json"
+    report.write_text(first.stdout, encoding="utf-8")
+    for source in (facts, report):  # the facts file, or the report that embeds them
+        again = run("audit", "--facts", str(source), "-p", "sbg2", "-p", "3-2-1-1-0", "-f",
+                    "json", "--now", "2026-11-23T06:00:00Z")
+        assert again.exit_code == first.exit_code
+        assert again.stdout == first.stdout
+    assert doc["facts_digest"] == doc["facts"]["digest"] == facts_of(doc)["digest"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from drcheck.report.compliance import control_rows
 from drcheck.report.compliance_csv import COLUMNS, render_framework
+from drcheck.report.result_reader import findings_of
 from drcheck.shared.model import AuditResult, Status
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 
@@ -34,7 +35,7 @@ def test_one_csv_per_framework_agrees_with_the_view(tmp_path: Path) -> None:
     assert a813["framework"] == "ISO/IEC 27001:2022 Annex A"
     assert a813["requirement"].startswith("backup copies kept and regularly tested")
     assert a813["verdict"] == "fail" and a813["datasets"] == "customer-db"
-    expected = {f["fingerprint"] for f in result["findings"]
+    expected = {f["fingerprint"] for f in findings_of(result)
                 if "A.8.13" in f["controls"].get("iso-27001", [])}
     assert set(a813["finding_ids"].split("; ")) == expected
     assert "location.campus (catalog: catalog:ovh/datacenter/sbg2" in a813["evidence"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from drcheck.report.result_reader import findings_of
 from drcheck.shared.ids import fingerprint
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 from tests.report.conftest import ROOT
@@ -34,7 +35,7 @@ def _estate(tmp_path: Path, name: str, replacement: str) -> str:
 
 
 def _rpo_finding(doc: dict[str, object]) -> dict[str, str]:
-    findings = doc["findings"]
+    findings = findings_of(doc)
     assert isinstance(findings, list)
     (found,) = [f for f in findings if f["rule_id"] == "RPO-01"]
     return dict(found)

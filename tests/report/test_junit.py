@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import junitparser
+import xmlschema
 
 from drcheck.report.junit import JunitReporter
 from drcheck.shared.model import AuditResult, Status
@@ -57,3 +61,32 @@ def test_testsuites_root_has_no_skipped_attribute(rich_result: AuditResult) -> N
     root = ET.fromstring(JunitReporter().render(rich_result))
     assert "skipped" not in root.attrib
     assert all("skipped" in s.attrib for s in root.findall("testsuite"))
+
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "junit-10.xsd"
+
+
+def test_validates_against_the_jenkins_xunit_junit_10_schema(rich_result: AuditResult,
+                                                             tmp_path: Path) -> None:
+    schema = xmlschema.XMLSchema(str(SCHEMA))
+    text = JunitReporter().render(rich_result)
+    errors = [str(e.reason) for e in schema.iter_errors(text)]
+    assert errors == []
+    # the schema is strict: an attribute it does not define makes the document invalid
+    broken = text.replace("<testsuites ", '<testsuites skipped="1" ', 1)
+    assert broken != text and not schema.is_valid(broken)
+
+
+def test_junitparser_reads_the_same_counts(rich_result: AuditResult, tmp_path: Path) -> None:
+    out = tmp_path / "r.xml"
+    out.write_text(JunitReporter().render(rich_result), encoding="utf-8")
+    xml = junitparser.JUnitXml.fromfile(str(out))
+    suites = list(xml)
+    assert [s.name for s in suites] == list(rich_result.policies)
+    by_status = {s: sum(f.status is s for f in rich_result.findings) for s in Status}
+    assert sum(s.tests for s in suites) == len(rich_result.findings)
+    assert sum(s.failures for s in suites) == by_status[Status.FAIL]
+    assert sum(s.errors for s in suites) == by_status[Status.UNKNOWN]
+    assert sum(s.skipped for s in suites) == by_status[Status.WAIVED]
+    kinds = {type(r).__name__ for s in suites for case in s for r in case.result}
+    assert kinds <= {"Failure", "Error", "Skipped"} and "Failure" in kinds

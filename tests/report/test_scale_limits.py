@@ -75,11 +75,11 @@ def test_sarif_of_the_generated_estate_is_within_githubs_limits(estate: Path,
     assert len(results) <= sarif.MAX_RESULTS == 25_000
 
 
-@pytest.mark.xfail(strict=True, reason="the JSON report still repeats evidence (~30 KB per "
-                   "dataset); sharing it is issue 12 item 3, not done on this branch")
 def test_json_report_bytes_per_dataset(estate: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     _audit(estate, "json", out)
+    # 3,000 bytes per dataset is 30 MB at 10k; sharing only improves with size (a bucket or
+    # backup host serves more datasets), so the bound at 300 holds at 10k as well
     assert out.stat().st_size / 300 < 3000
 
 
@@ -103,3 +103,12 @@ def test_prometheus_cardinality_follows_problems_not_estate_size(
     assert everything["drcheck_dataset_score"] == 300
     assert everything["drcheck_newest_restore_point_age_seconds"] > \
         default["drcheck_newest_restore_point_age_seconds"]
+
+
+def test_junit_of_the_generated_estate_validates(estate: Path, tmp_path: Path) -> None:
+    import xmlschema
+
+    out = tmp_path / "r.xml"
+    _audit(estate, "junit", out)
+    schema = xmlschema.XMLSchema(str(ROOT / "tests" / "schemas" / "junit-10.xsd"))
+    assert [str(e.reason) for e in schema.iter_errors(str(out))] == []

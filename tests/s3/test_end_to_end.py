@@ -16,6 +16,7 @@ from drcheck.evaluate.policy import resolve_policies
 from drcheck.facts.assemble import build_snapshot
 from drcheck.inputs.estate_check import load_estate
 from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
+from drcheck.report.result_reader import findings_of
 from drcheck.shared.model import DomainKind, Source, Status
 from tests.s3.conftest import PLANTED_SECRET, World
 
@@ -90,5 +91,5 @@ def test_cli_audit_and_probe_facts_file(world: World, estate_file: Path,
     assert audited.exit_code == 1, audited.output
     doc = json.loads(audited.stdout)
     assert PLANTED_SECRET not in audited.output
-    failing = {f["rule_id"] for f in doc["findings"] if f["status"] == "fail"}
+    failing = {f["rule_id"] for f in findings_of(doc) if f["status"] == "fail"}
     assert "DR-SBG2-01" in failing

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from drcheck.report.result_reader import findings_of
 from tests.s3.conftest import World
 from tests.ssh.conftest import USER, SshLab
 
@@ -63,4 +64,4 @@ def start(*args: str, home: Path) -> subprocess.Popen[str]:
 def findings(audit_json: str) -> list[Any]:
     """The findings of a JSON audit with every timestamp blanked (times aside)."""
     result = json.loads(audit_json)
-    return json.loads(_TIME.sub("T", json.dumps(result["findings"], sort_keys=True)))
+    return json.loads(_TIME.sub("T", json.dumps(findings_of(result), sort_keys=True)))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from drcheck.facts.snapshot import content_digest
+from drcheck.report.result_reader import findings_of
 from tests.s3.conftest import World
 from tests.scale.lab import NOW, drcheck, findings, start, write_estate
 from tests.ssh.conftest import SshLab
@@ -94,7 +95,7 @@ def test_missing_shard_is_refused_or_made_unknown(runs: dict[str, Path], home: P
     audit = drcheck("audit", "--facts", str(merged), "-p", "sbg2", "-f", "json", "--now", NOW,
                     home=home)
     result = json.loads(audit.stdout)
-    hit = [f for f in result["findings"] if f["rule_type"] == "collection-issues"
+    hit = [f for f in findings_of(result) if f["rule_type"] == "collection-issues"
            and "shard-missing" in json.dumps(f)]
     assert hit and all(f["status"] == "unknown" for f in hit)
 
@@ -164,7 +165,7 @@ def test_conflicting_claims_of_one_asset_are_kept(runs: dict[str, Path], home: P
     audit = drcheck("audit", "--facts", str(merged), "-p", "sbg2", "-f", "json", "--now", NOW,
                     home=home)
     result = json.loads(audit.stdout)
-    consistent = [f for f in result["findings"] if f["rule_type"] == "consistent-location"
+    consistent = [f for f in findings_of(result) if f["rule_type"] == "consistent-location"
                   and f["dataset"] == "data-db1"]
     assert consistent and consistent[0]["status"] == "fail", consistent
     assert "eu-central-1" in json.dumps(consistent[0])

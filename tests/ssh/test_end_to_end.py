@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.report.result_reader import findings_of
 from tests.ssh.conftest import USER, SshLab
 
 pytestmark = pytest.mark.integration
@@ -50,7 +51,7 @@ def test_sbg2_host_with_restic_in_sbg_fails_sbg2_policy(ssh_lab: SshLab, tmp_pat
     assert "PLANTED" not in audited.output
     assert audited.exit_code == 1, audited.output
     result = json.loads(audited.stdout)
-    findings = {f["rule_id"]: f for f in result["findings"]}
+    findings = {f["rule_id"]: f for f in findings_of(result)}
     separation = findings["DR-SBG2-01"]
     assert separation["status"] == "fail"
     assert "ovh-sbg" in json.dumps(separation)
@@ -67,7 +68,7 @@ def test_audit_estate_probes_in_one_go(ssh_lab: SshLab, tmp_path: Path, home: Pa
     audited = CliRunner().invoke(app, ["audit", str(estate), "-p", "sbg2", "-f", "json"])
     assert audited.exit_code == 1, audited.output
     assert "PLANTED" not in audited.output
-    findings = {f["rule_id"]: f for f in json.loads(audited.stdout)["findings"]}
+    findings = {f["rule_id"]: f for f in findings_of(json.loads(audited.stdout))}
     assert findings["DR-SBG2-01"]["status"] == "fail"
 
 
@@ -107,7 +108,7 @@ def test_host_not_probed_is_unknown_not_no_copies(ssh_lab: SshLab, tmp_path: Pat
     assert probed.exit_code == 0, probed.output
     audited = runner.invoke(app, ["audit", "--facts", str(facts), "-p", "3-2-1-1-0",
                                   "-f", "json", "--now", "2026-11-23T00:00:00Z"])
-    findings = json.loads(audited.stdout)["findings"]
+    findings = findings_of(json.loads(audited.stdout))
     copies = [f for f in findings if f["rule_type"] == "min-copies"]
     assert copies and all(f["status"] == "unknown" for f in copies)
     assert all(f["message"].startswith("not probed: ") for f in copies)

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from drcheck.cli import app
 from drcheck.probes.base import DiscoveredCopy, ProbeReport
 from drcheck.probes.ssh import SshProbe
+from drcheck.report.result_reader import findings_of
 from drcheck.shared.model import FactKey
 from tests.ssh.conftest import USER, SshLab
 from tests.ssh.realhost import CHECK_TRIGGER, RESTORE_TRIGGER, VERIFY_TRIGGER, ToolHost
@@ -203,7 +204,7 @@ def test_end_to_end_credits_and_secrets(ssh_lab: SshLab, tool_host: ToolHost,
     audited = runner.invoke(app, ["audit", "--facts", str(facts), "-p", str(policy),
                                   "-f", "json", "--now", now])
     assert "PLANTED" not in audited.output
-    ages = {f["dataset"]: f for f in json.loads(audited.stdout)["findings"]}
+    ages = {f["dataset"]: f for f in findings_of(json.loads(audited.stdout))}
     assert ages["data"]["status"] == "pass"  # restic's own record, minutes old
     assert ages["pg"]["status"] == "pass"  # backup.info
     assert ages["www"]["status"] == "unknown"  # borg's time is a proxy; rclone/rsync: none

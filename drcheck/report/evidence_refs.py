@@ -1,0 +1,77 @@
+"""Evidence named by id: what a finding quotes is usually a fact of the snapshot itself.
+
+An id ``<subject>#<key>`` names, when the result document's ``evidence`` table has no entry of
+that id:
+
+- ``<replica id>#<fact>`` (or ``<dataset>#<fact>``): that fact of the replica (dataset);
+- ``<replica id>#location.<kind>``: the replica's first location claim of that kind
+  (``~2``, ``~3``... appended for the second, third);
+- ``<replica id>#location.coordinates``: its coordinates, quoted as ``"lat,lon"``.
+
+Evidence that is none of these is written in the ``evidence`` table, under an id ending in
+``!1``, ``!2``..., so the two kinds of id never meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_Doc = dict[str, Any]
+
+
+def subject_index(snapshot: _Doc) -> dict[str, _Doc]:
+    """Each dataset and replica of a snapshot document by its name or id."""
+    out: dict[str, _Doc] = {}
+    for d in snapshot["datasets"]:
+        out[d["name"]] = d
+        for r in (d["primary"], *d["copies"]):
+            out[r["id"]] = r
+    return out
+
+
+def _item(subject: str, key: str, value: Any, source: Any, origin: Any,
+          observed_at: Any) -> _Doc:
+    return {"subject": subject, "key": key, "value": value, "source": source,
+            "origin": origin, "observed_at": observed_at}
+
+
+def _claim(subject: str, key: str, location: _Doc) -> _Doc | None:
+    kind, _, nth = key[len("location."):].partition("~")
+    want = int(nth) if nth.isdigit() else 1
+    seen = 0
+    for c in location.get("claims", []):
+        if c["kind"] == kind:
+            seen += 1
+            if seen == want:
+                return _item(subject, f"location.{kind}", c["value"], c["source"],
+                             c["origin"], c["observed_at"])
+    return None
+
+
+def resolve(ref: str, index: dict[str, _Doc]) -> _Doc | None:
+    """The evidence an id names in the snapshot, or None when it names nothing there."""
+    subject, _, key = ref.rpartition("#")
+    node = index.get(subject)
+    if node is None:
+        return None
+    if key in node.get("facts", {}):
+        f = node["facts"][key]
+        return _item(subject, key, f["value"], f["source"], f["origin"], f["observed_at"])
+    location = node.get("location")
+    if not isinstance(location, dict):
+        return None
+    if key == "location.coordinates":
+        c = location.get("coordinates")
+        return None if c is None else _item(subject, key, f"{c['lat']},{c['lon']}",
+                                            c["source"], c["origin"], None)
+    if key.startswith("location."):
+        return _claim(subject, key, location)
+    return None
+
+
+def candidates(item: _Doc) -> list[str]:
+    """The ids that could name ``item`` in the snapshot, most likely first."""
+    base = f"{item['subject']}#{item['key']}"
+    if not item["key"].startswith("location.") or item["key"] == "location.coordinates":
+        return [base]
+    return [base] + [f"{base}~{n}" for n in range(2, 9)]

@@ -1,0 +1,94 @@
+"""The JSON report (result version 2) shares evidence instead of repeating it, and loses
+nothing: every finding reads back whole, the embedded facts read back to the exact snapshot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from drcheck.facts.assemble import build_snapshot
+from drcheck.facts.shared_facts import expand_facts, share_facts
+from drcheck.facts.snapshot import content_digest, snapshot_to_dict
+from drcheck.inputs.estate_check import load_estate
+from drcheck.report.fields import finding_dict, lean_pass, result_dict
+from drcheck.report.json_report import JsonReporter
+from drcheck.report.result_reader import facts_of, findings_of
+from drcheck.report.schema import result_schema
+from drcheck.shared.model import AuditResult, Status
+from tests.report.conftest import NOW, audit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generated(tmp_path: Path, n: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_estate import generate
+
+    path = tmp_path / "estate.yaml"
+    path.write_text(generate(n, seed=11), encoding="utf-8")
+    return path
+
+
+def _whole(result: AuditResult) -> list[dict[str, object]]:
+    out = []
+    for f in result.findings:
+        d = finding_dict(f)
+        if f.status is Status.PASS:
+            d["message"] = ""  # a passing finding keeps neither its message nor the
+            d["evidence"] = []  # evidence (the facts it read are in the embedded snapshot)
+        out.append(d)
+    return out
+
+
+def _key(d: dict[str, object]) -> str:
+    return f"{d['policy']}/{d['rule_id']}/{d['dataset']}"
+
+
+def test_every_finding_reads_back_whole(rich_result: AuditResult) -> None:
+    doc = json.loads(JsonReporter().render(rich_result))
+    assert doc["version"] == 2
+    assert Draft202012Validator(result_schema()).is_valid(doc)
+    expected = sorted(_whole(rich_result), key=_key)
+    assert sorted(findings_of(doc), key=_key) == expected
+    assert all(f["status"] != "pass" for f in doc["findings"])  # passes are listed by rule
+    assert sum(map(len, doc["passed"].values())) == sum(map(lean_pass, rich_result.findings))
+
+
+def test_generated_estate_round_trips_and_stays_lean(tmp_path: Path) -> None:
+    estate = _generated(tmp_path, 200)
+    result = audit(str(estate), ("sbg2", "3-2-1-1-0", "bsi-georedundancy"))
+    doc = json.loads(JsonReporter().render(result))
+    assert Draft202012Validator(result_schema()).is_valid(doc)
+    facts = snapshot_to_dict(result.snapshot)
+    assert facts_of(doc) == facts
+    assert content_digest(facts_of(doc)) == doc["facts_digest"]
+    assert sorted(findings_of(doc), key=_key) == sorted(_whole(result), key=_key)
+    # a location is written once however many replicas live there
+    assert len(doc["facts"]["locations"]) < sum(1 + len(d["copies"]) for d in facts["datasets"])
+    # the rendering is deterministic
+    assert JsonReporter().render(result) == JsonReporter().render(result)
+
+
+@pytest.mark.parametrize("estate_path", ["dir/estate.yaml", "odd@dir/estate.yaml"])
+def test_origins_with_at_signs_and_odd_paths_round_trip(tmp_path: Path,
+                                                        estate_path: str) -> None:
+    src = ROOT / "examples" / "ovh-sbg2" / "estate.yaml"
+    target = tmp_path / estate_path
+    target.parent.mkdir(parents=True)
+    target.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    doc = snapshot_to_dict(build_snapshot(load_estate(str(target)), [], NOW))
+    first = doc["datasets"][0]
+    first["origin"] = "@:literal @@ and @ " + first["origin"]  # text that looks like a mark
+    first["primary"]["facts"]["x"] = {"value": 1, "source": "declared", "origin": "@",
+                                      "observed_at": None, "reason": "why"}
+    assert expand_facts(share_facts(doc)) == doc
+
+
+def test_report_of_the_sample_is_smaller_than_its_v1_shape(rich_result: AuditResult) -> None:
+    doc = result_dict(rich_result)
+    v1_findings = len(json.dumps([finding_dict(f) for f in rich_result.findings]))
+    assert len(json.dumps(doc["findings"])) + len(json.dumps(doc["passed"])) < v1_findings / 2
