@@ -37,8 +37,14 @@ def plain_write_mode(target: Path) -> int:
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename,
-    with the mode a plain write would give (``plain_write_mode``)."""
+    """Write ``text`` (UTF-8) to ``path`` atomically, as ``atomic_write_bytes`` does."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename,
+    with the mode a plain write would give (``plain_write_mode``): reports, facts files,
+    signatures and evidence bundles alike."""
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -46,25 +52,6 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             os.fchmod(fd, mode)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ReportError(f"{target}: cannot write: {exc.strerror or exc}") from None
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """``atomic_write`` for bytes (signatures, evidence bundles)."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

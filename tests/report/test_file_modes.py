@@ -88,3 +88,20 @@ def test_plain_write_mode_and_umask_helpers(shared_dir: Path) -> None:
         assert (shared_dir / "new").read_text() == "y\n"
     finally:
         os.umask(old)
+
+
+def test_signatures_and_bundles_follow_the_umask_too(shared_dir: Path) -> None:
+    """Signatures and evidence bundles are written like reports (they were once 0600)."""
+    key = shared_dir / "signer"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True,
+                   timeout=30)
+    report, bundle = shared_dir / "r.json", shared_dir / "bundle.zip"
+    done = subprocess.run(
+        [sys.executable, "-m", "drcheck", "audit", str(ESTATE), "--offline", "--now",
+         "2026-11-23T06:00:00Z", "-f", "json", "-o", str(report), "--sign", str(key),
+         "--evidence-bundle", str(bundle)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        preexec_fn=lambda: os.umask(0o022))
+    assert done.returncode == 0, done.stderr
+    for written in (report, Path(f"{report}.sig"), bundle):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o644, written
