@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drcheck.inputs.bounds import MAX_DEPTH
+
 _WORDS = {
     "did not find expected key": "this line does not fit the block above it (started on line "
     "{ctx}): check its indentation, or quote a value that contains ': ' or starts with a "
@@ -44,6 +46,8 @@ def plain_words(exc: Any, text: str) -> tuple[int | None, int | None, str]:
         if problem.startswith(known.replace("found character that", "found character")) or \
                 problem.startswith(known):
             return line, _column(text, line, col, known), words.format(ctx=ctx)
+    if problem.startswith("exceeded maximum nesting depth"):  # libyaml's own cap (PyYAML >= 6.0.4)
+        return line, col, f"nested deeper than {MAX_DEPTH} levels"
     if problem.startswith("found character") and "cannot start any token" in problem:
         return line, col, _WORDS["found character that cannot start any token"]
     return line, col, f"invalid YAML: {problem}"
