@@ -25,7 +25,7 @@ from drcheck.cli.audit_outputs import (
     warn_expired,
     write_reports,
 )
-from drcheck.cli.common import gather, resolve_now
+from drcheck.cli.common import NowOpt, OfflineOpt, gather, resolve_now
 from drcheck.cli.evidence import AuditEvidence
 from drcheck.cli.evidence_opts import (
     BundleOpt,
@@ -80,8 +80,6 @@ FrameworkOpt = Annotated[str | None, Opt(
     help="Group results by the controls of this framework (table, html, markdown).")]
 HistoryOpt = Annotated[Path | None, Opt(
     help="Record this audit in a SQLite history, under the estate's name.")]
-OfflineOpt = Annotated[bool, Opt(help="Use declared facts only; run no probe.")]
-NowOpt = Annotated[str | None, Opt(help="Evaluate as of this UTC time.")]
 PlanOpt = Annotated[Path | None, Opt(
     help="Audit a Terraform plan (terraform show -json) instead of an estate.")]
 StateOpt = Annotated[Path | None, Opt(

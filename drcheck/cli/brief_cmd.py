@@ -21,7 +21,7 @@ from drcheck.brief.formats import BriefFormat, render
 from drcheck.brief.model import Brief, DutyStatus, Outcome
 from drcheck.brief.regimes import default_regimes
 from drcheck.cli.app import app, guarded
-from drcheck.cli.common import emit, gather_snapshot, resolve_now
+from drcheck.cli.common import NowOpt, OfflineOpt, emit, gather_snapshot, resolve_now
 from drcheck.cli.simulate_cmd import _max_age, check_known, parse_kinds
 from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
@@ -105,9 +105,8 @@ def brief(
         help="Exit 1 when the loss triggers a notification duty.")] = False,
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f")] = BriefFormat.TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
-    offline: Annotated[bool, typer.Option(help="Use declared facts only; run no probe.")]
-    = False,
-    now: Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")] = None,
+    offline: OfflineOpt = False,
+    now: NowOpt = None,
 ) -> None:
     """What losing a domain means: data lost, RPO/RTO achievable, duties and deadlines."""
 

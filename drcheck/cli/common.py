@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -24,6 +25,10 @@ from drcheck.shared.errors import UsageError
 from drcheck.shared.model import Snapshot
 
 log = logging.getLogger("drcheck.cli")
+
+OfflineOpt = Annotated[bool, typer.Option(help="Use declared facts only; run no probe.")]
+NowOpt = Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")]
+"""The options every command that builds a snapshot takes (audit, simulate, brief, …)."""
 
 
 def resolve_now(now: str | None) -> datetime:

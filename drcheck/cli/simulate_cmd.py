@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from drcheck.cli.app import app, guarded
-from drcheck.cli.common import emit, gather_snapshot, resolve_now
+from drcheck.cli.common import NowOpt, OfflineOpt, emit, gather_snapshot, resolve_now
 from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.survival.fate import ctx_at, simulate_loss
 from drcheck.evaluate.survival.model import (
@@ -108,9 +108,8 @@ def simulate(
     top: Annotated[int, typer.Option(min=1, help="Rows per ranking in table output.")] = 20,
     fmt: Annotated[SimulateFormat, typer.Option("--format", "-f")] = SimulateFormat.TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
-    offline: Annotated[bool, typer.Option(help="Use declared facts only; run no probe.")]
-    = False,
-    now: Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")] = None,
+    offline: OfflineOpt = False,
+    now: NowOpt = None,
 ) -> None:
     """Lose failure domains on paper: which datasets keep a good copy? (N-1, N-2, cut sets)"""
 
