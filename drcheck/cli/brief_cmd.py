@@ -21,15 +21,11 @@ from drcheck.brief.formats import BriefFormat, render
 from drcheck.brief.model import Brief, DutyStatus, Outcome
 from drcheck.brief.regimes import default_regimes
 from drcheck.cli.app import app, guarded
-from drcheck.cli.common import NowOpt, OfflineOpt, emit, gather_snapshot, resolve_now
-from drcheck.cli.simulate_cmd import _max_age, check_known, parse_kinds
-from drcheck.evaluate.policy import resolve_policies
+from drcheck.cli.common import NowOpt, OfflineOpt, emit, resolve_now
+from drcheck.cli.simulate_cmd import LossRequest, loss_setup
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.evaluate.survival.fate import ctx_at
-from drcheck.evaluate.survival.model import parse_domain
-from drcheck.evaluate.survival.universe import Universe
 from drcheck.shared.errors import ExitCode, UsageError
-from drcheck.simulate.bars import policy_bar
 
 
 class Criticality(str, Enum):
@@ -113,16 +109,11 @@ def brief(
     def body() -> ExitCode:
         when = resolve_now(now)
         aware = parse_incident(incident_at)
-        lost = [parse_domain(f) for f in fail or []]
-        selected = tuple(dict.fromkeys(d[0] for d in lost)) if lost else parse_kinds(kinds)
-        bar_for = policy_bar(resolve_policies(policy or []), _max_age(max_age))
         regimes = default_regimes()
-        snapshot = gather_snapshot(estate, facts, offline, when)
-        universe = Universe(snapshot.datasets, selected)
-        if lost:
-            check_known(lost, universe)
-        result = build_brief(snapshot, lost, universe, bar_for, ctx_at(when), regimes, aware,
-                             top)
+        setup = loss_setup(LossRequest(estate, facts, offline, when, fail, kinds, policy,
+                                       max_age))
+        result = build_brief(setup.snapshot, setup.lost, setup.universe, setup.bar_for,
+                             ctx_at(when), regimes, aware, top)
         emit(render(result, fmt), output)
         codes = (lost_gate(result, fail_if_lost), notifiable_gate(result, fail_if_notifiable))
         if ExitCode.FINDINGS in codes:

@@ -16,7 +16,6 @@ from drcheck.facts.collect import ProbeOptions
 from drcheck.facts.runs import RunSpec, probe_estate, read_estate
 from drcheck.facts.snapshot import load_snapshot
 from drcheck.inputs.catalog_check import catalog_warnings
-from drcheck.inputs.documents import parse_text
 from drcheck.inputs.durations import parse_time
 from drcheck.inputs.estate import Estate
 from drcheck.inputs.estate_check import load_estate
@@ -82,7 +81,7 @@ def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetim
         _log_estate(str(estate), spec)
         return Gathered(build_snapshot(spec, [], when), spec.name)
     source = read_estate(str(estate))
-    for warning in catalog_warnings(parse_text(source.text, source.path)):
+    for warning in catalog_warnings(source.doc):
         warn(warning)
     _log_estate(str(estate), source.estate)
     return Gathered(probe_estate(source, run or RunSpec(), when, options), source.estate.name)

@@ -9,7 +9,8 @@ single-domain cut), 2 usage, 3 nothing certainly dies but unknown claims decide.
 from __future__ import annotations
 
 import difflib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ import typer
 from drcheck.cli.app import app, guarded
 from drcheck.cli.common import NowOpt, OfflineOpt, emit, gather_snapshot, resolve_now
 from drcheck.evaluate.policy import resolve_policies
-from drcheck.evaluate.survival.fate import ctx_at, simulate_loss
+from drcheck.evaluate.survival.fate import BarFor, ctx_at, simulate_loss
 from drcheck.evaluate.survival.model import (
     Domain,
     ScenarioResult,
@@ -29,7 +30,7 @@ from drcheck.evaluate.survival.model import (
 from drcheck.evaluate.survival.universe import Universe
 from drcheck.inputs.durations import parse_duration
 from drcheck.shared.errors import ExitCode, UsageError
-from drcheck.shared.model import DomainKind
+from drcheck.shared.model import DomainKind, Snapshot
 from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
 from drcheck.simulate.sweep import sweep
@@ -46,13 +47,54 @@ def parse_kinds(text: str | None) -> tuple[DomainKind, ...]:
                          hint="kinds: " + ", ".join(k.value for k in DomainKind)) from None
 
 
-def _max_age(text: str | None) -> timedelta | None:
+def parse_max_age(text: str | None) -> timedelta | None:
+    """``--max-age`` as a duration; None when not given."""
     if text is None:
         return None
     try:
         return parse_duration(text)
     except ValueError as exc:
         raise UsageError(f"--max-age: {exc}") from None
+
+
+@dataclass(frozen=True)
+class LossRequest:
+    """What ``simulate`` and ``brief`` are asked to lose, and from which snapshot."""
+
+    estate: Path | None
+    facts: Path | None
+    offline: bool
+    when: datetime
+    fail: list[str] | None
+    kinds: str | None
+    policy: list[str] | None
+    max_age: str | None
+    require_immutable: bool = False
+
+
+@dataclass(frozen=True)
+class LossSetup:
+    """The snapshot, the domains to reason about, the bar a good copy meets, and the
+    domains lost together (empty: sweep)."""
+
+    snapshot: Snapshot
+    universe: Universe
+    bar_for: BarFor
+    lost: list[Domain]
+
+
+def loss_setup(req: LossRequest) -> LossSetup:
+    """The one way ``simulate`` and ``brief`` read their options: the lost domains (refused
+    when no replica names them), the kinds to sweep, the policies' bar, the snapshot."""
+    lost = [parse_domain(f) for f in req.fail or []]
+    selected = tuple(dict.fromkeys(d[0] for d in lost)) if lost else parse_kinds(req.kinds)
+    bar_for = policy_bar(resolve_policies(req.policy or []), parse_max_age(req.max_age),
+                         req.require_immutable)
+    snapshot = gather_snapshot(req.estate, req.facts, req.offline, req.when)
+    universe = Universe(snapshot.datasets, selected)
+    if lost:
+        check_known(lost, universe)
+    return LossSetup(snapshot, universe, bar_for, lost)
 
 
 def check_known(lost: list[Domain], universe: Universe) -> None:
@@ -115,15 +157,12 @@ def simulate(
 
     def body() -> ExitCode:
         when = resolve_now(now)
-        lost = [parse_domain(f) for f in fail or []]
-        selected = tuple(dict.fromkeys(d[0] for d in lost)) if lost else parse_kinds(kinds)
-        bar_for = policy_bar(resolve_policies(policy or []), _max_age(max_age),
-                             require_immutable)
-        snapshot = gather_snapshot(estate, facts, offline, when)
-        universe = Universe(snapshot.datasets, selected)
+        setup = loss_setup(LossRequest(estate, facts, offline, when, fail, kinds, policy,
+                                       max_age, require_immutable))
+        snapshot, universe, bar_for, lost = (setup.snapshot, setup.universe, setup.bar_for,
+                                             setup.lost)
         ctx = ctx_at(when)
         if lost:
-            check_known(lost, universe)
             result = simulate_loss(snapshot.datasets, lost, universe, bar_for, ctx)
             emit(render_scenario(result, fmt), output)
             return scenario_exit(result)

@@ -19,7 +19,7 @@ from drcheck.facts.assemble import build_snapshot
 from drcheck.facts.collect import ProbeOptions, collect_reports
 from drcheck.facts.partial import partial_section
 from drcheck.facts.shards import Selector, Shard, probed_assets, select
-from drcheck.inputs.documents import parse_text, read_input
+from drcheck.inputs.documents import Document, parse_text, read_input
 from drcheck.inputs.durations import format_time
 from drcheck.inputs.estate import Estate, parse_estate
 from drcheck.inputs.estate_check import check_estate
@@ -48,17 +48,21 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class EstateText:
-    """An estate file read once: its path, exact text and parsed form."""
+    """An estate file read once: its path, exact text, parsed form and the document with its
+    line marks (for warnings about it)."""
 
     path: str
     text: str
     estate: Estate
+    doc: Document
 
 
 def read_estate(path: str) -> EstateText:
     """Read, validate and parse an estate, keeping the exact text that was hashed."""
     text = read_input(path)
-    return EstateText(path, text, parse_estate_text(text, path))
+    doc = parse_text(text, path)
+    require_valid(check_estate(doc))
+    return EstateText(path, text, parse_estate(doc), doc)
 
 
 def parse_estate_text(text: str, path: str) -> Estate:
