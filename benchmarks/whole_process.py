@@ -39,7 +39,11 @@ COMMANDS = [
     ("simulate --facts N-1", ["simulate", "--facts", "{facts}", "-o", "{dir}/s.txt",
                               "--now", NOW], 2, 5),
 ]
+# With --formats: each other report format from the same facts file (no target in issue 12;
+# reported so a slow renderer shows up).
+FORMATS = ["table", "sarif", "junit", "csv", "html", "markdown", "prometheus"]
 PEAK_GIB = 2.0
+GROWTH = 11.0
 
 
 def _limit(max_bytes: int) -> None:
@@ -89,9 +93,19 @@ def verdict(m: dict[str, float], target: float) -> str:
     return "met" if ok_time and ok_mem else "MISSED"
 
 
+def report_size(argv: list[str]) -> str:
+    """The size of the report a command wrote (``-o`` path), '' when it wrote none."""
+    if "-o" not in argv:
+        return ""
+    out = Path(argv[argv.index("-o") + 1])
+    if not out.exists() or out.suffix == ".txt":
+        return ""
+    return f"{out.stat().st_size / 1e6:.1f} MB"
+
+
 def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str],
-               drcheck: list[str]) -> list[str]:
-    """The table rows for one estate size."""
+               drcheck: list[str], seen: dict[tuple[str, int], dict[str, float]]) -> list[str]:
+    """The table rows for one estate size; each command's medians also go into ``seen``."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="drcheck-bench-") as tmp:
         estate, facts = Path(tmp) / "estate.yaml", Path(tmp) / "facts.json"
@@ -101,7 +115,10 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str
         if made["rc"] == -1:
             facts.unlink(missing_ok=True)
         mb = estate.stat().st_size / 1e6
-        for name, argv, t10k, t100k in COMMANDS:
+        made_mb = f"{facts.stat().st_size / 1e6:.1f} MB" if facts.exists() else "none"
+        rows.append(f"| {n:,} ({mb:.0f} MB YAML) | probe --offline (facts file) | "
+                    f"{made['wall']:.2f} | {made['cpu']:.2f} | {made['rss']:.0f} | {made_mb} | |")
+        for name, argv, t10k, t100k in [*COMMANDS, *(format_commands() if args.formats else [])]:
             if "{facts}" in " ".join(argv) and not facts.exists():
                 rows.append(f"| {n:,} | {name} | no facts file (probe hit a limit) | | | | |")
                 continue
@@ -109,14 +126,39 @@ def bench_size(n: int, repeat: int, args: argparse.Namespace, env: dict[str, str
             runs = [run([*drcheck, *real], args.max_gib, args.timeout, env)
                     for _ in range(repeat if n < 100_000 else 1)]
             m = median_of(runs)
+            seen[(name, n)] = m
             target = t100k if n >= 100_000 else t10k if n >= 10_000 else None
-            out = Path(tmp) / "r.json"
-            size = f"{out.stat().st_size / 1e6:.0f} MB" if "r.json" in " ".join(real) and \
-                out.exists() else ""
+            size = report_size(real)
             rows.append(f"| {n:,} ({mb:.0f} MB YAML) | {name} | {m['wall']:.2f} | "
                         f"{m['cpu']:.2f} | {m['rss']:.0f} | {size} | "
                         f"{verdict(m, target) + f' (< {target} s)' if target else ''} |")
     return rows
+
+
+def format_commands() -> list[tuple[str, list[str], None, None]]:
+    """``audit --facts`` once per report format, written to a file."""
+    return [(f"audit --facts -f {fmt}", ["audit", "--facts", "{facts}", *PACKS, "-f", fmt, "-o",
+                                         "{dir}/r." + fmt, "--now", NOW], None, None)
+            for fmt in FORMATS]
+
+
+def print_growth(seen: dict[tuple[str, int], dict[str, float]]) -> None:
+    """Growth from 10k to 100k datasets per command (target: at most 11x), on CPU seconds."""
+    rows = []
+    for name, *_ in COMMANDS:
+        small, big = seen.get((name, 10_000)), seen.get((name, 100_000))
+        if not small or not big:
+            continue
+        if big["rc"] == -1 or small["rc"] == -1:
+            rows.append(f"| {name} | - | MISSED (limit hit) |")
+            continue
+        ratio = big["cpu"] / small["cpu"]
+        rows.append(f"| {name} | {ratio:.1f}x | {'met' if ratio <= GROWTH else 'MISSED'} "
+                    f"(<= {GROWTH:.0f}x) |")
+    if rows:
+        print("\n| command | CPU growth 10k -> 100k | target |\n|---|---:|---|")
+        print("\n".join(rows), flush=True)
+    print()
 
 
 def main() -> None:
@@ -125,6 +167,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-gib", type=float, default=4.0)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--formats", action="store_true",
+                        help="also time every other report format from the facts file")
     args = parser.parse_args()
     env = {**os.environ, "DRCHECK_MAX_INPUT_MB": "1024"}
     drcheck = [shutil.which("drcheck") or "drcheck"]
@@ -132,9 +176,11 @@ def main() -> None:
           f"limits {args.max_gib} GiB address space, {args.timeout:.0f} s per run.\n")
     print("| datasets | command | wall s | CPU s | peak MiB | report | target |")
     print("|---|---|---:|---:|---:|---:|---|")
+    seen: dict[tuple[str, int], dict[str, float]] = {}
     for n in args.datasets:
-        for row in bench_size(n, args.repeat, args, env, drcheck):
+        for row in bench_size(n, args.repeat, args, env, drcheck, seen):
             print(row, flush=True)
+    print_growth(seen)
     small = run([*drcheck, "version"], args.max_gib, 30, env)
     runs = [run([*drcheck, "version"], args.max_gib, 30, env) for _ in range(args.repeat)]
     m = median_of([small, *runs])
