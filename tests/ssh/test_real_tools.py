@@ -64,7 +64,7 @@ def test_restore_points_equal_the_tools_own_times(first: ProbeReport,
     restic = found["restic:/srv/restic-repo"]
     newest = str(value(restic, FactKey.NEWEST_RESTORE_POINT))
     assert abs(epoch(newest) - epoch(tool_host.restic_times()[-1])) <= 2
-    assert value(restic, FactKey.RESTORE_POINT_BASIS) == "record"
+    assert value(restic, FactKey.RESTORE_POINT_BASIS) == "proxy"  # see the restic tag test
     assert "snapshots/" in restic.facts[FactKey.NEWEST_RESTORE_POINT.value].origin
     pg = found["pgbackrest:repo1"]
     stop = datetime.fromtimestamp(tool_host.pgbackrest_stops()[-1], timezone.utc)
@@ -205,7 +205,21 @@ def test_end_to_end_credits_and_secrets(ssh_lab: SshLab, tool_host: ToolHost,
                                   "-f", "json", "--now", now])
     assert "PLANTED" not in audited.output
     ages = {f["dataset"]: f for f in findings_of(json.loads(audited.stdout))}
-    assert ages["data"]["status"] == "pass"  # restic's own record, minutes old
+    assert ages["data"]["status"] == "unknown"  # restic's object times are a proxy
     assert ages["pg"]["status"] == "pass"  # backup.info
     assert ages["www"]["status"] == "unknown"  # borg's time is a proxy; rclone/rsync: none
-    assert any("only a proxy" in u for u in ages["www"]["unknowns"])
+    assert all(any("only a proxy" in u for u in ages[n]["unknowns"]) for n in ("data", "www"))
+
+
+def test_restic_tag_moves_the_object_time_but_not_the_snapshot(ssh_lab: SshLab,
+                                                                tool_host: ToolHost) -> None:
+    """Why restic's object times are only a proxy: ``restic tag`` writes a new snapshot object
+    now, while the snapshot inside keeps its old time. Runs last: it changes the repository."""
+    before = tool_host.restic_times()[-1]
+    time.sleep(2.1)
+    tool_host.run("sh", "-c", ". /etc/restic/data.env && restic tag -q --add audited latest")
+    assert tool_host.restic_times()[-1] == before  # restic's own view: no newer backup
+    restic = copies(probe(ssh_lab, tool_host))["restic:/srv/restic-repo"]
+    seen = str(value(restic, FactKey.NEWEST_RESTORE_POINT))
+    assert epoch(seen) - epoch(before) >= 2  # the object time ran ahead of the backup
+    assert value(restic, FactKey.RESTORE_POINT_BASIS) == "proxy"

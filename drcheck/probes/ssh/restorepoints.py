@@ -1,8 +1,10 @@
 """Newest restore points from each tool's own record, read without the repository key.
 
-* restic: the newest object under ``REPO/snapshots/`` (restic writes one object there per
-  snapshot, at the end of the backup; ``snapshots``, ``check`` and ``prune`` only touch
-  ``locks/``, ``index/`` and ``data/``). A record.
+* restic: the newest object under ``REPO/snapshots/``. restic writes one object there per
+  snapshot at the end of a backup (``snapshots``, ``check`` and ``prune`` only touch
+  ``locks/``, ``index/`` and ``data/``), but ``restic tag``, ``rewrite`` and ``copy`` write a
+  new object that keeps the snapshot's older time inside, and that time is encrypted: the
+  object's write time can be later than the newest backup, so it is a proxy.
 * pgBackRest: the newest ``backup-timestamp-stop`` in ``REPO/backup/STANZA/backup.info``
   (pgBackRest's own list of the stanza's backups). A record.
 * borg: the ``manifest-timestamp`` in the client's security dir
@@ -78,8 +80,9 @@ def _restic(g: Gatherer, repo: str) -> tuple[str, str, str] | None:
     if not times:
         return None
     return (systemd.iso_from_epoch(max(times)),
-            f"restic: newest of {len(times)} objects in {directory}/ (written once per "
-            "snapshot at backup time)", RECORD)
+            f"restic: newest of {len(times)} objects in {directory}/ (written at backup "
+            "time, and again by restic tag, rewrite or copy: shows the snapshot list was "
+            "written, not a new backup)", PROXY)
 
 
 def _pgbackrest(g: Gatherer, target: Target) -> tuple[str, str, str] | None:
