@@ -8,12 +8,14 @@ If sshd cannot start, the tests fail with its stderr: never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -256,3 +258,29 @@ def tool_host(ssh_lab: SshLab) -> Iterator[object]:
         yield host
     finally:
         stop_tool_host(host)
+
+
+@pytest.fixture()
+def silent_peer() -> Iterator[int]:
+    """A TCP server on 127.0.0.1 that accepts connections, keeps them open and never says a
+    word (a hung sshd, a half-open middlebox): its port."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                held.append(server.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield int(server.getsockname()[1])
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()

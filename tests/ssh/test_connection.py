@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import paramiko
@@ -73,39 +71,11 @@ def test_wrong_client_key_is_auth_failure(ssh_lab: SshLab) -> None:
     assert codes(report) == ["auth-failed"]
 
 
-@pytest.fixture()
-def silent_server() -> Iterator[int]:
-    """A TCP server on 127.0.0.1 that accepts connections and never says a word."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept_one() -> None:
-        with contextlib.suppress(OSError):
-            held.append(server.accept()[0])
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            accept_one()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(server.getsockname()[1])
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
-
-
-def test_dead_hosts_do_not_stop_the_others(ssh_lab: SshLab, silent_server: int) -> None:
+def test_dead_hosts_do_not_stop_the_others(ssh_lab: SshLab, silent_peer: int) -> None:
     hosts = [
         ssh_lab.spec("db1"),
         ssh_lab.spec("refused", address="127.0.0.9", port=free_port("127.0.0.9")),
-        ssh_lab.spec("silent", address="127.0.0.1", port=silent_server),
+        ssh_lab.spec("silent", address="127.0.0.1", port=silent_peer),
         ssh_lab.spec("vault"),
         ssh_lab.spec("pve1"),
     ]

@@ -10,10 +10,8 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -175,36 +173,11 @@ def test_peer_stopped_mid_sftp_batch(ssh_lab: SshLab, stopper: Stopper,
     assert took < LIMIT + MARGIN
 
 
-@pytest.fixture()
-def half_open() -> Iterator[int]:
-    """A TCP listener that accepts and never speaks (the connection stays open)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            with contextlib.suppress(OSError):
-                held.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield int(server.getsockname()[1])
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
-
-
-def test_half_open_connection_names_the_banner_phase(ssh_lab: SshLab, half_open: int) -> None:
+def test_silent_peer_connection_names_the_banner_phase(ssh_lab: SshLab, silent_peer: int) -> None:
     options = ssh_lab.options(connect_timeout=LIMIT, host_deadline=30.0)
     started = time.monotonic()
     (report,) = SshProbe(options).collect([ssh_lab.spec("mute", address="127.0.0.1",
-                                                        port=half_open)])
+                                                        port=silent_peer)])
     assert issue(report, "peer-timeout") == (f"timed out after {LIMIT:.1f} s during banner "
                                               "and key exchange")
     assert time.monotonic() - started < LIMIT + MARGIN
@@ -212,14 +185,14 @@ def test_half_open_connection_names_the_banner_phase(ssh_lab: SshLab, half_open:
 
 def test_whole_audit_finishes_with_a_complete_report(ssh_lab: SshLab, tmp_path: Path,
                                                      stall_hosts: dict[str, SimHost],
-                                                     half_open: int) -> None:
+                                                     silent_peer: int) -> None:
     hosts = {"hung": stall_hosts["hung-sftp"], "good": ssh_lab.hosts["vault"]}
     lines = ["apiVersion: drcheck/v1", "kind: Estate", "hosts:"]
     for name, host in hosts.items():
         lines += [f"  - name: {name}", f"    address: {host.address}", f"    port: {host.port}",
                   f"    user: {USER}", f"    key_file: {ssh_lab.client_key}",
                   f"    root: {host.root}"]
-    lines += ["  - name: mute", "    address: 127.0.0.1", f"    port: {half_open}",
+    lines += ["  - name: mute", "    address: 127.0.0.1", f"    port: {silent_peer}",
               f"    user: {USER}", "datasets:"]
     lines += [f"  - name: d-{n}\n    primary: {{host: {n}}}" for n in ("hung", "good", "mute")]
     estate = tmp_path / "estate.yaml"
