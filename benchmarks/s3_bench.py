@@ -21,7 +21,6 @@ script; every wait is bounded; nothing leaves 127.0.0.1. Fake credentials only.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
@@ -33,11 +32,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,38 +148,42 @@ def build(url: str, count: int) -> list[str]:
         return list(pool.map(one, range(count)))
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float,
-                counter: Any) -> None:
+def _pipe(src: socket.socket, dst: socket.socket, delay: float, counter: Any) -> None:
+    """Copy ``src`` to ``dst``; hold each chunk that starts a request ``delay`` s first."""
     try:
-        while data := await reader.read(65536):
+        while data := src.recv(65536):
             if delay:
                 requests = data.count(b" HTTP/1.1\r\n")
                 if requests:
                     with counter.get_lock():
                         counter.value += requests
-                    await asyncio.sleep(delay)
-            writer.write(data)
-            await writer.drain()
+                    time.sleep(delay)
+            dst.sendall(data)
     except OSError:
         pass
     finally:
-        writer.close()
+        with suppress(OSError):
+            src.shutdown(socket.SHUT_RDWR)
+        with suppress(OSError):
+            dst.shutdown(socket.SHUT_RDWR)
+        src.close()  # ``dst`` is the other thread's ``src``: it closes it
 
 
 def _relay(listen: int, upstream: int, delay: float, counter: Any) -> None:
-    """A TCP relay on 127.0.0.1 holding each request ``delay`` s before passing it on."""
+    """A TCP relay on 127.0.0.1 holding each request ``delay`` s before passing it on.
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", upstream)
-        await asyncio.gather(_pipe(reader, up_writer, delay, counter),
-                             _pipe(up_reader, writer, 0, counter))
-
-    async def serve() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", listen, backlog=1024)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(serve())
+    Blocking sockets, two threads per connection: a held request costs the relay a
+    sleeping thread, not CPU (an asyncio relay spent ~0.6 ms of CPU per request here, CPU
+    that the two measured clients then had to share the machine with).
+    """
+    server = socket.create_server(("127.0.0.1", listen), backlog=1024)
+    while True:
+        client, _ = server.accept()
+        up = socket.create_connection(("127.0.0.1", upstream))
+        for sock in (client, up):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for args in ((client, up, delay, counter), (up, client, 0, counter)):
+            threading.Thread(target=_pipe, args=args, daemon=True).start()
 
 
 @contextmanager
