@@ -61,6 +61,21 @@ policies:
               - {type: lock-configuration, key: ObjectLockEnabled, value: Enabled}
 """
 RUN_TIMEOUT = 900.0  # seconds for any one timed process
+#: pid of each server process the script started (SeaweedFS, the relay): their CPU during a
+#: timed run is reported beside the client's, since all share the same two cores.
+SERVERS: dict[str, int] = {}
+
+
+def server_cpu() -> float:
+    """CPU seconds (user+sys) the servers have used so far, from /proc."""
+    total = 0.0
+    for pid in SERVERS.values():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _free(port: int) -> bool:
@@ -101,6 +116,7 @@ def seaweedfs(root: Path) -> Iterator[str]:
            f"-s3.config={identities}"]
     log = (root / "weed.log").open("wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    SERVERS["seaweedfs"] = proc.pid
     url = f"http://127.0.0.1:{s3}"
     try:
         client = _client(url)
@@ -194,6 +210,7 @@ def delayed(url: str, millis: float) -> Iterator[tuple[str, Any]]:
     proc = multiprocessing.Process(target=_relay, daemon=True, args=(
         port, int(url.rsplit(":", 1)[1]), max(millis, 0.001) / 1000, counter))
     proc.start()
+    SERVERS["relay"] = int(proc.pid or 0)
     try:
         deadline = time.monotonic() + 10
         while _free(port):
@@ -225,11 +242,15 @@ class Run:
     wall: float
     cpu: float
     requests: int
+    server_cpu: float = 0.0
+    load: float = 0.0
 
 
 def timed(cmd: list[str], env: dict[str, str], counter: Any) -> Run:
     """Run ``cmd`` to completion (bounded); its wall, its own CPU, and the requests it made."""
     before = counter.value
+    served = server_cpu()
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = start + RUN_TIMEOUT
@@ -246,13 +267,16 @@ def timed(cmd: list[str], env: dict[str, str], counter: Any) -> Run:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, counter.value - before)
+    return Run(wall, usage.ru_utime + usage.ru_stime, counter.value - before,
+               server_cpu() - served, load)
 
 
 def median(runs: list[Run]) -> Run:
     """Medians of each column."""
     return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-               int(statistics.median(r.requests for r in runs)))
+               int(statistics.median(r.requests for r in runs)),
+               statistics.median(r.server_cpu for r in runs),
+               statistics.median(r.load for r in runs))
 
 
 def drcheck_cmd() -> list[str]:
@@ -325,11 +349,14 @@ def report(medians: dict[str, Run], args: argparse.Namespace) -> None:
     n = args.buckets
     print(f"\n{n} buckets, SeaweedFS behind a relay adding {args.latency_ms:g} ms per request; "
           f"medians of {args.runs} whole-process runs on {os.cpu_count()} CPUs:")
-    print("| tool | wall s | CPU s | requests | CPU ms/bucket |\n|---|---:|---:|---:|---:|")
+    print("| tool | wall s | CPU s | requests | CPU ms/bucket | server CPU s | load |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
     for label, run in (("drcheck probe", ours), ("Cloud Custodian", medians.get("c7n"))):
         if run is not None:
             print(f"| {label} | {run.wall:.1f} | {run.cpu:.1f} | {run.requests} | "
-                  f"{1000 * run.cpu / n:.1f} |")
+                  f"{1000 * run.cpu / n:.1f} | {run.server_cpu:.1f} | {run.load:.1f} |")
+    print("(server CPU: SeaweedFS and the relay during the run; load: the 1-minute load "
+          "average as the run started)")
     print(f"N·L/C bound: {ours.requests} × {args.latency_ms:g} ms / {conc} = {bound:.1f} s")
     ratio = ours.wall / bound
     print(f"target drcheck within 1.5× of N·L/C: {ratio:.2f}× -> "

@@ -4,7 +4,9 @@ One boto3 session is built per profile and one client per (endpoint, region, pro
 addressing style), each once, and shared by every worker thread (botocore clients are
 thread-safe; building one costs ~0.1 s). A credential the endpoint refuses (invalid key,
 bad signature, expired token) is remembered per endpoint and profile: once one call proves it
-invalid, no later call is made for any bucket read with it. Every call goes
+invalid, no later call is made for any bucket read with it; and until a server has answered
+one call made with a credential, the other workers wait for that answer (bounded by the
+connect timeout), so a refused credential costs one call even with 32 workers. Every call goes
 through ``BucketCalls.call``, which turns botocore errors into stable issue codes
 (``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
 ``unreachable``) with a reason scrubbed of every credential the client holds.
