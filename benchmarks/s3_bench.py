@@ -21,7 +21,6 @@ script; every wait is bounded; nothing leaves 127.0.0.1. Fake credentials only.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
@@ -33,11 +32,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,21 @@ policies:
               - {type: lock-configuration, key: ObjectLockEnabled, value: Enabled}
 """
 RUN_TIMEOUT = 900.0  # seconds for any one timed process
+#: pid of each server process the script started (SeaweedFS, the relay): their CPU during a
+#: timed run is reported beside the client's, since all share the same two cores.
+SERVERS: dict[str, int] = {}
+
+
+def server_cpu() -> float:
+    """CPU seconds (user+sys) the servers have used so far, from /proc."""
+    total = 0.0
+    for pid in SERVERS.values():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _free(port: int) -> bool:
@@ -101,6 +116,7 @@ def seaweedfs(root: Path) -> Iterator[str]:
            f"-s3.config={identities}"]
     log = (root / "weed.log").open("wb")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    SERVERS["seaweedfs"] = proc.pid
     url = f"http://127.0.0.1:{s3}"
     try:
         client = _client(url)
@@ -148,38 +164,42 @@ def build(url: str, count: int) -> list[str]:
         return list(pool.map(one, range(count)))
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float,
-                counter: Any) -> None:
+def _pipe(src: socket.socket, dst: socket.socket, delay: float, counter: Any) -> None:
+    """Copy ``src`` to ``dst``; hold each chunk that starts a request ``delay`` s first."""
     try:
-        while data := await reader.read(65536):
+        while data := src.recv(65536):
             if delay:
                 requests = data.count(b" HTTP/1.1\r\n")
                 if requests:
                     with counter.get_lock():
                         counter.value += requests
-                    await asyncio.sleep(delay)
-            writer.write(data)
-            await writer.drain()
+                    time.sleep(delay)
+            dst.sendall(data)
     except OSError:
         pass
     finally:
-        writer.close()
+        with suppress(OSError):
+            src.shutdown(socket.SHUT_RDWR)
+        with suppress(OSError):
+            dst.shutdown(socket.SHUT_RDWR)
+        src.close()  # ``dst`` is the other thread's ``src``: it closes it
 
 
 def _relay(listen: int, upstream: int, delay: float, counter: Any) -> None:
-    """A TCP relay on 127.0.0.1 holding each request ``delay`` s before passing it on."""
+    """A TCP relay on 127.0.0.1 holding each request ``delay`` s before passing it on.
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", upstream)
-        await asyncio.gather(_pipe(reader, up_writer, delay, counter),
-                             _pipe(up_reader, writer, 0, counter))
-
-    async def serve() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", listen, backlog=1024)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(serve())
+    Blocking sockets, two threads per connection: a held request costs the relay a
+    sleeping thread, not CPU (an asyncio relay spent ~0.6 ms of CPU per request here, CPU
+    that the two measured clients then had to share the machine with).
+    """
+    server = socket.create_server(("127.0.0.1", listen), backlog=1024)
+    while True:
+        client, _ = server.accept()
+        up = socket.create_connection(("127.0.0.1", upstream))
+        for sock in (client, up):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for args in ((client, up, delay, counter), (up, client, 0, counter)):
+            threading.Thread(target=_pipe, args=args, daemon=True).start()
 
 
 @contextmanager
@@ -190,6 +210,7 @@ def delayed(url: str, millis: float) -> Iterator[tuple[str, Any]]:
     proc = multiprocessing.Process(target=_relay, daemon=True, args=(
         port, int(url.rsplit(":", 1)[1]), max(millis, 0.001) / 1000, counter))
     proc.start()
+    SERVERS["relay"] = int(proc.pid or 0)
     try:
         deadline = time.monotonic() + 10
         while _free(port):
@@ -221,11 +242,15 @@ class Run:
     wall: float
     cpu: float
     requests: int
+    server_cpu: float = 0.0
+    load: float = 0.0
 
 
 def timed(cmd: list[str], env: dict[str, str], counter: Any) -> Run:
     """Run ``cmd`` to completion (bounded); its wall, its own CPU, and the requests it made."""
     before = counter.value
+    served = server_cpu()
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = start + RUN_TIMEOUT
@@ -242,13 +267,16 @@ def timed(cmd: list[str], env: dict[str, str], counter: Any) -> Run:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode not in (0, 1, 3):
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}: {err[-3000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, counter.value - before)
+    return Run(wall, usage.ru_utime + usage.ru_stime, counter.value - before,
+               server_cpu() - served, load)
 
 
 def median(runs: list[Run]) -> Run:
     """Medians of each column."""
     return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-               int(statistics.median(r.requests for r in runs)))
+               int(statistics.median(r.requests for r in runs)),
+               statistics.median(r.server_cpu for r in runs),
+               statistics.median(r.load for r in runs))
 
 
 def drcheck_cmd() -> list[str]:
@@ -321,11 +349,14 @@ def report(medians: dict[str, Run], args: argparse.Namespace) -> None:
     n = args.buckets
     print(f"\n{n} buckets, SeaweedFS behind a relay adding {args.latency_ms:g} ms per request; "
           f"medians of {args.runs} whole-process runs on {os.cpu_count()} CPUs:")
-    print("| tool | wall s | CPU s | requests | CPU ms/bucket |\n|---|---:|---:|---:|---:|")
+    print("| tool | wall s | CPU s | requests | CPU ms/bucket | server CPU s | load |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")
     for label, run in (("drcheck probe", ours), ("Cloud Custodian", medians.get("c7n"))):
         if run is not None:
             print(f"| {label} | {run.wall:.1f} | {run.cpu:.1f} | {run.requests} | "
-                  f"{1000 * run.cpu / n:.1f} |")
+                  f"{1000 * run.cpu / n:.1f} | {run.server_cpu:.1f} | {run.load:.1f} |")
+    print("(server CPU: SeaweedFS and the relay during the run; load: the 1-minute load "
+          "average as the run started)")
     print(f"N·L/C bound: {ours.requests} × {args.latency_ms:g} ms / {conc} = {bound:.1f} s")
     ratio = ours.wall / bound
     print(f"target drcheck within 1.5× of N·L/C: {ratio:.2f}× -> "

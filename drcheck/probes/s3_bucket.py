@@ -3,7 +3,8 @@
 The first call (GetBucketLocation) doubles as the existence check: after a fatal answer (no
 such bucket, endpoint down, TLS failure) nothing else is attempted. A bucket whose versioning
 was never enabled can have neither object lock nor replication (S3 refuses both), so those two
-calls are skipped for it and recorded as known negatives.
+calls are skipped for it and recorded as known negatives implied by GetBucketVersioning (the
+facts quote that call and say why; ``details["implied"]`` lists the calls not made).
 """
 
 from __future__ import annotations
@@ -95,6 +96,19 @@ def declared_region(spec: BucketSpec) -> str | None:
     return spec.location.fields.get("region") if spec.location else None
 
 
+def _implied(operation: str, feature: str) -> CallResult:
+    """The known "not configured" answer of a call not made because versioning was never
+    enabled on the bucket: S3 refuses ``feature`` on such a bucket."""
+    return CallResult(operation, absent=True, implied_by="GetBucketVersioning",
+                      reason=f"{operation} not asked: implied by GetBucketVersioning, "
+                      f"versioning was never enabled and S3 refuses {feature} without it")
+
+
+def _implied_details(results: Mapping[str, CallResult]) -> dict[str, str]:
+    """``details["implied"]``: each call not made, with the reason its answer is known."""
+    return {r.operation: str(r.reason) for r in results.values() if r.implied_by}
+
+
 def _config_calls(calls: BucketCalls, skip_lock_and_replication: bool) -> dict[str, CallResult]:
     """Versioning was read already; read lock, encryption, lifecycle and replication."""
     name, client = calls.bucket, calls.client
@@ -105,8 +119,8 @@ def _config_calls(calls: BucketCalls, skip_lock_and_replication: bool) -> dict[s
                                 lambda: client.get_bucket_lifecycle_configuration(Bucket=name)),
     }
     if skip_lock_and_replication:
-        out["lock"] = CallResult("GetObjectLockConfiguration", absent=True)
-        out["replication"] = CallResult("GetBucketReplication", absent=True)
+        out["lock"] = _implied("GetObjectLockConfiguration", "object lock")
+        out["replication"] = _implied("GetBucketReplication", "replication")
         return out
     out["lock"] = calls.call("GetObjectLockConfiguration",
                              lambda: client.get_object_lock_configuration(Bucket=name))
@@ -178,6 +192,9 @@ class BucketProbe:
         results = _config_calls(calls, skip_lock_and_replication=never)
         facts, details = self._facts(results, target.prefixes, at)
         details["versioning"] = versioning
+        implied = _implied_details(results)
+        if implied:
+            details["implied"] = implied
         details["location"] = view.details()
         rules = replication_rules(results["replication"])
         details["replication"] = [r.details() for r in rules] if rules is not None else None

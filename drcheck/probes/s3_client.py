@@ -4,7 +4,9 @@ One boto3 session is built per profile and one client per (endpoint, region, pro
 addressing style), each once, and shared by every worker thread (botocore clients are
 thread-safe; building one costs ~0.1 s). A credential the endpoint refuses (invalid key,
 bad signature, expired token) is remembered per endpoint and profile: once one call proves it
-invalid, no later call is made for any bucket read with it. Every call goes
+invalid, no later call is made for any bucket read with it; and until a server has answered
+one call made with a credential, the other workers wait for that answer (bounded by the
+connect timeout), so a refused credential costs one call even with 32 workers. Every call goes
 through ``BucketCalls.call``, which turns botocore errors into stable issue codes
 (``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
 ``unreachable``) with a reason scrubbed of every credential the client holds.
@@ -141,7 +143,10 @@ class ClientPool:
         self._secrets: set[str] = set()
         self._dead: dict[str, CallResult] = {}
         self._refused: dict[ClientKey, CallResult] = {}
+        self._vetted: set[ClientKey] = set()  # credentials a server has answered without refusal
+        self._vetting: set[ClientKey] = set()  # credentials whose first call is in flight
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
 
     def client(self, key: ClientKey) -> S3Client:
         """The shared client for ``key``, built on first use (boto3's credential chain)."""
@@ -195,15 +200,59 @@ class ClientPool:
             with self._lock:
                 self._refused.setdefault(scope, failure)
 
+    def admit(self, key: ClientKey | None, until: float | None = None) -> bool:
+        """Hold a call until the credential behind ``key`` has been answered once.
+
+        The first call made with a credential goes alone; every other call with it waits
+        for that answer, so an invalid credential costs one refused call, not one per
+        worker. The wait is bounded by ``until`` (a ``time.monotonic`` deadline) and by the
+        connect timeout: a first call that a server holds longer stops holding the others.
+        True when this call is the one that vets the credential: the caller must
+        ``settle`` it.
+        """
+        if key is None:
+            return False
+        scope = _credential(key)
+        limit = time.monotonic() + self._settings.connect_timeout
+        until = limit if until is None else min(until, limit)
+        with self._settled:
+            while scope not in self._vetted and self._refused_locked(key) is None:
+                if scope not in self._vetting:
+                    self._vetting.add(scope)
+                    return True
+                left = until - time.monotonic()
+                if left <= 0:
+                    break
+                self._settled.wait(left)
+            return False
+
+    def settle(self, key: ClientKey | None, result: CallResult | None) -> None:
+        """The vetting call of ``admit`` is over: a server answer other than a refusal of
+        the credential vouches for it; anything else lets the next call try."""
+        if key is None:
+            return
+        scope = _credential(key)
+        with self._settled:
+            self._vetting.discard(scope)
+            if result is not None and (result.ok or result.code not in _UNVETTED):
+                self._vetted.add(scope)
+            self._settled.notify_all()
+
     def refused(self, key: ClientKey | None) -> CallResult | None:
         """The call that proved the credential behind ``key`` invalid, if any."""
         if key is None or not self._refused:
             return None
+        return self._refused_locked(key)
+
+    def _refused_locked(self, key: ClientKey) -> CallResult | None:
         return self._refused.get(_credential(key)) or self._refused.get(key)
 
 
 #: A refusal that depends on the region the request was signed for, not on the credential.
 _REGION_SCOPED = frozenset({"AuthorizationHeaderMalformed"})
+#: Outcomes that say nothing about the credential: no server judged it.
+_UNVETTED = frozenset({"invalid-credentials", "unreachable", "tls-error", "timeout",
+                       "no-credentials"})
 
 
 def _credential(key: ClientKey) -> ClientKey:
@@ -234,7 +283,9 @@ class CallResult:
     """One S3 call's answer: ``data`` on success, else the error and the issue code.
 
     ``absent`` marks a "not configured" answer (no lock configuration, no lifecycle): a known
-    negative, not an unknown.
+    negative, not an unknown. ``implied_by`` names the earlier call whose answer settles this
+    one, which was therefore not made (``reason`` says why); the facts it yields quote that
+    call, never this operation, so they never pass for a fresh observation.
     """
 
     operation: str
@@ -243,6 +294,12 @@ class CallResult:
     code: str | None = None
     reason: str | None = None
     absent: bool = False
+    implied_by: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """The S3 operation whose answer established this result."""
+        return self.implied_by or self.operation
 
     @property
     def ok(self) -> bool:
@@ -310,15 +367,30 @@ class BucketCalls:
         self._deadline = deadline
 
     def call(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
-        """Run ``action`` (one S3 operation) and record its outcome; never raises."""
-        if self.fatal is None:
-            condemned = self._condemned(operation)
-            if condemned is not None:
-                self.fatal = condemned
-                return condemned
-        else:
+        """Run ``action`` (one S3 operation) and record its outcome; never raises.
+
+        Until a server has answered one call made with this credential, the call waits for
+        that answer (``ClientPool.admit``): a refused credential stops every bucket at once.
+        """
+        if self.fatal is not None:
             return CallResult(operation, error=self.fatal.error, code=self.fatal.code,
                               reason=f"{operation}: skipped after {self.fatal.reason}")
+        if not self._pool.admit(self._key, self._deadline):
+            return self._attempt(operation, action)
+        result: CallResult | None = None
+        try:
+            result = self._attempt(operation, action)
+            return result
+        finally:
+            self._pool.settle(self._key, result)
+
+    def _attempt(self, operation: str, action: Callable[[], Mapping[str, Any]]) -> CallResult:
+        """``call`` once admitted: the known answer of a condemned endpoint or credential,
+        the deadline, or the call itself."""
+        condemned = self._condemned(operation)
+        if condemned is not None:
+            self.fatal = condemned
+            return condemned
         if self._deadline is not None and time.monotonic() >= self._deadline:
             self.fatal = CallResult(operation, error="Deadline", code="timeout",
                                     reason=f"{operation}: not attempted, the per-bucket "

@@ -80,9 +80,10 @@ def lock_facts(result: CallResult, at: str) -> tuple[dict[str, object] | None,
     days = int(default.get("Days") or 0) + int(default.get("Years") or 0) * _YEAR_DAYS
     locked = enabled and days > 0
     detail = {"enabled": enabled, "mode": default.get("Mode"), "days": days or None}
+    note = result.reason if result.implied_by else None
     return detail, {
-        FactKey.IMMUTABLE.value: evidence(locked, result.operation, at),
-        FactKey.RETENTION_DAYS.value: evidence(days if locked else 0, result.operation, at),
+        FactKey.IMMUTABLE.value: evidence(locked, result.origin, at, note),
+        FactKey.RETENTION_DAYS.value: evidence(days if locked else 0, result.origin, at, note),
     }
 
 

@@ -57,6 +57,25 @@ def test_locked_bucket_facts(reports: dict[str, ProbeReport]) -> None:
     assert rep.issues == ()
 
 
+def test_unversioned_bucket_lock_is_implied_not_observed(reports: dict[str, ProbeReport]
+                                                          ) -> None:
+    """moto: a bucket whose versioning was never enabled is not asked for object lock or
+    replication; the known negatives quote GetBucketVersioning and say why."""
+    rep = reports["bucket:virginia-pg"]
+    assert rep.details["versioning"] == {"status": "Disabled", "mfa_delete": "Disabled"}
+    assert (_value(rep.facts, "immutable"), _value(rep.facts, "retention_days")) == (False, 0)
+    assert rep.facts["immutable"].origin == "s3:GetBucketVersioning"
+    assert "S3 refuses object lock without it" in str(rep.facts["immutable"].reason)
+    assert rep.details["implied"] == {
+        "GetObjectLockConfiguration": "GetObjectLockConfiguration not asked: implied by "
+        "GetBucketVersioning, versioning was never enabled and S3 refuses object lock "
+        "without it",
+        "GetBucketReplication": "GetBucketReplication not asked: implied by "
+        "GetBucketVersioning, versioning was never enabled and S3 refuses replication "
+        "without it"}
+    assert rep.details["replication"] == [] and rep.discovered == ()
+
+
 def test_region_claim_from_location_constraint(reports: dict[str, ProbeReport]) -> None:
     """Each bucket gets one probed REGION claim from GetBucketLocation."""
     expected = {

@@ -202,11 +202,13 @@ def test_seaweed_discover_writes_its_endpoint(seaweed: str,
     assert found["sw-plain"].origin == f"s3:ListBuckets on {seaweed}"
 
 
+@pytest.mark.parametrize("workers", [1, 32])
 def test_seaweed_invalid_credential_stops_across_buckets(seaweed: str, world: World,
-                                                         monkeypatch: pytest.MonkeyPatch
-                                                         ) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         workers: int) -> None:
     """A refused credential is refused for every bucket: after the first call proves it
-    invalid, no call is made on any other bucket read with it (counted at a proxy)."""
+    invalid, no call is made on any other bucket read with it (counted at a proxy), even
+    with many workers starting at once (the others wait for the first answer)."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "UNKNOWNKEYDRCHECK02")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-drcheck-2")
     proxy = FaultProxy(seaweed, keep_host=True).start()
@@ -215,7 +217,7 @@ def test_seaweed_invalid_credential_stops_across_buckets(seaweed: str, world: Wo
         targets = [S3Target(world.spec(n, endpoint=proxy.url, provider="ovh"), ("dump",))
                    for n in names]
         reports = S3Probe(S3Settings(now=lambda: world.now, read_timeout=5,
-                                     concurrency=1)).collect(targets)
+                                     concurrency=workers)).collect(targets)
     finally:
         proxy.stop()
     assert sum(proxy.hits.values()) == 1
@@ -248,4 +250,16 @@ def test_seaweed_calls_per_bucket(seaweed: str, world: World,
     assert plain.details["versioning"] == {"status": "Disabled", "mfa_delete": "Disabled"}
     assert plain.facts["immutable"].value is False
     assert plain.details["replication"] == []
-    assert by["bucket:sw-locked"].facts["immutable"].value is True
+    locked = by["bucket:sw-locked"]
+    assert locked.facts["immutable"].value is True
+    # The skipped answers are implied, never passed off as an observation of their own.
+    assert set(plain.details["implied"]) == {"GetObjectLockConfiguration",
+                                             "GetBucketReplication"}
+    for key in ("immutable", "retention_days"):
+        fact = plain.facts[key]
+        assert fact.origin == "s3:GetBucketVersioning"
+        assert fact.reason is not None and "not asked: implied by GetBucketVersioning" in \
+            fact.reason
+        assert locked.facts[key].origin == "s3:GetObjectLockConfiguration"
+        assert locked.facts[key].reason is None
+    assert "implied" not in locked.details

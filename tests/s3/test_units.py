@@ -147,6 +147,11 @@ def test_lifecycle_tag_filter_and_lock_years() -> None:
     assert (facts["immutable"].value, facts["retention_days"].value) == (True, 730)
     _, facts = lock_facts(CallResult("GetObjectLockConfiguration", absent=True), "t")
     assert (facts["immutable"].value, facts["retention_days"].value) == (False, 0)
+    assert facts["immutable"].origin == "s3:GetObjectLockConfiguration"
+    _, facts = lock_facts(CallResult("GetObjectLockConfiguration", absent=True,
+                                     implied_by="GetBucketVersioning", reason="why"), "t")
+    assert (facts["immutable"].value, facts["immutable"].origin,
+            facts["immutable"].reason) == (False, "s3:GetBucketVersioning", "why")
 
 
 def test_prefix_helpers() -> None:
