@@ -66,18 +66,36 @@ def _type(want: Any) -> Check:
     return lambda v: any(t(v) for t in tests)
 
 
-def _object(schema: dict[str, Any]) -> Check:
-    props = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
-    extra = schema.get("additionalProperties", True)
-    extra_check = None if extra is True else _never if extra is False else compile_check(extra)
-    required = tuple(schema.get("required", ()))
+def _closed_object(props: dict[str, Check], required: frozenset[str], strict: bool) -> Check:
+    """A mapping with ``additionalProperties: false``: its key set is checked at C speed."""
+    closed = frozenset(props)
 
     def check(v: Any) -> bool:
         if not isinstance(v, dict):
-            return True
-        for key in required:
-            if key not in v:
-                return False
+            return not strict
+        keys = v.keys()
+        if not keys <= closed or not keys >= required:
+            return False
+        return all(props[key](value) for key, value in v.items())
+
+    return check
+
+
+def _object(schema: dict[str, Any], strict: bool = False) -> Check:
+    """``properties``/``additionalProperties``/``required``; ``strict``: also ``type:
+    object`` (a value that is not a mapping fails), one closure instead of two."""
+    props = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
+    extra = schema.get("additionalProperties", True)
+    required = frozenset(schema.get("required", ()))
+    if extra is False:
+        return _closed_object(props, required, strict)
+    extra_check = None if extra is True else compile_check(extra)
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return not strict
+        if not v.keys() >= required:
+            return False
         for key, value in v.items():
             sub = props.get(key)
             if sub is not None:
@@ -90,13 +108,13 @@ def _object(schema: dict[str, Any]) -> Check:
     return check
 
 
-def _string(schema: dict[str, Any]) -> Check:
+def _string(schema: dict[str, Any], strict: bool = False) -> Check:
     pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
     low, high = schema.get("minLength", 0), schema.get("maxLength")
 
     def check(v: Any) -> bool:
         if not isinstance(v, str):
-            return True
+            return not strict
         if len(v) < low or (high is not None and len(v) > high):
             return False
         return pattern is None or pattern(v) is not None
@@ -164,6 +182,12 @@ def _combinators(schema: dict[str, Any]) -> list[Check]:
     return out
 
 
+_OBJECT_WORDS = frozenset(("properties", "additionalProperties", "required"))
+_STRING_WORDS = frozenset(("pattern", "minLength", "maxLength"))
+_FUSED: dict[str, tuple[frozenset[str], Callable[[dict[str, Any], bool], Check]]] = {
+    "object": (_OBJECT_WORDS, _object), "string": (_STRING_WORDS, _string)}
+"""Types whose keywords are checked in the same closure as the type itself."""
+
 _HANDLED = frozenset(("type", "properties", "additionalProperties", "required", "pattern",
                       "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
                       "items", "minItems", "uniqueItems", "enum", "const", "oneOf", "anyOf",
@@ -174,7 +198,11 @@ def _checks(schema: dict[str, Any]) -> list[Check]:
     """One check per group of keywords present in ``schema``."""
     keys = set(schema)
     checks: list[Check] = []
-    if "type" in schema:
+    fused = _FUSED.get(schema["type"]) if isinstance(schema.get("type"), str) else None
+    if fused is not None and keys.intersection(fused[0]):
+        checks.append(fused[1](schema, True))  # the type and its keywords in one closure
+        keys -= fused[0]
+    elif "type" in schema:
         checks.append(_type(schema["type"]))
     if "enum" in schema:
         checks.append(_one_of_values(list(schema["enum"])))

@@ -23,7 +23,7 @@ from drcheck.inputs.yamlscalars import ScalarError, key_text, plain
 SHIFT = 32
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
 _SPECIAL = frozenset("&*!|>%@`?")
-_FLOW_BAD = re.compile(r"[\[\]{}#'\"&*!|>%@`]")
+_FLOW_BAD = re.compile(r"[\[\]{}'\"]")  # nesting and quotes; an item's first character: _scalar
 _NOT_PLAIN = frozenset("'\"{[")
 _MISS = object()
 _DQ_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\/": "/"}
