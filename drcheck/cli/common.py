@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -78,6 +79,7 @@ def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetim
         if run is not None and run.partial:
             raise UsageError("--shard and --only choose what to probe: not with --offline")
         spec = load_estate(str(estate), warn)
+        gc.freeze()  # the estate lives as long as the process: later collections skip it
         _log_estate(str(estate), spec)
         return Gathered(build_snapshot(spec, [], when), spec.name)
     source = read_estate(str(estate))

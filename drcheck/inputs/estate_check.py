@@ -52,7 +52,8 @@ def _reference_problems(doc: Document) -> list[Problem]:
 
 def check_estate(doc: Document) -> list[Problem]:
     """Every problem with an estate document: header, schema, then references."""
-    return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
+    with paused_gc():
+        return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
 
 
 def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) -> Estate:
