@@ -76,7 +76,10 @@ def _closed_object(props: dict[str, Check], required: frozenset[str], strict: bo
         keys = v.keys()
         if not keys <= closed or not keys >= required:
             return False
-        return all(props[key](value) for key, value in v.items())
+        for key, value in v.items():  # noqa: SIM110  (a loop: no generator per mapping)
+            if not props[key](value):
+                return False
+        return True
 
     return check
 
@@ -160,11 +163,70 @@ def _distinct(values: list[Any]) -> bool:
     return len(keys) == len(values)
 
 
+def _single_required(schema: Any) -> str | None:
+    """``k`` for exactly ``{"required": ["k"]}``, else None."""
+    if isinstance(schema, dict) and set(schema) == {"required"}:
+        required = schema["required"]
+        if isinstance(required, list) and len(required) == 1 and isinstance(required[0], str):
+            return required[0]
+    return None
+
+
+def _branch_keys(branch: Any) -> tuple[str, set[str]] | None:
+    """(k, others) for ``{"required": [k], "not": {"anyOf": [{"required": [o]}, ...]}}``."""
+    if not isinstance(branch, dict) or set(branch) != {"required", "not"}:
+        return None
+    key = _single_required({"required": branch["required"]})
+    negated = branch["not"]
+    if key is None or not isinstance(negated, dict) or set(negated) != {"anyOf"} or \
+            not isinstance(negated["anyOf"], list):
+        return None
+    others = [_single_required(r) for r in negated["anyOf"]]
+    if any(o is None for o in others):
+        return None
+    return key, {o for o in others if o is not None}
+
+
+def _exclusive_keys(branches: Any) -> frozenset[str] | None:
+    """The keys of a ``oneOf`` that says "exactly one of these keys": each branch requires
+    one key and ``not: {anyOf: [{required: [other]}, ...]}`` the others; else None."""
+    if not isinstance(branches, list) or len(branches) < 2:
+        return None
+    parsed = [_branch_keys(b) for b in branches]
+    if any(p is None for p in parsed):
+        return None
+    pairs = [p for p in parsed if p is not None]
+    every = {k for k, _ in pairs}
+    if len(every) != len(pairs) or any(o != every - {k} for k, o in pairs):
+        return None
+    return frozenset(every)
+
+
+def _one_of(branches: Any) -> Check:
+    """``oneOf``: exactly one branch holds (counting stops at the second). The common
+    "exactly one of these keys" form is a set intersection: a value that is not a mapping
+    satisfies no branch there (each branch's ``not anyOf required`` refuses it)."""
+    keys = _exclusive_keys(branches)
+    if keys is not None:
+        return lambda v: isinstance(v, dict) and len(keys.intersection(v)) == 1
+    one = [compile_check(s) for s in branches]
+
+    def check(v: Any) -> bool:
+        found = 0
+        for branch in one:
+            if branch(v):
+                found += 1
+                if found > 1:
+                    return False
+        return found == 1
+
+    return check
+
+
 def _combinators(schema: dict[str, Any]) -> list[Check]:
     out: list[Check] = []
     if "oneOf" in schema:
-        one = [compile_check(s) for s in schema["oneOf"]]
-        out.append(lambda v: sum(1 for c in one if c(v)) == 1)
+        out.append(_one_of(schema["oneOf"]))
     if "anyOf" in schema:
         anyof = [compile_check(s) for s in schema["anyOf"]]
         out.append(lambda v: any(c(v) for c in anyof))

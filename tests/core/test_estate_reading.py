@@ -195,3 +195,32 @@ def test_flow_mapping_with_at_signs_is_read_fast_and_a_leading_one_is_not() -> N
     assert data["contacts"][0]["email"] == "dpo@example.org"
     with pytest.raises(Exception, match="@"):
         parse_text("contacts:\n  - {email: @example.org}\n", "at.yaml")
+
+
+EXCLUSIVE = {"oneOf": [
+    {"required": [k], "not": {"anyOf": [{"required": [o]} for o in "abc" if o != k]}}
+    for k in "abc"]}
+NEAR_MISSES = [
+    {"oneOf": [{"required": ["a"], "not": {"anyOf": [{"required": ["b"]}]}},
+               {"required": ["b"], "not": {"anyOf": [{"required": ["c"]}]}}]},
+    {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+    {"oneOf": [{"required": ["a"], "not": {"anyOf": [{"required": ["b"]}]}},
+               {"required": ["b"], "not": {"anyOf": [{"required": ["a"]}]}},
+               {"type": "object"}]},
+    {"oneOf": [{"type": "string"}, {"type": "string", "minLength": 2}, {"const": 1}]},
+]
+
+
+@pytest.mark.parametrize("schema", [EXCLUSIVE, *NEAR_MISSES])
+def test_one_of_shortcuts_agree_with_jsonschema(schema: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    from drcheck.inputs.schemacheck import _exclusive_keys, compile_check
+
+    assert (_exclusive_keys(schema["oneOf"]) is not None) == (schema is EXCLUSIVE)
+    check = compile_check(schema)
+    validator = Draft202012Validator(schema)
+    values: list[Any] = [None, 1, "x", "xy", [], ["a"], {}, {"z": 1}]
+    values += [dict.fromkeys(keys, 1) for keys in ("a", "b", "c", "ab", "ac", "bc", "abc", "az")]
+    for value in values:
+        assert check(value) == validator.is_valid(value), value
