@@ -294,32 +294,34 @@ class FastReader:
         key = self.keys.get(body[:colon + 1]) if colon > 0 else None
         if key is None:
             key = self._key(body, colon, number, indent)
-        after = colon + 1
-        if after < len(body) and body[after] != " ":
+        rest = body[colon + 1:]
+        if rest and rest[0] != " ":
             raise Unsupported
-        if key in frame.data:
+        data = frame.data
+        if key in data:
             raise YamlProblem(number, indent + 1, _dup_words(frame, key))
         self.entries += 1
         if self.entries > self.cap:
             self._count(number, indent + 1)
-        rest = body[after:].lstrip(" ")
+        rest = rest.lstrip(" ")
         key_pos = (number << SHIFT) | (indent + 1)
         if not rest or rest[0] == "#":
-            frame.data[key] = None
+            data[key] = None
             frame.pos[key] = key_pos
             self.pending = (frame, key, indent, number)
             return
         if rest[0] not in _NOT_PLAIN:
             value = self.values.get(rest, _MISS)
             if value is _MISS:
-                value = _scalar(_strip_comment(rest), number, indent + len(body) - len(rest))
+                value = _scalar(rest if " #" not in rest else _strip_comment(rest), number,
+                                indent + len(body) - len(rest))
                 if len(self.values) < _VALUE_CACHE:  # repeated words, not every name
                     self.values[rest] = value
-            frame.data[key] = value
+            data[key] = value
             frame.pos[key] = key_pos
             return
         value, pos = _value(rest, indent + len(body) - len(rest), number)
-        frame.data[key] = value
+        data[key] = value
         frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
 
     def _key(self, body: str, colon: int, number: int, indent: int) -> str:
