@@ -11,19 +11,23 @@ positions. A syntax error is told in plain words with the line and a caret at it
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drcheck.evaluate.gcpause import paused_gc
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, Problem, UsageError
+
+__all__ = ["Document", "PathKey", "json_path", "load_file", "parse_text", "paused_gc",
+           "read_input", "read_yaml", "sub_marks"]
+# paused_gc: reading builds millions of containers and frees none, the worst case for the
+# generational collector (it would traverse the growing heap again and again, a third of
+# the reading time of a 100k-dataset estate); plain data has no cycles to collect.
 
 PathKey = tuple[Any, ...]
 _COL = (1 << SHIFT) - 1
@@ -99,24 +103,6 @@ def sub_marks(marks: Any, part: str | int) -> Any:
     elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
         node = children[part]
     return marks[0] if node is None else node
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector held off while a large input is turned into objects.
-
-    Reading builds millions of small containers and frees none of them, which is the worst
-    case for CPython's generational collector: it would traverse the growing heap again and
-    again (a third or more of the reading time of a 100k-dataset estate). Plain data has
-    no reference cycles to collect; the collector resumes as it was when the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def json_path(path: PathKey) -> str:
