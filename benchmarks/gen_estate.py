@@ -32,7 +32,10 @@ def _locations(entries: list[dict]) -> list[dict[str, str]]:
             out += [{"provider": "ovh", "datacenter": dc["code"]} for dc in e["datacenters"][:2]
                     if not dc.get("uncertain")]
         elif e["provider"] in ("aws", "gcp", "hetzner", "scaleway") and e.get("region_code"):
-            out.append({"provider": e["provider"], "region": e["region_code"]})
+            # a code as a user writes it: the reference row "dedibox:dc2;dc3" lists two
+            # datacenters of one region, and a host is in one of them ("dedibox:dc2")
+            code = e["region_code"].split(";")[0]
+            out.append({"provider": e["provider"], "region": code})
     return sorted(out, key=lambda d: json.dumps(d, sort_keys=True))
 
 

@@ -30,12 +30,9 @@ def _check_file(path: Path) -> tuple[list[Problem], list[Problem], str]:
 def _check_document(path: Path) -> tuple[list[Problem], str, Document | None]:
     """(errors, document kind, the parsed YAML document) of one file, by what it says it
     is."""
-    # imported here: `drcheck version` and `drcheck schema` need none of it (start-up time)
-    from drcheck.evaluate.policy import check_policy
-    from drcheck.evaluate.waivers import check_waivers
-    from drcheck.facts.snapshot import load_snapshot
+    # each checker is imported when a file of its kind turns up: `drcheck version`, `drcheck
+    # schema` and the validation of an estate need none of the others (start-up time)
     from drcheck.inputs.documents import load_file
-    from drcheck.inputs.estate_check import check_estate
 
     if path.suffix == ".json":
         try:
@@ -43,15 +40,23 @@ def _check_document(path: Path) -> tuple[list[Problem], str, Document | None]:
         except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict) and data.get("format") == "drcheck/facts":
+            from drcheck.facts.snapshot import load_snapshot
+
             snap = load_snapshot(str(path), partial_ok=True)
             return [], "facts" if snap.partial is None else "facts, a shard: merge it", None
     doc = load_file(path)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     if kind == "Policy":
+        from drcheck.evaluate.policy import check_policy
+
         return check_policy(doc), "Policy", doc
     if kind == "Estate":
+        from drcheck.inputs.estate_check import check_estate
+
         return check_estate(doc), "Estate", doc
     if kind == "Waivers":
+        from drcheck.evaluate.waivers import check_waivers
+
         return check_waivers(doc), "Waivers", doc
     return [doc.problem(("kind",), f"unknown document kind {kind!r}; expected Estate, "
                         "Policy, Waivers (or a drcheck facts JSON file)")], "?", doc

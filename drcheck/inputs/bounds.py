@@ -156,10 +156,34 @@ def _walk(data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
             stack.extend((path + (i,), v) for i, v in reversed(list(enumerate(value))))
 
 
+def _clean(data: Any) -> bool:
+    """True when ``data`` holds no non-finite number and nests at most ``MAX_DEPTH`` deep.
+
+    The quick answer for the common (clean) document: containers are walked with their depth
+    only, no path is built; ``tree_problems`` builds paths only when this says "not clean".
+    """
+    stack: list[tuple[int, Any]] = [(0, data)]
+    isfinite = math.isfinite
+    while stack:
+        depth, node = stack.pop()
+        if depth >= MAX_DEPTH and node:  # its items stand deeper than MAX_DEPTH
+            return False
+        for value in node.values() if isinstance(node, dict) else node:
+            if isinstance(value, dict | list):
+                stack.append((depth + 1, value))
+            elif isinstance(value, float) and not isfinite(value):
+                return False
+    return True
+
+
 def tree_problems(data: Any, make: Callable[[tuple[Any, ...], str], Problem],
                   limit: int = 50) -> list[Problem]:
     """Non-finite numbers and nesting deeper than ``MAX_DEPTH`` in a parsed document (at most
     ``limit`` problems: a hostile file must not make a hostile report)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return [make((), f"{data!r} is not a finite number")]
+    if not isinstance(data, dict | list) or _clean(data):
+        return []
     problems: list[Problem] = []
     for path, value in _walk(data):
         if len(path) > MAX_DEPTH:

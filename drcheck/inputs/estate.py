@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from drcheck.inputs.documents import Document
+from drcheck.inputs.documents import Document, paused_gc, sub_marks
 from drcheck.inputs.durations import format_time, parse_time
 from drcheck.inputs.estate_schema import (
     API_VERSION,
@@ -186,23 +187,35 @@ class Estate:
 
 def normalise_time(value: str) -> str:
     """An ISO date or date-time as a UTC ``YYYY-MM-DDTHH:MM:SSZ`` string."""
+    return _normalised(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalised(value: str) -> str:
+    # cached: an estate repeats its timestamps (one per copy, few distinct minutes)
     return format_time(parse_time(value))
 
 
-def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...]) -> dict[
+_TIME_FACTS = (FactKey.NEWEST_RESTORE_POINT.value, FactKey.LAST_RESTORE_TEST.value)
+_THROUGHPUT = FactKey.RESTORE_THROUGHPUT.value
+
+
+def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, marks: Any) -> dict[
     str, Evidence
 ]:
+    """Declared facts of one block; ``marks``: the block's node in the position tree."""
     facts: dict[str, Evidence] = {}
+    declared = Source.DECLARED
     for key, value in (raw or {}).items():
-        if key in (FactKey.NEWEST_RESTORE_POINT.value, FactKey.LAST_RESTORE_TEST.value):
-            value = normalise_time(str(value))
-        elif key == FactKey.RESTORE_THROUGHPUT.value and isinstance(value, str):
+        if key in _TIME_FACTS:
+            value = _normalised(str(value))
+        elif key == _THROUGHPUT and isinstance(value, str):
             value = parse_throughput(value)
-        facts[key] = Evidence(value, Source.DECLARED, doc.where(path + (key,)))
+        facts[key] = Evidence(value, declared, doc.where_at(sub_marks(marks, key)))
     return facts
 
 
-def _location(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...]) -> (
+def _location(doc: Document, raw: Mapping[str, Any] | None, marks: Any) -> (
     DeclaredLocation | None
 ):
     if not raw:
@@ -211,14 +224,12 @@ def _location(doc: Document, raw: Mapping[str, Any] | None, path: tuple[Any, ...
     return DeclaredLocation(
         fields={k: str(raw[k]) for k in LOCATION_FIELDS if k in raw},
         coordinates=(float(coords["lat"]), float(coords["lon"])) if coords else None,
-        origin=doc.where(path),
-        field_origins={k: doc.where(path + (k,)) for k in raw},
+        origin=doc.where_at(marks),
+        field_origins={k: doc.where_at(sub_marks(marks, k)) for k in raw},
     )
 
 
-def _replica(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...], default: str) -> (
-    ReplicaSpec
-):
+def _replica(doc: Document, raw: Mapping[str, Any], marks: Any, default: str) -> ReplicaSpec:
     for kind in ("host", "bucket", "medium"):
         if kind in raw:
             target = AssetId.of(kind, str(raw[kind]))
@@ -227,28 +238,28 @@ def _replica(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...], defau
     return ReplicaSpec(
         name=str(raw.get("name") or default),
         asset_id=target,
-        origin=doc.where(path),
+        origin=doc.where_at(marks),
         path=str(where) if where is not None else None,
-        facts=_declared_facts(doc, raw.get("facts"), path + ("facts",)),
+        facts=_declared_facts(doc, raw.get("facts"), sub_marks(marks, "facts")),
     )
 
 
-def _dataset(doc: Document, raw: Mapping[str, Any], i: int) -> DatasetSpec:
-    path: tuple[Any, ...] = ("datasets", i)
+def _dataset(doc: Document, raw: Mapping[str, Any], marks: Any) -> DatasetSpec:
+    copy_marks = sub_marks(marks, "copies")
     copies = tuple(
-        _replica(doc, c, path + ("copies", j), _default_copy_name(c))
+        _replica(doc, c, sub_marks(copy_marks, j), _default_copy_name(c))
         for j, c in enumerate(raw.get("copies") or [])
     )
     return DatasetSpec(
         name=str(raw["name"]),
-        primary=_replica(doc, raw["primary"], path + ("primary",), "primary"),
+        primary=_replica(doc, raw["primary"], sub_marks(marks, "primary"), "primary"),
         copies=copies,
-        origin=doc.where(path),
+        origin=doc.where_at(marks),
         labels={str(k): str(v).lower() if isinstance(v, bool) else str(v)
                 for k, v in (raw.get("labels") or {}).items()},
         criticality=str(raw.get("criticality", "medium")),
-        facts=_declared_facts(doc, raw.get("facts"), path + ("facts",)),
-        business=_business(doc, raw, path),
+        facts=_declared_facts(doc, raw.get("facts"), sub_marks(marks, "facts")),
+        business=_business(doc, raw, marks),
     )
 
 
@@ -264,11 +275,11 @@ def _personal_data(raw: Any) -> PersonalData | None:
                         tuple(str(c) for c in raw.get("special_categories") or ()))
 
 
-def _business(doc: Document, raw: Mapping[str, Any], path: tuple[Any, ...]) -> Business | None:
+def _business(doc: Document, raw: Mapping[str, Any], marks: Any) -> Business | None:
     """The business and legal facts of a dataset; None when it declares none."""
     if not any(k in raw for k in _BUSINESS_KEYS):
         return None
-    where = next(doc.where(path + (k,)) for k in _BUSINESS_KEYS if k in raw)
+    where = next(doc.where_at(sub_marks(marks, k)) for k in _BUSINESS_KEYS if k in raw)
     return Business(
         rpo=raw.get("rpo"), rto=raw.get("rto"),
         services=tuple(str(s) for s in raw.get("services") or ()),
@@ -312,13 +323,18 @@ def _host_patterns(doc: Document) -> tuple[LocationPattern, ...]:
     )
 
 
-def parse_estate(doc: Document) -> Estate:
-    """Build an ``Estate`` from a document already validated against ``ESTATE_SCHEMA``."""
-    data = doc.data
-    hosts = tuple(
+def _section(doc: Document, name: str) -> list[tuple[Any, Any]]:
+    """The items of a top-level list with their position-tree nodes."""
+    marks = sub_marks(doc.marks, name)
+    return [(item, sub_marks(marks, i)) for i, item in enumerate(doc.data.get(name) or [])]
+
+
+def _hosts(doc: Document) -> tuple[HostSpec, ...]:
+    patterns = _host_patterns(doc)
+    return tuple(
         HostSpec(
             name=str(h["name"]),
-            origin=doc.where(("hosts", i)),
+            origin=doc.where_at(at),
             address=h.get("address"),
             port=h.get("port"),
             user=h.get("user"),
@@ -326,17 +342,20 @@ def parse_estate(doc: Document) -> Estate:
             proxy_jump=h.get("proxy_jump"),
             root=h.get("root"),
             probe=bool(h.get("probe", True)),
-            location=_location(doc, h.get("location"), ("hosts", i, "location")),
-            location_patterns=_host_patterns(doc),
-            facts=_declared_facts(doc, {k: h[k] for k in (FactKey.RESTORE_THROUGHPUT.value,)
-                                        if k in h}, ("hosts", i)),
+            location=_location(doc, h.get("location"), sub_marks(at, "location")),
+            location_patterns=patterns,
+            facts=_declared_facts(doc, {_THROUGHPUT: h[_THROUGHPUT]} if _THROUGHPUT in h
+                                  else None, at),
         )
-        for i, h in enumerate(data.get("hosts") or [])
+        for h, at in _section(doc, "hosts")
     )
-    buckets = tuple(
+
+
+def _buckets(doc: Document) -> tuple[BucketSpec, ...]:
+    return tuple(
         BucketSpec(
             name=str(b["name"]),
-            origin=doc.where(("buckets", i)),
+            origin=doc.where_at(at),
             bucket=str(b.get("bucket") or b["name"]),
             endpoint=b.get("endpoint"),
             provider=b.get("provider"),
@@ -345,31 +364,44 @@ def parse_estate(doc: Document) -> Estate:
             profile=b.get("profile"),
             addressing_style=b.get("addressing_style"),
             probe=bool(b.get("probe", True)),
-            location=_location(doc, b.get("location"), ("buckets", i, "location")),
-            facts=_declared_facts(doc, b.get("facts"), ("buckets", i, "facts")),
+            location=_location(doc, b.get("location"), sub_marks(at, "location")),
+            facts=_declared_facts(doc, b.get("facts"), sub_marks(at, "facts")),
         )
-        for i, b in enumerate(data.get("buckets") or [])
+        for b, at in _section(doc, "buckets")
     )
-    media = tuple(
+
+
+def _media(doc: Document) -> tuple[MediumSpec, ...]:
+    return tuple(
         MediumSpec(
             name=str(m["name"]),
             type=str(m["type"]),
-            origin=doc.where(("media", i)),
-            location=_location(doc, m["location"], ("media", i, "location"))
-            or DeclaredLocation({}, None, doc.where(("media", i))),
-            facts=_declared_facts(doc, m.get("facts"), ("media", i, "facts")),
+            origin=doc.where_at(at),
+            location=_location(doc, m["location"], sub_marks(at, "location"))
+            or DeclaredLocation({}, None, doc.where_at(at)),
+            facts=_declared_facts(doc, m.get("facts"), sub_marks(at, "facts")),
         )
-        for i, m in enumerate(data.get("media") or [])
+        for m, at in _section(doc, "media")
     )
-    datasets = tuple(_dataset(doc, d, i) for i, d in enumerate(data["datasets"]))
-    meta = data.get("metadata") or {}
-    return Estate(
-        name=str(meta.get("name") or doc.name_hint),
-        path=doc.path,
-        hosts=hosts,
-        buckets=buckets,
-        media=media,
-        datasets=datasets,
-        digest=doc.digest,
-        organisation=_organisation(doc),
-    )
+
+
+def parse_estate(doc: Document) -> Estate:
+    """Build an ``Estate`` from a document already validated against ``ESTATE_SCHEMA``.
+
+    Origins (``file:line``) are read off the position tree while walking it beside the data,
+    not looked up from the root for every value (100k datasets have a million of them).
+    """
+    with paused_gc():
+        data = doc.data
+        datasets = tuple(_dataset(doc, d, at) for d, at in _section(doc, "datasets"))
+        meta = data.get("metadata") or {}
+        return Estate(
+            name=str(meta.get("name") or doc.name_hint),
+            path=doc.path,
+            hosts=_hosts(doc),
+            buckets=_buckets(doc),
+            media=_media(doc),
+            datasets=datasets,
+            digest=doc.digest,
+            organisation=_organisation(doc),
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drcheck.inputs.catalog_check import catalog_warnings
-from drcheck.inputs.documents import Document, load_file
+from drcheck.inputs.documents import Document, load_file, paused_gc
 from drcheck.inputs.estate import API_VERSION, ESTATE_SCHEMA, Estate, parse_estate
 from drcheck.inputs.sshsyntax import estate_problems
 from drcheck.inputs.validation import check_document, require_valid
@@ -52,7 +52,8 @@ def _reference_problems(doc: Document) -> list[Problem]:
 
 def check_estate(doc: Document) -> list[Problem]:
     """Every problem with an estate document: header, schema, then references."""
-    return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
+    with paused_gc():
+        return check_document(doc, "Estate", API_VERSION, ESTATE_SCHEMA, _reference_problems)
 
 
 def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) -> Estate:
@@ -61,9 +62,12 @@ def load_estate(path: str, on_warning: Callable[[Problem], None] | None = None) 
     Location codes the catalog does not know are passed to ``on_warning`` (they leave
     domains unknown, which the audit then reports).
     """
-    doc = load_file(path)
-    require_valid(check_estate(doc))
+    with paused_gc():  # one pass over freshly built data: see documents.paused_gc
+        doc = load_file(path)
+        require_valid(check_estate(doc))
+        warnings = catalog_warnings(doc) if on_warning is not None else []
+        estate = parse_estate(doc)
     if on_warning is not None:
-        for warning in catalog_warnings(doc):
+        for warning in warnings:
             on_warning(warning)
-    return parse_estate(doc)
+    return estate

@@ -66,18 +66,39 @@ def _type(want: Any) -> Check:
     return lambda v: any(t(v) for t in tests)
 
 
-def _object(schema: dict[str, Any]) -> Check:
-    props = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
-    extra = schema.get("additionalProperties", True)
-    extra_check = None if extra is True else _never if extra is False else compile_check(extra)
-    required = tuple(schema.get("required", ()))
+def _closed_object(props: dict[str, Check], required: frozenset[str], strict: bool) -> Check:
+    """A mapping with ``additionalProperties: false``: its key set is checked at C speed."""
+    closed = frozenset(props)
 
     def check(v: Any) -> bool:
         if not isinstance(v, dict):
-            return True
-        for key in required:
-            if key not in v:
+            return not strict
+        keys = v.keys()
+        if not keys <= closed or not keys >= required:
+            return False
+        for key, value in v.items():  # noqa: SIM110  (a loop: no generator per mapping)
+            if not props[key](value):
                 return False
+        return True
+
+    return check
+
+
+def _object(schema: dict[str, Any], strict: bool = False) -> Check:
+    """``properties``/``additionalProperties``/``required``; ``strict``: also ``type:
+    object`` (a value that is not a mapping fails), one closure instead of two."""
+    props = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
+    extra = schema.get("additionalProperties", True)
+    required = frozenset(schema.get("required", ()))
+    if extra is False:
+        return _closed_object(props, required, strict)
+    extra_check = None if extra is True else compile_check(extra)
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return not strict
+        if not v.keys() >= required:
+            return False
         for key, value in v.items():
             sub = props.get(key)
             if sub is not None:
@@ -90,13 +111,13 @@ def _object(schema: dict[str, Any]) -> Check:
     return check
 
 
-def _string(schema: dict[str, Any]) -> Check:
+def _string(schema: dict[str, Any], strict: bool = False) -> Check:
     pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
     low, high = schema.get("minLength", 0), schema.get("maxLength")
 
     def check(v: Any) -> bool:
         if not isinstance(v, str):
-            return True
+            return not strict
         if len(v) < low or (high is not None and len(v) > high):
             return False
         return pattern is None or pattern(v) is not None
@@ -142,11 +163,70 @@ def _distinct(values: list[Any]) -> bool:
     return len(keys) == len(values)
 
 
+def _single_required(schema: Any) -> str | None:
+    """``k`` for exactly ``{"required": ["k"]}``, else None."""
+    if isinstance(schema, dict) and set(schema) == {"required"}:
+        required = schema["required"]
+        if isinstance(required, list) and len(required) == 1 and isinstance(required[0], str):
+            return required[0]
+    return None
+
+
+def _branch_keys(branch: Any) -> tuple[str, set[str]] | None:
+    """(k, others) for ``{"required": [k], "not": {"anyOf": [{"required": [o]}, ...]}}``."""
+    if not isinstance(branch, dict) or set(branch) != {"required", "not"}:
+        return None
+    key = _single_required({"required": branch["required"]})
+    negated = branch["not"]
+    if key is None or not isinstance(negated, dict) or set(negated) != {"anyOf"} or \
+            not isinstance(negated["anyOf"], list):
+        return None
+    others = [_single_required(r) for r in negated["anyOf"]]
+    if any(o is None for o in others):
+        return None
+    return key, {o for o in others if o is not None}
+
+
+def _exclusive_keys(branches: Any) -> frozenset[str] | None:
+    """The keys of a ``oneOf`` that says "exactly one of these keys": each branch requires
+    one key and ``not: {anyOf: [{required: [other]}, ...]}`` the others; else None."""
+    if not isinstance(branches, list) or len(branches) < 2:
+        return None
+    parsed = [_branch_keys(b) for b in branches]
+    if any(p is None for p in parsed):
+        return None
+    pairs = [p for p in parsed if p is not None]
+    every = {k for k, _ in pairs}
+    if len(every) != len(pairs) or any(o != every - {k} for k, o in pairs):
+        return None
+    return frozenset(every)
+
+
+def _one_of(branches: Any) -> Check:
+    """``oneOf``: exactly one branch holds (counting stops at the second). The common
+    "exactly one of these keys" form is a set intersection: a value that is not a mapping
+    satisfies no branch there (each branch's ``not anyOf required`` refuses it)."""
+    keys = _exclusive_keys(branches)
+    if keys is not None:
+        return lambda v: isinstance(v, dict) and len(keys.intersection(v)) == 1
+    one = [compile_check(s) for s in branches]
+
+    def check(v: Any) -> bool:
+        found = 0
+        for branch in one:
+            if branch(v):
+                found += 1
+                if found > 1:
+                    return False
+        return found == 1
+
+    return check
+
+
 def _combinators(schema: dict[str, Any]) -> list[Check]:
     out: list[Check] = []
     if "oneOf" in schema:
-        one = [compile_check(s) for s in schema["oneOf"]]
-        out.append(lambda v: sum(1 for c in one if c(v)) == 1)
+        out.append(_one_of(schema["oneOf"]))
     if "anyOf" in schema:
         anyof = [compile_check(s) for s in schema["anyOf"]]
         out.append(lambda v: any(c(v) for c in anyof))
@@ -164,6 +244,12 @@ def _combinators(schema: dict[str, Any]) -> list[Check]:
     return out
 
 
+_OBJECT_WORDS = frozenset(("properties", "additionalProperties", "required"))
+_STRING_WORDS = frozenset(("pattern", "minLength", "maxLength"))
+_FUSED: dict[str, tuple[frozenset[str], Callable[[dict[str, Any], bool], Check]]] = {
+    "object": (_OBJECT_WORDS, _object), "string": (_STRING_WORDS, _string)}
+"""Types whose keywords are checked in the same closure as the type itself."""
+
 _HANDLED = frozenset(("type", "properties", "additionalProperties", "required", "pattern",
                       "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
                       "items", "minItems", "uniqueItems", "enum", "const", "oneOf", "anyOf",
@@ -174,7 +260,11 @@ def _checks(schema: dict[str, Any]) -> list[Check]:
     """One check per group of keywords present in ``schema``."""
     keys = set(schema)
     checks: list[Check] = []
-    if "type" in schema:
+    fused = _FUSED.get(schema["type"]) if isinstance(schema.get("type"), str) else None
+    if fused is not None and keys.intersection(fused[0]):
+        checks.append(fused[1](schema, True))  # the type and its keywords in one closure
+        keys -= fused[0]
+    elif "type" in schema:
         checks.append(_type(schema["type"]))
     if "enum" in schema:
         checks.append(_one_of_values(list(schema["enum"])))

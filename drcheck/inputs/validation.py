@@ -147,8 +147,43 @@ def sanity_problems(doc: Document) -> list[Problem]:
     return time_problems(doc)
 
 
+def _stamps(data: Any, keys: frozenset[str]) -> set[str]:
+    """The distinct timestamp texts under ``keys`` anywhere in ``data`` (no paths built)."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in keys:
+                    if isinstance(item, str):
+                        found.add(item)
+                        continue
+                    if isinstance(item, dict) and isinstance(item.get("value"), str):
+                        found.add(item["value"])
+                        continue
+                if isinstance(item, dict | list):
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(item for item in value if isinstance(item, dict | list))
+    return found
+
+
+def _calendar_ok(stamp: str) -> bool:
+    try:
+        parse_time(stamp)
+    except ValueError:
+        return False
+    return True
+
+
 def time_problems(doc: Document, keys: frozenset[str] = TIME_KEYS) -> list[Problem]:
-    """Every timestamp under one of ``keys`` that ``parse_time`` refuses, with its reason."""
+    """Every timestamp under one of ``keys`` that ``parse_time`` refuses, with its reason.
+
+    Each distinct text is parsed once; paths are built only when one of them is refused.
+    """
+    if all(_calendar_ok(stamp) for stamp in _stamps(doc.data, keys)):
+        return []
     problems: list[Problem] = []
     stack: list[tuple[PathKey, Any]] = [((), doc.data)]
     while stack:
