@@ -6,11 +6,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from drcheck.evaluate.base import Context, Outcome
-from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.policy import Policy, Rule
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.ids import fingerprint
 from drcheck.shared.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
 

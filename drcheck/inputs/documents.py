@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drcheck.evaluate.gcpause import paused_gc
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, Problem, UsageError
+from drcheck.shared.gcpause import paused_gc
 
 __all__ = ["Document", "PathKey", "json_path", "load_file", "parse_text", "paused_gc",
            "read_input", "read_yaml", "sub_marks"]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from drcheck.evaluate.base import Context
-from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.evaluate.survival.cuts import dataset_cuts
 from drcheck.evaluate.survival.fate import BarFor
 from drcheck.evaluate.survival.model import DatasetCuts, Domain, Impact, SweepResult
 from drcheck.evaluate.survival.universe import Universe
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import Dataset, DomainKind
 
 MAX_DEPTH = 2

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from drcheck.evaluate.base import Context
-from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.readings import age_of, immutability, restore_point
 from drcheck.evaluate.survival.model import (
     Bar,
@@ -28,6 +27,7 @@ from drcheck.evaluate.survival.model import (
 )
 from drcheck.evaluate.survival.universe import Footprint, Universe
 from drcheck.inputs.durations import CLOCK_SKEW, format_duration, parse_time
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import Dataset, FactKey, Replica
 
 BarFor = Callable[[Dataset], Bar]

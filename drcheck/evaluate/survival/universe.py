@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from drcheck.evaluate.gcpause import paused_gc
 from drcheck.evaluate.survival.model import Domain
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, Dataset, DomainKind, Location
 
 BROADER: Mapping[DomainKind, tuple[DomainKind, ...]] = {
