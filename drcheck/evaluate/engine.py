@@ -7,32 +7,14 @@ from datetime import datetime
 
 from drcheck.evaluate.base import Context, Outcome
 from drcheck.evaluate.gcpause import paused_gc
-from drcheck.evaluate.policy import Policy, Rule
+from drcheck.evaluate.policy import Policy, Rule, Selector
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
-from drcheck.shared.ids import fingerprint
+from drcheck.shared.ids import fingerprinter
 from drcheck.shared.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
-
-
-def _finding(policy: Policy, rule: Rule, dataset: Dataset, outcome: Outcome) -> Finding:
-    return Finding(
-        rule_id=rule.id,
-        rule_type=rule.type,
-        policy=policy.name,
-        dataset=dataset.name,
-        status=outcome.status,
-        severity=rule.severity,
-        title=rule.title,
-        message=outcome.message,
-        fingerprint=fingerprint(policy.name, rule.id, dataset.name),
-        shared=outcome.shared,
-        evidence=outcome.evidence,
-        unknowns=outcome.unknowns,
-        controls=rule.controls,
-    )
 
 
 def sort_key(f: Finding) -> tuple[int, int, str, str, str]:
@@ -59,6 +41,8 @@ def _unprobed(rule_type: str, dataset: Dataset, ctx: Context, outcome: Outcome) 
 
     The collection-issues rule keeps its verdict (a changed host key is itself an alarm).
     """
+    if not ctx.not_probed:
+        return outcome
     reason = ctx.not_probed.get(dataset.primary.asset)
     if reason is None or outcome.status is not Status.FAIL or rule_type == "collection-issues":
         return outcome
@@ -76,26 +60,56 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
     """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
                   not_probed=not_probed(snapshot))
+    rows: list[tuple[int, int, str, str, str, int]] = []
     findings: list[Finding] = []
     with paused_gc():
+        judged: dict[tuple[str, object], dict[int, Outcome]] = {}
         for policy in policies:
             for rule in policy.rules:
-                rule_type = get(rule.type)
-                params = rule_type.bind(rule.params)
-                for dataset in snapshot.datasets:
-                    if rule.selector.matches(dataset.name, dataset.labels, dataset.criticality):
-                        outcome = _unprobed(rule.type, dataset, ctx,
-                                            rule_type.judge(dataset, params, ctx))
-                        findings.append(_finding(policy, rule, dataset, outcome))
+                _apply(policy, rule, snapshot.datasets, ctx, judged, findings, rows)
                 if progress is not None:
                     progress(len(snapshot.datasets))
-        findings.sort(key=sort_key)
-        scores = dataset_scores(snapshot.datasets, findings)
+        rows.sort()
+        ordered = [findings[row[-1]] for row in rows]
+        scores = dataset_scores(snapshot.datasets, ordered)
     return AuditResult(
         evaluated_at=format_time(now),
-        findings=tuple(findings),
+        findings=tuple(ordered),
         scores=scores,
         score=estate_score(scores),
         snapshot=snapshot,
         policies=tuple(p.name for p in policies),
     )
+
+
+def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context,
+           judged: dict[tuple[str, object], dict[int, Outcome]], findings: list[Finding],
+           rows: list[tuple[int, int, str, str, str, int]]) -> None:
+    """One rule over every dataset it selects: findings, and their ``sort_key`` rows.
+
+    Two rules of one type with equal parameters (``separation`` by campus is in two
+    built-in packs) give the same outcome for a dataset: it is judged once, in ``judged``.
+    """
+    rule_type = get(rule.type)
+    params = rule_type.bind(rule.params)
+    try:
+        seen = judged.setdefault((rule.type, params), {})
+    except TypeError:  # parameters that cannot be hashed are simply not shared
+        seen = {}
+    every = rule.selector == Selector()
+    matches = rule.selector.matches
+    name, rule_id, kind, severity = policy.name, rule.id, rule.type, rule.severity
+    title, controls, rank = rule.title, rule.controls, -severity.rank
+    prints = fingerprinter(name, rule_id)
+    for index, dataset in enumerate(datasets):
+        if not (every or matches(dataset.name, dataset.labels, dataset.criticality)):
+            continue
+        outcome = seen.get(index)
+        if outcome is None:
+            outcome = seen[index] = _unprobed(kind, dataset, ctx,
+                                              rule_type.judge(dataset, params, ctx))
+        status = outcome.status
+        rows.append((STATUS_ORDER[status], rank, rule_id, dataset.name, name, len(findings)))
+        findings.append(Finding(rule_id, kind, name, dataset.name, status, severity, title,
+                                outcome.message, prints(dataset.name), outcome.shared,
+                                outcome.evidence, outcome.unknowns, controls))
