@@ -165,8 +165,22 @@ class Location:
 
     def conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
         """Kinds whose claims name more than one domain, with those claims."""
+        return dict(self._conflicts)
+
+    @cached_property
+    def _conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
         return {kind: self.claims_of(kind) for kind, vals in self._by_kind.items()
                 if len(vals) > 1}
+
+    @cached_property
+    def kinds(self) -> frozenset[DomainKind]:
+        """The kinds some claim of this location names."""
+        return frozenset(self._by_kind)
+
+    @cached_property
+    def sources(self) -> frozenset[Source]:
+        """Where this location's claims come from."""
+        return frozenset(c.source for c in self.claims)
 
     def describe(self) -> str:
         """A short label: the provider and the narrowest place known (``ovh ovh-sbg2``)."""

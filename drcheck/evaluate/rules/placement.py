@@ -350,6 +350,9 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
         return Outcome(status, message, (), evidence, unknowns)
 
 
+_HOST_ONLY = frozenset((DomainKind.HOST,))
+
+
 @dataclass(frozen=True)
 class ConsistentLocationParams:
     """The kinds whose claims must agree."""
@@ -394,12 +397,11 @@ class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
                 evidence += location_refs(replica, (kind,))
         if problems:
             return Outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
-        blind = [r.name for r in dataset.replicas
-                 if not any(c.kind is not DomainKind.HOST for c in r.location.claims)]
+        blind = [r.name for r in dataset.replicas if not r.location.kinds - _HOST_ONLY]
         if blind:
             return Outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
                 blind), (), (), tuple(f"{name}: location" for name in blind))
-        sources = sorted({c.source.value for r in dataset.replicas for c in r.location.claims})
+        sources = sorted(frozenset().union(*(r.location.sources for r in dataset.replicas)))
         return Outcome(Status.PASS, "location claims agree (sources: "
                        f"{', '.join(sources) or 'none'})")
 
