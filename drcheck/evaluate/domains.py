@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from typing import Any, TypeVar
 
 from drcheck.locations.geo import haversine_km
 from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location, Place
@@ -48,6 +49,21 @@ def _relevant(kinds: tuple[DomainKind, ...]) -> tuple[frozenset[DomainKind], boo
 
 
 _RELEVANT: dict[tuple[DomainKind, ...], tuple[frozenset[DomainKind], bool]] = {}
+MEMO_LIMIT = 1 << 18
+"""The most entries a process-wide memo keeps: past it, the memo starts afresh (places that
+name a host are one per asset, so pairs of them can grow with the estate)."""
+
+V = TypeVar("V")
+
+
+def remember(memo: dict[Any, V], key: object, value: V) -> V:
+    """Store ``value`` under ``key`` in a process-wide memo, bounded by ``MEMO_LIMIT``."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 _DISTANCES: dict[tuple[Place, Place], float | None] = {}
 _RELATIONS: dict[tuple[Place, Place, DomainKind], tuple[Relation, frozenset[str]]] = {}
 """Memos by ``Place`` (interned location content): an estate of 100k datasets has a few
@@ -62,9 +78,7 @@ def distance_km(a: Location, b: Location) -> float | None:
         return _DISTANCES[key]
     except KeyError:
         pass
-    km = _distance(a, b)
-    _DISTANCES[key] = km
-    return km
+    return remember(_DISTANCES, key, _distance(a, b))
 
 
 def _distance(a: Location, b: Location) -> float | None:
@@ -93,8 +107,7 @@ def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, froz
         return _RELATIONS[key]
     except KeyError:
         pass
-    found = _RELATIONS[key] = _relation(a, b, kind)
-    return found
+    return remember(_RELATIONS, key, _relation(a, b, kind))
 
 
 def _relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:

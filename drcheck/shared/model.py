@@ -140,6 +140,8 @@ class Location:
                        if point and self.coordinates is not None else None)
             found = _PLACES.get(content)
             if found is None:
+                if len(_PLACES) >= _PLACES_LIMIT:  # a new Place for old content is still right
+                    _PLACES.clear()
                 found = _PLACES[content] = Place(len(_PLACES), *content)
             self._places[key] = found
         return found
@@ -212,7 +214,10 @@ class Place:
 
 _PLACES: dict[tuple[frozenset[tuple[DomainKind, frozenset[str]]], tuple[float, float] | None],
               Place] = {}
-"""Every ``Place`` made so far, by content (a few hundred in a large estate)."""
+_PLACES_LIMIT = 1 << 18
+"""Every ``Place`` made so far, by content: a few hundred for the kinds above the host, one
+per asset for the host; past the limit the index starts afresh (memos keyed on the old
+places stay right, as a place compares by identity)."""
 
 
 FactValue = bool | int | float | str | None

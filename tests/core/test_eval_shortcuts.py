@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import _distance, _relation, distance_km, relation
 from drcheck.evaluate.engine import evaluate, sort_key
@@ -165,3 +167,22 @@ def test_fingerprinter_is_fingerprint() -> None:
     of = fingerprinter("sbg2", "DR-SBG2-01")
     for name in ("ds-1", "ds|with|bars", "é-unicode", ""):
         assert of(name) == fingerprint("sbg2", "DR-SBG2-01", name)
+
+
+def test_bounded_memos_start_afresh_and_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drcheck.evaluate import domains
+    from drcheck.shared import model
+
+    monkeypatch.setattr(domains, "MEMO_LIMIT", 5)
+    monkeypatch.setattr(model, "_PLACES_LIMIT", 3)
+    rng = random.Random(4)
+    locations = [_location(rng) for _ in range(15)]
+    for a in locations:
+        for b in locations:
+            assert copy_relation(a, b, (K.CAMPUS,)) == _copy_relation(a, b, (K.CAMPUS,))
+            assert relation(a, b, K.HOST) == _relation(a, b, K.HOST)
+    assert len(domains._RELATIONS) <= 5
+    assert len(model._PLACES) <= 3
+    snapshot = _estate(120, seed=8)
+    assert list(evaluate(snapshot, resolve_policies(PACKS), NOW).findings) == \
+        _plain_findings(snapshot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
-from drcheck.evaluate.domains import Relation, distance_km, relation, relevant
+from drcheck.evaluate.domains import Relation, distance_km, relation, relevant, remember
 from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
 from drcheck.shared.model import (
     Dataset,
@@ -54,7 +54,7 @@ def copy_relation(primary: Location, copy: Location,
     key = (primary.place(read, point), copy.place(read, point), kinds)
     found = _COPY_RELATIONS.get(key)
     if found is None:
-        found = _COPY_RELATIONS[key] = _copy_relation(primary, copy, kinds)
+        found = remember(_COPY_RELATIONS, key, _copy_relation(primary, copy, kinds))
     return found
 
 
