@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 import drcheck.cli.app as _appmod
+from drcheck.shared import gcpause
 
 del app  # type: ignore[name-defined]  # noqa: F821  (the submodule; __getattr__ serves app)
 
@@ -26,12 +27,7 @@ COMMAND_MODULES = {
     "trust-host": "ssh_cmd", "brief": "brief_cmd", "init": "init_cmd",
 }
 
-__all__ = ["COMMAND_MODULES", "WHOLE_PROCESS", "app", "cli_command", "main"]
-
-WHOLE_PROCESS = False
-"""True when drcheck runs as its own process (``main``): a command may then freeze what it
-loaded out of the garbage collector's sight (``gc.freeze``), which a test process that runs
-many commands must not have done to it."""
+__all__ = ["COMMAND_MODULES", "app", "cli_command", "main"]
 
 
 def register(modules: set[str] | None = None) -> None:
@@ -53,8 +49,7 @@ def __getattr__(name: str) -> Any:
 
 def main() -> None:
     """Console-script entry point: register the command being run (or all), then run."""
-    global WHOLE_PROCESS
-    WHOLE_PROCESS = True
+    gcpause.own_process()  # a test process running many commands never freezes
     word = sys.argv[1] if len(sys.argv) > 1 else ""
     module = COMMAND_MODULES.get(word)
     register({module} if module else None)

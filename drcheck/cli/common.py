@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from drcheck.inputs.estate import Estate
 from drcheck.inputs.estate_check import load_estate
 from drcheck.report.output import atomic_write
 from drcheck.shared.errors import UsageError
+from drcheck.shared.gcpause import freeze_survivors
 from drcheck.shared.model import Snapshot
 
 log = logging.getLogger("drcheck.cli")
@@ -93,10 +93,7 @@ def _freeze_loaded() -> None:
     """In a drcheck process, move what is loaded out of the collector's generations: the
     estate lives as long as the process, and every later collection would traverse its
     millions of objects again (seconds at 100k datasets)."""
-    import drcheck.cli
-
-    if drcheck.cli.WHOLE_PROCESS:
-        gc.freeze()
+    freeze_survivors()
 
 
 def _log_estate(path: str, spec: Estate) -> None:

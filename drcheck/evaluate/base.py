@@ -34,9 +34,13 @@ class Context:
     now: datetime
     issues: Mapping[str, tuple[ProbeIssue, ...]] = field(default_factory=dict)
     not_probed: Mapping[str, str] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Scratch space for one evaluation: what several rules read of one dataset (its copies'
+    relations to the primary, their distances) is worked out once. Keys may use ``id()``
+    of snapshot objects, which live as long as the evaluation."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """A rule's verdict on one dataset, with the evidence and the shared domains behind it."""
 

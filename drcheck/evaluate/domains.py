@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from typing import Any, TypeVar
 
 from drcheck.locations.geo import haversine_km
-from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location
+from drcheck.shared.model import LOGICAL_CHAIN, PHYSICAL_CHAIN, DomainKind, Location, Place
 
 FAR_KM = 100.0
 """Beyond this great-circle distance two points share no metro or anything narrower."""
@@ -26,9 +27,61 @@ class Relation(str, Enum):
     UNKNOWN = "unknown"
 
 
+_POINT: frozenset[DomainKind] = frozenset()
+
+
+def relevant(kinds: tuple[DomainKind, ...]) -> tuple[frozenset[DomainKind], bool]:
+    """What ``relation`` reads to compare two locations for ``kinds``: those kinds and the
+    broader ones that can prove separation, and whether the coordinates matter."""
+    return _RELEVANT.get(kinds) or _RELEVANT.setdefault(kinds, _relevant(kinds))
+
+
+def _relevant(kinds: tuple[DomainKind, ...]) -> tuple[frozenset[DomainKind], bool]:
+    read: set[DomainKind] = set(kinds)
+    point = False
+    for kind in kinds:
+        if kind in PHYSICAL_CHAIN:
+            read.update(PHYSICAL_CHAIN[: PHYSICAL_CHAIN.index(kind)])
+            point = point or kind is not DomainKind.JURISDICTION
+        elif kind in (DomainKind.ACCOUNT, DomainKind.REGION):
+            read.update(LOGICAL_CHAIN[:1])
+    return frozenset(read), point
+
+
+_RELEVANT: dict[tuple[DomainKind, ...], tuple[frozenset[DomainKind], bool]] = {}
+MEMO_LIMIT = 1 << 18
+"""The most entries a process-wide memo keeps: past it, the memo starts afresh (places that
+name a host are one per asset, so pairs of them can grow with the estate)."""
+
+V = TypeVar("V")
+
+
+def remember(memo: dict[Any, V], key: object, value: V) -> V:
+    """Store ``value`` under ``key`` in a process-wide memo, bounded by ``MEMO_LIMIT``."""
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+_DISTANCES: dict[tuple[Place, Place], float | None] = {}
+_RELATIONS: dict[tuple[Place, Place, DomainKind], tuple[Relation, frozenset[str]]] = {}
+"""Memos by ``Place`` (interned location content): an estate of 100k datasets has a few
+hundred distinct places, so each pair is measured and compared once per process."""
+
+
 def distance_km(a: Location, b: Location) -> float | None:
     """Great-circle distance between two locations, or None when either has no coordinates
     (or coordinates that are not finite numbers: a NaN must never measure 20,000 km)."""
+    key = (a.place(_POINT, True), b.place(_POINT, True))
+    try:
+        return _DISTANCES[key]
+    except KeyError:
+        pass
+    return remember(_DISTANCES, key, _distance(a, b))
+
+
+def _distance(a: Location, b: Location) -> float | None:
     if a.coordinates is None or b.coordinates is None:
         return None
     points = (a.coordinates.lat, a.coordinates.lon, b.coordinates.lat, b.coordinates.lon)
@@ -48,6 +101,16 @@ def _broader_separate(a: Location, b: Location, chain: tuple[DomainKind, ...],
 
 def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:
     """The relation of ``a`` and ``b`` for ``kind``, and the shared domain ids if any."""
+    read, point = relevant((kind,))
+    key = (a.place(read, point), b.place(read, point), kind)
+    try:
+        return _RELATIONS[key]
+    except KeyError:
+        pass
+    return remember(_RELATIONS, key, _relation(a, b, kind))
+
+
+def _relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:
     va, vb = a.values(kind), b.values(kind)
     common = va & vb
     if common:

@@ -23,8 +23,12 @@ def age_why(ev: Evidence | None, ctx: Context) -> tuple[timedelta | None, str]:
     """``age_of`` and, when the age is unknown, why ("not known", "in the future: …")."""
     if ev is None or not isinstance(ev.value, str):
         return None, "not known"
-    age, why = age_at(ev.value, ctx.now)
-    return age, why or ""
+    key = ("age", ev.value)  # an estate repeats the same few thousand stamps
+    found: tuple[timedelta | None, str] | None = ctx.memo.get(key)
+    if found is None:
+        age, why = age_at(ev.value, ctx.now)
+        found = ctx.memo[key] = (age, why or "")
+    return found
 
 
 def restore_point_age(copy: Replica, ctx: Context) -> tuple[timedelta | None, str]:

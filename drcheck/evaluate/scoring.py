@@ -47,19 +47,57 @@ def score_findings(findings: Sequence[Finding]) -> int:
     return score
 
 
+class _Tally:
+    """One dataset's findings folded as they come: weights, status counts and caps."""
+
+    __slots__ = ("total", "earned", "cap", "counts")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.earned = 0
+        self.cap = 100
+        self.counts = dict.fromkeys(_STATUS_VALUES, 0)
+
+    def add(self, f: Finding) -> None:
+        """Fold in one finding (``score_findings``'s rules, one finding at a time)."""
+        weight = SEVERITY_WEIGHT[f.severity]
+        status = f.status
+        self.total += weight
+        self.counts[_STATUS_VALUE[status]] += 1
+        if status is Status.PASS or status is Status.WAIVED:
+            self.earned += weight
+        elif status is Status.FAIL:
+            cap = FAIL_CAPS.get(f.severity, 100)
+            if f.rule_type == "survives" and f.shared:
+                cap = min(cap, SINGLE_CUT_CAP)
+            self.cap = min(self.cap, cap)
+        elif status is Status.UNKNOWN and f.severity is not Severity.INFO:
+            self.cap = min(self.cap, UNKNOWN_CAP)
+
+    def score(self) -> int:
+        """The 0–100 score, as ``score_findings`` gives it."""
+        if not any(self.counts.values()):
+            return 0
+        score = 100 * self.earned // self.total if self.total else 100
+        return min(score, self.cap)
+
+
+_STATUS_VALUE = {s: s._value_ for s in Status}
+_STATUS_VALUES = tuple(_STATUS_VALUE.values())
+
+
 def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> tuple[
     DatasetScore, ...
 ]:
-    """A score and status counts for every dataset, in the snapshot's order."""
-    by_dataset: dict[str, list[Finding]] = {d.name: [] for d in datasets}
+    """A score and status counts for every dataset, in the snapshot's order (one pass over
+    the findings; the same numbers as ``score_findings`` per dataset)."""
+    tallies = {d.name: _Tally() for d in datasets}
     for f in findings:
-        by_dataset.setdefault(f.dataset, []).append(f)
-    out = []
-    for d in datasets:
-        own = by_dataset[d.name]
-        counts = {s.value: sum(1 for f in own if f.status is s) for s in Status}
-        out.append(DatasetScore(d.name, d.criticality, score_findings(own), counts))
-    return tuple(out)
+        tally = tallies.get(f.dataset)
+        if tally is not None:
+            tally.add(f)
+    return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
+                              tallies[d.name].counts) for d in datasets)
 
 
 def estate_score(scores: Sequence[DatasetScore]) -> int:

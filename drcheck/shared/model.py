@@ -74,10 +74,12 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Position from 0 (info) to 4 (critical), for comparisons and sorting."""
-        return _SEVERITY_RANK[self.value]
+        return _SEVERITY_RANK[self]
 
 
-_SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
+_SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(Severity)}
+"""Keyed by the members themselves: a ``str`` enum hashes as its value, and reading
+``member.value`` goes through Python 3.11's slow ``enum.property``."""
 _NONE: frozenset[str] = frozenset()
 
 
@@ -126,6 +128,28 @@ class Location:
     claims: tuple[Claim, ...] = ()
     coordinates: Coordinates | None = None
 
+    def place(self, kinds: frozenset[DomainKind], point: bool) -> Place:
+        """This location's claims of ``kinds`` (and with ``point`` its coordinates), interned:
+        equal content gives the one same ``Place``, so an evaluator can memoise on places
+        (a few hundred in a large estate) instead of replicas. Cached per location."""
+        key = (kinds, point)
+        found = self._places.get(key)
+        if found is None:
+            content = (frozenset((k, v) for k, v in self._by_kind.items() if k in kinds),
+                       (self.coordinates.lat, self.coordinates.lon)
+                       if point and self.coordinates is not None else None)
+            found = _PLACES.get(content)
+            if found is None:
+                if len(_PLACES) >= _PLACES_LIMIT:  # a new Place for old content is still right
+                    _PLACES.clear()
+                found = _PLACES[content] = Place(len(_PLACES), *content)
+            self._places[key] = found
+        return found
+
+    @cached_property
+    def _places(self) -> dict[tuple[frozenset[DomainKind], bool], Place]:
+        return {}
+
     @cached_property
     def _by_kind(self) -> dict[DomainKind, frozenset[str]]:
         grouped: dict[DomainKind, set[str]] = {}
@@ -143,11 +167,29 @@ class Location:
 
     def conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
         """Kinds whose claims name more than one domain, with those claims."""
+        return dict(self._conflicts)
+
+    @cached_property
+    def _conflicts(self) -> dict[DomainKind, tuple[Claim, ...]]:
         return {kind: self.claims_of(kind) for kind, vals in self._by_kind.items()
                 if len(vals) > 1}
 
+    @cached_property
+    def kinds(self) -> frozenset[DomainKind]:
+        """The kinds some claim of this location names."""
+        return frozenset(self._by_kind)
+
+    @cached_property
+    def sources(self) -> frozenset[Source]:
+        """Where this location's claims come from."""
+        return frozenset(c.source for c in self.claims)
+
     def describe(self) -> str:
         """A short label: the provider and the narrowest place known (``ovh ovh-sbg2``)."""
+        return self._described
+
+    @cached_property
+    def _described(self) -> str:
         parts = sorted(self.values(DomainKind.PROVIDER))
         for kind in (DomainKind.BUILDING, DomainKind.CAMPUS, DomainKind.REGION,
                      DomainKind.METRO, DomainKind.JURISDICTION):
@@ -156,6 +198,26 @@ class Location:
                 parts.append("/".join(vals))
                 break
         return " ".join(parts) if parts else "location unknown"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Place:
+    """What a location says of some kinds, reduced to what an evaluator compares: the
+    domain ids of each of those kinds, and maybe the coordinates. One object per distinct
+    content (``Location.place``), so it compares and hashes by identity, cheaply; ``id``
+    numbers the places in the order they were first met."""
+
+    id: int
+    domains: frozenset[tuple[DomainKind, frozenset[str]]]
+    point: tuple[float, float] | None
+
+
+_PLACES: dict[tuple[frozenset[tuple[DomainKind, frozenset[str]]], tuple[float, float] | None],
+              Place] = {}
+_PLACES_LIMIT = 1 << 18
+"""Every ``Place`` made so far, by content: a few hundred for the kinds above the host, one
+per asset for the host; past the limit the index starts afresh (memos keyed on the old
+places stay right, as a place compares by identity)."""
 
 
 FactValue = bool | int | float | str | None

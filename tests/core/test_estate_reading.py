@@ -229,12 +229,12 @@ def test_one_of_shortcuts_agree_with_jsonschema(schema: dict[str, Any]) -> None:
 def test_an_in_process_audit_leaves_the_collector_alone(tmp_path: Path) -> None:
     from datetime import datetime, timezone
 
-    import drcheck.cli
     from drcheck.cli.common import gather
+    from drcheck.shared.gcpause import is_own_process
 
     estate = tmp_path / "estate.yaml"
     estate.write_text(generate(20, seed=2), encoding="utf-8")
     frozen = gc.get_freeze_count()
     got = gather(estate, None, True, datetime(2026, 11, 23, tzinfo=timezone.utc))
-    assert got.estate == "bench-20" and not drcheck.cli.WHOLE_PROCESS
+    assert got.estate == "bench-20" and not is_own_process()
     assert gc.get_freeze_count() == frozen and gc.isenabled()

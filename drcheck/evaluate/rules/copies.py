@@ -8,20 +8,25 @@ from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plu
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import KIND_SCHEMA, type_schema
 from drcheck.evaluate.readings import immutability
-from drcheck.evaluate.rules.placement import copy_relation
+from drcheck.evaluate.rules.placement import copy_relations
 from drcheck.shared.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 
 
-def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...]) -> tuple[
+def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...], ctx: Context) -> tuple[
     list[Replica], list[Replica], list[Replica]
 ]:
     """Copies that count, copies that do not (they share ``exclude`` kinds), and unknowns."""
     good: list[Replica] = []
     bad: list[Replica] = []
     maybe: list[Replica] = []
-    for copy in dataset.copies:
-        rel, _, _ = copy_relation(dataset.primary.location, copy.location, exclude)
-        {Relation.SEPARATE: good, Relation.SHARED: bad, Relation.UNKNOWN: maybe}[rel].append(copy)
+    for copy, (rel, _, _) in zip(dataset.copies, copy_relations(dataset, exclude, ctx),
+                                 strict=True):
+        if rel is Relation.SEPARATE:
+            good.append(copy)
+        elif rel is Relation.SHARED:
+            bad.append(copy)
+        else:
+            maybe.append(copy)
     return good, bad, maybe
 
 
@@ -66,7 +71,7 @@ class MinCopiesRule(RuleType[MinCopiesParams]):
         """Count copies, leaving out those that share an excluded domain with the primary."""
         need = params.min
         exclude = params.exclude_shared
-        good, bad, maybe = counted_copies(dataset, exclude)
+        good, bad, maybe = counted_copies(dataset, exclude, ctx)
         extra = 1 if params.count_primary else 0
         status = count_verdict(len(good) + extra, len(maybe), need)
         what = "replicas including the primary" if extra else "copies"
@@ -85,7 +90,7 @@ def _fact_refs(replicas: list[Replica], keys: tuple[FactKey, ...]) -> tuple[Evid
         for key in keys:
             ev = replica.fact(key)
             if ev is not None:
-                refs.append(quote(replica, key.value, ev))
+                refs.append(quote(replica, key._value_, ev))
     return tuple(refs)
 
 

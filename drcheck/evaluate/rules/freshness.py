@@ -9,7 +9,7 @@ from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quo
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
 from drcheck.evaluate.readings import age_why, restore_point_age
-from drcheck.evaluate.rules.placement import copy_relation
+from drcheck.evaluate.rules.placement import copy_relations
 from drcheck.inputs.durations import format_duration
 from drcheck.shared.model import (
     Dataset,
@@ -92,8 +92,8 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
         """At least one copy proven outside the primary's domains is fresh enough; a copy
         that may be outside, and is fresh or of unknown age, keeps the verdict unknown."""
         limit = params.max_age.delta
-        relations = [(c, copy_relation(dataset.primary.location, c.location,
-                                       params.offsite_kinds)[0]) for c in dataset.copies]
+        relations = [(c, rel[0]) for c, rel in zip(
+            dataset.copies, copy_relations(dataset, params.offsite_kinds, ctx), strict=True)]
         copies = [c for c, rel in relations if rel is Relation.SEPARATE]
         undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
         ages = _Ages.of(copies, limit, ctx)

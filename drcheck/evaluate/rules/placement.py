@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
-from drcheck.evaluate.domains import Relation, distance_km, relation
+from drcheck.evaluate.domains import Relation, distance_km, relation, relevant, remember
 from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
 from drcheck.shared.model import (
     Dataset,
     DomainKind,
     EvidenceRef,
     Location,
+    Place,
     Replica,
     SharedDomain,
     Status,
@@ -22,20 +23,56 @@ def _where(replica: Replica) -> str:
     return f"{replica.name} ({replica.location.describe()})"
 
 
+_LOCATION_KEY = {kind: f"location.{kind._value_}" for kind in DomainKind}
+"""The evidence key of each kind's location claim (``location.campus``)."""
+
+
 def location_refs(replica: Replica, kinds: tuple[DomainKind, ...]) -> list[EvidenceRef]:
     """Evidence quoting the claims of ``kinds`` that a replica's location rests on."""
+    rid = replica.id
     return [
-        EvidenceRef(replica.id, f"location.{c.kind.value}", c.value, c.source, c.origin,
-                    c.observed_at)
+        EvidenceRef(rid, _LOCATION_KEY[c.kind], c.value, c.source, c.origin, c.observed_at)
         for c in replica.location.claims
         if c.kind in kinds
     ]
 
 
-def copy_relation(primary: Location, copy: Location, kinds: tuple[DomainKind, ...]) -> tuple[
-    Relation, list[tuple[DomainKind, frozenset[str]]], list[DomainKind]
-]:
-    """Combine per-kind relations: shared if any kind is shared, separate only if all are."""
+SharedKinds = tuple[tuple[DomainKind, frozenset[str]], ...]
+CopyRelation = tuple[Relation, SharedKinds, tuple[DomainKind, ...]]
+_COPY_RELATIONS: dict[tuple[Place, Place, tuple[DomainKind, ...]], CopyRelation] = {}
+"""``copy_relation`` by place pair and kinds: a function of the places' content alone."""
+
+
+def copy_relation(primary: Location, copy: Location,
+                  kinds: tuple[DomainKind, ...]) -> CopyRelation:
+    """Combine per-kind relations: shared if any kind is shared, separate only if all are.
+
+    Returns the relation, the kinds shared (with the common domain ids) and the kinds whose
+    relation is unknown; memoised per pair of places, as an estate has few distinct places.
+    """
+    read, point = relevant(kinds)
+    key = (primary.place(read, point), copy.place(read, point), kinds)
+    found = _COPY_RELATIONS.get(key)
+    if found is None:
+        found = remember(_COPY_RELATIONS, key, _copy_relation(primary, copy, kinds))
+    return found
+
+
+def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...],
+                   ctx: Context) -> tuple[CopyRelation, ...]:
+    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order; worked
+    out once per evaluation (separation, min-copies and max-age read the same ones)."""
+    key = ("relations", id(dataset), kinds)
+    found: tuple[CopyRelation, ...] | None = ctx.memo.get(key)
+    if found is None:
+        where = dataset.primary.location
+        found = ctx.memo[key] = tuple(copy_relation(where, c.location, kinds)
+                                      for c in dataset.copies)
+    return found
+
+
+def _copy_relation(primary: Location, copy: Location,
+                   kinds: tuple[DomainKind, ...]) -> CopyRelation:
     shared: list[tuple[DomainKind, frozenset[str]]] = []
     unknown: list[DomainKind] = []
     for kind in kinds:
@@ -45,12 +82,12 @@ def copy_relation(primary: Location, copy: Location, kinds: tuple[DomainKind, ..
         elif rel is Relation.UNKNOWN:
             unknown.append(kind)
     if shared:
-        return Relation.SHARED, shared, unknown
-    return (Relation.UNKNOWN if unknown else Relation.SEPARATE), shared, unknown
+        return Relation.SHARED, tuple(shared), tuple(unknown)
+    return (Relation.UNKNOWN if unknown else Relation.SEPARATE), (), tuple(unknown)
 
 
-def _shared_domains(primary: Replica, hits: list[tuple[Replica, list[tuple[DomainKind,
-                    frozenset[str]]]]]) -> tuple[SharedDomain, ...]:
+def _shared_domains(primary: Replica, hits: list[tuple[Replica, SharedKinds]]) -> tuple[
+        SharedDomain, ...]:
     by_domain: dict[tuple[DomainKind, str], list[str]] = {}
     for copy, shared in hits:
         for kind, values in shared:
@@ -65,7 +102,7 @@ class SeparationParams:
 
     kinds: tuple[DomainKind, ...]
     min_copies: int
-def unknown_sides(primary: Replica, maybe: list[tuple[Replica, list[DomainKind]]]) -> tuple[
+def unknown_sides(primary: Replica, maybe: list[tuple[Replica, tuple[DomainKind, ...]]]) -> tuple[
         str, ...]:
     """``NAME: KIND not known`` for the replica that lacks the claim: the primary, once,
     when it is the primary's domain that is unknown (every copy then waits on it)."""
@@ -76,8 +113,8 @@ def unknown_sides(primary: Replica, maybe: list[tuple[Replica, list[DomainKind]]
             for replica in lacking:
                 label = f"{replica.name} (primary)" if replica is primary else replica.name
                 names = out.setdefault(label, [])
-                if kind.value not in names:
-                    names.append(kind.value)
+                if kind._value_ not in names:
+                    names.append(kind._value_)
     return tuple(f"{name}: {'/'.join(kinds)} not known" for name, kinds in out.items())
 
 
@@ -115,11 +152,12 @@ class SeparationRule(RuleType[SeparationParams]):
         need = params.min_copies
         primary = dataset.primary
         good: list[Replica] = []
-        maybe: list[tuple[Replica, list[DomainKind]]] = []
-        hits: list[tuple[Replica, list[tuple[DomainKind, frozenset[str]]]]] = []
+        maybe: list[tuple[Replica, tuple[DomainKind, ...]]] = []
+        hits: list[tuple[Replica, SharedKinds]] = []
         evidence = location_refs(primary, kinds)
-        for copy in dataset.copies:
-            rel, shared, unknown = copy_relation(primary.location, copy.location, kinds)
+        for copy, (rel, shared, unknown) in zip(dataset.copies,
+                                                 copy_relations(dataset, kinds, ctx),
+                                                 strict=True):
             evidence += location_refs(copy, kinds)
             if rel is Relation.SEPARATE:
                 good.append(copy)
@@ -128,9 +166,9 @@ class SeparationRule(RuleType[SeparationParams]):
             else:
                 maybe.append((copy, unknown))
         status = count_verdict(len(good), len(maybe), need)
-        shared_domains = _shared_domains(primary, hits)
-        kinds_text = "/".join(k.value for k in kinds)
-        unknowns = unknown_sides(primary, maybe)
+        shared_domains = _shared_domains(primary, hits) if hits else ()
+        kinds_text = "/".join(kinds)  # the members are str: joined as their values
+        unknowns = unknown_sides(primary, maybe) if maybe else ()
         if status is Status.PASS:
             message = (f"{plural(len(good), 'copy')} outside the primary's {kinds_text}: "
                        + ", ".join(_where(c) for c in good))
@@ -142,8 +180,8 @@ class SeparationRule(RuleType[SeparationParams]):
         return Outcome(status, message, shared_domains, tuple(evidence), unknowns)
 
     @staticmethod
-    def _fail_message(primary: Replica, dataset: Dataset, hits: list[tuple[Replica, list[tuple[
-            DomainKind, frozenset[str]]]]], kinds_text: str, need: int, good: int) -> str:
+    def _fail_message(primary: Replica, dataset: Dataset, hits: list[tuple[Replica, SharedKinds]],
+                      kinds_text: str, need: int, good: int) -> str:
         if not dataset.copies:
             return f"no copies: losing the primary {_where(primary)} loses the data"
         if not hits:
@@ -232,6 +270,23 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
         return Outcome(status, message, shared, evidence, unknowns)
 
 
+def _measured(dataset: Dataset, ctx: Context) -> tuple[tuple[float | None, ...],
+                                                      tuple[EvidenceRef, ...]]:
+    """Each copy's distance from the primary, and the coordinates quoted as evidence: once
+    per evaluation, as every ``min-distance`` rule reads the same."""
+    key = ("measured", id(dataset))
+    found: tuple[tuple[float | None, ...], tuple[EvidenceRef, ...]] | None = ctx.memo.get(key)
+    if found is None:
+        where = dataset.primary.location
+        distances = tuple(distance_km(where, c.location) for c in dataset.copies)
+        evidence = tuple(
+            EvidenceRef(r.id, "location.coordinates", f"{c.lat},{c.lon}", c.source, c.origin)
+            for r in dataset.replicas if (c := r.location.coordinates) is not None
+        )
+        found = ctx.memo[key] = (distances, evidence)
+    return found
+
+
 @dataclass(frozen=True)
 class MinDistanceParams:
     """``min_copies`` copies at least ``km`` kilometres from the primary."""
@@ -274,20 +329,14 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
         need = params.min_copies
         primary = dataset.primary
         far, near, unknown = [], [], []
-        for copy in dataset.copies:
-            d = distance_km(primary.location, copy.location)
+        distances, evidence = _measured(dataset, ctx)
+        for copy, d in zip(dataset.copies, distances, strict=True):
             if d is None:
                 unknown.append(copy)
             elif d >= km:
                 far.append((copy, d))
             else:
                 near.append((copy, d))
-        evidence = tuple(
-            EvidenceRef(r.id, "location.coordinates",
-                        f"{r.location.coordinates.lat},{r.location.coordinates.lon}",
-                        r.location.coordinates.source, r.location.coordinates.origin)
-            for r in dataset.replicas if r.location.coordinates is not None
-        )
         if primary.location.coordinates is None:
             return Outcome(Status.UNKNOWN, f"the primary {_where(primary)} has no known "
                            "coordinates", (), evidence, (f"{primary.name}: coordinates",))
@@ -299,6 +348,9 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
                    f"primary: " + (", ".join(parts) if parts else "no copies"))
         unknowns = tuple(f"{c.name}: coordinates" for c in unknown)
         return Outcome(status, message, (), evidence, unknowns)
+
+
+_HOST_ONLY = frozenset((DomainKind.HOST,))
 
 
 @dataclass(frozen=True)
@@ -345,12 +397,11 @@ class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
                 evidence += location_refs(replica, (kind,))
         if problems:
             return Outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
-        blind = [r.name for r in dataset.replicas
-                 if not any(c.kind is not DomainKind.HOST for c in r.location.claims)]
+        blind = [r.name for r in dataset.replicas if not r.location.kinds - _HOST_ONLY]
         if blind:
             return Outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
                 blind), (), (), tuple(f"{name}: location" for name in blind))
-        sources = sorted({c.source.value for r in dataset.replicas for c in r.location.claims})
+        sources = sorted(frozenset().union(*(r.location.sources for r in dataset.replicas)))
         return Outcome(Status.PASS, "location claims agree (sources: "
                        f"{', '.join(sources) or 'none'})")
 

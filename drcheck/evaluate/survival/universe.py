@@ -89,6 +89,7 @@ class Universe:
         self._alive: list[Location] = []  # holding each location keeps its id unique
         self._interned: dict[Footprint, Footprint] = {}
         self._exposure: dict[Footprint, Exposure] = {}
+        self._apart_memo: dict[tuple[object, ...], frozenset[Domain]] = {}
         with paused_gc():
             carriers = self._carriers(datasets)
             self.domains: tuple[Domain, ...] = tuple(sorted(carriers))
@@ -125,17 +126,19 @@ class Universe:
 
     def _index(self) -> None:
         """Index the domains by kind and by the broader domains they are known to be in."""
-        self._by_kind: dict[DomainKind, frozenset[Domain]] = {}
+        by_kind: dict[DomainKind, set[Domain]] = {}
         self._within: dict[tuple[DomainKind, DomainKind, str], set[Domain]] = {}
         self._unplaced: dict[tuple[DomainKind, DomainKind], set[Domain]] = {}
         for dom in self.domains:
-            self._by_kind[dom[0]] = self._by_kind.get(dom[0], frozenset()) | {dom}
+            by_kind.setdefault(dom[0], set()).add(dom)
             for broader in BROADER[dom[0]]:
                 where = self._context[dom].get(broader)
                 if not where:
                     self._unplaced.setdefault((dom[0], broader), set()).add(dom)
                 for value in where or ():
                     self._within.setdefault((dom[0], broader, value), set()).add(dom)
+        self._by_kind: dict[DomainKind, frozenset[Domain]] = {
+            kind: frozenset(doms) for kind, doms in by_kind.items()}
 
     def footprint_of(self, location: Location) -> Footprint:
         """The footprint of ``location``, memoised per location object; equal footprints
@@ -150,12 +153,15 @@ class Universe:
 
     @staticmethod
     def _context_of(dom: Domain, fps: set[Footprint]) -> dict[DomainKind, frozenset[str]]:
-        out: dict[DomainKind, frozenset[str]] = {}
-        for broader in BROADER[dom[0]]:
-            values = frozenset().union(*(_values(fp, broader) for fp in fps))
-            if values:
-                out[broader] = values
-        return out
+        broader = BROADER[dom[0]]
+        if not broader:
+            return {}
+        seen: dict[DomainKind, set[str]] = {}
+        for fp in fps:
+            for kind, value in fp:
+                if kind in broader:
+                    seen.setdefault(kind, set()).add(value)
+        return {kind: frozenset(seen[kind]) for kind in broader if kind in seen}
 
     def known(self, dom: Domain) -> bool:
         """True when some indexed replica names ``dom``."""
@@ -186,18 +192,32 @@ class Universe:
         return found
 
     def _compute_exposure(self, fp: Footprint) -> Exposure:
-        killers = frozenset(d for d in fp if d[0] in self.kinds)
-        lacking = frozenset(self.kinds - {d[0] for d in fp})
+        kinds = self.kinds
+        killers = frozenset(d for d in fp if d[0] in kinds)
+        exp = Exposure(fp, killers, frozenset(), frozenset(kinds - {d[0] for d in fp}))
         unknown: frozenset[Domain] = frozenset()
-        for kind in lacking:
-            unknown |= self._not_apart(kind, fp)
-        return Exposure(fp, killers, unknown, lacking)
+        for kind in exp.lacking:
+            unknown |= self._not_apart(kind, exp.places)
+        if unknown:
+            object.__setattr__(exp, "unknown", unknown)
+            object.__setattr__(exp, "exposed", killers | unknown)
+        return exp
 
-    def _not_apart(self, kind: DomainKind, fp: Footprint) -> frozenset[Domain]:
-        """The domains of ``kind`` that no broader claim of ``fp`` proves it is outside."""
+    def _not_apart(self, kind: DomainKind,
+                   places: Mapping[DomainKind, frozenset[str]]) -> frozenset[Domain]:
+        """The domains of ``kind`` that no broader claim (``places``, by kind) proves a
+        footprint is outside; memoised on those claims, which few footprints differ in."""
+        key = (kind, *(places.get(b) for b in BROADER[kind]))
+        found = self._apart_memo.get(key)
+        if found is None:
+            found = self._apart_memo[key] = self._compute_not_apart(kind, places)
+        return found
+
+    def _compute_not_apart(self, kind: DomainKind,
+                           places: Mapping[DomainKind, frozenset[str]]) -> frozenset[Domain]:
         found = self._by_kind.get(kind, frozenset())
         for broader in BROADER[kind]:
-            mine = _values(fp, broader)
+            mine = places.get(broader)
             if mine:
                 allowed = set(self._unplaced.get((kind, broader), ()))
                 for value in mine:
