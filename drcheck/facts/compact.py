@@ -225,13 +225,14 @@ class _Writer:
         return out
 
 
-def document(s: Snapshot) -> _Doc:
-    """The version 3 facts document of ``s``, digest included (computed once per snapshot)."""
+def document(s: Snapshot, drcheck_version: str = __version__) -> _Doc:
+    """The version 3 facts document of ``s``, digest included (computed once per snapshot);
+    ``drcheck_version`` is the writer's."""
     from drcheck.facts.snapshot import header_fields
 
     writer = _Writer(s)
     datasets = [writer.dataset(d) for d in s.datasets]
-    body: _Doc = {"format": FORMAT, "version": VERSION, "drcheck_version": __version__,
+    body: _Doc = {"format": FORMAT, "version": VERSION, "drcheck_version": drcheck_version,
                   **header_fields(s), "datasets": datasets, "locations": writer.locations,
                   "shared": writer.shared}
     cached = s.__dict__.get("_digest")

@@ -282,3 +282,10 @@ FACTS_SCHEMA: dict[str, Any] = {
         "shared": {"type": "object", "additionalProperties": _LEAN_EVIDENCE},
     },
 }
+WHOLE_SCHEMA: dict[str, Any] = {
+    **LEGACY_SCHEMA,
+    "$id": "https://drcheck.dev/schemas/facts-whole.json",
+    "title": "drcheck facts snapshot, version 3 written whole (as a JSON report's reader "
+             "expands it)",
+    "properties": {**LEGACY_SCHEMA["properties"], "version": {"const": VERSION}},
+}

@@ -25,6 +25,7 @@ from drcheck.facts.schema import (
     LEGACY_SCHEMA,
     LEGACY_VERSIONS,
     READABLE_VERSIONS,
+    WHOLE_SCHEMA,
 )
 from drcheck.inputs.bounds import load_json, read_bytes
 from drcheck.inputs.documents import Document, PathKey, parse_text
@@ -100,7 +101,11 @@ def header_fields(s: Snapshot) -> dict[str, Any]:
 
 def content_digest(body: Mapping[str, Any]) -> str:
     """sha256 of the canonical JSON of a snapshot document without its ``digest`` field
-    (version 3: ``compact.canonical_digest``; versions 1 and 2: the standard encoder's)."""
+    (version 3: ``compact.canonical_digest``, of the compact form even when the document is
+    written whole; versions 1 and 2: the standard encoder's)."""
+    if _is_whole(body):
+        whole = snapshot_from_dict(body)
+        return str(document(whole, str(body.get("drcheck_version", __version__)))["digest"])
     if body.get("version") == VERSION and type(body.get("version")) is int:
         return canonical_digest(body)
     canonical = json.dumps({k: v for k, v in body.items() if k != "digest"}, sort_keys=True,
@@ -231,7 +236,7 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
 
 def snapshot_from_document(data: Mapping[str, Any]) -> Snapshot:
     """A snapshot from a checked facts document of any readable version."""
-    if data.get("version") == VERSION:
+    if data.get("version") == VERSION and not _is_whole(data):
         from drcheck.facts.reader import Refused, read
 
         try:
@@ -256,8 +261,16 @@ def _embedded_facts(path: str, shared: dict[str, Any]) -> Any:
 
 
 def _is_legacy(data: Any) -> bool:
-    version = data.get("version") if isinstance(data, dict) else None
+    version = data.get("version") if isinstance(data, Mapping) else None
     return type(version) is int and version in LEGACY_VERSIONS
+
+
+def _is_whole(data: Any) -> bool:
+    """A version 3 snapshot written whole (``snapshot_to_dict``, a JSON report's
+    ``result_reader.facts_of``): no ``locations`` table, replicas carry their locations."""
+    return isinstance(data, Mapping) and type(data.get("version")) is int \
+        and data["version"] == VERSION and "locations" not in data \
+        and isinstance(data.get("datasets"), list) and "shared" not in data
 
 
 def _shared_view(data: dict[str, Any]) -> dict[str, Any]:
@@ -304,8 +317,9 @@ def _reference_problems(doc: Document) -> list[Problem]:
 def facts_problems(doc: Document) -> list[Problem]:
     """Everything wrong with a facts document of any readable version, in words: the JSON
     Schema of its version, then references, nesting, numbers and timestamps."""
-    if _is_legacy(doc.data):
-        return schema_problems(doc, LEGACY_SCHEMA) or sanity_problems(doc)
+    if _is_legacy(doc.data) or _is_whole(doc.data):
+        schema = LEGACY_SCHEMA if _is_legacy(doc.data) else WHOLE_SCHEMA
+        return schema_problems(doc, schema) or sanity_problems(doc)
     problems = schema_problems(doc, FACTS_SCHEMA) or _reference_problems(doc)
     if problems:
         return problems
@@ -353,7 +367,8 @@ def _checked(text: str, path: str) -> Snapshot:
         raise ConfigError([Problem(path, None, None, "$.digest", "digest does not match the "
                                    "content: the file was edited or truncated after it was "
                                    "written")], hint="re-run drcheck probe to write it again")
-    snapshot = snapshot_from_dict(data if _is_legacy(data) else expand(data))
+    whole = _is_legacy(data) or _is_whole(data)
+    snapshot = snapshot_from_dict(data if whole else expand(data))
     if data.get("drcheck_version") == __version__ and not _is_legacy(data):
         object.__setattr__(snapshot, "_digest", data["digest"])
     return snapshot
