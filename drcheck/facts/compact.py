@@ -36,7 +36,6 @@ from drcheck.shared.model import (
     Claim,
     Coordinates,
     Dataset,
-    DomainKind,
     Evidence,
     Location,
     Replica,
@@ -51,8 +50,8 @@ DEFAULT_SOURCE = Source.DECLARED.value
 KINDS = frozenset(k.value for k in ReplicaKind)
 _Doc = dict[str, Any]
 _MARK = re.compile(r"@([@:])")
-_TEXT: dict[Any, str] = {m: m.value for e in (Source, DomainKind, ReplicaKind) for m in e}
-"""Enum members' texts by member (Python 3.11's ``member.value`` is slow in hot loops)."""
+# Enum texts are read as ``member._value_``: Python 3.11's ``member.value`` (a property) and
+# hashing a member (a Python-level __hash__) are slow in hot loops.
 
 
 class Origins:
@@ -102,6 +101,12 @@ def derived_id(dataset: str, role: str, name: str) -> str:
     return f"{dataset}/primary" if role == "primary" else f"{dataset}/{role}/{name}"
 
 
+def _content(name: str, ev: Evidence) -> tuple[Any, ...]:
+    """A fact's content as a tuple of plain values (hashed in C, unlike the dataclass)."""
+    return (name, ev.value, _value_key(ev.value), ev.source._value_, ev.origin,
+            ev.observed_at, ev.reason)
+
+
 def _value_key(value: Any) -> Any:
     """What tells apart values Python finds equal but JSON writes differently (1, 1.0, True)."""
     kind = type(value)
@@ -115,20 +120,25 @@ class _Writer:
         self.at = s.collected_at
         self.origins = Origins(s.sources)
         self.locations: dict[str, _Doc] = {}
-        self._by_object: dict[int, tuple[Location, _Doc, bytes]] = {}
-        self._by_asset: dict[tuple[str, bytes], str] = {}
+        self._lean: dict[int, tuple[Location, _Doc]] = {}
+        self._by_asset: dict[str, list[tuple[Location, str]]] = {}
         self.shared: dict[str, _Doc] = {}
-        self._shared_ids: dict[Any, str] = {}
-        self._counts: dict[Any, int] = {}
+        self._shared_ids: dict[tuple[Any, ...], str] = {}
+        self._content: dict[tuple[str, int], tuple[Any, ...]] = {}
+        counts: dict[tuple[Any, ...], int] = {}
         for d in s.datasets:
             for r in (d.primary, *d.copies):
                 for name, ev in r.facts.items():
-                    key = (name, ev, _value_key(ev.value))
-                    self._counts[key] = self._counts.get(key, 0) + 1
+                    key = self._content.get((name, id(ev)))
+                    if key is None:
+                        key = self._content[(name, id(ev))] = _content(name, ev)
+                    counts[key] = counts.get(key, 0) + 1
+        self._many = {pair: counts[key] > 1 for pair, key in self._content.items()}
+        """Per (fact name, evidence object): whether several replicas carry that content."""
 
     def fact(self, ev: Evidence) -> _Doc:
         out: _Doc = {"value": ev.value, "origin": self.origins.short(ev.origin)}
-        source = _TEXT[ev.source]
+        source = ev.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
         if ev.observed_at != self.at:
@@ -138,9 +148,9 @@ class _Writer:
         return out
 
     def claim(self, c: Claim) -> _Doc:
-        out: _Doc = {"kind": _TEXT[c.kind], "value": c.value,
+        out: _Doc = {"kind": c.kind._value_, "value": c.value,
                      "origin": self.origins.short(c.origin)}
-        source = _TEXT[c.source]
+        source = c.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
         if c.observed_at != self.at:
@@ -153,38 +163,49 @@ class _Writer:
         if c is None:
             return None
         out: _Doc = {"lat": c.lat, "lon": c.lon, "origin": self.origins.short(c.origin)}
-        source = _TEXT[c.source]
+        source = c.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
         if c.uncertain:
             out["uncertain"] = True
         return out
 
+    def lean_location(self, loc: Location) -> _Doc:
+        """A location as written, worked out once per location object."""
+        seen = self._lean.get(id(loc))
+        if seen is None:
+            seen = self._lean[id(loc)] = (loc, {
+                "claims": [self.claim(c) for c in loc.claims],
+                "coordinates": self.coordinates(loc.coordinates)})
+        return seen[1]
+
     def location_key(self, r: Replica) -> str:
-        """The key of ``r``'s location in ``locations`` (each location object encoded once)."""
+        """The key of ``r``'s location in ``locations``: its asset id, or ``<asset>#2``...
+        for a further location of the same asset (compared by content as written)."""
         import orjson
 
-        seen = self._by_object.get(id(r.location))
-        if seen is None:
-            lean = {"claims": [self.claim(c) for c in r.location.claims],
-                    "coordinates": self.coordinates(r.location.coordinates)}
-            seen = (r.location, lean, orjson.dumps(lean, option=orjson.OPT_SORT_KEYS))
-            self._by_object[id(r.location)] = seen
-        _, lean, raw = seen
-        key = self._by_asset.get((r.asset, raw))
-        if key is None:
-            key, n = r.asset, 1
-            while key in self.locations:
-                n += 1
-                key = f"{r.asset}#{n}"
-            self.locations[key] = lean
-            self._by_asset[(r.asset, raw)] = key
+        entries = self._by_asset.setdefault(r.asset, [])
+        for loc, key in entries:
+            if loc is r.location:
+                return key
+        lean = self.lean_location(r.location)
+        raw = orjson.dumps(lean, option=orjson.OPT_SORT_KEYS) if entries else b""
+        for loc, key in entries:
+            if orjson.dumps(self.lean_location(loc), option=orjson.OPT_SORT_KEYS) == raw:
+                entries.append((r.location, key))
+                return key
+        key, n = str(r.asset), 1  # a plain str: orjson takes no subclass as a key
+        while key in self.locations:
+            n += 1
+            key = f"{r.asset}#{n}"
+        self.locations[key] = lean
+        entries.append((r.location, key))
         return key
 
     def replica_fact(self, name: str, ev: Evidence) -> Any:
-        key = (name, ev, _value_key(ev.value))
-        if self._counts.get(key, 0) < 2:
+        if not self._many[(name, id(ev))]:
             return self.fact(ev)
+        key = self._content[(name, id(ev))]
         found = self._shared_ids.get(key)
         if found is None:
             found = self._shared_ids[key] = f"F{len(self._shared_ids) + 1}"
@@ -201,8 +222,8 @@ class _Writer:
             out["name"] = r.name
         if r.id != derived_id(dataset, r.role, r.name):
             out["id"] = r.id
-        if _TEXT[r.kind] != kind:
-            out["kind"] = _TEXT[r.kind]
+        if r.kind._value_ != kind:
+            out["kind"] = r.kind._value_
         if r.path is not None:
             out["path"] = r.path
         key = self.location_key(r)
@@ -229,9 +250,11 @@ def document(s: Snapshot, drcheck_version: str = __version__) -> _Doc:
     """The version 3 facts document of ``s``, digest included (computed once per snapshot);
     ``drcheck_version`` is the writer's."""
     from drcheck.facts.snapshot import header_fields
+    from drcheck.shared.gcpause import paused_gc
 
-    writer = _Writer(s)
-    datasets = [writer.dataset(d) for d in s.datasets]
+    with paused_gc():
+        writer = _Writer(s)
+        datasets = [writer.dataset(d) for d in s.datasets]
     body: _Doc = {"format": FORMAT, "version": VERSION, "drcheck_version": drcheck_version,
                   **header_fields(s), "datasets": datasets, "locations": writer.locations,
                   "shared": writer.shared}

@@ -11,11 +11,9 @@ the file, line and JSON path (exit 2).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from drcheck import __version__
@@ -31,6 +29,7 @@ from drcheck.inputs.bounds import load_json, read_bytes
 from drcheck.inputs.documents import Document, PathKey, parse_text
 from drcheck.inputs.validation import MAX_PROBLEMS, sanity_problems, schema_problems
 from drcheck.shared.errors import ConfigError, Problem, UsageError
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.jsontext import records
 from drcheck.shared.model import (
     Business,
@@ -372,19 +371,6 @@ def _checked(text: str, path: str) -> Snapshot:
     if data.get("drcheck_version") == __version__ and not _is_legacy(data):
         object.__setattr__(snapshot, "_digest", data["digest"])
     return snapshot
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic collector off inside the block (restored after): reading a facts file makes
-    millions of small acyclic objects, and each automatic collection would walk them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
