@@ -4,7 +4,8 @@ The document shares what findings have in common (``fields.result_dict``): rules
 evidence by id, passing findings as datasets per rule, the facts with each location once.
 ``findings_of`` gives every finding as one self-contained record again (the fields of
 ``fields.finding_dict``); ``facts_of`` gives the embedded facts snapshot with every replica
-written whole (the embedded ``facts`` is itself a facts file, version 3). Tools that read the JSON report use these instead of re-implementing the sharing.
+written whole (the embedded ``facts`` is itself a facts file, version 3). Tools that read the
+JSON report use these instead of re-implementing the sharing.
 """
 
 from __future__ import annotations
