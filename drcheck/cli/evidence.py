@@ -25,15 +25,15 @@ from drcheck.evidence.bundle import Bundle
 from drcheck.evidence.signing import VerifyError
 from drcheck.evidence.toolinfo import scrub_argv, versions
 from drcheck.facts.snapshot import (
-    FACTS_SCHEMA,
     content_digest,
-    snapshot_from_dict,
+    facts_problems,
+    snapshot_from_document,
     snapshot_to_json,
 )
 from drcheck.inputs.baselines import apply_baseline, load_baseline
 from drcheck.inputs.documents import Document, parse_text, read_input
 from drcheck.inputs.durations import format_time, parse_time
-from drcheck.inputs.validation import require_valid, schema_problems
+from drcheck.inputs.validation import require_valid
 from drcheck.report import OutputFormat, ReportOptions, reporter_for
 from drcheck.report.compliance_csv import render_framework
 from drcheck.shared.errors import ConfigError, UsageError
@@ -145,12 +145,12 @@ def _label(manifest: dict[str, Any], member: str) -> str:
 
 def _snapshot(members: dict[str, bytes], member: str) -> Snapshot:
     data = json.loads(members[member])
-    problems = schema_problems(Document(member, data), FACTS_SCHEMA)
+    problems = facts_problems(Document(member, data))
     if problems:
         raise ConfigError(problems)
     if content_digest(data) != data["digest"]:
         raise VerifyError(f"{member}: the snapshot's own digest does not match its content")
-    return snapshot_from_dict(data)
+    return snapshot_from_document(data)
 
 
 def _baseline(members: dict[str, bytes], member: str) -> Any:

@@ -17,6 +17,7 @@ from drcheck.inputs.estate import BucketSpec, DatasetSpec, DeclaredLocation, Est
 from drcheck.locations.catalog import Catalog, CatalogEntry
 from drcheck.locations.claims import datacenter_claims, field_claims, prefixed
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
+from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.ids import AssetId
 from drcheck.shared.model import (
     Claim,
@@ -45,6 +46,7 @@ class _Asset:
     facts: dict[str, Evidence] = field(default_factory=dict)
     path_facts: dict[str, dict[str, Evidence]] = field(default_factory=dict)
     _location: Location | None = None
+    _facts_at: dict[str, dict[str, Evidence]] = field(default_factory=dict)
 
     def location(self, at: str) -> Location:
         """The asset's location, one shared object for every replica on the asset.
@@ -52,9 +54,20 @@ class _Asset:
         Claims with no time of their own are stamped ``at``.
         """
         if self._location is None:
-            stamped = (c if c.observed_at else replace(c, observed_at=at) for c in self.claims)
+            stamped = (c if c.observed_at else Claim(c.kind, c.value, c.source, c.origin, at,
+                                                     c.uncertain) for c in self.claims)
             self._location = Location(tuple(dict.fromkeys(stamped)), self.coordinates)
         return self._location
+
+    def facts_at(self, path: str | None, at: str) -> dict[str, Evidence]:
+        """The asset's facts for a replica at ``path`` (its own facts overlaid by the path's),
+        stamped ``at``: worked out once per path, however many replicas share it."""
+        key = path or ""
+        found = self._facts_at.get(key)
+        if found is None:
+            found = self._facts_at[key] = stamped(
+                merge_facts(self.facts, self.path_facts.get(key, {})), at)
+        return found
 
 
 def _catalog_claims(entry: CatalogEntry, why: str, observed_at: str | None = None) -> tuple[
@@ -161,6 +174,12 @@ def _expand_probed(claim: Claim, catalog: Catalog) -> tuple[list[Claim], Coordin
     return [own, *(c for c in more if c.kind is not claim.kind)], coords
 
 
+def stamped(facts: Mapping[str, Evidence], at: str) -> dict[str, Evidence]:
+    """``facts`` with every fact that has no time of its own observed ``at``."""
+    return {k: ev if ev.observed_at else Evidence(ev.value, ev.source, ev.origin, at, ev.reason)
+            for k, ev in facts.items()}
+
+
 def merge_facts(base: Mapping[str, Evidence], new: Mapping[str, Evidence]) -> dict[str, Evidence]:
     """Overlay ``new`` on ``base``: a known value wins over an unknown; probed over declared."""
     out = dict(base)
@@ -227,9 +246,9 @@ def _under(path: str | None, root: str | None) -> bool:
 
 def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str | None,
              facts: Mapping[str, Evidence], origin: str, at: str) -> Replica:
-    merged = merge_facts(asset.facts, asset.path_facts.get(path or "", {}))
-    merged = merge_facts(merged, facts)
-    merged = {k: ev if ev.observed_at else replace(ev, observed_at=at) for k, ev in merged.items()}
+    """A replica's record: the asset's facts for its path overlaid by its own (stamping
+    commutes with the overlay, which looks only at known and source)."""
+    merged = merge_facts(asset.facts_at(path, at), stamped(facts, at))
     return Replica(
         id=f"{dataset}/{role}/{spec_name}" if role == "copy" else f"{dataset}/primary",
         name=spec_name,
@@ -243,43 +262,63 @@ def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str |
     )
 
 
-def _discovered_for(replicas: Iterable[ReplicaSpec], reports: Sequence[ProbeReport]) -> list[
+_Finders = Mapping[str, Sequence[tuple[int, ProbeReport]]]
+
+
+def _finders(reports: Sequence[ProbeReport]) -> dict[str, list[tuple[int, ProbeReport]]]:
+    """The reports that found copies, by the asset they probed, with their place in
+    ``reports`` (a dataset looks only at its own assets' reports, in report order)."""
+    out: dict[str, list[tuple[int, ProbeReport]]] = {}
+    for i, rep in enumerate(reports):
+        if rep.discovered:
+            out.setdefault(rep.subject, []).append((i, rep))
+    return out
+
+
+def _discovered_for(replicas: Iterable[ReplicaSpec], finders: _Finders) -> list[
     tuple[ProbeReport, DiscoveredCopy]
 ]:
     wanted = [(r.asset_id, r.path) for r in replicas]
-    return [(rep, found) for rep in reports for found in rep.discovered
+    reports = sorted((found for subject in {a for a, _ in wanted}
+                      for found in finders.get(subject, ())), key=lambda pair: pair[0])
+    return [(rep, found) for _, rep in reports for found in rep.discovered
             if found.unattributed is None
             and any(a == rep.subject and _under(p, found.source_path) for a, p in wanted)]
 
 
-def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], reports: Sequence[ProbeReport],
+def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], finders: _Finders,
              catalog: Catalog, at: str) -> Dataset:
     """One dataset: declared replicas, then every copy a probe found for them."""
-    primary = _replica("primary", "primary", spec.name, assets[spec.primary.asset_id],
-                       spec.primary.path, spec.primary.facts, spec.primary.origin, at)
-    primary = replace(primary, name=AssetId(spec.primary.asset_id).name)
+    primary = _replica(AssetId(spec.primary.asset_id).name, "primary", spec.name,
+                       assets[spec.primary.asset_id], spec.primary.path, spec.primary.facts,
+                       spec.primary.origin, at)
     copies = [_replica(c.name, "copy", spec.name, assets[c.asset_id], c.path, c.facts,
                        c.origin, at) for c in spec.copies]
     seen = {(c.asset, c.path) for c in copies} | {(primary.asset, primary.path)}
-    for report, found in _discovered_for((spec.primary, *spec.copies), reports):
+    for report, found in _discovered_for((spec.primary, *spec.copies), finders):
         asset_id, path = _target_asset(found, assets[report.subject], assets, catalog)
         if (asset_id, path) not in seen:
             seen.add((asset_id, path))
             copies.append(_replica(found.name, "copy", spec.name, assets[asset_id], path,
                                    found.facts, found.origin, at))
-    facts = {k: ev if ev.observed_at else replace(ev, observed_at=at)
-             for k, ev in spec.facts.items()}
     return Dataset(spec.name, primary, tuple(copies), dict(spec.labels), spec.criticality,
-                   facts, spec.origin, spec.business)
+                   stamped(spec.facts, at), spec.origin, spec.business)
 
 
 def assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
              collected_at: str) -> Snapshot:
     """The facts snapshot of an estate, given whatever the probes reported."""
+    with paused_gc():
+        return _assemble(estate, reports, catalog, collected_at)
+
+
+def _assemble(estate: Estate, reports: Sequence[ProbeReport], catalog: Catalog,
+              collected_at: str) -> Snapshot:
     assets = resolve_assets(estate, catalog)
     for report in sorted(reports, key=lambda r: r.subject):
         _apply_report(assets, report, catalog)
-    datasets = [_dataset(spec, assets, reports, catalog, collected_at)
+    finders = _finders(reports)
+    datasets = [_dataset(spec, assets, finders, catalog, collected_at)
                 for spec in estate.datasets]
     issues: list[ProbeIssue] = [i for r in reports for i in r.issues]
     return Snapshot(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drcheck import __version__
-from drcheck.facts.snapshot import snapshot_to_dict
+from drcheck.facts.snapshot import snapshot_to_document
 from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
 
 RESULT_FORMAT = "drcheck/result"
@@ -144,9 +144,10 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
     passed it (fingerprint: ``drcheck.shared.ids.fingerprint``); the facts snapshot is
     embedded once, each location written once (``shared_facts``).
     """
-    from drcheck.facts.shared_facts import share_facts
+    from drcheck.facts.shared_facts import expand_facts
 
-    snapshot = snapshot_to_dict(result.snapshot)
+    compact = snapshot_to_document(result.snapshot)  # the facts file's own form, embedded
+    snapshot = expand_facts(compact)
     shared = _Shared(snapshot)
     findings = [r for r in map(shared.record, result.findings) if r is not None]
     doc: dict[str, Any] = {
@@ -166,7 +167,7 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
         "evidence": shared.evidence,
         "issues": snapshot["issues"],
         "facts_digest": snapshot["digest"],
-        "facts": share_facts(snapshot),
+        "facts": compact,
     }
     if result.waivers:
         doc["waivers"] = [waiver_dict(w) for w in result.waivers]

@@ -3,8 +3,9 @@
 The document shares what findings have in common (``fields.result_dict``): rules by id,
 evidence by id, passing findings as datasets per rule, the facts with each location once.
 ``findings_of`` gives every finding as one self-contained record again (the fields of
-``fields.finding_dict``); ``facts_of`` gives the embedded facts snapshot as a facts file holds
-it. Tools that read the JSON report use these instead of re-implementing the sharing.
+``fields.finding_dict``); ``facts_of`` gives the embedded facts snapshot with every replica
+written whole (the embedded ``facts`` is itself a facts file, version 3). Tools that read the
+JSON report use these instead of re-implementing the sharing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ _Doc = dict[str, Any]
 
 
 def facts_of(doc: _Doc) -> _Doc:
-    """The facts snapshot document embedded in a result document (same digest)."""
+    """The facts snapshot embedded in a result document, every replica written whole (same
+    digest; ``drcheck audit --facts`` loads it saved as a file, as it loads ``doc["facts"]``)."""
     return expand_facts(doc["facts"])
 
 

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.facts.snapshot import load_snapshot, snapshot_to_dict
 from drcheck.report.result_reader import findings_of
 from tests.ssh.conftest import USER, SshLab
 
@@ -79,7 +80,7 @@ def test_inventory_drives_a_real_probe_run(ssh_lab: SshLab, tmp_path: Path, home
     probed = runner.invoke(app, ["probe", str(estate), "--known-hosts",
                                  str(ssh_lab.known_hosts), "-o", str(facts)])
     assert probed.exit_code == 0, probed.output
-    snapshot = json.loads(facts.read_text())
+    snapshot = snapshot_to_dict(load_snapshot(str(facts)))  # every replica written whole
     (dataset,) = snapshot["datasets"]
     assert dataset["primary"]["asset"] == "host:shop-db"
     assert [c["asset"] for c in dataset["copies"]] == ["bucket:shop-backups"]

@@ -11,8 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from drcheck.facts.assemble import build_snapshot
-from drcheck.facts.shared_facts import expand_facts, share_facts
-from drcheck.facts.snapshot import content_digest, snapshot_to_dict
+from drcheck.facts.shared_facts import expand_facts
+from drcheck.facts.snapshot import content_digest, share_facts, snapshot_to_dict
 from drcheck.inputs.estate_check import load_estate
 from drcheck.report.fields import finding_dict, lean_pass, result_dict
 from drcheck.report.json_report import JsonReporter
@@ -85,7 +85,10 @@ def test_origins_with_at_signs_and_odd_paths_round_trip(tmp_path: Path,
     first["origin"] = "@:literal @@ and @ " + first["origin"]  # text that looks like a mark
     first["primary"]["facts"]["x"] = {"value": 1, "source": "declared", "origin": "@",
                                       "observed_at": None, "reason": "why"}
-    assert expand_facts(share_facts(doc)) == doc
+    shared = share_facts(doc)
+    assert shared["digest"] == content_digest(shared)  # the edited content's own digest
+    assert expand_facts(shared) == {**doc, "digest": shared["digest"]}
+    assert share_facts(expand_facts(shared)) == shared
 
 
 def test_report_of_the_sample_is_smaller_than_its_v1_shape(rich_result: AuditResult) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from drcheck.facts.runs import parse_estate_text
 from drcheck.facts.shards import parse_selector, parse_shard, probed_assets, select, shard_of
-from drcheck.facts.snapshot import content_digest, load_snapshot
+from drcheck.facts.snapshot import content_digest, load_snapshot, snapshot_to_dict
 from drcheck.inputs.estate import Estate
 from drcheck.shared.errors import UsageError
 
@@ -78,14 +78,15 @@ def test_version_1_snapshots_still_load(tmp_path: Path) -> None:
 
     from drcheck.cli import app
 
-    v2 = tmp_path / "v2.json"
+    v3 = tmp_path / "v3.json"
     done = CliRunner().invoke(app, ["probe", str(ROOT / "examples/ovh-sbg2/estate.yaml"),
-                                    "--offline", "--now", "2026-11-23T06:00:00Z", "-o", str(v2)])
+                                    "--offline", "--now", "2026-11-23T06:00:00Z", "-o", str(v3)])
     assert done.exit_code == 0, done.output
-    doc = json.loads(v2.read_text())
-    assert doc["version"] == 2
+    assert json.loads(v3.read_text())["version"] == 3
+    doc = snapshot_to_dict(load_snapshot(str(v3)))  # the whole layout versions 1 and 2 wrote
+    doc = {k: v for k, v in doc.items() if k != "unattributed"}
     doc["version"] = 1
     doc["digest"] = content_digest(doc)
     v1 = tmp_path / "v1.json"
     v1.write_text(json.dumps(doc))
-    assert load_snapshot(str(v1)).datasets
+    assert load_snapshot(str(v1)) == load_snapshot(str(v3))

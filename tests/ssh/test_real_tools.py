@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from drcheck.cli import app
+from drcheck.facts.snapshot import load_snapshot, snapshot_to_dict
 from drcheck.probes.base import DiscoveredCopy, ProbeReport
 from drcheck.probes.ssh import SshProbe
 from drcheck.report.result_reader import findings_of
@@ -181,7 +182,7 @@ def test_end_to_end_credits_and_secrets(ssh_lab: SshLab, tool_host: ToolHost,
     assert probed.exit_code == 0, probed.output
     text = facts.read_text()
     assert "PLANTED" not in text and "PLANTED" not in probed.output
-    snapshot = json.loads(text)
+    snapshot = snapshot_to_dict(load_snapshot(str(facts)))  # every replica written whole
     credited = {d["name"]: sorted(c["name"] for c in d["copies"]) for d in snapshot["datasets"]}
     assert credited == {
         "data": ["restic:/srv/restic-repo"],

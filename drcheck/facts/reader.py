@@ -1,0 +1,229 @@
+"""The fast way in for a version 3 facts file: checked while the snapshot is built.
+
+A 100k-dataset facts file has millions of values; checking them against the JSON Schema and
+then walking them again for timestamps, depth and non-finite numbers cost more than
+everything else a facts-driven audit does. ``read`` checks each value as it builds the typed
+snapshot from it (each location and shared fact once), at least as strictly as
+``FACTS_SCHEMA`` and the sanity checks. It never words an error: when anything is not as it
+expects it raises ``Refused``, and the caller runs the full checks, which say what is wrong
+with the file's line and JSON path (or, should the fast reader have been stricter than the
+schema, load the file the slow way). It reads what orjson parsed; anything orjson may have
+read differently from the standard reader (an integer beyond 64 bits) is refused too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drcheck.facts.compact import DEFAULT_SOURCE, FORMAT, VERSION, Origins, derived_id
+from drcheck.facts.schema import FACTS_SCHEMA
+from drcheck.inputs.bounds import tree_problems
+from drcheck.inputs.documents import Document
+from drcheck.inputs.durations import parse_time
+from drcheck.inputs.validation import TIME_KEYS, passes, time_problems
+from drcheck.shared.errors import Problem
+from drcheck.shared.model import (
+    Claim,
+    Coordinates,
+    Dataset,
+    DomainKind,
+    Evidence,
+    Location,
+    Replica,
+    ReplicaKind,
+    Snapshot,
+    Source,
+)
+
+
+class Refused(Exception):
+    """The fast reader does not vouch for this document: run the full checks."""
+
+
+_SOURCES = {s.value: s for s in Source}
+_DOMAINS = {k.value: k for k in DomainKind}
+_KINDS = {k.value: k for k in ReplicaKind}
+_SCALARS = frozenset((bool, int, float, str, type(None)))
+_TEXT_OR_NULL = frozenset((str, type(None)))
+_NUMBERS = frozenset((int, float))
+_EVIDENCE_KEYS = frozenset(("value", "source", "origin", "observed_at", "reason"))
+_CLAIM_KEYS = frozenset(("kind", "value", "source", "origin", "observed_at", "uncertain"))
+_COORD_KEYS = frozenset(("lat", "lon", "source", "origin", "uncertain"))
+_REPLICA_KEYS = frozenset(FACTS_SCHEMA["properties"]["datasets"]["items"]["properties"]
+                          ["primary"]["properties"])
+_DATASET_SCHEMA = FACTS_SCHEMA["properties"]["datasets"]["items"]
+_DATASET_KEYS = frozenset(_DATASET_SCHEMA["properties"])
+_BUSINESS_SCHEMA = _DATASET_SCHEMA["properties"]["business"]
+_OWN = ("datasets", "locations", "shared")
+_REST_SCHEMA: dict[str, Any] = {
+    **FACTS_SCHEMA,
+    "required": [k for k in FACTS_SCHEMA["required"] if k not in _OWN],
+    "properties": {k: v for k, v in FACTS_SCHEMA["properties"].items() if k not in _OWN},
+}
+"""The schema of everything but the datasets, locations and shared facts (checked the
+compiled way: it is small)."""
+
+
+_BIG = 2.0 ** 63
+"""orjson reads an integer beyond 64 bits as a float: a float this large may have been one,
+and only the standard reader can tell."""
+
+
+def _no_big_floats(data: Any) -> bool:
+    """Whether no float in ``data`` is as large as ``_BIG`` (nesting is checked before)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if type(value) is float and abs(value) >= _BIG:
+            return False
+        if type(value) is dict:
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+    return True
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise Refused
+
+
+class _Reader:
+    """Builds typed records from one version 3 document, refusing anything unexpected."""
+
+    def __init__(self, doc: Mapping[str, Any]) -> None:
+        self.at = doc["collected_at"]
+        self.origins = Origins(doc.get("sources"))
+        self.times: set[str] = set()
+        shared, locations = doc["shared"], doc["locations"]
+        _need(type(shared) is dict and type(locations) is dict)
+        self.shared = {k: self.evidence(v) for k, v in shared.items()}
+        self.locations = {k: self.location(v) for k, v in locations.items()}
+
+    def time(self, text: Any) -> None:
+        """A timestamp under a time key (``TIME_KEYS``) must be a real moment."""
+        if type(text) is str and text not in self.times:
+            try:
+                parse_time(text)
+            except ValueError:
+                raise Refused from None
+            self.times.add(text)
+
+    def evidence(self, raw: Any) -> Evidence:
+        _need(type(raw) is dict and raw.keys() <= _EVIDENCE_KEYS and "value" in raw
+              and type(raw["value"]) in _SCALARS and type(raw["origin"]) is str)
+        if type(raw["value"]) is float:
+            _need(abs(raw["value"]) < _BIG)
+        at = raw.get("observed_at", self.at)
+        reason = raw.get("reason")
+        _need(type(at) in _TEXT_OR_NULL and type(reason) in _TEXT_OR_NULL)
+        return Evidence(raw["value"], _SOURCES[raw.get("source", DEFAULT_SOURCE)],
+                        self.origins.full(raw["origin"]), at, reason)
+
+    def facts(self, raw: Any, shared: bool) -> dict[str, Evidence]:
+        _need(type(raw) is dict)
+        out = {}
+        for name, value in raw.items():
+            ev = self.shared[value] if shared and type(value) is str else self.evidence(value)
+            if name in TIME_KEYS:
+                self.time(ev.value)
+            out[name] = ev
+        return out
+
+    def claim(self, raw: Any) -> Claim:
+        _need(type(raw) is dict and raw.keys() <= _CLAIM_KEYS and type(raw["value"]) is str
+              and type(raw["origin"]) is str)
+        at = raw.get("observed_at", self.at)
+        uncertain = raw.get("uncertain", False)
+        _need(type(at) in _TEXT_OR_NULL and type(uncertain) is bool)
+        return Claim(_DOMAINS[raw["kind"]], raw["value"],
+                     _SOURCES[raw.get("source", DEFAULT_SOURCE)],
+                     self.origins.full(raw["origin"]), at, uncertain)
+
+    def coordinates(self, raw: Any) -> Coordinates | None:
+        if raw is None:
+            return None
+        _need(type(raw) is dict and raw.keys() <= _COORD_KEYS and type(raw["origin"]) is str)
+        lat, lon, uncertain = raw["lat"], raw["lon"], raw.get("uncertain", False)
+        _need(type(lat) in _NUMBERS and type(lon) in _NUMBERS and type(uncertain) is bool
+              and -90 <= lat <= 90 and -180 <= lon <= 180)
+        return Coordinates(lat, lon, _SOURCES[raw.get("source", DEFAULT_SOURCE)],
+                           self.origins.full(raw["origin"]), uncertain)
+
+    def location(self, raw: Any) -> Location:
+        _need(type(raw) is dict and raw.keys() <= {"claims", "coordinates"}
+              and type(raw["claims"]) is list)
+        return Location(tuple(self.claim(c) for c in raw["claims"]),
+                        self.coordinates(raw.get("coordinates")))
+
+    def replica(self, dataset: str, raw: Any, role_default: str) -> Replica:
+        _need(type(raw) is dict and raw.keys() <= _REPLICA_KEYS)
+        asset = raw["asset"]
+        _need(type(asset) is str)
+        kind, _, name = asset.partition(":")
+        kind, name = raw.get("kind", kind), raw.get("name", name)
+        role, path = raw.get("role", role_default), raw.get("path")
+        origin = raw.get("origin", "")
+        _need(type(name) is str and role in ("primary", "copy") and type(origin) is str
+              and type(path) in _TEXT_OR_NULL)
+        rid = raw["id"] if "id" in raw else derived_id(dataset, role, name)
+        _need(type(rid) is str)
+        return Replica(id=rid, name=name, role=role, kind=_KINDS[kind],
+                       asset=asset, path=path, location=self.locations[raw.get("location",
+                                                                               asset)],
+                       facts=self.facts(raw["facts"], True), origin=self.origins.full(origin))
+
+    def labels(self, raw: Any) -> dict[str, str]:
+        _need(type(raw) is dict)
+        for key, value in raw.items():
+            _need(type(value) is str)
+            if key in TIME_KEYS:
+                self.time(value)
+        return dict(raw)
+
+    def dataset(self, raw: Any) -> Dataset:
+        _need(type(raw) is dict and raw.keys() <= _DATASET_KEYS)
+        name, copies = raw["name"], raw["copies"]
+        criticality, origin = raw.get("criticality", "medium"), raw.get("origin", "")
+        _need(type(name) is str and type(copies) is list and type(criticality) is str
+              and type(origin) is str)
+        business = raw.get("business")
+        if business is not None:
+            from drcheck.facts.header import business_from
+
+            _need(passes(business, _BUSINESS_SCHEMA))
+            business = business_from(business)
+        return Dataset(name=name, primary=self.replica(name, raw["primary"], "primary"),
+                       copies=tuple(self.replica(name, c, "copy") for c in copies),
+                       labels=self.labels(raw.get("labels", {})), criticality=criticality,
+                       facts=self.facts(raw.get("facts", {}), False),
+                       origin=self.origins.full(origin), business=business)
+
+
+def _check_rest(rest: dict[str, Any]) -> None:
+    """Everything but datasets, locations and shared: schema, nesting, numbers, timestamps."""
+    _need(passes(rest, _REST_SCHEMA) and rest["format"] == FORMAT
+          and type(rest["version"]) is int and rest["version"] == VERSION)
+    _need(not tree_problems(rest, lambda path, message: Problem("", None, None, "", message),
+                            limit=1))
+    _need(not time_problems(Document("", rest)) and _no_big_floats(rest))
+
+
+def read(doc: Any) -> Snapshot:
+    """The snapshot a version 3 document holds; ``Refused`` for anything the full checks
+    must look at. The document's dataset entries are released as they are read."""
+    from drcheck.facts.header import snapshot_with
+
+    try:
+        _need(type(doc) is dict and type(doc.get("datasets")) is list)
+        _check_rest({k: v for k, v in doc.items() if k not in _OWN})
+        reader = _Reader(doc)
+        entries = doc["datasets"]
+        datasets = []
+        for i, raw in enumerate(entries):
+            datasets.append(reader.dataset(raw))
+            entries[i] = None
+        return snapshot_with({**doc, "datasets": ()}, tuple(datasets))
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError):
+        raise Refused from None
