@@ -1,0 +1,119 @@
+"""The JSON report is written from the model as it is made (``embedded_facts``,
+``evidence_refs.ModelIndex``, ``json_stream``); every shortcut must give what the document
+path gives: ``share_facts(snapshot_to_dict(s))`` for the embedded facts, ``resolve`` over the
+snapshot document for every evidence id, ``jsontext.records`` for the layout.
+
+If the snapshot document changes shape (``facts.snapshot``), these tests say the report's
+model walk must follow.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from drcheck.facts.shared_facts import share_facts
+from drcheck.facts.snapshot import snapshot_to_dict
+from drcheck.report.embedded_facts import embedded_facts
+from drcheck.report.evidence_refs import ModelIndex, candidates, resolve, subject_index
+from drcheck.report.fields import result_dict
+from drcheck.report.json_report import JsonReporter
+from drcheck.report.json_stream import Encoded, write_records
+from drcheck.shared.jsontext import records
+from drcheck.shared.model import AuditResult, Evidence, Source
+from tests.report.conftest import audit
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*/estate.yaml"))
+PACKS = ("sbg2", "3-2-1-1-0", "bsi-georedundancy")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_estate import generate
+
+    path = tmp_path_factory.mktemp("gen") / "estate.yaml"
+    path.write_text(generate(150, seed=3), encoding="utf-8")
+    return audit(str(path), PACKS)
+
+
+def _results(generated: AuditResult, rich_result: AuditResult) -> list[AuditResult]:
+    return [generated, rich_result, *(audit(e, PACKS) for e in EXAMPLES)]
+
+
+def _doc_path_id(item: dict[str, object], index: dict[str, dict[str, object]]) -> str | None:
+    return next((i for i in candidates(item) if resolve(i, index) == item), None)
+
+
+def test_embedded_facts_are_the_shared_form_of_the_snapshot_document(
+        generated: AuditResult, rich_result: AuditResult) -> None:
+    assert EXAMPLES  # the examples are found
+    for result in _results(generated, rich_result):
+        assert embedded_facts(result.snapshot) == share_facts(snapshot_to_dict(result.snapshot))
+
+
+def test_facts_equal_in_python_but_not_in_json_are_not_shared(rich_result: AuditResult) -> None:
+    snap = rich_result.snapshot
+    first = snap.datasets[0]
+    reps = first.replicas
+    assert len(reps) >= 2
+    true, one = (Evidence(v, Source.DECLARED, "x.yaml:1") for v in (True, 1))
+    odd = [replace(r, facts={**r.facts, "flag": true if i % 2 else one,
+                             "list": Evidence(["a"], Source.DECLARED, "@x:2")})
+           for i, r in enumerate(reps)]
+    dataset = replace(first, primary=odd[0], copies=tuple(odd[1:]))
+    snapshot = replace(snap, datasets=(dataset, *snap.datasets[1:]))
+    mine = embedded_facts(snapshot)
+    assert mine == share_facts(snapshot_to_dict(snapshot))
+    assert json.dumps(mine, sort_keys=True) == json.dumps(
+        share_facts(snapshot_to_dict(snapshot)), sort_keys=True)
+
+
+def test_every_evidence_id_is_the_one_the_document_resolves(
+        generated: AuditResult, rich_result: AuditResult) -> None:
+    checked = 0
+    for result in _results(generated, rich_result):
+        index = subject_index(snapshot_to_dict(result.snapshot))
+        model = ModelIndex(result.snapshot)
+        for f in result.findings:
+            for e in f.evidence:
+                item = {"subject": e.subject, "key": e.key, "value": e.value,
+                        "source": e.source.value, "origin": e.origin,
+                        "observed_at": e.observed_at}
+                found = model.names((e.subject, e.key, e.value, e.source.value, e.origin,
+                                     e.observed_at))
+                assert found == _doc_path_id(item, index), item
+                checked += 1
+    assert checked > 1000
+
+
+def test_streamed_report_is_the_records_layout_of_the_result_document(
+        generated: AuditResult, rich_result: AuditResult) -> None:
+    for result in (generated, rich_result):
+        assert JsonReporter().render(result) == records(result_dict(result))
+
+
+@pytest.mark.parametrize("doc", [
+    {"a": [], "b": {}, "c": [1, {"x": [2]}], "d": {"e": ["s", "t\n"], "f": {"g": [1]}}},
+    {"one": ["é", "a\"b"], "two": {"deep": {"deeper": []}}, "n": 2**70},
+    [],
+    {},
+])
+def test_stream_layout_matches_records(doc: object) -> None:
+    out: list[bytes] = []
+    write_records(doc, out.append)
+    assert b"".join(out).decode() == records(doc)
+
+
+def test_encoded_streams_lay_out_as_lists() -> None:
+    doc = {"rows": [{"b": 1, "a": 2}, [3]], "none": [], "nest": {"rows": ["x", "y"]}}
+    lazy = {"rows": Encoded.of(iter(doc["rows"])), "none": Encoded.of(iter([])),
+            "nest": {"rows": Encoded.of(iter(["x", "y"]))}}
+    out: list[bytes] = []
+    write_records(lazy, out.append)
+    assert b"".join(out).decode() == records(doc)
