@@ -39,8 +39,7 @@ class EmbeddedFacts:
         self._by_location: dict[int, str] = {}
         self._facts: dict[int, tuple[_Doc, bytes]] = {}
         self._contents: dict[tuple[object, ...], tuple[_Doc, bytes]] = {}
-        self._shared_ids: dict[tuple[str, bytes], str] = {}
-        self._counts = self._fact_counts()
+        self._uses = self._fact_uses()
 
     def _lean(self, ev: Evidence) -> tuple[_Doc, bytes]:
         """A fact's lean form and its canonical JSON, once per ``Evidence`` object, and once
@@ -61,25 +60,30 @@ class EmbeddedFacts:
         self._facts[id(ev)] = found
         return found
 
-    def _fact_counts(self) -> dict[tuple[str, bytes], int]:
-        counts: dict[tuple[str, bytes], int] = {}
+    def _fact_uses(self) -> dict[tuple[str, bytes], list[Any]]:
+        """Each distinct replica fact: [how many replicas have it, its ``shared`` id]."""
+        uses: dict[tuple[str, bytes], list[Any]] = {}
+        lean = self._lean
         for d in self.snapshot.datasets:
             for rep in d.replicas:
                 for name, ev in rep.facts.items():
-                    key = (name, self._lean(ev)[1])
-                    counts[key] = counts.get(key, 0) + 1
-        return counts
+                    key = (name, lean(ev)[1])
+                    cell = uses.get(key)
+                    if cell is None:
+                        uses[key] = [1, None]
+                    else:
+                        cell[0] += 1
+        return uses
 
     def _fact(self, name: str, ev: Evidence) -> Any:
         lean, raw = self._lean(ev)
-        key = (name, raw)
-        if self._counts.get(key, 0) < 2:
+        cell = self._uses[(name, raw)]
+        if cell[0] < 2:
             return lean
-        found = self._shared_ids.get(key)
-        if found is None:
-            found = self._shared_ids[key] = f"F{len(self._shared_ids) + 1}"
-            self.shared[found] = lean
-        return found
+        if cell[1] is None:
+            cell[1] = f"F{len(self.shared) + 1}"
+            self.shared[cell[1]] = lean
+        return cell[1]
 
     def _location(self, loc: Location) -> str:
         found = self._by_location.get(id(loc))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from drcheck import __version__
@@ -77,6 +78,11 @@ def rule_key(f: Finding) -> str:
     return f"{f.policy}/{f.rule_id}"
 
 
+_fields = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls",
+                     "status", "shared", "unknowns", "waiver")
+_signature = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls")
+
+
 class Shared:
     """The ``rules``, ``passed`` and ``evidence`` tables findings refer to, in finding order.
 
@@ -112,7 +118,7 @@ class Shared:
     def _rule(self, f: Finding, key: str) -> tuple[dict[str, Any], bool]:
         """The rule entry of ``key`` (made from ``f`` when new) and whether ``f`` matches it."""
         rule = self.rules.get(key)
-        mine = (f.policy, f.rule_id, f.rule_type, f.title, f.severity._value_, f.controls)
+        mine = _signature(f)
         if rule is None:
             self.rules[key] = rule = {k: finding_dict(f)[k] for k in RULE_KEYS}
             self.signatures[key] = mine
@@ -124,10 +130,14 @@ class Shared:
         """None for a lean passing finding (listed under ``passed``); others with the rule by
         id, the evidence by id and empty fields left out. A passing finding keeps neither
         message, evidence nor fingerprint (derived from rule, dataset and status)."""
-        key = f"{f.policy}/{f.rule_id}"
+        policy, rule_id, *sig, status, shared, unknowns, waiver = _fields(f)
+        key = f"{policy}/{rule_id}"
+        if status is Status.PASS and not shared and not unknowns and waiver is None \
+                and self.signatures.get(key) == (policy, rule_id, *sig):
+            self.passed[key].append(f.dataset)
+            return None
         rule, same_rule = self._rule(f, key)
-        if same_rule and f.status is Status.PASS and not f.shared and not f.unknowns \
-                and f.waiver is None:
+        if same_rule and lean_pass(f):
             self.passed[key].append(f.dataset)
             return None
         full = finding_dict(f)
