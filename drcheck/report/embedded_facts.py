@@ -80,10 +80,11 @@ class EmbeddedFacts:
         cell = self._uses[(name, raw)]
         if cell[0] < 2:
             return lean
-        if cell[1] is None:
-            cell[1] = f"F{len(self.shared) + 1}"
-            self.shared[cell[1]] = lean
-        return cell[1]
+        ident = cell[1]
+        if ident is None:
+            ident = cell[1] = f"F{len(self.shared) + 1}"
+            self.shared[ident] = lean
+        return ident
 
     def _location(self, loc: Location) -> str:
         found = self._by_location.get(id(loc))
