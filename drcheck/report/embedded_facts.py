@@ -3,9 +3,10 @@
 ``share_facts(snapshot_to_dict(s))`` gives the same document, but builds every replica's
 whole location and every fact as a dict first and then leans it: at 100k datasets that is
 millions of dicts for a few thousand distinct locations. Here each distinct ``Location``,
-``Claim`` and ``Evidence`` object is turned into its lean form once (by identity: replicas of
-one host or bucket share them), and the datasets are produced one at a time, so the document
-can be written as it is made. ``tests/report/test_embedded_facts.py`` checks the result is
+``Claim`` object is turned into its lean form once (by identity: replicas of one host or
+bucket share them), facts are counted by content without being encoded, and the datasets are
+produced one at a time, so the document can be written as it is made and nothing per fact
+is kept. ``tests/report/test_embedded_facts.py`` checks the result is
 exactly ``share_facts(snapshot_to_dict(s))``.
 """
 
@@ -23,7 +24,7 @@ from drcheck.shared.model import Dataset, Evidence, Location, Replica, Snapshot
 
 _Doc = dict[str, Any]
 _SORT = orjson.OPT_SORT_KEYS
-_SCALARS = frozenset({str, int, float, bool, type(None)})
+_EXACT = frozenset({str, int, bool})  # JSON tells these apart exactly as (type, value) does
 
 
 class EmbeddedFacts:
@@ -37,37 +38,29 @@ class EmbeddedFacts:
         self.shared: _Doc = {}
         self._location_ids: dict[bytes, str] = {}
         self._by_location: dict[int, str] = {}
-        self._facts: dict[int, tuple[_Doc, bytes]] = {}
-        self._contents: dict[tuple[object, ...], tuple[_Doc, bytes]] = {}
         self._uses = self._fact_uses()
 
-    def _lean(self, ev: Evidence) -> tuple[_Doc, bytes]:
-        """A fact's lean form and its canonical JSON, once per ``Evidence`` object, and once
-        per content when the value is a scalar (its type is part of the key: ``true`` and
-        ``1`` are equal in Python, not in JSON)."""
-        found = self._facts.get(id(ev))
-        if found is not None:
-            return found
-        value = ev.value
-        content = (type(value), value, ev.source, ev.origin, ev.observed_at, ev.reason) \
-            if type(value) in _SCALARS else None
-        found = self._contents.get(content) if content is not None else None
-        if found is None:
-            lean = _lean_fact(_evidence(ev), self.at, self.origins)
-            found = (lean, orjson.dumps(lean, option=_SORT))
-            if content is not None:
-                self._contents[content] = found
-        self._facts[id(ev)] = found
-        return found
+    def _lean(self, ev: Evidence) -> _Doc:
+        return _lean_fact(_evidence(ev), self.at, self.origins)
 
-    def _fact_uses(self) -> dict[tuple[str, bytes], list[Any]]:
+    def _key(self, name: str, ev: Evidence) -> tuple[object, ...]:
+        """What makes two replica facts the same ``shared`` entry: their lean JSON, or for a
+        string, integer or boolean value (most facts) the fields it is made of, with the
+        value's type (``true`` and ``1`` are equal in Python, not in JSON): the same
+        equality without encoding every fact."""
+        value = ev.value
+        if type(value) in _EXACT:
+            return (name, type(value), value, ev.source, ev.origin, ev.observed_at, ev.reason)
+        return (name, orjson.dumps(self._lean(ev), option=_SORT))
+
+    def _fact_uses(self) -> dict[tuple[object, ...], list[Any]]:
         """Each distinct replica fact: [how many replicas have it, its ``shared`` id]."""
-        uses: dict[tuple[str, bytes], list[Any]] = {}
-        lean = self._lean
+        uses: dict[tuple[object, ...], list[Any]] = {}
+        key_of = self._key
         for d in self.snapshot.datasets:
             for rep in d.replicas:
                 for name, ev in rep.facts.items():
-                    key = (name, lean(ev)[1])
+                    key = key_of(name, ev)
                     cell = uses.get(key)
                     if cell is None:
                         uses[key] = [1, None]
@@ -76,14 +69,13 @@ class EmbeddedFacts:
         return uses
 
     def _fact(self, name: str, ev: Evidence) -> Any:
-        lean, raw = self._lean(ev)
-        cell = self._uses[(name, raw)]
+        cell = self._uses[self._key(name, ev)]
         if cell[0] < 2:
-            return lean
+            return self._lean(ev)
         ident = cell[1]
         if ident is None:
             ident = cell[1] = f"F{len(self.shared) + 1}"
-            self.shared[ident] = lean
+            self.shared[ident] = self._lean(ev)
         return ident
 
     def _location(self, loc: Location) -> str:
