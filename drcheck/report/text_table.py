@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import tabulate as _tabulate
 from tabulate import tabulate
-from wcwidth import wcswidth
 
 Cell = str | int
 _SEP = "  "
@@ -45,7 +45,12 @@ def _plain_lines(text: str) -> list[str] | None:
 
 @lru_cache(maxsize=4096)
 def _wide(text: str) -> int:
-    return int(wcswidth(text))
+    """Measured as tabulate measures: with wcwidth when it is installed (an optional
+    dependency of tabulate), else by ``len``."""
+    wcwidth = getattr(_tabulate, "wcwidth", None)
+    if wcwidth is None or not _tabulate.WIDE_CHARS_MODE:
+        return len(text)
+    return int(wcwidth.wcswidth(text))
 
 
 def _width(text: str) -> int:
