@@ -135,7 +135,8 @@ def audit(
         if create_baseline_path is not None:
             result = create_baseline(result, create_baseline_path)
         rendered = [(t.fmt.value, t.path, text) for t, text in
-                    write_reports(result, targets, ReportOptions(framework=framework))]
+                    write_reports(result, targets, ReportOptions(framework=framework),
+                                  keep_text=evidence_bundle is not None)]
         rendered += write_compliance_csv(result, compliance_csv, framework)
         evidence = AuditEvidence(
             command_line(), when, estate, facts, waivers or [], baseline, create_baseline_path,

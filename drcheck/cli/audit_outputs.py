@@ -1,16 +1,19 @@
 """The audit command's output stage: where each report goes, and writing them all at the end.
 
-Reports are rendered in memory first; files are written atomically only once every report
-rendered, so a failing run never leaves half a set of outputs. stdout carries reports only;
-warnings and the soft-fail verdict go to stderr.
+Each report is written as it renders, into a temporary file; the files are put in place only
+once every report rendered, so a failing run never leaves half a set of outputs. stdout
+carries reports only; warnings and the soft-fail verdict go to stderr.
 """
 
 from __future__ import annotations
 
+import codecs
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import typer
 
@@ -18,8 +21,8 @@ from drcheck.cli.app import note
 from drcheck.evaluate.policy import FRAMEWORKS, Policy
 from drcheck.evaluate.waivers import Waiver, apply_waivers, expired_notes
 from drcheck.inputs.baselines import apply_baseline, baseline_text, load_baseline, new_findings
-from drcheck.report import OutputFormat, ReportOptions, reporter_for
-from drcheck.report.output import atomic_write
+from drcheck.report import OutputFormat, Reporter, ReportOptions, reporter_for
+from drcheck.report.output import AtomicFile, atomic_write
 from drcheck.report.rules import rule_refs
 from drcheck.shared.errors import ExitCode, UsageError
 from drcheck.shared.model import AuditResult, Finding, Severity
@@ -81,19 +84,63 @@ def read_baseline(path: Path | None) -> tuple[str, tuple[Finding, ...]] | None:
     return None if path is None else (str(path), load_baseline(str(path)))
 
 
-def write_reports(result: AuditResult, targets: Sequence[Target],
-                  options: ReportOptions) -> list[tuple[Target, str]]:
-    """Render every report, then write files atomically and echo stdout ones in order.
+def _spool_stdout(reporter: Reporter, result: AuditResult) -> BinaryIO:
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (write_reports closes it)
+    reporter.write(result, spool)
+    spool.seek(0)
+    return spool
 
-    Returns what was rendered (the evidence bundle files every report)."""
-    rendered = [(t, reporter_for(t.fmt, options).render(result)) for t in targets]
-    for target, text in rendered:
-        if target.path is not None:
-            atomic_write(target.path, text)
-    for target, text in rendered:
-        if target.path is None:
-            typer.echo(text, nl=False)
-    return rendered
+
+def _echo(spool: BinaryIO) -> None:
+    """A spooled report to stdout, in pieces (no report is held whole as text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := spool.read(1 << 20):
+        typer.echo(decoder.decode(chunk), nl=False)
+    typer.echo(decoder.decode(b"", final=True), nl=False)
+
+
+def write_reports(result: AuditResult, targets: Sequence[Target], options: ReportOptions,
+                  keep_text: bool = False) -> list[tuple[Target, str]]:
+    """Write every report as it is rendered into a temporary file, then put the files in
+    place and echo stdout ones in order: a report that fails to render leaves no file and
+    prints nothing, and no report is ever held whole in memory.
+
+    Returns each target with its text when ``keep_text`` (the evidence bundle files every
+    report), else with ""."""
+    files = [AtomicFile(t.path) if t.path is not None else None for t in targets]
+    spools: list[BinaryIO | None] = []
+    try:
+        for target, file in zip(targets, files, strict=True):
+            reporter = reporter_for(target.fmt, options)
+            if file is None:
+                spools.append(_spool_stdout(reporter, result))
+            else:
+                reporter.write(result, file.open())
+                spools.append(None)
+        for file in files:
+            if file is not None:
+                file.commit()
+        texts = [_text(t, s) if keep_text else "" for t, s in zip(targets, spools, strict=True)]
+        for spool in spools:
+            if spool is not None:
+                spool.seek(0)
+                _echo(spool)
+    finally:
+        for file in files:
+            if file is not None:
+                file.discard()
+        for spool in spools:
+            if spool is not None:
+                spool.close()
+    return list(zip(targets, texts, strict=True))
+
+
+def _text(target: Target, spool: BinaryIO | None) -> str:
+    if spool is not None:
+        spool.seek(0)
+        return spool.read().decode("utf-8")
+    assert target.path is not None
+    return target.path.read_text(encoding="utf-8")
 
 
 def create_baseline(result: AuditResult, path: Path) -> AuditResult:

@@ -102,8 +102,12 @@ def derived_id(dataset: str, role: str, name: str) -> str:
 
 
 def _content(name: str, ev: Evidence) -> tuple[Any, ...]:
-    """A fact's content as a tuple of plain values (hashed in C, unlike the dataclass)."""
-    return (name, ev.value, _value_key(ev.value), ev.source._value_, ev.origin,
+    """A fact's content as a tuple of plain values (hashed in C, unlike the dataclass); a
+    list or mapping value by its canonical JSON (unhashable, and ``[1]`` is not ``[true]``)."""
+    value = ev.value
+    if isinstance(value, (list, dict)):
+        value = ("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
+    return (name, value, _value_key(ev.value), ev.source._value_, ev.origin,
             ev.observed_at, ev.reason)
 
 

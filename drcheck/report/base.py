@@ -1,10 +1,11 @@
-"""The reporter contract: a pure function from an ``AuditResult`` to text."""
+"""The reporter contract: a pure function from an ``AuditResult`` to text (or to bytes
+written to a file as they are made)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from drcheck.shared.model import AuditResult
 
@@ -22,7 +23,8 @@ class ReportOptions:
 
 
 class Reporter(ABC):
-    """Renders a result; never prints, never reads the clock, never touches files."""
+    """Renders a result; never prints, never reads the clock, never opens files (``write``
+    writes to the file it is given)."""
 
     name: ClassVar[str]
 
@@ -32,3 +34,8 @@ class Reporter(ABC):
     @abstractmethod
     def render(self, result: AuditResult) -> str:
         """The whole report as text."""
+
+    def write(self, result: AuditResult, out: BinaryIO) -> None:
+        """The report as UTF-8 into ``out``: the same bytes as ``render``. Reporters of
+        large results override it to write as they go instead of holding the text."""
+        out.write(self.render(result).encode("utf-8"))

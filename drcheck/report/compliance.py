@@ -9,12 +9,18 @@ score, but stays listed). Findings mapped to no control of the framework are gro
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
+from operator import attrgetter
 
 from drcheck.shared.model import Finding, Status
 
 UNMAPPED = "(no control)"
+_STATUS = attrgetter("status")
+_CONTROLS = attrgetter("controls")
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,11 @@ class ControlRow:
 
     def count(self, status: Status) -> int:
         """How many of the control's findings have ``status``."""
-        return sum(1 for f in self.findings if f.status is status)
+        return self._counts.get(status, 0)
+
+    @cached_property
+    def _counts(self) -> Counter[Status]:
+        return Counter(map(_STATUS, self.findings))
 
 
 def _natural(text: str) -> tuple[object, ...]:
@@ -38,7 +48,7 @@ def _natural(text: str) -> tuple[object, ...]:
 
 def control_status(findings: Iterable[Finding]) -> Status:
     """Fail if any failed; else unknown if any could not tell; else pass."""
-    statuses = {f.status for f in findings}
+    statuses = set(map(_STATUS, findings))
     if Status.FAIL in statuses:
         return Status.FAIL
     if Status.UNKNOWN in statuses:
@@ -55,12 +65,15 @@ def control_rows(findings: Sequence[Finding], framework: str,
                  include_unmapped: bool = True) -> list[ControlRow]:
     """The framework's controls in natural order, each with its findings and verdict."""
     grouped: dict[str, list[Finding]] = {}
-    for f in findings:
-        controls = f.controls.get(framework, ())
-        if not controls and include_unmapped:
-            grouped.setdefault(UNMAPPED, []).append(f)
+    for mapping, run in groupby(findings, key=_CONTROLS):  # a rule's findings share one
+        controls = mapping.get(framework, ())
+        if not controls and not include_unmapped:
+            continue
+        same = list(run)
+        if not controls:
+            grouped.setdefault(UNMAPPED, []).extend(same)
         for control in controls:
-            grouped.setdefault(control, []).append(f)
+            grouped.setdefault(control, []).extend(same)
     order = sorted((c for c in grouped if c != UNMAPPED), key=_natural)
     if UNMAPPED in grouped:
         order.append(UNMAPPED)

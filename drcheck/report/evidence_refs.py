@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drcheck.shared.model import Dataset, Location, Replica, Snapshot
+
 _Doc = dict[str, Any]
 
 
@@ -75,3 +77,63 @@ def candidates(item: _Doc) -> list[str]:
     if not item["key"].startswith("location.") or item["key"] == "location.coordinates":
         return [base]
     return [base] + [f"{base}~{n}" for n in range(2, 9)]
+
+
+_Item = tuple[str, str, Any, Any, Any, Any]
+"""(subject, key, value, source, origin, observed_at): an evidence item, compared as a whole."""
+
+
+class ModelIndex:
+    """``subject_index`` and ``resolve`` read straight from the model: the same ids resolve
+    to the same items, without building the snapshot document first."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.nodes: dict[str, Dataset | Replica] = {}
+        for d in snapshot.datasets:
+            self.nodes[d.name] = d
+            for r in d.replicas:
+                self.nodes[r.id] = r
+
+    def resolve(self, ref: str) -> _Item | None:
+        """What ``resolve(ref, subject_index(snapshot_to_dict(s)))`` gives, as a tuple."""
+        subject, _, key = ref.rpartition("#")
+        node = self.nodes.get(subject)
+        if node is None:
+            return None
+        ev = node.facts.get(key)
+        if ev is not None:
+            return (subject, key, ev.value, ev.source.value, ev.origin, ev.observed_at)
+        if not isinstance(node, Replica):
+            return None
+        if key == "location.coordinates":
+            c = node.location.coordinates
+            return None if c is None else (subject, key, f"{c.lat},{c.lon}", c.source.value,
+                                           c.origin, None)
+        if key.startswith("location."):
+            return _model_claim(subject, key, node.location)
+        return None
+
+    def names(self, item: _Item) -> str | None:
+        """The first of ``candidates`` that resolves to ``item`` here, or None."""
+        base = f"{item[0]}#{item[1]}"
+        if self.resolve(base) == item:
+            return base
+        if not item[1].startswith("location.") or item[1] == "location.coordinates":
+            return None
+        for n in range(2, 9):
+            if self.resolve(f"{base}~{n}") == item:
+                return f"{base}~{n}"
+        return None
+
+
+def _model_claim(subject: str, key: str, location: Location) -> _Item | None:
+    kind, _, nth = key[len("location."):].partition("~")
+    want = int(nth) if nth.isdigit() else 1
+    seen = 0
+    for c in location.claims:
+        if c.kind.value == kind:
+            seen += 1
+            if seen == want:
+                return (subject, f"location.{kind}", c.value, c.source.value, c.origin,
+                        c.observed_at)
+    return None

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from drcheck import __version__
 from drcheck.facts.snapshot import snapshot_to_document
-from drcheck.shared.model import AuditResult, Finding, Status, WaiverNote
+from drcheck.shared.model import (
+    AuditResult,
+    DatasetScore,
+    EvidenceRef,
+    Finding,
+    Snapshot,
+    Status,
+    WaiverNote,
+)
 
 RESULT_FORMAT = "drcheck/result"
 RESULT_VERSION = 2
@@ -70,27 +79,37 @@ def rule_key(f: Finding) -> str:
     return f"{f.policy}/{f.rule_id}"
 
 
-class _Shared:
-    """The ``rules``, ``passed`` and ``evidence`` tables findings refer to, in finding order."""
+_fields = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls",
+                     "status", "shared", "unknowns", "waiver")
+_signature = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls")
 
-    def __init__(self, snapshot: dict[str, Any]) -> None:
-        from drcheck.report.evidence_refs import subject_index
+
+class Shared:
+    """The ``rules``, ``passed`` and ``evidence`` tables findings refer to, in finding order.
+
+    Evidence ids are resolved against the model (``evidence_refs.ModelIndex``), so records
+    can be made without building the snapshot document.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        from drcheck.report.evidence_refs import ModelIndex
 
         self.rules: dict[str, dict[str, Any]] = {}
         self.passed: dict[str, list[str]] = {}
         self.evidence: dict[str, dict[str, Any]] = {}
         self.signatures: dict[str, tuple[object, ...]] = {}
-        self.index = subject_index(snapshot)
+        self.index = ModelIndex(snapshot)
 
-    def evidence_id(self, item: dict[str, Any]) -> str:
-        """The id that names ``item`` in the snapshot, or its entry in ``evidence``
+    def evidence_id(self, e: EvidenceRef) -> str:
+        """The id that names ``e`` in the snapshot, or its entry in ``evidence``
         (``evidence_refs`` says how ids are read)."""
-        from drcheck.report.evidence_refs import candidates, resolve
-
-        for ident in candidates(item):
-            if resolve(ident, self.index) == item:
-                return ident
-        base = f"{item['subject']}#{item['key']}"
+        source = e.source.value
+        ident = self.index.names((e.subject, e.key, e.value, source, e.origin, e.observed_at))
+        if ident is not None:
+            return ident
+        item = {"subject": e.subject, "key": e.key, "value": e.value, "source": source,
+                "origin": e.origin, "observed_at": e.observed_at}
+        base = f"{e.subject}#{e.key}"
         n = 1
         while self.evidence.get(f"{base}!{n}", item) != item:
             n += 1
@@ -100,10 +119,11 @@ class _Shared:
     def _rule(self, f: Finding, key: str) -> tuple[dict[str, Any], bool]:
         """The rule entry of ``key`` (made from ``f`` when new) and whether ``f`` matches it."""
         rule = self.rules.get(key)
-        mine = (f.policy, f.rule_id, f.rule_type, f.title, f.severity._value_, f.controls)
+        mine = _signature(f)
         if rule is None:
             self.rules[key] = rule = {k: finding_dict(f)[k] for k in RULE_KEYS}
             self.signatures[key] = mine
+            self.passed[key] = []
             return rule, True
         return rule, self.signatures[key] == mine
 
@@ -111,10 +131,15 @@ class _Shared:
         """None for a lean passing finding (listed under ``passed``); others with the rule by
         id, the evidence by id and empty fields left out. A passing finding keeps neither
         message, evidence nor fingerprint (derived from rule, dataset and status)."""
-        key = f"{f.policy}/{f.rule_id}"
+        policy, rule_id, *sig, status, shared, unknowns, waiver = _fields(f)
+        key = f"{policy}/{rule_id}"
+        if status is Status.PASS and not shared and not unknowns and waiver is None \
+                and self.signatures.get(key) == (policy, rule_id, *sig):
+            self.passed[key].append(f.dataset)
+            return None
         rule, same_rule = self._rule(f, key)
         if same_rule and lean_pass(f):
-            self.passed.setdefault(key, []).append(f.dataset)
+            self.passed[key].append(f.dataset)
             return None
         full = finding_dict(f)
         out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status.value}
@@ -130,8 +155,40 @@ class _Shared:
         out["fingerprint"] = f.fingerprint
         out["message"] = f.message
         if f.evidence:
-            out["evidence"] = [self.evidence_id(e) for e in full["evidence"]]
+            out["evidence"] = [self.evidence_id(e) for e in f.evidence]
         return out
+
+
+def result_head(result: AuditResult, shared: Shared, facts: dict[str, Any]) -> dict[str, Any]:
+    """Every field of the result document but ``findings`` and ``datasets`` (the caller adds
+    them): the ``shared`` tables must be complete, ``facts`` is the embedded snapshot (its
+    ``datasets`` may still be a stream)."""
+    doc: dict[str, Any] = {
+        "format": RESULT_FORMAT,
+        "version": RESULT_VERSION,
+        "drcheck_version": __version__,
+        "evaluated_at": result.evaluated_at,
+        "policies": list(result.policies),
+        "score": result.score,
+        "summary": summary_counts(result),
+        "rules": shared.rules,
+        "passed": {k: v for k, v in shared.passed.items() if v},
+        "evidence": shared.evidence,
+        "issues": facts["issues"],
+        "facts_digest": facts["digest"],
+        "facts": facts,
+    }
+    if result.waivers:
+        doc["waivers"] = [waiver_dict(w) for w in result.waivers]
+    if result.baseline is not None:
+        doc["baseline"] = baseline_dict(result)
+    return doc
+
+
+def score_dict(s: DatasetScore) -> dict[str, Any]:
+    """A dataset's entry in the result document's ``datasets``."""
+    return {"dataset": s.dataset, "criticality": s.criticality, "score": s.score,
+            "counts": {k: n for k, n in s.counts.items() if n}}
 
 
 def result_dict(result: AuditResult) -> dict[str, Any]:
@@ -144,33 +201,9 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
     passed it (fingerprint: ``drcheck.shared.ids.fingerprint``); the facts snapshot is
     embedded once, each location written once (``shared_facts``).
     """
-    from drcheck.facts.shared_facts import expand_facts
-
-    compact = snapshot_to_document(result.snapshot)  # the facts file's own form, embedded
-    snapshot = expand_facts(compact)
-    shared = _Shared(snapshot)
+    shared = Shared(result.snapshot)
     findings = [r for r in map(shared.record, result.findings) if r is not None]
-    doc: dict[str, Any] = {
-        "format": RESULT_FORMAT,
-        "version": RESULT_VERSION,
-        "drcheck_version": __version__,
-        "evaluated_at": result.evaluated_at,
-        "policies": list(result.policies),
-        "score": result.score,
-        "summary": summary_counts(result),
-        "datasets": [{"dataset": s.dataset, "criticality": s.criticality, "score": s.score,
-                      "counts": {k: n for k, n in s.counts.items() if n}}
-                     for s in result.scores],
-        "rules": shared.rules,
-        "findings": findings,
-        "passed": shared.passed,
-        "evidence": shared.evidence,
-        "issues": snapshot["issues"],
-        "facts_digest": snapshot["digest"],
-        "facts": compact,
-    }
-    if result.waivers:
-        doc["waivers"] = [waiver_dict(w) for w in result.waivers]
-    if result.baseline is not None:
-        doc["baseline"] = baseline_dict(result)
+    doc = result_head(result, shared, snapshot_to_document(result.snapshot))
+    doc["findings"] = findings
+    doc["datasets"] = [score_dict(s) for s in result.scores]
     return doc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from drcheck.shared.model import Dataset, DomainKind, Finding, Replica, Status
 
@@ -58,7 +59,13 @@ GRID_KINDS: tuple[DomainKind, ...] = (
 
 def esc(value: object) -> str:
     """``value`` as text safe inside HTML elements and quoted attributes."""
-    return html.escape("" if value is None else str(value), quote=True)
+    return _escaped("" if value is None else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str) -> str:
+    """Statuses, rule ids and messages repeat across thousands of datasets: escaped once."""
+    return html.escape(text, quote=True)
 
 
 def pill(status: Status) -> str:

@@ -13,6 +13,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 from drcheck.shared.errors import ReportError
 
@@ -45,20 +46,66 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same directory and a rename,
     with the mode a plain write would give (``plain_write_mode``): reports, facts files,
     signatures and evidence bundles alike."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = plain_write_mode(target)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    with AtomicFile(path) as fh:
+        fh.write(data)
+
+
+class AtomicFile:
+    """A file that appears at ``path`` whole or not at all, written as a stream.
+
+    ``open`` makes the temporary file (same directory, the mode of a plain write); ``commit``
+    syncs it and renames it into place; ``discard`` removes it. As a context manager it
+    commits on success and discards on any error. OS errors become ``ReportError``.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.target = Path(path)
+        self.tmp: str | None = None
+        self.fh: BinaryIO | None = None
+
+    def open(self) -> BinaryIO:
+        """The temporary file, open for writing (binary, buffered)."""
         try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            mode = plain_write_mode(self.target)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.",
+                                            dir=self.target.parent)
             os.fchmod(fd, mode)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ReportError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            self.fh = os.fdopen(fd, "wb", buffering=1 << 20)
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+        return self.fh
+
+    def commit(self) -> None:
+        """Flush, sync and rename the temporary file into place."""
+        assert self.fh is not None and self.tmp is not None
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+        self.tmp = None
+
+    def discard(self) -> None:
+        """Close and remove the temporary file, if any (nothing appears at the target)."""
+        if self.fh is not None and not self.fh.closed:
+            self.fh.close()
+        if self.tmp is not None:
+            Path(self.tmp).unlink(missing_ok=True)
+            self.tmp = None
+
+    def _error(self, exc: OSError) -> ReportError:
+        return ReportError(f"{self.target}: cannot write: {exc.strerror or exc}")
+
+    def __enter__(self) -> BinaryIO:
+        return self.open()
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()

@@ -12,6 +12,7 @@ finding's fingerprint. Probe issues become tool execution notifications.
 from __future__ import annotations
 
 import inspect
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -42,6 +43,7 @@ def split_origin(origin: str) -> tuple[str, int | None] | None:
     return origin, None
 
 
+@lru_cache(maxsize=1024)
 def _uri(path: str) -> str:
     pure = PurePath(path)
     return pure.as_uri() if pure.is_absolute() else pure.as_posix()

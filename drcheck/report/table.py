@@ -13,6 +13,7 @@ from tabulate import tabulate
 from drcheck.report.base import Reporter, ReportOptions
 from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
+from drcheck.report.text_table import simple_table
 from drcheck.shared.model import AuditResult, Finding, Status
 
 MESSAGE_WIDTH = 44
@@ -40,18 +41,23 @@ class TableReporter(Reporter):
         if not shown:
             return ""
         accepted = set(result.baselined)
-        rows = [(_status(f, accepted), f.severity.value, f"{f.rule_id}\n{f.dataset}",
-                 textwrap.fill(f.message + (f" [waived: {f.waiver}]" if f.waiver else ""),
-                               MESSAGE_WIDTH)) for f in shown]
-        return tabulate(rows, headers=["status", "severity", "rule / dataset", "why"],
-                        tablefmt="simple")
+        wrapped: dict[str, str] = {}  # messages repeat across datasets: wrap each once
+        rows = []
+        for f in shown:
+            why = f.message + (f" [waived: {f.waiver}]" if f.waiver else "")
+            text = wrapped.get(why)
+            if text is None:
+                text = wrapped[why] = textwrap.fill(why, MESSAGE_WIDTH)
+            rows.append((_status(f, accepted), f.severity.value, f"{f.rule_id}\n{f.dataset}",
+                         text))
+        return simple_table(rows, ["status", "severity", "rule / dataset", "why"])
 
     @staticmethod
     def _scores(result: AuditResult) -> str:
         scores = [(s.dataset, s.criticality, s.score, s.counts["fail"], s.counts["unknown"],
                    s.counts["pass"]) for s in result.scores]
-        return tabulate(scores, headers=["dataset", "criticality", "score", "fail",
-                                         "unknown", "pass"], tablefmt="simple")
+        return simple_table(scores, ["dataset", "criticality", "score", "fail", "unknown",
+                                     "pass"])
 
     def _compliance(self, result: AuditResult) -> str:
         framework = self.options.framework

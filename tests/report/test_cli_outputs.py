@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
+from typer.testing import CliRunner
+
+from drcheck.cli import app
 from drcheck.report.result_reader import facts_of
 from tests.report.cli_helpers import NOW_ARGS, OVH, run
 
@@ -69,3 +74,29 @@ def test_json_facts_reproduce_the_report_byte_for_byte(tmp_path: Path) -> None:
         assert again.exit_code == first.exit_code
         assert again.stdout == first.stdout
     assert doc["facts_digest"] == doc["facts"]["digest"] == facts_of(doc)["digest"]
+
+
+def test_a_report_failing_mid_write_leaves_no_file_and_prints_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drcheck.report.sarif import SarifReporter
+
+    def broken(self: SarifReporter, result: object, out: BinaryIO) -> None:
+        out.write(b'{"half": ')
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(SarifReporter, "write", broken)
+    res = CliRunner().invoke(app, ["audit", OVH, "-f", "json", "-r",
+                                   f"csv:{tmp_path}/r.csv", "-r", f"sarif:{tmp_path}/r.sarif",
+                                   *NOW_ARGS])
+    assert res.exit_code == 4  # drcheck's own bug
+    assert res.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # neither the finished csv nor the half sarif
+
+
+def test_large_reports_stream_into_place_whole(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    res = run("audit", OVH, "-f", "json", "-o", str(out), *NOW_ARGS)
+    stdout = run("audit", OVH, "-f", "json", *NOW_ARGS).stdout
+    assert res.exit_code == 1 and out.read_text() == stdout
+    assert json.loads(stdout)["format"] == "drcheck/result"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -1,0 +1,111 @@
+"""``jsontext.records`` written to a file as it is made, with lists that may be streams.
+
+The result document of 100k datasets is several hundred MB as one text; built whole (dicts,
+then bytes, then text) it needed more memory than the machine has. Here a large list is an
+``Encoded`` stream of records already encoded one by one, and the layout is written straight
+to a binary file: the same bytes as ``records(doc)`` (one record per line, keys sorted) with
+memory bounded by the largest record, not the document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
+
+import orjson
+
+_SORT = orjson.OPT_SORT_KEYS
+_Write = Callable[[bytes], object]
+
+
+def compact(value: Any) -> bytes:
+    """``value`` as compact key-sorted JSON (``jsontext``'s record encoding)."""
+    try:
+        return orjson.dumps(value, option=_SORT)
+    except TypeError:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+
+
+class Encoded:
+    """A list whose items come as compact JSON bytes, one at a time."""
+
+    def __init__(self, items: Iterable[bytes]) -> None:
+        self.items = items
+
+    @classmethod
+    def of(cls, values: Iterable[Any]) -> Encoded:
+        """A stream of ``values``, each encoded as it is reached."""
+        return cls(map(compact, values))
+
+
+class Spooled:
+    """A non-empty list already laid out in a file: its item lines (each indented for the
+    list's depth, ``,\n`` between them), without the brackets."""
+
+    def __init__(self, body: BinaryIO) -> None:
+        self.body = body
+
+
+def _copy(spooled: Spooled, depth: int, write: _Write) -> None:
+    body = spooled.body
+    body.seek(0)
+    write(b"[\n")
+    while chunk := body.read(1 << 20):
+        write(chunk)
+    write(b"\n" + b"  " * depth + b"]")
+
+
+def _stream(items: Iterator[bytes], depth: int, write: _Write) -> None:
+    first = next(items, None)
+    if first is None:
+        write(b"[]")
+        return
+    pad = b"\n" + b"  " * (depth + 1)
+    sep = b"," + pad
+    write(b"[" + pad + first)
+    for item in items:
+        write(sep + item)
+    write(b"\n" + b"  " * depth + b"]")
+
+
+def _scalars(value: list[Any], depth: int, write: _Write) -> bool:
+    """A list of strings in one encoder call: orjson's two-space layout, re-indented (a
+    newline in the output is always layout: strings escape theirs)."""
+    if not all(type(v) is str for v in value):
+        return False
+    try:
+        raw = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except TypeError:  # a lone surrogate: the standard encoder's escapes, item by item
+        return False
+    write(raw.replace(b"\n", b"\n" + b"  " * depth) if depth else raw)
+    return True
+
+
+def emit(value: Any, depth: int, write: _Write) -> None:
+    """Mappings open while ``depth < 2``, lists while ``depth < 3``; the rest on one line."""
+    if isinstance(value, Encoded):
+        _stream(iter(value.items), depth, write)
+    elif isinstance(value, Spooled):
+        _copy(value, depth, write)
+    elif isinstance(value, dict) and value and depth < 2:
+        pad = b"  " * (depth + 1)
+        keys = sorted(value)
+        write(b"{\n")
+        for i, key in enumerate(keys):
+            write(pad + compact(key) + b": ")
+            emit(value[key], depth + 1, write)
+            write(b",\n" if i < len(keys) - 1 else b"\n")
+        write(b"  " * depth + b"}")
+    elif isinstance(value, list) and value and depth < 3:
+        if not _scalars(value, depth, write):
+            _stream(map(compact, value), depth, write)
+    else:
+        write(compact(value))
+
+
+def write_records(doc: Any, write: _Write) -> None:
+    """``doc`` laid out as ``jsontext.records`` lays it out, ending in a newline."""
+    emit(doc, 0, write)
+    write(b"\n")
