@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)"; exit 2; }
-python3 benchmarks/whole_process.py --datasets 1000 10000 100000 --repeat 3 --formats
+python3 benchmarks/whole_process.py --datasets 1000 10000 100000 --repeat 3 --formats --timeout 300
 # S3 latency: SeaweedFS behind a 30 ms loopback relay, side by side with Cloud Custodian
 # (installed in its own venv: python3 -m venv /tmp/c7n-venv && /tmp/c7n-venv/bin/pip install c7n;
 # without it only drcheck is timed).
