@@ -207,19 +207,7 @@ _LEAN_EVIDENCE: dict[str, Any] = {
         "reason": {"type": ["string", "null"], "description": "left out when null"},
     },
 }
-_LEAN_CLAIM: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["kind", "value", "origin"],
-    "properties": {
-        "kind": {"enum": [k.value for k in DomainKind]},
-        "value": {"type": "string"},
-        "source": _SOURCE,
-        "origin": {"type": "string"},
-        "observed_at": {"type": ["string", "null"]},
-        "uncertain": {"type": "boolean"},
-    },
-}
+_LEAN_CLAIM: dict[str, Any] = {**_CLAIM, "required": ["kind", "value", "origin"]}  # declared
 _LEAN_COORDS: dict[str, Any] = {
     **_COORDS,
     "required": ["lat", "lon", "origin"],

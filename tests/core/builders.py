@@ -46,3 +46,15 @@ def ds(primary: Replica, *copies: Replica, **facts: Any) -> Dataset:
         "ds", primary, copies, {"tier": "gold"}, "critical",
         facts={k: Evidence(v, Source.DECLARED, f"test:{k}") for k, v in facts.items()},
     )
+
+
+def all_paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a parsed document (keys and list indexes), the root first."""
+    out = [path]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += all_paths(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += all_paths(v, path + (i,))
+    return out

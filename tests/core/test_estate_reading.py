@@ -23,21 +23,11 @@ from drcheck.inputs.yamlerrors import limits_from_env
 from drcheck.inputs.yamlevents import read_events
 from drcheck.inputs.yamlfast import read_fast
 from drcheck.shared.errors import Problem
+from tests.core.builders import all_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_estate import CATALOG, _locations, generate  # noqa: E402
-
-
-def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _paths(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _paths(v, path + (i,))
-    return out
 
 
 def _marks_of(doc: Document, path: tuple[Any, ...]) -> Any:
@@ -67,7 +57,7 @@ def test_origins_from_the_position_tree_equal_where_of_the_path(reader: Any) -> 
     text = generate(60, seed=5) + ODD_YAML.replace("kind: Estate\n", "extra:\n  k: 1\n").replace(
         "datasets:", "more:")
     doc = Document("e.yaml", *reader(text, limits_from_env()))
-    paths = _paths(doc.data)
+    paths = all_paths(doc.data)
     assert len(paths) > 1500
     for path in paths:
         assert doc.where_at(_marks_of(doc, path)) == doc.where(path), path

@@ -17,22 +17,11 @@ from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env
 from drcheck.inputs.yamlevents import read_events
 from drcheck.inputs.yamlfast import Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, UsageError
+from tests.core.builders import all_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_FILES = sorted([*ROOT.glob("examples/*/*.yaml"), *ROOT.glob("drcheck/packs/*.yaml"),
                      *ROOT.glob("tests/importers/fixtures/**/*.yml")])
-
-
-def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [path]
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out += _paths(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            out += _paths(v, path + (i,))
-    return out
-
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -45,7 +34,7 @@ def test_fast_and_full_readers_agree_on_data_and_every_position(path: Path) -> N
         assert parse_text(text, str(path)).data == full.data
         return
     assert fast.data == full.data
-    for p in _paths(full.data):
+    for p in all_paths(full.data):
         assert fast.line_of(p) == full.line_of(p), p
 
 
@@ -58,7 +47,7 @@ def test_generated_estate_is_read_by_the_fast_reader() -> None:
     full = Document("e", *read_events(text, limits_from_env()))
     fast = Document("e", data, marks)
     assert fast.data == full.data
-    for p in _paths(full.data)[::7]:
+    for p in all_paths(full.data)[::7]:
         assert fast.line_of(p) == full.line_of(p), p
 
 
@@ -187,6 +176,6 @@ def test_fast_reader_matches_libyaml_on_random_documents() -> None:
             continue
         fast_count += 1
         assert fast.data == full.data, text
-        for p in _paths(full.data):
+        for p in all_paths(full.data):
             assert fast.line_of(p) == full.line_of(p), (text, p)
     assert fast_count > 120  # a good share of them are in the fast subset
