@@ -13,11 +13,9 @@ import sys
 import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from tests.s3.conftest import World, _others, _paris, _replicating, fake_credentials
+from tests.s3.conftest import World, build_world, fake_credentials
 from tests.ssh.conftest import ssh_lab
 
 __all__ = ["fake_credentials", "moto_process", "ssh_lab", "world"]
@@ -57,10 +55,4 @@ def moto_process() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def world(moto_process: str, fake_credentials: None) -> World:
     """The S3 suite's buckets, built on this suite's own server."""
-    admin = boto3.client("s3", endpoint_url=moto_process, region_name="us-east-1",
-                         config=Config(s3={"addressing_style": "path"}))
-    built = World(moto_process, admin)
-    _paris(built)
-    _replicating(built)
-    _others(built)
-    return built
+    return build_world(moto_process)
