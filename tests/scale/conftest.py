@@ -16,21 +16,15 @@ from collections.abc import Iterator
 import pytest
 
 from tests.s3.conftest import World, build_world, fake_credentials
-from tests.ssh.conftest import ssh_lab
+from tests.ssh.conftest import free_port, ssh_lab
 
 __all__ = ["fake_credentials", "moto_process", "ssh_lab", "world"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
 def moto_process() -> Iterator[str]:
     """``moto.server`` as its own process on 127.0.0.1; its URL."""
-    port = _free_port()
+    port = free_port("127.0.0.1")
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     until = time.monotonic() + 30
