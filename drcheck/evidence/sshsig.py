@@ -111,11 +111,6 @@ class Parsed:
         return Reader(self.public_blob).string().decode(errors="replace")
 
     @property
-    def public_line(self) -> str:
-        """The public key in authorized_keys form (``TYPE BASE64``)."""
-        return f"{self.key_type} {base64.b64encode(self.public_blob).decode()}"
-
-    @property
     def fingerprint(self) -> str:
         """``SHA256:…`` as ``ssh-keygen -l`` prints it."""
         digest = hashlib.sha256(self.public_blob).digest()

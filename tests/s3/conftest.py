@@ -193,16 +193,21 @@ def _others(world: World) -> None:
                    "Destination": {"Bucket": "arn:aws:s3:::denied-bucket"}}]})
 
 
-@pytest.fixture(scope="session")
-def world(moto_url: str) -> World:
-    """Every fixture bucket, built once."""
-    admin = boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1",
+def build_world(url: str) -> World:
+    """Every fixture bucket, built on the S3 server at ``url``."""
+    admin = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
                          config=Config(s3={"addressing_style": "path"}))
-    built = World(moto_url, admin)
+    built = World(url, admin)
     _paris(built)
     _replicating(built)
     _others(built)
     return built
+
+
+@pytest.fixture(scope="session")
+def world(moto_url: str) -> World:
+    """Every fixture bucket, built once."""
+    return build_world(moto_url)
 
 
 @pytest.fixture(scope="session")

@@ -13,26 +13,18 @@ import sys
 import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from tests.s3.conftest import World, _others, _paris, _replicating, fake_credentials
-from tests.ssh.conftest import ssh_lab
+from tests.s3.conftest import World, build_world, fake_credentials
+from tests.ssh.conftest import free_port, ssh_lab
 
 __all__ = ["fake_credentials", "moto_process", "ssh_lab", "world"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
 def moto_process() -> Iterator[str]:
     """``moto.server`` as its own process on 127.0.0.1; its URL."""
-    port = _free_port()
+    port = free_port("127.0.0.1")
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                              str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     until = time.monotonic() + 30
@@ -57,10 +49,4 @@ def moto_process() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def world(moto_process: str, fake_credentials: None) -> World:
     """The S3 suite's buckets, built on this suite's own server."""
-    admin = boto3.client("s3", endpoint_url=moto_process, region_name="us-east-1",
-                         config=Config(s3={"addressing_style": "path"}))
-    built = World(moto_process, admin)
-    _paris(built)
-    _replicating(built)
-    _others(built)
-    return built
+    return build_world(moto_process)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from drcheck.probes.base import BucketTarget, DiscoveredCopy
-from drcheck.probes.ssh.parsers.targets import Target
+from drcheck.probes.ssh.parsers.targets import PROXY, RECORD, Target
 from drcheck.shared.model import Evidence, FactKey, Source
 
 _LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
@@ -34,7 +34,7 @@ def _better(new: Target, old: Target) -> bool:
     """A record beats a proxy; between equals, the later time wins."""
     if not old.last_run:
         return True
-    rank = {"record": 1}
+    rank = {RECORD: 1}
     new_rank = rank.get(new.last_run_basis or "", 0)
     old_rank = rank.get(old.last_run_basis or "", 0)
     if new_rank != old_rank:
@@ -89,7 +89,7 @@ def _facts(target: Target, observed_at: str) -> dict[str, Evidence]:
         facts[FactKey.NEWEST_RESTORE_POINT.value] = Evidence(
             target.last_run, Source.PROBED, target.last_run_origin or target.origin, observed_at)
         facts[FactKey.RESTORE_POINT_BASIS.value] = Evidence(
-            target.last_run_basis or "proxy", Source.PROBED,
+            target.last_run_basis or PROXY, Source.PROBED,
             target.last_run_origin or target.origin, observed_at)
     if target.verified:
         facts[FactKey.LAST_VERIFIED.value] = Evidence(

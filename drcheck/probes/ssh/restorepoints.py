@@ -24,11 +24,9 @@ import posixpath
 from drcheck.probes.ssh.gather import Gatherer
 from drcheck.probes.ssh.parsers import borg, pgbackrest, systemd
 from drcheck.probes.ssh.parsers.mounts import mount_for
-from drcheck.probes.ssh.parsers.targets import Target
+from drcheck.probes.ssh.parsers.targets import PROXY, RECORD, Target
 
 BORG_SECURITY_DIRS = ("/root/.config/borg/security",)
-RECORD = "record"
-PROXY = "proxy"
 
 
 def step_restore_points(g: Gatherer) -> None:

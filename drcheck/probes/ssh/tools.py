@@ -24,7 +24,7 @@ from drcheck.probes.ssh.parsers.commands import (
     tools_in,
 )
 from drcheck.probes.ssh.parsers.envfile import parse_env
-from drcheck.probes.ssh.parsers.targets import Target
+from drcheck.probes.ssh.parsers.targets import PROXY, RECORD, Target
 
 
 def step_systemd(g: Gatherer) -> None:
@@ -80,7 +80,7 @@ def _timer_targets(g: Gatherer, timer: systemd.Unit, service: systemd.Unit,
         elif when and t.action == "restore":
             t = t.with_(restore_tested=when, restore_tested_origin=f"{t.tool} restore: {origin}")
         elif when:
-            t = t.with_(last_run=when, last_run_basis="proxy",
+            t = t.with_(last_run=when, last_run_basis=PROXY,
                         last_run_origin=f"proxy: {origin}")
         out.append(t)
     return out
@@ -282,7 +282,7 @@ def step_vzdump_times(g: Gatherer) -> None:
                      if e.is_file and e.name.startswith("vzdump-") and e.mtime]
             if times:
                 target = target.with_(
-                    last_run=systemd.iso_from_epoch(max(times)), last_run_basis="record",
+                    last_run=systemd.iso_from_epoch(max(times)), last_run_basis=RECORD,
                     last_run_origin=f"vzdump: newest vzdump-* file in {target.path}")
         out.append(target)
     g.facts.targets = out

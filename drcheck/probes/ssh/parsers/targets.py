@@ -19,6 +19,8 @@ _PROVIDER_BACKENDS = {
     "azure": "azure",
     "swift": "openstack",
 }
+RECORD = "record"  # a restore point's time from the tool's own record
+PROXY = "proxy"  # a time that only shows a job ran or a repository was written
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/\s:]+)@)?(?P<host>\[[^\]]+\]|[^:/\s@]+):(?P<path>.*)$")
 
 
@@ -44,7 +46,7 @@ class Target:
     label: str | None = None
     last_run: str | None = None
     last_run_origin: str | None = None
-    last_run_basis: str | None = None  # "record" (the tool's own) or "proxy" (a job ran)
+    last_run_basis: str | None = None  # RECORD or PROXY
     retention_days: int | None = None
     stanzas: tuple[str, ...] = ()
     action: str | None = None
