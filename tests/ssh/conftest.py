@@ -200,6 +200,10 @@ def _plant_times(name: str, root: Path) -> None:
                  "mnt/nfs-backup/borg/data": BORG_NEWEST - 10,
                  "mnt/nfs-backup/borg": BORG_NEWEST - 20,
                  "var/lib/vz/dump/vzdump-qemu-100-2026_11_20-01_00_00.vma.zst": VZ_NEWEST,
+                 # notes edited and a log touched days later: not a newer backup
+                 "var/lib/vz/dump/vzdump-qemu-100-2026_11_20-01_00_00.vma.zst.notes":
+                     VZ_NEWEST + 3 * 86400,
+                 "var/lib/vz/dump/vzdump-qemu-100-2026_11_20-01_00_00.log": VZ_NEWEST + 86400,
                  "var/lib/vz/dump": VZ_NEWEST, "var/lib/vz": VZ_NEWEST - 10},
     }
     for rel, mtime in planted.get(name, {}).items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drcheck.probes.ssh.parsers import ConfigSyntaxError, borg, pgbackrest
+from drcheck.probes.ssh.parsers import ConfigSyntaxError, borg, pgbackrest, proxmox
 from drcheck.probes.ssh.parsers.commands import pgbackrest_options, targets_in
 from drcheck.probes.ssh.parsers.shellwords import split_commands
 
@@ -83,3 +83,16 @@ def test_borgmatic_config_flags() -> None:
     from drcheck.probes.ssh.parsers.commands import borgmatic_configs
     line = "borgmatic -c /etc/a.yaml /etc/b.d --verbosity 1 && borgmatic --config=/x.yaml"
     assert borgmatic_configs(line) == ["/etc/a.yaml", "/etc/b.d", "/x.yaml"]
+
+
+@pytest.mark.parametrize(("name", "archive"), [
+    ("vzdump-qemu-100-2026_11_20-01_00_00.vma.zst", True),
+    ("vzdump-lxc-101-2026_11_20-01_00_00.tar.gz", True),
+    ("vzdump-qemu-100-2026_11_20-01_00_00.vma", True),
+    ("vzdump-qemu-100-2026_11_20-01_00_00.log", False),
+    ("vzdump-qemu-100-2026_11_20-01_00_00.vma.zst.notes", False),
+    ("vzdump-qemu-100-2026_11_20-01_00_00.vma.zst.protected", False),
+    ("vzdump-qemu-100-2026_11_20-01_00_00.vma.dat", False),
+])
+def test_only_vzdump_archives_date_a_backup(name: str, archive: bool) -> None:
+    assert proxmox.is_dump_archive(name) is archive

@@ -274,15 +274,16 @@ def step_proxmox(g: Gatherer) -> None:
 
 
 def step_vzdump_times(g: Gatherer) -> None:
-    """A vzdump directory's newest dump file (one file per backup, written at backup time)."""
+    """A vzdump directory's newest dump archive (one per backup, written at backup time; its
+    log and notes files are not: notes can be edited later)."""
     out = []
     for target in g.facts.targets:
         if target.tool == "vzdump" and target.kind == "local" and target.path:
             times = [e.mtime for e in g.entries(target.path)
-                     if e.is_file and e.name.startswith("vzdump-") and e.mtime]
+                     if e.is_file and proxmox.is_dump_archive(e.name) and e.mtime]
             if times:
                 target = target.with_(
                     last_run=systemd.iso_from_epoch(max(times)), last_run_basis=RECORD,
-                    last_run_origin=f"vzdump: newest vzdump-* file in {target.path}")
+                    last_run_origin=f"vzdump: newest dump archive in {target.path}")
         out.append(target)
     g.facts.targets = out

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from drcheck.probes.ssh.parsers.targets import Target, local_target
 from drcheck.probes.ssh.secrets import redact_value
+
+# What vzdump names a backup archive (guest type, VMID, start time, format, compression); the
+# .log, .notes and .protected files beside it share the prefix but are written or edited at
+# other times (notes can be changed any day), so only archives date a backup.
+_ARCHIVE = re.compile(r"vzdump-(?:qemu|lxc|openvz)-\d+-\d{4}_\d\d_\d\d-\d\d_\d\d_\d\d"
+                      r"\.(?:vma|tar|tgz)(?:\.(?:zst|gz|lzo))?")
+
+
+def is_dump_archive(name: str) -> bool:
+    """Whether ``name`` is a vzdump backup archive (not its log, notes or protection mark)."""
+    return _ARCHIVE.fullmatch(name) is not None
+
 
 _REMOTE_TYPES = frozenset({"nfs", "cifs", "pbs", "glusterfs", "cephfs", "rbd", "iscsi"})
 
