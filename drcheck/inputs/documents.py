@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drcheck.inputs.bounds import max_input_bytes
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, Problem, UsageError
@@ -160,11 +161,11 @@ def parse_text(text: str, path: str) -> Document:
     return Document(path=path, data=data, marks=marks, digest=digest)
 
 
-def read_input(path: str | os.PathLike[str], limits: Limits | None = None) -> str:
+def read_input(path: str | os.PathLike[str]) -> str:
     """The text of an input file; a missing, special, oversized or unreadable file is a usage
     error (exit 2). FIFOs and devices are refused before anything is read from them."""
     name = os.fspath(path)
-    cap = (limits or limits_from_env()).max_bytes
+    cap = max_input_bytes()
     try:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
