@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drcheck.inputs.bounds import max_input_bytes
+from drcheck.inputs.bounds import json_path, max_input_bytes
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, Problem, UsageError
@@ -104,14 +104,6 @@ def sub_marks(marks: Any, part: str | int) -> Any:
     elif isinstance(children, list) and isinstance(part, int) and 0 <= part < len(children):
         node = children[part]
     return marks[0] if node is None else node
-
-
-def json_path(path: PathKey) -> str:
-    """A JSON path such as ``$.datasets[0].copies[1].bucket``."""
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
 
 
 def _full_read(text: str, limits: Limits) -> tuple[Any, Any]:
