@@ -25,7 +25,14 @@ from drcheck.cli.audit_outputs import (
     warn_expired,
     write_reports,
 )
-from drcheck.cli.common import NowOpt, OfflineOpt, gather, resolve_now
+from drcheck.cli.common import (
+    EstateArg,
+    NowOpt,
+    OfflineOpt,
+    PolicyPackOpt,
+    gather,
+    resolve_now,
+)
 from drcheck.cli.evidence import AuditEvidence
 from drcheck.cli.evidence_opts import (
     BundleOpt,
@@ -57,10 +64,7 @@ from drcheck.shared.errors import ExitCode, UsageError
 from drcheck.shared.model import Severity
 
 Opt = typer.Option
-EstateArg = Annotated[Path | None, typer.Argument(help="Estate file (YAML).")]
 FactsOpt = Annotated[Path | None, Opt(help="Re-evaluate a saved facts file.")]
-PolicyOpt = Annotated[list[str] | None, Opt(
-    "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2.")]
 FormatOpt = Annotated[list[OutputFormat] | None, Opt(
     "--format", "-f", help="Report format on stdout (or --output); repeatable.")]
 OutputOpt = Annotated[Path | None, Opt("--output", "-o", help="Write the report here.")]
@@ -89,7 +93,7 @@ MappingOpt = Annotated[Path | None, Opt(help="With --plan: dataset mapping file.
 
 @app.command()
 def audit(
-    estate: EstateArg = None, facts: FactsOpt = None, policy: PolicyOpt = None,
+    estate: EstateArg = None, facts: FactsOpt = None, policy: PolicyPackOpt = None,
     fmt: FormatOpt = None, output: OutputOpt = None, report: ReportOpt = None,
     fail_on: FailOnOpt = Severity.LOW, soft_fail: SoftFailOpt = False,
     waivers: WaiversOpt = None, baseline: BaselineOpt = None,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,7 +20,15 @@ from drcheck.brief.formats import BriefFormat, render
 from drcheck.brief.model import Brief, DutyStatus, Outcome
 from drcheck.brief.regimes import default_regimes
 from drcheck.cli.app import app, guarded
-from drcheck.cli.common import NowOpt, OfflineOpt, emit, resolve_now
+from drcheck.cli.common import (
+    EstateArg,
+    NowOpt,
+    OfflineOpt,
+    SavedFactsOpt,
+    WriteHereOpt,
+    emit,
+    resolve_now,
+)
 from drcheck.cli.simulate_cmd import LossRequest, loss_setup
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
 from drcheck.evaluate.survival.fate import ctx_at
@@ -78,8 +85,8 @@ def notifiable_gate(brief: Brief, asked: bool) -> ExitCode:
 
 @app.command()
 def brief(
-    estate: Annotated[Path | None, typer.Argument(help="Estate file (YAML).")] = None,
-    facts: Annotated[Path | None, typer.Option(help="Use a saved facts file.")] = None,
+    estate: EstateArg = None,
+    facts: SavedFactsOpt = None,
     fail: Annotated[list[str] | None, typer.Option(
         "--fail", help="Lose this domain (KIND:ID, e.g. campus:ovh-sbg); repeatable: lost "
         "together. Without it, the --top worst single-domain losses.")] = None,
@@ -100,7 +107,7 @@ def brief(
     fail_if_notifiable: Annotated[bool, typer.Option(
         help="Exit 1 when the loss triggers a notification duty.")] = False,
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f")] = BriefFormat.TABLE,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    output: WriteHereOpt = None,
     offline: OfflineOpt = False,
     now: NowOpt = None,
 ) -> None:

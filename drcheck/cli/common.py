@@ -29,6 +29,13 @@ log = logging.getLogger("drcheck.cli")
 OfflineOpt = Annotated[bool, typer.Option(help="Use declared facts only; run no probe.")]
 NowOpt = Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")]
 """The options every command that builds a snapshot takes (audit, simulate, brief, …)."""
+EstateArg = Annotated[Path | None, typer.Argument(help="Estate file (YAML).")]
+SavedFactsOpt = Annotated[Path | None, typer.Option(help="Use a saved facts file.")]
+WriteHereOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")]
+"""The estate/facts inputs and the output file of simulate and brief (and audit-plan's output)."""
+PolicyPackOpt = Annotated[list[str] | None, typer.Option(
+    "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2.")]
+"""The policy option of the commands that evaluate rules (audit, audit-plan)."""
 
 
 def resolve_now(now: str | None) -> datetime:

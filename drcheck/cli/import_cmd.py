@@ -14,7 +14,7 @@ import typer
 
 from drcheck.cli.app import app, guarded
 from drcheck.cli.app import note as say
-from drcheck.cli.common import emit, resolve_now
+from drcheck.cli.common import NowOpt, PolicyPackOpt, WriteHereOpt, emit, resolve_now
 from drcheck.cli.pipeline import exit_code, require_evaluated
 from drcheck.cli.plan_audit import audit_plan as run_plan_audit
 from drcheck.evaluate.policy import resolve_policies
@@ -131,14 +131,12 @@ def audit_plan(
     baseline_prior: Annotated[bool, typer.Option(
         help="Use the plan's own prior_state as the baseline (no state file needed).")] = False,
     mapping: MappingOpt = None,
-    policy: Annotated[list[str] | None, typer.Option(
-        "--policy", "-p", help="Policy file or built-in pack name; repeatable. Default: sbg2."
-    )] = None,
+    policy: PolicyPackOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    output: WriteHereOpt = None,
     fail_on: Annotated[Severity, typer.Option(help="Lowest severity that fails the run.")]
     = Severity.LOW,
-    now: Annotated[str | None, typer.Option(help="Evaluate as of this UTC time.")] = None,
+    now: NowOpt = None,
 ) -> None:
     """Audit the estate a Terraform plan would leave; with a baseline, only the difference."""
 

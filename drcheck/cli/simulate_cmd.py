@@ -17,7 +17,16 @@ from typing import Annotated
 import typer
 
 from drcheck.cli.app import app, guarded
-from drcheck.cli.common import NowOpt, OfflineOpt, emit, gather_snapshot, resolve_now
+from drcheck.cli.common import (
+    EstateArg,
+    NowOpt,
+    OfflineOpt,
+    SavedFactsOpt,
+    WriteHereOpt,
+    emit,
+    gather_snapshot,
+    resolve_now,
+)
 from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.survival.fate import BarFor, ctx_at, simulate_loss
 from drcheck.evaluate.survival.model import (
@@ -130,8 +139,8 @@ def sweep_exit(result: SweepResult) -> ExitCode:
 
 @app.command()
 def simulate(
-    estate: Annotated[Path | None, typer.Argument(help="Estate file (YAML).")] = None,
-    facts: Annotated[Path | None, typer.Option(help="Use a saved facts file.")] = None,
+    estate: EstateArg = None,
+    facts: SavedFactsOpt = None,
     fail: Annotated[list[str] | None, typer.Option(
         "--fail", help="Lose this domain (KIND:ID, e.g. campus:ovh-sbg); repeatable: lost "
         "together. Without it, sweep every domain.")] = None,
@@ -149,7 +158,7 @@ def simulate(
     = False,
     top: Annotated[int, typer.Option(min=1, help="Rows per ranking in table output.")] = 20,
     fmt: Annotated[SimulateFormat, typer.Option("--format", "-f")] = SimulateFormat.TABLE,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    output: WriteHereOpt = None,
     offline: OfflineOpt = False,
     now: NowOpt = None,
 ) -> None:

@@ -54,16 +54,21 @@ def max_input_bytes() -> int:
     return int(value * 1024 * 1024)
 
 
-def _too_big(name: str, limit: int) -> UsageError:
+def _too_big(name: str, size: int, limit: int) -> UsageError:
     return UsageError(f"{name}: larger than {limit / (1024 * 1024):g} MiB, the input size cap",
                       hint=f"raise it with --max-input-mb N or {ENV_MAX_INPUT_MB}=N")
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
+TooBig = Callable[[str, int, int], UsageError]
+"""The refusal of file ``name`` of ``size`` bytes (at least) over the cap ``limit``."""
+
+
+def read_bytes(path: str | os.PathLike[str], too_big: TooBig = _too_big) -> bytes:
     """The bytes of a regular file of at most ``max_input_bytes()``; anything else exit 2.
 
     The file is opened without blocking (a FIFO cannot stall us) and checked on the open
     descriptor, so a device, FIFO, socket or directory is refused before a byte is read.
+    ``too_big`` words the size refusal (the estate reader's names the size and the option).
     """
     name = os.fspath(path)
     limit = max_input_bytes()
@@ -83,14 +88,14 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{name}: not a regular file (a device, FIFO or socket); "
                              "expected a file")
-        raise _too_big(name, limit)
+        raise too_big(name, info.st_size, limit)
     with os.fdopen(fd, "rb") as handle:
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
             raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise _too_big(name, limit)
+        raise too_big(name, len(data), limit)
     return data
 
 

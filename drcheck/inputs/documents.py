@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drcheck.inputs.bounds import json_path, read_bytes
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
 from drcheck.shared.errors import ConfigError, Problem, UsageError
@@ -105,14 +105,6 @@ def sub_marks(marks: Any, part: str | int) -> Any:
     return marks[0] if node is None else node
 
 
-def json_path(path: PathKey) -> str:
-    """A JSON path such as ``$.datasets[0].copies[1].bucket``."""
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
 def _full_read(text: str, limits: Limits) -> tuple[Any, Any]:
     """libyaml's reading of ``text``; its errors become ``YamlProblem`` in plain words."""
     import yaml
@@ -160,45 +152,22 @@ def parse_text(text: str, path: str) -> Document:
     return Document(path=path, data=data, marks=marks, digest=digest)
 
 
-def read_input(path: str | os.PathLike[str], limits: Limits | None = None) -> str:
+def read_input(path: str | os.PathLike[str]) -> str:
     """The text of an input file; a missing, special, oversized or unreadable file is a usage
     error (exit 2). FIFOs and devices are refused before anything is read from them."""
-    name = os.fspath(path)
-    cap = (limits or limits_from_env()).max_bytes
-    try:
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, expected a file") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"{name}: is a directory, expected a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"{name}: not a regular file (a device, FIFO or socket); "
-                             "drcheck reads inputs from regular files only")
-        if info.st_size > cap:
-            raise UsageError(_too_big(name, info.st_size, cap))
-        try:
-            raw = handle.read(cap + 1)
-        except OSError as exc:
-            raise UsageError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > cap:
-        raise UsageError(_too_big(name, len(raw), cap))
+    raw = read_bytes(path, _too_big)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise UsageError(f"{name}:{line}: cannot read: not UTF-8 text (byte "
+        raise UsageError(f"{os.fspath(path)}:{line}: cannot read: not UTF-8 text (byte "
                          f"0x{raw[exc.start]:02x} at offset {exc.start})") from None
 
 
-def _too_big(name: str, size: int, cap: int) -> str:
-    return (f"{name}: {size} bytes is more than the {cap // (1024 * 1024)} MiB drcheck reads; "
-            "raise the limit for a giant estate with --max-input-mb N or DRCHECK_MAX_INPUT_MB")
+def _too_big(name: str, size: int, cap: int) -> UsageError:
+    return UsageError(
+        f"{name}: {size} bytes is more than the {cap // (1024 * 1024)} MiB drcheck reads; "
+        "raise the limit for a giant estate with --max-input-mb N or DRCHECK_MAX_INPUT_MB")
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:

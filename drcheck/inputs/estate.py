@@ -185,14 +185,10 @@ class Estate:
         )
 
 
-def normalise_time(value: str) -> str:
-    """An ISO date or date-time as a UTC ``YYYY-MM-DDTHH:MM:SSZ`` string."""
-    return _normalised(value)
-
-
 @lru_cache(maxsize=1 << 16)
 def _normalised(value: str) -> str:
-    # cached: an estate repeats its timestamps (one per copy, few distinct minutes)
+    """An ISO date or date-time as a UTC ``YYYY-MM-DDTHH:MM:SSZ`` string (cached: an estate
+    repeats its timestamps, one per copy, few distinct minutes)."""
     return format_time(parse_time(value))
 
 
