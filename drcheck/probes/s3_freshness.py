@@ -11,6 +11,13 @@ One delimited listing of the prefix tells the layout apart:
   ``page_size`` keys (10 × 1000 by default). Past the budget the newest key seen is still
   reported and ``listing_truncated`` is set in the details. A complete listing also gives the
   object count and ``bytes``.
+
+The three tool layouts are dated by an object's LastModified, which the tool also rewrites
+without a new backup (``restic tag``/``rewrite``/``copy`` write a new snapshot object that
+keeps the older time inside; pgBackRest ``expire`` rewrites ``backup.info``; borg's
+``prune``/``delete``/``compact`` commit new ``index.N``/``hints.N``), and the times inside are
+encrypted or need the object read: their restore point carries ``restore_point_basis:
+proxy``, as the SSH probe labels the same repositories, and never proves freshness alone.
 """
 
 from __future__ import annotations
@@ -138,6 +145,14 @@ def _layout(calls: BucketCalls, prefix: str, settings: S3Settings) -> tuple[str,
     return "listing", list_prefix(calls, prefix, settings)
 
 
+# The tool commands that rewrite the dating object of each layout without a new backup.
+_REWRITTEN_BY = {
+    "restic": "restic tag, rewrite and copy also write (keeping the older snapshot time inside)",
+    "pgbackrest": "pgBackRest expire also rewrites",
+    "borg": "borg prune, delete and compact also rewrite",
+}
+
+
 def path_freshness(calls: BucketCalls, prefix: str, settings: S3Settings,
                    at: str) -> tuple[dict[str, Evidence], dict[str, object]]:
     """Facts (``newest_restore_point``, ``bytes``) and details for one dataset prefix."""
@@ -152,6 +167,10 @@ def path_freshness(calls: BucketCalls, prefix: str, settings: S3Settings,
     origin = "HeadObject" if layout == "pgbackrest" else "ListObjectsV2"
     if seen.newest is not None:
         facts[FactKey.NEWEST_RESTORE_POINT.value] = evidence(format_time(seen.newest), origin, at)
+        if layout in _REWRITTEN_BY:
+            facts[FactKey.RESTORE_POINT_BASIS.value] = evidence(
+                "proxy", origin, at, f"LastModified of {seen.newest_key}, which "
+                f"{_REWRITTEN_BY[layout]} without a new backup")
     elif seen.failure is not None:
         facts[FactKey.NEWEST_RESTORE_POINT.value] = unknown(seen.failure, at)
     else:

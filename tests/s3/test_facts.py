@@ -137,6 +137,8 @@ def test_restic_freshness_reads_snapshots_only(world: World,
     assert fresh["layout"] == "restic"
     assert fresh["newest_key"] == "db/snapshots/2222"
     assert fresh["objects"] == 2
+    basis = rep.path_facts["db/"]["restore_point_basis"]  # restic tag also writes there
+    assert basis.value == "proxy" and "restic tag" in str(basis.reason)
 
 
 def test_pgbackrest_and_borg_markers(world: World, reports: dict[str, ProbeReport]) -> None:
@@ -151,6 +153,8 @@ def test_pgbackrest_and_borg_markers(world: World, reports: dict[str, ProbeRepor
     assert borg.details["freshness"]["b"]["objects"] == 2  # type: ignore[index]
     assert _value(borg.path_facts["b"], "newest_restore_point") == _iso(
         world, "borg-repo/b/hints.5")
+    assert [_value(r.path_facts[p], "restore_point_basis") for r, p in
+            ((pg, "pg"), (borg, "b"))] == ["proxy", "proxy"]  # rewritten by expire, prune
 
 
 def test_generic_listing_counts_bytes(world: World, reports: dict[str, ProbeReport]) -> None:
@@ -164,6 +168,7 @@ def test_generic_listing_counts_bytes(world: World, reports: dict[str, ProbeRepo
     assert (fresh["layout"], fresh["objects"], fresh["listing_truncated"]) == (
         "listing", 7, False)
     assert rep.facts["bytes"].value is None and rep.facts["bytes"].reason
+    assert "restore_point_basis" not in facts  # plain objects: written when copied
 
 
 def test_listing_budget_truncates(world: World) -> None:
