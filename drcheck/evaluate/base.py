@@ -35,9 +35,10 @@ class Context:
     issues: Mapping[str, tuple[ProbeIssue, ...]] = field(default_factory=dict)
     not_probed: Mapping[str, str] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Scratch space for one evaluation: what several rules read of one dataset (its copies'
-    relations to the primary, their distances) is worked out once. Keys may use ``id()``
-    of snapshot objects, which live as long as the evaluation."""
+    """Scratch space for one evaluation, for what depends on ``now`` or on one dataset (the
+    age of a timestamp, a dataset's copy distances read by every ``min-distance`` rule);
+    what depends on places alone is memoised process-wide in ``domains``. Keys may use
+    ``id()`` of snapshot objects, which live as long as the evaluation."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,15 +106,15 @@ def _judged_alike(policies: Sequence[Policy]) -> dict[tuple[str, object], dict[i
     keys: dict[tuple[str, object], int] = {}
     for policy in policies:
         for rule in policy.rules:
-            key = _alike_key(rule)
+            key = _alike_key(rule.type, get(rule.type).bind(rule.params))
             if key is not None:
                 keys[key] = keys.get(key, 0) + 1
     return {key: {} for key, count in keys.items() if count > 1}
 
 
-def _alike_key(rule: Rule) -> tuple[str, object] | None:
-    """The rule's type and bound parameters; None when those cannot be hashed."""
-    key = (rule.type, get(rule.type).bind(rule.params))
+def _alike_key(rule_type: str, params: object) -> tuple[str, object] | None:
+    """A rule's type and bound parameters as one key; None when those cannot be hashed."""
+    key = (rule_type, params)
     try:
         hash(key)
     except TypeError:
@@ -128,7 +128,7 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
     """One rule over every dataset it selects, its findings filed under their ``Group``."""
     rule_type = get(rule.type)
     params = rule_type.bind(rule.params)
-    key = _alike_key(rule)
+    key = _alike_key(rule.type, params)
     seen = None if key is None else shared.get(key)
     every = rule.selector == Selector()
     matches = rule.selector.matches

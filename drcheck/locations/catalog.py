@@ -70,7 +70,6 @@ _GLOBAL_HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cloudflare-r2", re.compile(r"(?:^|\.)r2\.cloudflarestorage\.com$|\.r2\.dev$")),
     ("backblaze-b2", re.compile(r"^(?:api\d*|f\d+)\.backblazeb2\.com$")),
 )
-# Host shapes that name a region in group ``r``; tried after the exact hosts of the catalog.
 # SSH/rsync/borg backup services. Their host names name the provider only: a Hetzner
 # Storage Box (uNNNN[-subN].your-storagebox.de) may be in FSN1 or HEL1, a BorgBase repo
 # (ID.repo.borgbase.com) in the EU or US, an rsync.net host in any of its sites; none of
@@ -80,6 +79,7 @@ _SSH_SERVICES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("borgbase", re.compile(r"(?:^|\.)repo\.borgbase\.com$")),
     ("rsync-net", re.compile(r"(?:^|\.)rsync\.net$")),
 )
+# Host shapes that name a region in group ``r``; tried after the exact hosts of the catalog.
 _REGIONAL_HOSTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cloudflare-r2", re.compile(r"(?:^|\.)(?P<r>eu|fedramp|us)\.r2\.cloudflarestorage\.com$")),
     (

@@ -12,14 +12,14 @@ from drcheck.evaluate.rules.placement import copy_relations
 from drcheck.shared.model import Dataset, DomainKind, EvidenceRef, FactKey, Replica
 
 
-def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...], ctx: Context) -> tuple[
+def counted_copies(dataset: Dataset, exclude: tuple[DomainKind, ...]) -> tuple[
     list[Replica], list[Replica], list[Replica]
 ]:
     """Copies that count, copies that do not (they share ``exclude`` kinds), and unknowns."""
     good: list[Replica] = []
     bad: list[Replica] = []
     maybe: list[Replica] = []
-    for copy, (rel, _, _) in zip(dataset.copies, copy_relations(dataset, exclude, ctx),
+    for copy, (rel, _, _) in zip(dataset.copies, copy_relations(dataset, exclude),
                                  strict=True):
         if rel is Relation.SEPARATE:
             good.append(copy)
@@ -71,7 +71,7 @@ class MinCopiesRule(RuleType[MinCopiesParams]):
         """Count copies, leaving out those that share an excluded domain with the primary."""
         need = params.min
         exclude = params.exclude_shared
-        good, bad, maybe = counted_copies(dataset, exclude, ctx)
+        good, bad, maybe = counted_copies(dataset, exclude)
         extra = 1 if params.count_primary else 0
         status = count_verdict(len(good) + extra, len(maybe), need)
         what = "replicas including the primary" if extra else "copies"

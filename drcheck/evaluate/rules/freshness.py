@@ -93,7 +93,7 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
         that may be outside, and is fresh or of unknown age, keeps the verdict unknown."""
         limit = params.max_age.delta
         relations = [(c, rel[0]) for c, rel in zip(
-            dataset.copies, copy_relations(dataset, params.offsite_kinds, ctx), strict=True)]
+            dataset.copies, copy_relations(dataset, params.offsite_kinds), strict=True)]
         copies = [c for c, rel in relations if rel is Relation.SEPARATE]
         undecided = [c for c, rel in relations if rel is Relation.UNKNOWN]
         ages = _Ages.of(copies, limit, ctx)

@@ -58,17 +58,13 @@ def copy_relation(primary: Location, copy: Location,
     return found
 
 
-def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...],
-                   ctx: Context) -> tuple[CopyRelation, ...]:
-    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order; worked
-    out once per evaluation (separation, min-copies and max-age read the same ones)."""
-    key = ("relations", id(dataset), kinds)
-    found: tuple[CopyRelation, ...] | None = ctx.memo.get(key)
-    if found is None:
-        where = dataset.primary.location
-        found = ctx.memo[key] = tuple(copy_relation(where, c.location, kinds)
-                                      for c in dataset.copies)
-    return found
+def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...]) -> tuple[CopyRelation, ...]:
+    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order.
+
+    Not memoised per dataset: each relation is a lookup in the memo by place pair, and a
+    second memo per dataset cost memory without saving time."""
+    where = dataset.primary.location
+    return tuple(copy_relation(where, c.location, kinds) for c in dataset.copies)
 
 
 def _copy_relation(primary: Location, copy: Location,
@@ -156,7 +152,7 @@ class SeparationRule(RuleType[SeparationParams]):
         hits: list[tuple[Replica, SharedKinds]] = []
         evidence = location_refs(primary, kinds)
         for copy, (rel, shared, unknown) in zip(dataset.copies,
-                                                 copy_relations(dataset, kinds, ctx),
+                                                 copy_relations(dataset, kinds),
                                                  strict=True):
             evidence += location_refs(copy, kinds)
             if rel is Relation.SEPARATE:

@@ -54,8 +54,7 @@ def grade(replica: Replica, primary: bool, bar: Bar, now: datetime) -> Standing:
     if primary:
         return Standing.GOOD
     if bar.max_age is not None:
-        ev = restore_point(replica)
-        when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
+        when = _parsed_fact(replica)
         if when is None or when > now + CLOCK_SKEW:  # unreadable, or in the future
             return Standing.UNVERIFIED
         if now - when > bar.max_age:
@@ -78,8 +77,7 @@ def good_copies(copies: Iterable[Replica], bar: Bar, now: datetime) -> list[Repl
     out = []
     for copy in copies:
         if cutoff is not None:
-            ev = restore_point(copy)
-            when = _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
+            when = _parsed_fact(copy)
             if when is None or when < cutoff or when > future:
                 continue
         if bar.require_immutable and immutability(copy, bar.min_retention_days) is not True:
@@ -108,6 +106,7 @@ def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[S
 
 
 def _parsed_fact(replica: Replica) -> datetime | None:
+    """The replica's newest restore point as a moment; None when unknown or unreadable."""
     ev = restore_point(replica)
     return _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
 
