@@ -22,7 +22,8 @@ from drcheck.shared.model import (
 )
 
 
-def _business(b: Business) -> dict[str, Any]:
+def business_dict(b: Business) -> dict[str, Any]:
+    """A dataset's business facts as the facts file holds them."""
     pd = b.personal_data
     return {"rpo": b.rpo, "rto": b.rto, "services": list(b.services), "owner": b.owner,
             "customers": b.customers, "subjects": b.subjects, "origin": b.origin,
@@ -37,11 +38,6 @@ def _organisation(o: Organisation) -> dict[str, Any]:
             "supervisory_authority": o.supervisory_authority, "origin": o.origin,
             "contacts": [{"role": c.role, "name": c.name, "email": c.email, "phone": c.phone}
                          for c in o.contacts]}
-
-
-def business_dict(b: Business) -> dict[str, Any]:
-    """A dataset's business facts as the facts file holds them."""
-    return _business(b)
 
 
 def header_fields(s: Snapshot) -> dict[str, Any]:
