@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from drcheck.facts.shards import probed_buckets, probed_hosts
 from drcheck.inputs.durations import format_time
 from drcheck.inputs.estate import BucketSpec, Estate, HostSpec
 from drcheck.probes.base import ProbeBug, ProbeReport, probe_bug, raised_at
@@ -37,14 +38,6 @@ class ProbeOptions:
     allow_proxy_command: bool = False
     assets: frozenset[str] | None = None
     """The asset ids to probe (a shard or ``--only`` selection); None: every probed asset."""
-
-
-def _probed_hosts(estate: Estate) -> list[HostSpec]:
-    return [h for h in estate.hosts if h.probe and h.address]
-
-
-def _probed_buckets(estate: Estate) -> list[BucketSpec]:
-    return [b for b in estate.buckets if b.probe]
 
 
 def _chosen(specs: Sequence[HostSpec | BucketSpec], options: ProbeOptions) -> list[
@@ -89,14 +82,14 @@ def _run_ssh(estate: Estate, hosts: Sequence[object], options: ProbeOptions) -> 
     if options.timeout:
         ssh = replace(ssh, connect_timeout=options.timeout, auth_timeout=options.timeout,
                       command_timeout=options.timeout)
-    return SshProbe(ssh).collect(hosts, peers=_probed_hosts(estate))
+    return SshProbe(ssh).collect(hosts, peers=probed_hosts(estate))
 
 
 Select = Callable[[Estate], Sequence[HostSpec | BucketSpec]]
 Run = Callable[[Estate, Sequence[object], ProbeOptions], list[ProbeReport]]
 RUNNERS: dict[str, tuple[Select, Run]] = {
-    "ssh": (_probed_hosts, _run_ssh),
-    "s3": (_probed_buckets, _run_s3),
+    "ssh": (probed_hosts, _run_ssh),
+    "s3": (probed_buckets, _run_s3),
 }
 """Each probe: which estate assets it reads, and how to run it over them."""
 

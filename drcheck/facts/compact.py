@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from drcheck import __version__
+from drcheck.facts.header import business_dict, header_fields
 from drcheck.shared.model import (
     Claim,
     Coordinates,
@@ -236,8 +237,6 @@ class _Writer:
         return out
 
     def dataset(self, d: Dataset) -> _Doc:
-        from drcheck.facts.header import business_dict
-
         out: _Doc = {
             "name": d.name, "criticality": d.criticality,
             "labels": dict(sorted(d.labels.items())), "origin": self.origins.short(d.origin),
@@ -253,7 +252,6 @@ class _Writer:
 def document(s: Snapshot, drcheck_version: str = __version__) -> _Doc:
     """The version 3 facts document of ``s``, digest included (computed once per snapshot);
     ``drcheck_version`` is the writer's."""
-    from drcheck.facts.header import header_fields
     from drcheck.shared.gcpause import paused_gc
 
     with paused_gc():

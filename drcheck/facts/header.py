@@ -14,15 +14,37 @@ from drcheck.shared.model import (
     Business,
     Contact,
     Dataset,
+    Evidence,
     Organisation,
     PersonalData,
     ProbeIssue,
     Snapshot,
+    Source,
     Unattributed,
 )
 
 
-def _business(b: Business) -> dict[str, Any]:
+def evidence_from_dict(raw: Mapping[str, Any]) -> Evidence:
+    """The inverse of ``partial.evidence_to_dict`` (a fact as a probe report or a
+    whole snapshot holds it)."""
+    return Evidence(raw["value"], Source(raw["source"]), raw["origin"], raw.get("observed_at"),
+                    raw.get("reason"))
+
+
+def issue_to_dict(i: ProbeIssue) -> dict[str, Any]:
+    """A ``ProbeIssue`` as JSON."""
+    return {"subject": i.subject, "probe": i.probe, "code": i.code, "reason": i.reason,
+            "observed_at": i.observed_at, "security": i.security}
+
+
+def issue_from_dict(raw: Mapping[str, Any]) -> ProbeIssue:
+    """The inverse of ``issue_to_dict``."""
+    return ProbeIssue(raw["subject"], raw["probe"], raw["code"], raw["reason"],
+                      raw.get("observed_at"), bool(raw.get("security", False)))
+
+
+def business_dict(b: Business) -> dict[str, Any]:
+    """A dataset's business facts as the facts file holds them."""
     pd = b.personal_data
     return {"rpo": b.rpo, "rto": b.rto, "services": list(b.services), "owner": b.owner,
             "customers": b.customers, "subjects": b.subjects, "origin": b.origin,
@@ -39,19 +61,13 @@ def _organisation(o: Organisation) -> dict[str, Any]:
                          for c in o.contacts]}
 
 
-def business_dict(b: Business) -> dict[str, Any]:
-    """A dataset's business facts as the facts file holds them."""
-    return _business(b)
-
-
 def header_fields(s: Snapshot) -> dict[str, Any]:
     """Every top-level field of a snapshot document but the datasets and the version."""
     body: dict[str, Any] = {
         "collected_at": s.collected_at,
         "sources": dict(sorted(s.sources.items())),
         "probes": list(s.probes),
-        "issues": [{"subject": i.subject, "probe": i.probe, "code": i.code, "reason": i.reason,
-                    "observed_at": i.observed_at, "security": i.security} for i in s.issues],
+        "issues": [issue_to_dict(i) for i in s.issues],
         "details": {k: dict(v) for k, v in sorted(s.details.items())},
         "unattributed": [{"subject": u.subject, "name": u.name, "tool": u.tool,
                           "origin": u.origin, "reason": u.reason} for u in s.unattributed],
@@ -95,9 +111,7 @@ def snapshot_with(data: Mapping[str, Any], datasets: tuple[Dataset, ...]) -> Sna
         collected_at=data["collected_at"],
         datasets=datasets,
         sources=dict(data.get("sources", {})),
-        issues=tuple(ProbeIssue(i["subject"], i["probe"], i["code"], i["reason"],
-                                i.get("observed_at"), bool(i.get("security", False)))
-                     for i in data.get("issues", [])),
+        issues=tuple(issue_from_dict(i) for i in data.get("issues", [])),
         probes=tuple(data.get("probes", [])),
         details=dict(data.get("details", {})),
         organisation=_organisation_from(data.get("organisation")),

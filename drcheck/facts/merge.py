@@ -18,7 +18,7 @@ from drcheck.facts.assemble import build_snapshot
 from drcheck.facts.partial import report_from_dict
 from drcheck.facts.runs import parse_estate_text, text_digest
 from drcheck.facts.shards import probed_assets, shard_of
-from drcheck.facts.snapshot import load_snapshot
+from drcheck.facts.snapshot import load_snapshot, snapshot_digest
 from drcheck.inputs.durations import parse_time
 from drcheck.inputs.estate import Estate
 from drcheck.probes.base import ProbeReport
@@ -205,16 +205,10 @@ def merge(paths: Sequence[str], allow_missing: bool = False) -> Snapshot:
         raise _missing_error(parts, reasons)
     at = min(p.snapshot.collected_at for p in parts)
     reports = _ordered(estate, _combine(parts) + _placeholders(estate, reasons, at))
-    entries = [{**p.entry, "snapshot_digest": _digest_of(p)} for p in parts]
+    entries = [{**p.entry, "snapshot_digest": snapshot_digest(p.snapshot)} for p in parts]
     if reasons:
         entries.append({"runner": None, "shard": None, "only": [], "collected_at": at,
                         "assets": sorted(reasons), "missing": "; ".join(sorted(set(
                             reasons.values())))})
     merged = build_snapshot(estate, reports, parse_time(at))
     return replace(merged, collections=tuple(entries))
-
-
-def _digest_of(part: Part) -> str:
-    from drcheck.facts.snapshot import snapshot_digest
-
-    return snapshot_digest(part.snapshot)

@@ -11,20 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from drcheck.facts.header import evidence_from_dict, issue_from_dict, issue_to_dict
 from drcheck.probes.base import BucketTarget, DiscoveredCopy, ProbeReport
-from drcheck.shared.model import Claim, DomainKind, Evidence, ProbeIssue, Source
+from drcheck.shared.model import Claim, DomainKind, Evidence, Source
 
 
 def evidence_to_dict(ev: Evidence) -> dict[str, Any]:
     """An ``Evidence`` as JSON."""
     return {"value": ev.value, "source": ev.source.value, "origin": ev.origin,
             "observed_at": ev.observed_at, "reason": ev.reason}
-
-
-def evidence_from_dict(raw: Mapping[str, Any]) -> Evidence:
-    """The inverse of ``evidence_to_dict``."""
-    return Evidence(raw["value"], Source(raw["source"]), raw["origin"], raw.get("observed_at"),
-                    raw.get("reason"))
 
 
 def claim_to_dict(c: Claim) -> dict[str, Any]:
@@ -37,18 +32,6 @@ def claim_from_dict(raw: Mapping[str, Any]) -> Claim:
     """The inverse of ``claim_to_dict``."""
     return Claim(DomainKind(raw["kind"]), raw["value"], Source(raw["source"]), raw["origin"],
                  raw.get("observed_at"), bool(raw.get("uncertain", False)))
-
-
-def issue_to_dict(i: ProbeIssue) -> dict[str, Any]:
-    """A ``ProbeIssue`` as JSON."""
-    return {"subject": i.subject, "probe": i.probe, "code": i.code, "reason": i.reason,
-            "observed_at": i.observed_at, "security": i.security}
-
-
-def issue_from_dict(raw: Mapping[str, Any]) -> ProbeIssue:
-    """The inverse of ``issue_to_dict``."""
-    return ProbeIssue(raw["subject"], raw["probe"], raw["code"], raw["reason"],
-                      raw.get("observed_at"), bool(raw.get("security", False)))
 
 
 def _facts(facts: Mapping[str, Evidence]) -> dict[str, Any]:

@@ -114,11 +114,20 @@ def _matches(asset: Asset, selector: Selector, labelled: set[str]) -> bool:
     return any(fnmatchcase(v, selector.pattern) for v in _declared(asset, selector.kind))
 
 
+def probed_hosts(estate: Estate) -> list[HostSpec]:
+    """The hosts the SSH probe reads: those with an address, unless ``probe: false``."""
+    return [h for h in estate.hosts if h.probe and h.address]
+
+
+def probed_buckets(estate: Estate) -> list[BucketSpec]:
+    """The buckets the S3 probe reads: all, unless ``probe: false``."""
+    return [b for b in estate.buckets if b.probe]
+
+
 def probed_assets(estate: Estate) -> list[Asset]:
-    """Every asset a probe would read: hosts with an address and buckets, unless
-    ``probe: false``."""
-    hosts: list[Asset] = [h for h in estate.hosts if h.probe and h.address]
-    return hosts + [b for b in estate.buckets if b.probe]
+    """Every asset a probe would read: ``probed_hosts`` then ``probed_buckets``."""
+    hosts: list[Asset] = list(probed_hosts(estate))
+    return hosts + probed_buckets(estate)
 
 
 def select(estate: Estate, shard: Shard | None, only: Iterable[Selector]) -> set[str]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drcheck.facts.compact import Origins
+from drcheck.facts.compact import Origins, derived_id
 
 _Doc = dict[str, Any]
 
@@ -59,14 +59,11 @@ def _full_location(loc: _Doc, at: object, origins: Origins) -> _Doc:
     return out
 
 
-def _derived_id(dataset: str, rep: _Doc) -> str:
-    role = rep["role"]
-    return f"{dataset}/primary" if role == "primary" else f"{dataset}/{role}/{rep['name']}"
-
-
 def _expand_replica(dataset: str, rep: _Doc, shared: _Doc, origins: Origins) -> _Doc:
     at = shared["collected_at"]
-    out = {"id": _derived_id(dataset, rep), **rep}
+    role = rep["role"]
+    name = "" if role == "primary" else rep["name"]  # a primary's id never needs its name
+    out = {"id": derived_id(dataset, role, name), **rep}
     out["origin"] = origins.full(rep["origin"])
     out["location"] = _full_location(shared["locations"][rep["location"]], at, origins)
     out["facts"] = {k: _full_fact(shared["shared"][v] if isinstance(v, str) else v, at, origins)

@@ -18,7 +18,7 @@ from typing import Any
 
 from drcheck import __version__
 from drcheck.facts.compact import FORMAT, KINDS, VERSION, canonical_digest, document, expand
-from drcheck.facts.header import business_from, snapshot_with
+from drcheck.facts.header import business_from, evidence_from_dict, snapshot_with
 from drcheck.facts.schema import (
     FACTS_SCHEMA,
     LEGACY_SCHEMA,
@@ -37,7 +37,6 @@ from drcheck.shared.model import (
     Coordinates,
     Dataset,
     DomainKind,
-    Evidence,
     Location,
     Replica,
     ReplicaKind,
@@ -95,11 +94,6 @@ def snapshot_to_json(s: Snapshot) -> str:
     return records(document(s))
 
 
-def _ev(raw: Mapping[str, Any]) -> Evidence:
-    return Evidence(raw["value"], Source(raw["source"]), raw["origin"], raw.get("observed_at"),
-                    raw.get("reason"))
-
-
 def _location(loc: Mapping[str, Any]) -> Location:
     coords = loc.get("coordinates")
     return Location(
@@ -121,7 +115,7 @@ def _rep(raw: Mapping[str, Any], locations: dict[bytes, Location]) -> Replica:
     return Replica(
         id=raw["id"], name=raw["name"], role=raw["role"], kind=ReplicaKind(raw["kind"]),
         asset=raw["asset"], path=raw.get("path"), origin=raw.get("origin", ""),
-        location=locations[key], facts={k: _ev(v) for k, v in raw["facts"].items()},
+        location=locations[key], facts={k: evidence_from_dict(v) for k, v in raw["facts"].items()},
     )
 
 
@@ -137,7 +131,8 @@ def snapshot_from_dict(data: Mapping[str, Any]) -> Snapshot:
         name=d["name"], primary=_rep(d["primary"], locations),
         copies=tuple(_rep(c, locations) for c in d["copies"]), labels=dict(d.get("labels", {})),
         criticality=d.get("criticality", "medium"),
-        facts={k: _ev(v) for k, v in d.get("facts", {}).items()}, origin=d.get("origin", ""),
+        facts={k: evidence_from_dict(v) for k, v in d.get("facts", {}).items()},
+        origin=d.get("origin", ""),
         business=business_from(d.get("business")),
     ) for d in data["datasets"]))
 

@@ -37,9 +37,15 @@ def _item(subject: str, key: str, value: Any, source: Any, origin: Any,
             "origin": origin, "observed_at": observed_at}
 
 
-def _claim(subject: str, key: str, location: _Doc) -> _Doc | None:
+def _wanted(key: str) -> tuple[str, int]:
+    """The kind and the 1-based rank among claims of that kind a ``location.<kind>[~N]``
+    key names."""
     kind, _, nth = key[len("location."):].partition("~")
-    want = int(nth) if nth.isdigit() else 1
+    return kind, int(nth) if nth.isdigit() else 1
+
+
+def _claim(subject: str, key: str, location: _Doc) -> _Doc | None:
+    kind, want = _wanted(key)
     seen = 0
     for c in location.get("claims", []):
         if c["kind"] == kind:
@@ -71,12 +77,16 @@ def resolve(ref: str, index: dict[str, _Doc]) -> _Doc | None:
     return None
 
 
-def candidates(item: _Doc) -> list[str]:
-    """The ids that could name ``item`` in the snapshot, most likely first."""
-    base = f"{item['subject']}#{item['key']}"
-    if not item["key"].startswith("location.") or item["key"] == "location.coordinates":
+def _candidate_ids(subject: str, key: str) -> list[str]:
+    base = f"{subject}#{key}"
+    if not key.startswith("location.") or key == "location.coordinates":
         return [base]
     return [base] + [f"{base}~{n}" for n in range(2, 9)]
+
+
+def candidates(item: _Doc) -> list[str]:
+    """The ids that could name ``item`` in the snapshot, most likely first."""
+    return _candidate_ids(item["subject"], item["key"])
 
 
 _Item = tuple[str, str, Any, Any, Any, Any]
@@ -115,20 +125,12 @@ class ModelIndex:
 
     def names(self, item: _Item) -> str | None:
         """The first of ``candidates`` that resolves to ``item`` here, or None."""
-        base = f"{item[0]}#{item[1]}"
-        if self.resolve(base) == item:
-            return base
-        if not item[1].startswith("location.") or item[1] == "location.coordinates":
-            return None
-        for n in range(2, 9):
-            if self.resolve(f"{base}~{n}") == item:
-                return f"{base}~{n}"
-        return None
+        return next((i for i in _candidate_ids(item[0], item[1]) if self.resolve(i) == item),
+                    None)
 
 
 def _model_claim(subject: str, key: str, location: Location) -> _Item | None:
-    kind, _, nth = key[len("location."):].partition("~")
-    want = int(nth) if nth.isdigit() else 1
+    kind, want = _wanted(key)
     seen = 0
     for c in location.claims:
         if c.kind.value == kind:

@@ -74,11 +74,6 @@ def lean_pass(f: Finding) -> bool:
     return f.status is Status.PASS and not f.shared and not f.unknowns and f.waiver is None
 
 
-def rule_key(f: Finding) -> str:
-    """The id a finding's rule has in the result document's ``rules`` table."""
-    return f"{f.policy}/{f.rule_id}"
-
-
 _fields = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls",
                      "status", "shared", "unknowns", "waiver")
 _signature = attrgetter("policy", "rule_id", "rule_type", "title", "severity", "controls")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drcheck.facts.snapshot import snapshot_digest
+from drcheck.inputs.documents import Document
 from drcheck.report.history_chain import link
 from drcheck.shared.errors import ReportError, UsageError
 from drcheck.shared.model import AuditResult, Status
@@ -109,11 +110,7 @@ def estate_key(result: AuditResult) -> str:
     file's path suggests (its folder for ``estate.yaml``), as the estate loader names an
     estate without ``metadata.name``."""
     source = result.snapshot.sources.get("estate")
-    if not source:
-        return ""
-    path = Path(source)
-    return path.parent.name if path.stem in ("estate", "policy") and path.parent.name else (
-        path.stem)
+    return Document(source, None).name_hint if source else ""
 
 
 def record(path: str | Path, result: AuditResult, estate: str | None = None) -> int:

@@ -14,7 +14,8 @@ from typing import BinaryIO
 from drcheck.facts.snapshot import snapshot_to_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
-from drcheck.report.json_stream import Encoded, Spooled, compact, write_records
+from drcheck.report.json_stream import Encoded, Spooled, write_records
+from drcheck.shared.jsontext import compact
 from drcheck.shared.model import AuditResult
 
 _PAD = b"    "  # a finding's line: a member of a top-level list

@@ -9,23 +9,14 @@ memory bounded by the largest record, not the document.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 import orjson
 
-_SORT = orjson.OPT_SORT_KEYS
+from drcheck.shared.jsontext import compact
+
 _Write = Callable[[bytes], object]
-
-
-def compact(value: Any) -> bytes:
-    """``value`` as compact key-sorted JSON (``jsontext``'s record encoding)."""
-    try:
-        return orjson.dumps(value, option=_SORT)
-    except TypeError:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
 
 
 class Encoded:

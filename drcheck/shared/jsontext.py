@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 
 def pretty(doc: Any) -> str:
     """``doc`` as indented, key-sorted JSON text ending in a newline (``doc`` is not kept)."""
-    import orjson
-
     try:
         raw = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
                            | orjson.OPT_APPEND_NEWLINE)
@@ -26,9 +26,8 @@ def pretty(doc: Any) -> str:
     return raw.decode("utf-8")
 
 
-def _compact(value: Any) -> bytes:
-    import orjson
-
+def compact(value: Any) -> bytes:
+    """``value`` as compact key-sorted JSON: one record of ``records``."""
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:
@@ -43,18 +42,18 @@ def _layout(value: Any, depth: int, out: list[bytes]) -> None:
     if isinstance(value, dict) and value and depth < 2:
         out.append(b"{\n")
         for i, key in enumerate(sorted(value)):
-            out.append(pad + _compact(key) + b": ")
+            out.append(pad + compact(key) + b": ")
             _layout(value[key], depth + 1, out)
             out.append(b",\n" if i < len(value) - 1 else b"\n")
         out.append(end + b"}")
     elif isinstance(value, list) and value and depth < 3:
         out.append(b"[\n")
         for i, item in enumerate(value):
-            out.append(pad + _compact(item))
+            out.append(pad + compact(item))
             out.append(b",\n" if i < len(value) - 1 else b"\n")
         out.append(end + b"]")
     else:
-        out.append(_compact(value))
+        out.append(compact(value))
 
 
 def records(doc: Any) -> str:

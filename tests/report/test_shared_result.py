@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from drcheck.facts.assemble import build_snapshot
 from drcheck.facts.shared_facts import expand_facts
-from drcheck.facts.snapshot import content_digest, share_facts, snapshot_to_dict
+from drcheck.facts.snapshot import content_digest, load_snapshot, share_facts, snapshot_to_dict
 from drcheck.inputs.estate_check import load_estate
 from drcheck.report.fields import finding_dict, lean_pass, result_dict
 from drcheck.report.json_report import JsonReporter
@@ -95,3 +95,15 @@ def test_report_of_the_sample_is_smaller_than_its_v1_shape(rich_result: AuditRes
     doc = result_dict(rich_result)
     v1_findings = len(json.dumps([finding_dict(f) for f in rich_result.findings]))
     assert len(json.dumps(doc["findings"])) + len(json.dumps(doc["passed"])) < v1_findings / 2
+
+
+def test_result_document_written_before_facts_v3_still_reads() -> None:
+    """A result document whose facts are in the shared form before version 3 (the golden
+    report as it was then, kept as written) reads back to the snapshot the current report
+    embeds, and its facts to the digest it recorded."""
+    old = ROOT / "tests" / "report" / "fixtures" / "result-facts-v2.json"
+    doc = json.loads(old.read_text(encoding="utf-8"))
+    assert doc["facts"]["version"] == 2 and "shared" in doc["facts"]
+    assert content_digest(facts_of(doc)) == doc["facts_digest"]
+    current = load_snapshot(str(ROOT / "tests" / "golden" / "json" / "ovh-sbg2.json"))
+    assert snapshot_to_dict(load_snapshot(str(old))) == snapshot_to_dict(current)
