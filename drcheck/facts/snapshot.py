@@ -235,12 +235,14 @@ def _fast(raw: bytes) -> Snapshot | None:
     import orjson
 
     from drcheck.facts.reader import Refused, read
+    from drcheck.facts.stored import keep_source
 
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(data, dict) and data.get("format") == "drcheck/result":
+    embedded = isinstance(data, dict) and data.get("format") == "drcheck/result"
+    if embedded:
         data = data.get("facts")
     if not isinstance(data, dict) or type(data.get("version")) is not int \
             or data["version"] != VERSION or canonical_digest(data) != data.get("digest"):
@@ -250,8 +252,10 @@ def _fast(raw: bytes) -> Snapshot | None:
         snapshot = read(data)
     except Refused:
         return None
-    if same:  # written back the same: same digest
+    if same:  # written back the same: same digest, and the same document
         object.__setattr__(snapshot, "_digest", digest)
+        if not embedded:
+            keep_source(snapshot, raw)
     return snapshot
 
 

@@ -12,6 +12,7 @@ import tempfile
 from typing import BinaryIO
 
 from drcheck.facts.snapshot import snapshot_to_document
+from drcheck.facts.stored import stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
 from drcheck.report.json_stream import Encoded, Spooled, write_records
@@ -33,6 +34,17 @@ def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> boo
     return bool(sep)
 
 
+def _embedded_facts(result: AuditResult) -> dict[str, object]:
+    """The facts file's own document, its datasets a stream: from the file the snapshot
+    was read from when it can be, else written anew."""
+    stored = stored_document(result.snapshot)
+    if stored is not None:
+        head, lines = stored
+        return {**head, "datasets": Encoded(lines)}
+    embedded = snapshot_to_document(result.snapshot)
+    return {**embedded, "datasets": Encoded.of(embedded["datasets"])}
+
+
 class JsonReporter(Reporter):
     """Key-sorted JSON, one record per line; the same input always gives the same bytes."""
 
@@ -49,8 +61,7 @@ class JsonReporter(Reporter):
         shared = Shared(result.snapshot)
         with tempfile.TemporaryFile() as spool:
             written = _spool_findings(result, shared, spool)
-            embedded = snapshot_to_document(result.snapshot)  # the facts file's own form
-            embedded = {**embedded, "datasets": Encoded.of(embedded["datasets"])}
+            embedded = _embedded_facts(result)
             doc = result_head(result, shared, embedded)
             doc["datasets"] = Encoded.of(map(score_dict, result.scores))
             doc["findings"] = Spooled(spool) if written else []

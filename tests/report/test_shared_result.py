@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ from jsonschema import Draft202012Validator
 
 from drcheck.facts.assemble import build_snapshot
 from drcheck.facts.shared_facts import expand_facts
-from drcheck.facts.snapshot import content_digest, load_snapshot, share_facts, snapshot_to_dict
+from drcheck.facts.snapshot import (
+    content_digest,
+    load_snapshot,
+    share_facts,
+    snapshot_to_dict,
+    snapshot_to_json,
+)
+from drcheck.facts.stored import stored_document
 from drcheck.inputs.estate_check import load_estate
 from drcheck.report.fields import finding_dict, lean_pass, result_dict
 from drcheck.report.json_report import JsonReporter
@@ -107,3 +115,32 @@ def test_result_document_written_before_facts_v3_still_reads() -> None:
     assert content_digest(facts_of(doc)) == doc["facts_digest"]
     current = load_snapshot(str(ROOT / "tests" / "golden" / "json" / "ovh-sbg2.json"))
     assert snapshot_to_dict(load_snapshot(str(old))) == snapshot_to_dict(current)
+
+
+def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
+        tmp_path: Path) -> None:
+    """A snapshot read from a file this version wrote embeds the file's dataset lines; the
+    report is byte for byte the one written from the snapshot anew, and a file laid out any
+    other way (same content, same digest) is written anew."""
+    result = audit(str(_generated(tmp_path, 60)), ("sbg2", "3-2-1-1-0"))
+    facts = tmp_path / "facts.json"
+    facts.write_text(snapshot_to_json(result.snapshot), encoding="utf-8")
+    loaded = load_snapshot(str(facts))
+    assert stored_document(loaded) is not None
+    fresh = replace(result, snapshot=replace(loaded))  # a derived snapshot keeps no source
+    assert stored_document(fresh.snapshot) is None
+    expected = JsonReporter().render(fresh)
+    assert JsonReporter().render(replace(result, snapshot=loaded)) == expected
+    # the same document indented otherwise: same digest, read fast, written anew
+    facts.write_text(json.dumps(json.loads(facts.read_text()), indent=1), encoding="utf-8")
+    other = load_snapshot(str(facts))
+    assert other == loaded and stored_document(other) is None
+    assert JsonReporter().render(replace(result, snapshot=other)) == expected
+    # one dataset line not in compact form: the whole document is written anew
+    lines = snapshot_to_json(result.snapshot).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith('    {"copies":'))
+    lines[at] = lines[at].replace('{"copies":', '{"copies": ', 1)
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spaced = load_snapshot(str(facts))
+    assert spaced == loaded and stored_document(spaced) is None
+    assert JsonReporter().render(replace(result, snapshot=spaced)) == expected
