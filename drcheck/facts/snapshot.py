@@ -17,7 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from drcheck import __version__
-from drcheck.facts.compact import FORMAT, KINDS, VERSION, canonical_digest, document, expand
+from drcheck.facts.compact import (
+    FORMAT,
+    KINDS,
+    VERSION,
+    canonical_digest,
+    document,
+    encoded_document,
+    expand,
+)
 from drcheck.facts.header import business_from, evidence_from_dict, snapshot_with
 from drcheck.facts.schema import (
     FACTS_SCHEMA,
@@ -31,7 +39,7 @@ from drcheck.inputs.documents import Document, PathKey, parse_text
 from drcheck.inputs.validation import MAX_PROBLEMS, sanity_problems, schema_problems
 from drcheck.shared.errors import ConfigError, Problem, UsageError
 from drcheck.shared.gcpause import paused_gc
-from drcheck.shared.jsontext import records
+from drcheck.shared.json_stream import Encoded, write_records
 from drcheck.shared.model import (
     Claim,
     Coordinates,
@@ -91,7 +99,15 @@ def snapshot_digest(s: Snapshot) -> str:
 def snapshot_to_json(s: Snapshot) -> str:
     """The snapshot's facts file: version 3, key-sorted JSON, one record per line (each
     dataset, location and shared fact on a line of its own), ending in a newline."""
-    return records(document(s))
+    return b"".join(snapshot_records(s)).decode("utf-8")
+
+
+def snapshot_records(s: Snapshot) -> list[bytes]:
+    """``snapshot_to_json`` as the parts it is written in (the datasets already encoded)."""
+    head, lines = encoded_document(s)
+    out: list[bytes] = []
+    write_records({**head, "datasets": Encoded(lines)}, out.append)
+    return out
 
 
 def _location(loc: Mapping[str, Any]) -> Location:

@@ -10,7 +10,6 @@ record's compact form; any other layout is written anew from the snapshot instea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -45,7 +44,7 @@ def _dataset_lines(body: bytes) -> list[bytes] | None:
     return lines
 
 
-def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], Iterator[bytes]] | None:
+def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], list[bytes]] | None:
     """The snapshot's facts document without its datasets, and the datasets as encoded
     records, from the file it was read from; None when it was not read from one (or the
     file is not laid out one dataset per line)."""
@@ -63,4 +62,4 @@ def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], Iterator[bytes]
     if not isinstance(head, dict) or head.get("datasets") != []:
         return None
     del head["datasets"]
-    return head, iter(lines)
+    return head, lines

@@ -11,11 +11,11 @@ import io
 import tempfile
 from typing import BinaryIO
 
-from drcheck.facts.snapshot import snapshot_to_document
+from drcheck.facts.compact import encoded_document
 from drcheck.facts.stored import stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
-from drcheck.report.json_stream import Encoded, Spooled, write_records
+from drcheck.shared.json_stream import Encoded, Spooled, write_records
 from drcheck.shared.jsontext import compact
 from drcheck.shared.model import AuditResult
 
@@ -35,14 +35,10 @@ def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> boo
 
 
 def _embedded_facts(result: AuditResult) -> dict[str, object]:
-    """The facts file's own document, its datasets a stream: from the file the snapshot
-    was read from when it can be, else written anew."""
-    stored = stored_document(result.snapshot)
-    if stored is not None:
-        head, lines = stored
-        return {**head, "datasets": Encoded(lines)}
-    embedded = snapshot_to_document(result.snapshot)
-    return {**embedded, "datasets": Encoded.of(embedded["datasets"])}
+    """The facts file's own document, its datasets a stream of encoded records: from the file
+    the snapshot was read from when it can be, else written anew."""
+    head, lines = stored_document(result.snapshot) or encoded_document(result.snapshot)
+    return {**head, "datasets": Encoded(lines)}
 
 
 class JsonReporter(Reporter):

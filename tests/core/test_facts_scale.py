@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -11,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from drcheck.facts import reader
 from drcheck.facts.assemble import build_snapshot
+from drcheck.facts.compact import canonical_digest, encoded_document
 from drcheck.facts.schema import FACTS_SCHEMA
 from drcheck.facts.snapshot import (
     load_snapshot,
@@ -20,6 +22,8 @@ from drcheck.facts.snapshot import (
     snapshot_to_json,
 )
 from drcheck.inputs.estate_check import load_estate
+from drcheck.shared.jsontext import records
+from drcheck.shared.model import Evidence, Source
 from tests.core.builders import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +88,19 @@ def test_reader_refuses_what_the_schema_refuses(tmp_path: Path) -> None:
         except reader.Refused:
             continue
         raise AssertionError(f"the fast reader accepted {doc['datasets'][0]}")
+
+
+def test_encoded_document_is_the_document_with_its_datasets_encoded(tmp_path: Path) -> None:
+    """The streaming writers' form: same fields, each dataset its compact record, same digest
+    (hashed part by part), also when orjson refuses a value (an integer beyond 64 bits)."""
+    snap = build_snapshot(load_estate(str(_generated(tmp_path, 40))), [], NOW)
+    first = snap.datasets[0]
+    big = replace(first.primary, facts={**first.primary.facts,
+                                        "size_bytes": Evidence(2**70, Source.DECLARED, "x")})
+    for s in (snap, replace(snap, datasets=(replace(first, primary=big), *snap.datasets[1:]))):
+        whole = snapshot_to_document(replace(s))  # a fresh snapshot: no digest cached
+        head, lines = encoded_document(replace(s))
+        assert head == {k: v for k, v in whole.items() if k != "datasets"}
+        assert [json.loads(line) for line in lines] == whole["datasets"]
+        assert head["digest"] == canonical_digest(whole) == whole["digest"]
+        assert snapshot_to_json(replace(s)) == records(whole)

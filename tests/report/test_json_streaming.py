@@ -17,8 +17,8 @@ from drcheck.facts.snapshot import snapshot_from_document, snapshot_to_dict
 from drcheck.report.evidence_refs import ModelIndex, candidates, resolve, subject_index
 from drcheck.report.fields import result_dict
 from drcheck.report.json_report import JsonReporter
-from drcheck.report.json_stream import Encoded, write_records
 from drcheck.report.result_reader import facts_of
+from drcheck.shared.json_stream import Encoded, write_records
 from drcheck.shared.jsontext import records
 from drcheck.shared.model import AuditResult, Evidence, Source
 from tests.report.conftest import audit
