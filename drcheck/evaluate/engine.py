@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
+from typing import Any
 
 from drcheck.evaluate.base import Context, Outcome
 from drcheck.evaluate.policy import Policy, Rule, Selector
@@ -137,6 +138,7 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
     prints = fingerprinter(name, rule_id)
     filed = {status: groups.setdefault((order, rank, rule_id), [])
              for status, order in STATUS_ORDER.items()}
+    same: dict[object, Any] = {}  # one object per distinct message or unknowns (memory)
     for index, dataset in enumerate(datasets):
         if not (every or matches(dataset.name, dataset.labels, dataset.criticality)):
             continue
@@ -145,8 +147,8 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
             outcome = _unprobed(kind, dataset, ctx, rule_type.judge(dataset, params, ctx))
             if seen is not None:
                 seen[index] = outcome
-        status = outcome.status
+        status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
         filed[status].append(Finding(rule_id, kind, name, dataset.name, status, severity,
-                                     title, outcome.message, prints(dataset.name),
-                                     outcome.shared, outcome.evidence, outcome.unknowns,
-                                     controls))
+                                     title, same.setdefault(message, message),
+                                     prints(dataset.name), outcome.shared, outcome.evidence,
+                                     same.setdefault(unknowns, unknowns), controls))

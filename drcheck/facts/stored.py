@@ -27,24 +27,30 @@ def keep_source(snapshot: Snapshot, raw: bytes) -> None:
     object.__setattr__(snapshot, "_source", raw)
 
 
-def _dataset_lines(body: bytes) -> list[bytes] | None:
-    """The records of the ``datasets`` list's lines, or None unless each is one compact
-    record on a line of its own."""
+def _dataset_lines(raw: bytes, start: int, end: int) -> list[memoryview] | None:
+    """The records on the lines of ``raw[start:end]`` (views into ``raw``, not copies), or
+    None unless each line is one compact record."""
+    view = memoryview(raw)
     lines = []
-    for line in body.split(b",\n"):
-        if not line.startswith(_PAD):
+    sep = b",\n" + _PAD
+    at = start
+    while at < end:
+        stop = raw.find(sep, at, end)
+        stop = end if stop < 0 else stop
+        if raw[at:at + len(_PAD)] != _PAD:
             return None
-        record = line[len(_PAD):]
+        record = view[at + len(_PAD):stop]
         try:
             if compact(orjson.loads(record)) != record:
                 return None
         except orjson.JSONDecodeError:
             return None
         lines.append(record)
+        at = stop + 2
     return lines
 
 
-def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], list[bytes]] | None:
+def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], list[memoryview]] | None:
     """The snapshot's facts document without its datasets, and the datasets as encoded
     records, from the file it was read from; None when it was not read from one (or the
     file is not laid out one dataset per line)."""
@@ -55,7 +61,7 @@ def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], list[bytes]] | 
     end = raw.find(_CLOSE, start)
     if start < 0 or end < 0:
         return None
-    lines = _dataset_lines(raw[start + len(_OPEN):end])
+    lines = _dataset_lines(raw, start + len(_OPEN), end)
     if lines is None or len(lines) != len(snapshot.datasets):
         return None
     head = orjson.loads(raw[:start + len(_OPEN) - 1] + b"]" + raw[end + 4:])

@@ -19,10 +19,14 @@ from drcheck.shared.jsontext import compact
 _Write = Callable[[bytes], object]
 
 
+Record = bytes | memoryview
+"""One record's compact JSON: bytes, or a view into the bytes of a file that holds it."""
+
+
 class Encoded:
     """A list whose items come as compact JSON bytes, one at a time."""
 
-    def __init__(self, items: Iterable[bytes]) -> None:
+    def __init__(self, items: Iterable[Record]) -> None:
         self.items = items
 
     @classmethod
@@ -48,7 +52,7 @@ def _copy(spooled: Spooled, depth: int, write: _Write) -> None:
     write(b"\n" + b"  " * depth + b"]")
 
 
-def _stream(items: Iterator[bytes], depth: int, write: _Write) -> None:
+def _stream(items: Iterator[Record], depth: int, write: _Write) -> None:
     first = next(items, None)
     if first is None:
         write(b"[]")
