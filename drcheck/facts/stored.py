@@ -1,25 +1,33 @@
 """The facts document of a snapshot read from a file this version wrote, taken from the file.
 
 A JSON report embeds its snapshot's facts document. Writing that document anew from the
-snapshot costs about half a second per 10k datasets and a second copy of every string; when
-the snapshot was read from a version 3 file this same drcheck wrote (its digest checked, so
-its content is the snapshot's), the file already holds the document, one dataset per line
-(``jsontext.records``). Those lines are used as they are, once each is proven to be the
-record's compact form; any other layout is written anew from the snapshot instead.
+snapshot costs about half a second per 10k datasets, and parsing the file's document again
+holds every location and dataset as Python objects while the report is written. When the
+snapshot was read from a version 3 file this same drcheck wrote (its digest checked, so its
+content is the snapshot's), the file already holds the document in ``jsontext.records``
+layout: each top-level field on a line, or a mapping's members and a list's items on a line
+each. Those lines are used as they are: a list's items as views into the file's bytes, a
+mapping as the compact text of its members; each line is first proven to be exactly what the
+writer makes of the value it holds, and any other layout is written anew from the snapshot.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 
+from drcheck.shared.json_stream import Encoded, Raw
 from drcheck.shared.jsontext import compact
 from drcheck.shared.model import Snapshot
 
-_OPEN = b'\n  "datasets": [\n'
-_CLOSE = b"\n  ],\n"
+_FIELD = re.compile(rb'  ("[a-z_]+"): ')
 _PAD = b"    "
+_STREAMED = frozenset({"datasets"})
+"""Lists written as streams (read once, by the writer); other lists are parsed (small)."""
+_NOT_OURS = object()
+"""A field whose lines are not laid out as the writer lays them out."""
 
 
 def keep_source(snapshot: Snapshot, raw: bytes) -> None:
@@ -27,45 +35,110 @@ def keep_source(snapshot: Snapshot, raw: bytes) -> None:
     object.__setattr__(snapshot, "_source", raw)
 
 
-def _dataset_lines(raw: bytes, start: int, end: int) -> list[memoryview] | None:
-    """The records on the lines of ``raw[start:end]`` (views into ``raw``, not copies), or
-    None unless each line is one compact record."""
-    view = memoryview(raw)
-    lines = []
-    sep = b",\n" + _PAD
-    at = start
-    while at < end:
-        stop = raw.find(sep, at, end)
-        stop = end if stop < 0 else stop
-        if raw[at:at + len(_PAD)] != _PAD:
+class _Lines:
+    """The lines of a file's bytes as views, one at a time."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw, self.view, self.at = raw, memoryview(raw), 0
+
+    def next(self) -> memoryview | None:
+        if self.at >= len(self.raw):
             return None
-        record = view[at + len(_PAD):stop]
-        try:
-            if compact(orjson.loads(record)) != record:
-                return None
-        except orjson.JSONDecodeError:
-            return None
-        lines.append(record)
-        at = stop + 2
-    return lines
+        end = self.raw.find(b"\n", self.at)
+        end = len(self.raw) if end < 0 else end
+        line, self.at = self.view[self.at:end], end + 1
+        return line
 
 
-def stored_document(snapshot: Snapshot) -> tuple[dict[str, Any], list[memoryview]] | None:
-    """The snapshot's facts document without its datasets, and the datasets as encoded
-    records, from the file it was read from; None when it was not read from one (or the
-    file is not laid out one dataset per line)."""
+def _is(view: memoryview | None, text: bytes) -> bool:
+    """Whether ``view`` holds exactly ``text`` (copying only a view of ``text``'s length)."""
+    return view is not None and len(view) == len(text) and view.tobytes() == text
+
+
+def _comma(view: memoryview) -> memoryview:
+    """``view`` without the comma that separates it from the next line's item."""
+    return view[:-1] if _is(view[-1:], b",") else view
+
+
+def _member(line: memoryview) -> bytes | None:
+    """A mapping member's line (``"key": value``) as compact JSON, or None unless the line is
+    exactly what the writer makes of it."""
+    body = bytes(line)
+    try:
+        one = orjson.loads(b"{" + body + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(one, dict) or len(one) != 1:
+        return None
+    ((key, value),) = one.items()
+    name, encoded = compact(key), compact(value)
+    return name + b":" + encoded if name + b": " + encoded == body else None
+
+
+def _item(line: memoryview) -> memoryview | None:
+    try:
+        return line if compact(orjson.loads(line)) == line else None
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _block(lines: _Lines, close: bytes) -> list[memoryview] | None:
+    """The item lines of an opened block up to its closing line, without the separating
+    commas; None if a line is not indented for the block or the block never closes."""
+    out: list[memoryview] = []
+    while (line := lines.next()) is not None:
+        if _is(line, close) or _is(line, close + b","):
+            return out
+        if not _is(line[:len(_PAD)], _PAD):
+            return None
+        out.append(_comma(line[len(_PAD):]))
+    return None
+
+
+def _value(name: str, rest: memoryview, lines: _Lines) -> object:
+    """One top-level field's value from its first line's ``rest`` (and the block lines that
+    follow); ``_NOT_OURS`` when the layout is not the writer's."""
+    opens = _is(rest, b"{")
+    if opens or _is(rest, b"["):
+        items = _block(lines, b"  }" if opens else b"  ]")
+        if not items:
+            return _NOT_OURS
+        if opens:
+            members = [m for m in map(_member, items) if m is not None]
+            return Raw(b"{" + b",".join(members) + b"}") if len(members) == len(items) \
+                else _NOT_OURS
+        if any(_item(i) is None for i in items):
+            return _NOT_OURS
+        return Encoded(items) if name in _STREAMED else [orjson.loads(i) for i in items]
+    body = _comma(rest)
+    value = orjson.loads(body)
+    return value if compact(value) == body else _NOT_OURS
+
+
+def stored_document(snapshot: Snapshot) -> dict[str, Any] | None:
+    """The snapshot's facts document as a JSON report embeds it, from the file it was read
+    from: big mappings as their compact text (``Raw``), the datasets as a stream of views
+    into the file; None when it was not read from one or the file's layout is not the
+    writer's."""
     raw = snapshot.__dict__.get("_source")
     if not isinstance(raw, bytes):
         return None
-    start = raw.find(_OPEN)
-    end = raw.find(_CLOSE, start)
-    if start < 0 or end < 0:
+    lines = _Lines(raw)
+    if not _is(lines.next(), b"{"):
         return None
-    lines = _dataset_lines(raw, start + len(_OPEN), end)
-    if lines is None or len(lines) != len(snapshot.datasets):
+    doc: dict[str, Any] = {}
+    streamed = 0
+    try:
+        while (line := lines.next()) is not None and not _is(line, b"}"):
+            field = _FIELD.match(line)
+            if field is None:
+                return None
+            name = orjson.loads(field.group(1))
+            value = _value(name, line[field.end():], lines)
+            if value is _NOT_OURS:
+                return None
+            doc[name] = value
+            streamed += isinstance(value, Encoded)
+    except orjson.JSONDecodeError:
         return None
-    head = orjson.loads(raw[:start + len(_OPEN) - 1] + b"]" + raw[end + 4:])
-    if not isinstance(head, dict) or head.get("datasets") != []:
-        return None
-    del head["datasets"]
-    return head, lines
+    return doc if streamed == 1 and isinstance(doc.get("datasets"), Encoded) else None

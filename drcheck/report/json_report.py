@@ -37,7 +37,10 @@ def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> boo
 def _embedded_facts(result: AuditResult) -> dict[str, object]:
     """The facts file's own document, its datasets a stream of encoded records: from the file
     the snapshot was read from when it can be, else written anew."""
-    head, lines = stored_document(result.snapshot) or encoded_document(result.snapshot)
+    stored = stored_document(result.snapshot)
+    if stored is not None:
+        return stored
+    head, lines = encoded_document(result.snapshot)
     return {**head, "datasets": Encoded(lines)}
 
 

@@ -35,6 +35,14 @@ class Encoded:
         return cls(map(compact, values))
 
 
+class Raw:
+    """A value already written as compact JSON, written as it is wherever it stands (so only
+    where the layout writes values compact: a mapping below depth 2, a list below 3)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
 class Spooled:
     """A non-empty list already laid out in a file: its item lines (each indented for the
     list's depth, ``,\n`` between them), without the brackets."""
@@ -84,6 +92,8 @@ def emit(value: Any, depth: int, write: _Write) -> None:
         _stream(iter(value.items), depth, write)
     elif isinstance(value, Spooled):
         _copy(value, depth, write)
+    elif isinstance(value, Raw):
+        write(value.data)
     elif isinstance(value, dict) and value and depth < 2:
         pad = b"  " * (depth + 1)
         keys = sorted(value)

@@ -136,11 +136,13 @@ def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
     other = load_snapshot(str(facts))
     assert other == loaded and stored_document(other) is None
     assert JsonReporter().render(replace(result, snapshot=other)) == expected
-    # one dataset line not in compact form: the whole document is written anew
-    lines = snapshot_to_json(result.snapshot).splitlines()
-    at = next(i for i, line in enumerate(lines) if line.startswith('    {"copies":'))
-    lines[at] = lines[at].replace('{"copies":', '{"copies": ', 1)
-    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    spaced = load_snapshot(str(facts))
-    assert spaced == loaded and stored_document(spaced) is None
-    assert JsonReporter().render(replace(result, snapshot=spaced)) == expected
+    # one dataset or location line not in compact form: the whole document is written anew
+    for first, spaced_out in (('    {"copies":', '    {"copies": '),
+                              ('    "bucket:', '     "bucket:')):
+        lines = snapshot_to_json(result.snapshot).splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith(first))
+        lines[at] = lines[at].replace(first, spaced_out, 1)
+        facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        spaced = load_snapshot(str(facts))
+        assert spaced == loaded and stored_document(spaced) is None
+        assert JsonReporter().render(replace(result, snapshot=spaced)) == expected
