@@ -7,13 +7,15 @@ snapshot was read from a version 3 file this same drcheck wrote (its digest chec
 content is the snapshot's), the file already holds the document in ``jsontext.records``
 layout: each top-level field on a line, or a mapping's members and a list's items on a line
 each. Those lines are used as they are: a list's items as views into the file's bytes, a
-mapping as the compact text of its members; each line is first proven to be exactly what the
-writer makes of the value it holds, and any other layout is written anew from the snapshot.
+mapping as the compact text of its members, made member by member as it is written. Each
+line is first proven to be exactly what the writer makes of the value it holds; any other
+layout is written anew from the snapshot.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -60,9 +62,9 @@ def _comma(view: memoryview) -> memoryview:
     return view[:-1] if _is(view[-1:], b",") else view
 
 
-def _member(line: memoryview) -> bytes | None:
-    """A mapping member's line (``"key": value``) as compact JSON, or None unless the line is
-    exactly what the writer makes of it."""
+def _member(line: memoryview) -> int | None:
+    """The length of the key of a mapping member's line (``"key": value``), or None unless
+    the line is exactly what the writer makes of that member."""
     body = bytes(line)
     try:
         one = orjson.loads(b"{" + body + b"}")
@@ -71,8 +73,17 @@ def _member(line: memoryview) -> bytes | None:
     if not isinstance(one, dict) or len(one) != 1:
         return None
     ((key, value),) = one.items()
-    name, encoded = compact(key), compact(value)
-    return name + b":" + encoded if name + b": " + encoded == body else None
+    name = compact(key)
+    return len(name) if name + b": " + compact(value) == body else None
+
+
+def _compact_members(lines: list[memoryview], cuts: list[int]) -> Iterator[bytes]:
+    """A mapping's compact text, member by member, from its lines (``"key": value``) and
+    each key's length: the key, a colon, the value."""
+    yield b"{"
+    for i, (line, cut) in enumerate(zip(lines, cuts, strict=True)):
+        yield (b"," if i else b"") + line[:cut] + b":" + line[cut + 2:]
+    yield b"}"
 
 
 def _item(line: memoryview) -> memoryview | None:
@@ -104,9 +115,8 @@ def _value(name: str, rest: memoryview, lines: _Lines) -> object:
         if not items:
             return _NOT_OURS
         if opens:
-            members = [m for m in map(_member, items) if m is not None]
-            return Raw(b"{" + b",".join(members) + b"}") if len(members) == len(items) \
-                else _NOT_OURS
+            cuts = [m for m in map(_member, items) if m is not None]
+            return Raw(_compact_members(items, cuts)) if len(cuts) == len(items) else _NOT_OURS
         if any(_item(i) is None for i in items):
             return _NOT_OURS
         return Encoded(items) if name in _STREAMED else [orjson.loads(i) for i in items]

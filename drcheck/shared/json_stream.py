@@ -36,11 +36,12 @@ class Encoded:
 
 
 class Raw:
-    """A value already written as compact JSON, written as it is wherever it stands (so only
-    where the layout writes values compact: a mapping below depth 2, a list below 3)."""
+    """A value already encoded as compact JSON, in chunks (read once), written as they come
+    wherever the value stands: so only where the layout writes values compact (a mapping
+    at depth 2 or more, a list at 3 or more)."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self.chunks = chunks
 
 
 class Spooled:
@@ -93,7 +94,8 @@ def emit(value: Any, depth: int, write: _Write) -> None:
     elif isinstance(value, Spooled):
         _copy(value, depth, write)
     elif isinstance(value, Raw):
-        write(value.data)
+        for chunk in value.chunks:
+            write(chunk)
     elif isinstance(value, dict) and value and depth < 2:
         pad = b"  " * (depth + 1)
         keys = sorted(value)
