@@ -268,7 +268,7 @@ class ReplicaKind(str, Enum):
     MEDIUM = "medium"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replica:
     """The primary or one copy of a dataset, at a resolved location, with its facts."""
 
@@ -319,7 +319,7 @@ class Business:
     origin: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """Data that must survive: where it lives (primary) and where its copies are."""
 
