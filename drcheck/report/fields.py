@@ -34,8 +34,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "status": f.status.value,
         "severity": f.severity.value,
         "message": f.message,
-        "shared_domains": [{"kind": s.kind.value, "id": s.value, "replicas": list(s.replicas)}
-                           for s in f.shared],
+        "shared_domains": shared_dicts(f),
         "unknowns": list(f.unknowns),
         "controls": {k: list(v) for k, v in sorted(f.controls.items())},
         "waiver": f.waiver,
@@ -43,6 +42,19 @@ def finding_dict(f: Finding) -> dict[str, Any]:
                       "source": e.source.value, "origin": e.origin,
                       "observed_at": e.observed_at} for e in f.evidence],
     }
+
+
+def shared_dicts(f: Finding) -> list[dict[str, Any]]:
+    """The domains a finding's replicas share, as ``finding_dict`` writes them."""
+    return [{"kind": s.kind.value, "id": s.value, "replicas": list(s.replicas)}
+            for s in f.shared]
+
+
+def rule_fields(f: Finding) -> dict[str, Any]:
+    """The ``RULE_KEYS`` fields of ``finding_dict(f)``, without building the rest."""
+    return {"policy": f.policy, "rule_id": f.rule_id, "rule_type": f.rule_type,
+            "title": f.title, "severity": f.severity.value,
+            "controls": {k: list(v) for k, v in sorted(f.controls.items())}}
 
 
 def waiver_dict(w: WaiverNote) -> dict[str, Any]:
@@ -116,7 +128,7 @@ class Shared:
         rule = self.rules.get(key)
         mine = _signature(f)
         if rule is None:
-            self.rules[key] = rule = {k: finding_dict(f)[k] for k in RULE_KEYS}
+            self.rules[key] = rule = rule_fields(f)
             self.signatures[key] = mine
             self.passed[key] = []
             return rule, True
@@ -136,13 +148,14 @@ class Shared:
         if same_rule and lean_pass(f):
             self.passed[key].append(f.dataset)
             return None
-        full = finding_dict(f)
         out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status.value}
-        out.update({k: full[k] for k in RULE_KEYS if rule[k] != full[k]})
+        if not same_rule:
+            mine = rule_fields(f)
+            out.update({k: mine[k] for k in RULE_KEYS if rule[k] != mine[k]})
         if f.shared:
-            out["shared_domains"] = full["shared_domains"]
+            out["shared_domains"] = shared_dicts(f)
         if f.unknowns:
-            out["unknowns"] = full["unknowns"]
+            out["unknowns"] = list(f.unknowns)
         if f.waiver is not None:
             out["waiver"] = f.waiver
         if f.status is Status.PASS:

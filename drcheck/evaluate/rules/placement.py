@@ -63,8 +63,18 @@ def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...]) -> tuple[Cop
 
     Not memoised per dataset: each relation is a lookup in the memo by place pair, and a
     second memo per dataset cost memory without saving time."""
+    read, point = relevant(kinds)
     where = dataset.primary.location
-    return tuple(copy_relation(where, c.location, kinds) for c in dataset.copies)
+    mine = where.place(read, point)
+    out = []
+    for copy in dataset.copies:
+        there = copy.location
+        key = (mine, there.place(read, point), kinds)
+        found = _COPY_RELATIONS.get(key)
+        if found is None:  # the primary's place and the kinds' reading are looked up once
+            found = remember(_COPY_RELATIONS, key, _copy_relation(where, there, kinds))
+        out.append(found)
+    return tuple(out)
 
 
 def _copy_relation(primary: Location, copy: Location,
