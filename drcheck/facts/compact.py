@@ -268,21 +268,70 @@ def encoded_document(s: Snapshot) -> tuple[_Doc, list[bytes]]:
     report write on a line each). A record holds a tenth of the memory its mapping does, so
     100k datasets are never all in memory as mappings; the digest is the same.
     """
+    lines: list[bytes] = []
+    try:
+        return streamed_document(s, lines.append), lines
+    except TypeError:  # something orjson refuses: the standard encoder's bytes, as documents
+        whole = document(s)
+        return ({k: v for k, v in whole.items() if k != "datasets"},
+                [compact(d) for d in whole["datasets"]])
+
+
+def streamed_document(s: Snapshot, sink: Callable[[bytes], object]) -> _Doc:
+    """``document(s)`` without its datasets, each dataset's compact record handed to ``sink``
+    as it is made, in order, and the digest hashed as they go: no list of them is kept.
+    ``TypeError`` if orjson refuses a value (``sink`` then has part of them: start again
+    with ``encoded_document``, which falls back to the standard encoder)."""
     import orjson
 
     from drcheck.shared.gcpause import paused_gc
 
     sort = orjson.OPT_SORT_KEYS
-    try:
-        with paused_gc():
-            writer = _Writer(s)
-            lines = [orjson.dumps(writer.dataset(d), option=sort) for d in s.datasets]
+    with paused_gc():
+        writer = _Writer(s)
         head = _head(s, writer, __version__)
-        return _digested(s, head, lambda: _spliced_digest(head, lines)), lines
-    except TypeError:  # something orjson refuses: the standard encoder's bytes, as documents
-        whole = document(s)
-        return ({k: v for k, v in whole.items() if k != "datasets"},
-                [compact(d) for d in whole["datasets"]])
+        digest = None if isinstance(s.__dict__.get("_digest"), str) else _Digest(head)
+        for d in s.datasets:
+            line = orjson.dumps(writer.dataset(d), option=sort)
+            if digest is not None:
+                digest.dataset(line)
+            sink(line)
+    return _digested(s, head, lambda: digest.finish() if digest is not None else "")
+
+
+class _Digest:
+    """``canonical_digest`` of a document hashed as it is written: the fields before
+    ``datasets``, each dataset's record, then the fields after (orjson writes a key-sorted
+    mapping as its members in key order, so these are the bytes ``canonical_digest``
+    hashes). The fields after ``datasets`` are read when ``finish`` is called."""
+
+    def __init__(self, head: _Doc) -> None:
+        import orjson
+
+        self.dumps, self.head, self.count = orjson.dumps, head, 0
+        self.keys = sorted([*(k for k in head if k != "digest"), "datasets"])
+        self.at = self.keys.index("datasets")
+        self.hash = hashlib.sha256(b"{")
+        for i, key in enumerate(self.keys[:self.at]):
+            self._field(i, key)
+        self.hash.update((b"," if self.at else b"") + b'"datasets":[')
+
+    def _field(self, i: int, key: str) -> None:
+        import orjson
+
+        self.hash.update((b"," if i else b"") + self.dumps(key) + b":"
+                         + self.dumps(self.head[key], option=orjson.OPT_SORT_KEYS))
+
+    def dataset(self, line: bytes) -> None:
+        self.hash.update((b"," if self.count else b"") + line)
+        self.count += 1
+
+    def finish(self) -> str:
+        self.hash.update(b"]")
+        for key in self.keys[self.at + 1:]:
+            self._field(1, key)
+        self.hash.update(b"}")
+        return "sha256:" + self.hash.hexdigest()
 
 
 def _head(s: Snapshot, writer: _Writer, drcheck_version: str) -> _Doc:
@@ -296,23 +345,6 @@ def _digested(s: Snapshot, body: _Doc, digest: Callable[[], str]) -> _Doc:
     body["digest"] = cached if isinstance(cached, str) else digest()
     object.__setattr__(s, "_digest", body["digest"])
     return body
-
-
-def _spliced_digest(head: _Doc, lines: list[bytes]) -> str:
-    """``canonical_digest`` of ``head`` with ``datasets`` being ``lines``, hashed part by part:
-    orjson writes a key-sorted mapping as its members in key order, so the bytes hashed are
-    the ones ``canonical_digest`` would hash (``TypeError`` if orjson refuses a part)."""
-    import orjson
-
-    h = hashlib.sha256(b"{")
-    for i, key in enumerate(sorted([*(k for k in head if k != "digest"), "datasets"])):
-        h.update((b"," if i else b"") + orjson.dumps(key) + b":")
-        if key == "datasets":
-            h.update(b"[" + b",".join(lines) + b"]")
-        else:
-            h.update(orjson.dumps(head[key], option=orjson.OPT_SORT_KEYS))
-    h.update(b"}")
-    return "sha256:" + h.hexdigest()
 
 
 def _full_fact(fact: _Doc, at: Any, origins: Origins) -> _Doc:

@@ -11,7 +11,7 @@ import io
 import tempfile
 from typing import BinaryIO
 
-from drcheck.facts.compact import encoded_document
+from drcheck.facts.compact import encoded_document, streamed_document
 from drcheck.facts.stored import stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
@@ -20,6 +20,7 @@ from drcheck.shared.jsontext import compact
 from drcheck.shared.model import AuditResult
 
 _PAD = b"    "  # a finding's line: a member of a top-level list
+_FACTS_PAD = b"      "  # an embedded dataset's line: a member of a list in ``facts``
 
 
 def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> bool:
@@ -34,14 +35,35 @@ def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> boo
     return bool(sep)
 
 
-def _embedded_facts(result: AuditResult) -> dict[str, object]:
-    """The facts file's own document, its datasets a stream of encoded records: from the file
-    the snapshot was read from when it can be, else written anew."""
+class _Lines:
+    """Records written to a spool as the item lines of a list ``Spooled`` copies."""
+
+    def __init__(self, spool: BinaryIO, pad: bytes) -> None:
+        self.spool, self.pad, self.sep = spool, pad, b""
+
+    def add(self, record: bytes) -> None:
+        self.spool.write(self.sep + self.pad + record)
+        self.sep = b",\n"
+
+
+def _embedded_facts(result: AuditResult, spool: BinaryIO) -> dict[str, object]:
+    """The facts file's own document: from the file the snapshot was read from when it can
+    be, else written anew with its datasets spooled to ``spool`` as they are made (100k
+    encoded datasets are not held in memory while the report is written)."""
     stored = stored_document(result.snapshot)
     if stored is not None:
         return stored
-    head, lines = encoded_document(result.snapshot)
-    return {**head, "datasets": Encoded(lines)}
+    lines = _Lines(spool, _FACTS_PAD)
+    try:
+        head = streamed_document(result.snapshot, lines.add)
+    except TypeError:  # a value orjson refuses: the standard encoder's records instead
+        spool.seek(0)
+        spool.truncate()
+        lines = _Lines(spool, _FACTS_PAD)
+        head, records = encoded_document(result.snapshot)
+        for record in records:
+            lines.add(record)
+    return {**head, "datasets": Spooled(spool) if lines.sep else []}
 
 
 class JsonReporter(Reporter):
@@ -58,9 +80,9 @@ class JsonReporter(Reporter):
     def write(self, result: AuditResult, out: BinaryIO) -> None:
         """The result document, written to ``out`` as it is made."""
         shared = Shared(result.snapshot)
-        with tempfile.TemporaryFile() as spool:
+        with tempfile.TemporaryFile() as spool, tempfile.TemporaryFile() as facts:
             written = _spool_findings(result, shared, spool)
-            embedded = _embedded_facts(result)
+            embedded = _embedded_facts(result, facts)
             doc = result_head(result, shared, embedded)
             doc["datasets"] = Encoded.of(map(score_dict, result.scores))
             doc["findings"] = Spooled(spool) if written else []
