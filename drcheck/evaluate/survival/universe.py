@@ -178,18 +178,15 @@ class Universe:
         by_kind: dict[DomainKind, set[Domain]] = {}
         self._within: dict[tuple[DomainKind, DomainKind, str], set[Domain]] = {}
         self._unplaced: dict[tuple[DomainKind, DomainKind], set[Domain]] = {}
-        alike: dict[tuple[DomainKind, int], list[Domain]] = {}  # same kind, same context
         for dom in self.domains:
             by_kind.setdefault(dom[0], set()).add(dom)
-            alike.setdefault((dom[0], id(self._context[dom])), []).append(dom)
-        for (kind, _), doms in alike.items():
-            context = self._context[doms[0]]
-            for broader in BROADER[kind]:
+            context = self._context[dom]
+            for broader in BROADER[dom[0]]:
                 where = context.get(broader)
                 if not where:
-                    self._unplaced.setdefault((kind, broader), set()).update(doms)
+                    self._unplaced.setdefault((dom[0], broader), set()).add(dom)
                 for value in where or ():
-                    self._within.setdefault((kind, broader, value), set()).update(doms)
+                    self._within.setdefault((dom[0], broader, value), set()).add(dom)
         self._by_kind: dict[DomainKind, frozenset[Domain]] = {
             kind: frozenset(doms) for kind, doms in by_kind.items()}
 
