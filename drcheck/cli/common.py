@@ -6,23 +6,21 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from drcheck.cli.app import note
-from drcheck.facts.assemble import build_snapshot
-from drcheck.facts.collect import ProbeOptions
-from drcheck.facts.runs import RunSpec, probe_estate, read_estate
 from drcheck.facts.snapshot import load_snapshot
-from drcheck.inputs.catalog_check import catalog_warnings
 from drcheck.inputs.durations import parse_time
-from drcheck.inputs.estate import Estate
-from drcheck.inputs.estate_check import load_estate
-from drcheck.report.output import atomic_write
 from drcheck.shared.errors import UsageError
 from drcheck.shared.gcpause import freeze_survivors
 from drcheck.shared.model import Snapshot
+
+if TYPE_CHECKING:  # what reads and probes an estate is imported when an estate is given
+    from drcheck.facts.collect import ProbeOptions
+    from drcheck.facts.runs import RunSpec
+    from drcheck.inputs.estate import Estate
 
 log = logging.getLogger("drcheck.cli")
 
@@ -58,6 +56,8 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
     else:
+        from drcheck.report.output import atomic_write  # not imported by commands that print
+
         atomic_write(output, text)
 
 
@@ -82,6 +82,18 @@ def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetim
     if facts is not None:
         return Gathered(load_snapshot(str(facts)), None)
     assert estate is not None
+    return _from_estate(estate, offline, when, options, run)
+
+
+def _from_estate(estate: Path, offline: bool, when: datetime, options: ProbeOptions | None,
+                 run: RunSpec | None) -> Gathered:
+    """``gather``'s snapshot of an estate (what it needs is imported only then: a command
+    reading a facts file starts without the estate reader, the assembler and the probes)."""
+    from drcheck.facts.assemble import build_snapshot
+    from drcheck.facts.runs import RunSpec, probe_estate, read_estate
+    from drcheck.inputs.catalog_check import catalog_warnings
+    from drcheck.inputs.estate_check import load_estate
+
     if offline:
         if run is not None and run.partial:
             raise UsageError("--shard and --only choose what to probe: not with --offline")

@@ -39,6 +39,7 @@ from drcheck.evaluate.survival.model import (
 from drcheck.evaluate.survival.universe import Universe
 from drcheck.inputs.durations import parse_duration
 from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.gcpause import keep_to_exit
 from drcheck.shared.model import DomainKind, Snapshot
 from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
@@ -173,9 +174,11 @@ def simulate(
         ctx = ctx_at(when)
         if lost:
             result = simulate_loss(snapshot.datasets, lost, universe, bar_for, ctx)
+            keep_to_exit(setup, result)  # freed by the process's exit, not one by one
             emit(render_scenario(result, fmt), output)
             return scenario_exit(result)
         swept = sweep(snapshot.datasets, universe, bar_for, depth, ctx)
+        keep_to_exit(setup, swept)
         emit(render_sweep(swept, fmt, top), output)
         return sweep_exit(swept)
 

@@ -82,6 +82,19 @@ class Origins:
         estate = self.estate
         return _MARK.sub(lambda m: "@" if m.group(1) == "@" else estate + ":", origin)
 
+    def expander(self) -> Callable[[str], str]:
+        """``full`` for text origins, as the quickest function that gives the same: a
+        reader calls it for every origin of a file (1.3M of them at 100k datasets)."""
+        if self.estate is None:
+            return str
+        prefix, full = self._prefix, self.full
+
+        def expand(origin: str) -> str:
+            # str.replace hands back the text itself when it holds no "@:"
+            return full(origin) if "@@" in origin else origin.replace("@:", prefix)
+
+        return expand
+
 
 def canonical_digest(body: Mapping[str, Any]) -> str:
     """sha256 of a version 3 document without its ``digest``: compact, key-sorted JSON as

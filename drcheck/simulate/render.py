@@ -7,6 +7,7 @@ ranking and say how many were left out.
 
 from __future__ import annotations
 
+import heapq
 import textwrap
 from collections.abc import Sequence
 from enum import Enum
@@ -119,10 +120,10 @@ def render_sweep(result: SweepResult, fmt: SimulateFormat, top: int = 20) -> str
             parts.append("\n".join([tabulate(_impact_rows(result.pairs, top),
                                              headers=["pair", *heads[1:]], tablefmt=tablefmt),
                                     *_more(len(result.pairs), top)]))
-    ordered = sorted(result.datasets, key=_dataset_order)
+    ordered = heapq.nsmallest(top, result.datasets, key=_dataset_order)  # sorted()[:top]
     parts.append("\n".join([tabulate(_cuts_rows(ordered, top), headers=[
         "dataset", "criticality", "good", f"dies with (minimal cut sets, up to {result.depth})"],
-        tablefmt=tablefmt), *_more(len(ordered), top)]))
+        tablefmt=tablefmt), *_more(len(result.datasets), top)]))
     return "\n\n".join(parts) + "\n"
 
 

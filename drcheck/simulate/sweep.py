@@ -60,13 +60,14 @@ def sweep(datasets: Sequence[Dataset], universe: Universe, bar_for: BarFor, dept
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be 1 or {MAX_DEPTH}, not {depth}")
     singles, pairs = _Tally(), _Tally()
+    by_size = {1: singles, 2: pairs}
     per_dataset = []
     with paused_gc():
         for dataset in datasets:
             cuts = dataset_cuts(dataset, universe, bar_for(dataset), depth, ctx)
             per_dataset.append(cuts)
             for cut in cuts.cuts:
-                tally = {1: singles, 2: pairs}.get(len(cut.domains))
+                tally = by_size.get(len(cut.domains))
                 if tally is not None:
                     tally.add(cut.domains, cuts, cut.certain)
     kinds = tuple(k for k in DomainKind if k in universe.kinds)

@@ -17,7 +17,7 @@ from drcheck.evaluate.domains import Relation, relation
 from drcheck.evaluate.survival.fate import dataset_bytes, good_copies
 from drcheck.evaluate.survival.model import Bar, Cut, DatasetCuts, Domain
 from drcheck.evaluate.survival.universe import Exposure, Universe
-from drcheck.shared.model import Dataset, Replica
+from drcheck.shared.model import Dataset, DomainKind, Replica
 
 Hit = frozenset[Domain]
 
@@ -80,16 +80,22 @@ def blind_kinds(good: Sequence[tuple[Replica, Exposure]],
         return ()
     everywhere = {d[0] for d in frozenset.intersection(*(exp.unknown for _, exp in good))} \
         if anywhere else set()
-    open_kinds = set(common) - everywhere
+    open_kinds = _not_proven_apart(good, set(common) - everywhere)
+    return tuple(sorted(k._value_ for k in (open_kinds | (everywhere & common))))
+
+
+def _not_proven_apart(good: Sequence[tuple[Replica, Exposure]],
+                      open_kinds: set[DomainKind]) -> set[DomainKind]:
+    """The kinds of ``open_kinds`` for which no two of ``good`` are proven apart."""
     for i, (ra, a) in enumerate(good):
         for rb, b in good[i + 1:]:
-            if not open_kinds:
-                break
             open_kinds = {k for k in open_kinds if not a.apart(b, k)}
             if open_kinds and ra.location.coordinates and rb.location.coordinates:
                 open_kinds = {k for k in open_kinds if relation(
                     ra.location, rb.location, k)[0] is not Relation.SEPARATE}
-    return tuple(sorted(k.value for k in (open_kinds | (everywhere & common))))
+            if not open_kinds:
+                return open_kinds
+    return open_kinds
 
 
 def good_replicas(dataset: Dataset, universe: Universe, bar: Bar,
@@ -119,7 +125,7 @@ def dataset_cuts(dataset: Dataset, universe: Universe, bar: Bar, depth: int,
     """The minimal cut sets of ``dataset`` of at most ``depth`` domains, certain and not."""
     good = good_replicas(dataset, universe, bar, ctx)
     size = dataset_bytes(dataset)
-    if depth == 1 and good and not frozenset.intersection(*(e.exposed for _, e in good)):
+    if depth == 1 and good and not frozenset.intersection(*[e.exposed for _, e in good]):
         # no single domain meets every good replica: only a blind kind can remain
         return DatasetCuts(dataset.name, dataset.criticality, size, len(good), (),
                            blind_kinds(good, anywhere=False))

@@ -7,7 +7,10 @@ replicas that name it) to be in campus A cannot hold a replica known to be in ca
 account known to be AWS cannot hold an OVH replica. Nothing else is assumed.
 
 Replicas are reduced to *footprints* (the set of their claims' domains); identical
-footprints share every computation, so cost grows with datasets, not with domains.
+footprints share every computation, so cost grows with datasets, not with domains. What
+proves two places apart is read from a footprint's *coarse* part (``LEAF_KINDS`` left out),
+which footprints share far more often (one host per asset, a few hundred places): the
+context of a domain and a footprint's exposure are worked out once per coarse part.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ BROADER: Mapping[DomainKind, tuple[DomainKind, ...]] = {
     DomainKind.REGION: LOGICAL_CHAIN[:1],
 }
 """For each kind, the broader kinds whose disagreement proves two places apart."""
+
+LEAF_KINDS: frozenset[DomainKind] = frozenset(DomainKind) - {
+    b for kinds in BROADER.values() for b in kinds}
+"""Kinds broader than none (host, account, region): their claims never prove separation."""
 
 
 Footprint = frozenset[Domain]
@@ -74,6 +81,28 @@ class Exposure:
         return False
 
 
+def _by_kind(domains: Iterable[Domain]) -> dict[DomainKind, frozenset[str]]:
+    grouped: dict[DomainKind, set[str]] = {}
+    for kind, value in domains:
+        grouped.setdefault(kind, set()).add(value)
+    return {k: frozenset(v) for k, v in grouped.items()}
+
+
+class _Template:
+    """What every footprint with one coarse part and one set of leaf kinds has in common."""
+
+    __slots__ = ("killers", "unknown", "lacking", "places")
+
+    def __init__(self, killers: frozenset[Domain], unknown: frozenset[Domain],
+                 lacking: frozenset[DomainKind],
+                 places: Mapping[DomainKind, frozenset[str]]) -> None:
+        self.killers, self.unknown, self.lacking, self.places = killers, unknown, lacking, places
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _values(fp: Footprint, kind: DomainKind) -> frozenset[str]:
     return frozenset(v for k, v in fp if k is kind)
 
@@ -90,14 +119,20 @@ class Universe:
         self._interned: dict[Footprint, Footprint] = {}
         self._exposure: dict[Footprint, Exposure] = {}
         self._apart_memo: dict[tuple[object, ...], frozenset[Domain]] = {}
+        self._coarse: dict[Footprint, Footprint] = {}
+        self._templates: dict[tuple[Footprint, frozenset[DomainKind]], _Template] = {}
+        context_memo: dict[tuple[DomainKind, frozenset[Footprint]],
+                           dict[DomainKind, frozenset[str]]] = {}
         with paused_gc():
             carriers = self._carriers(datasets)
             self.domains: tuple[Domain, ...] = tuple(sorted(carriers))
-            self._context = {dom: self._context_of(dom, fps) for dom, fps in carriers.items()}
+            self._context = {dom: self._context_of(dom, fps, context_memo)
+                             for dom, fps in carriers.items()}
             self._index()
 
     def _carriers(self, datasets: Iterable[Dataset]) -> dict[Domain, set[Footprint]]:
-        """Footprint every replica; for every selected domain, the footprints naming it.
+        """Footprint every replica; for every selected domain, the coarse parts of the
+        footprints naming it (all its context is read from).
 
         Replicas of one asset usually share their claim objects (the assembler makes them
         once per asset), so the footprint is memoised on the identities of the claims.
@@ -105,24 +140,38 @@ class Universe:
         carriers: dict[Domain, set[Footprint]] = {}
         by_id, interned, alive = self._fp_by_id, self._interned, self._alive
         by_claims: dict[tuple[int, ...], Footprint] = {}
-        for dataset in datasets:
-            for location in (dataset.primary.location, *(c.location for c in dataset.copies)):
-                if id(location) in by_id:
-                    continue
-                key = tuple(map(id, location.claims))
-                known = by_claims.get(key)
+        seen: set[Footprint] = set()
+        locations = {id(r.location): r.location for d in datasets for r in (d.primary, *d.copies)}
+        for key_id, location in locations.items():
+            if key_id in by_id:
+                continue
+            key = tuple(map(id, location.claims))
+            known = by_claims.get(key)
+            if known is None:
+                fp = footprint(location)
+                known = interned.get(fp)
                 if known is None:
-                    fp = footprint(location)
-                    known = interned.get(fp)
-                    if known is None:
-                        known = interned[fp] = fp
-                        for dom in fp:
-                            if dom[0] in self.kinds:
-                                carriers.setdefault(dom, set()).add(fp)
-                    by_claims[key] = known
-                by_id[id(location)] = known
-                alive.append(location)  # keeps the ids of the location and its claims unique
+                    known = interned[fp] = fp
+                    self._carry(fp, carriers, seen)
+                by_claims[key] = known
+            by_id[key_id] = known
+            alive.append(location)  # keeps the ids of the location and its claims unique
         return carriers
+
+    def _carry(self, fp: Footprint, carriers: dict[Domain, set[Footprint]],
+               seen: set[Footprint]) -> None:
+        """File ``fp``'s coarse part under each selected domain of ``fp`` (the coarse
+        domains once per coarse part: many footprints share it)."""
+        kinds = self.kinds
+        coarse = self.coarse(fp)
+        if coarse not in seen:
+            seen.add(coarse)
+            for dom in coarse:
+                if dom[0] in kinds:
+                    carriers.setdefault(dom, set()).add(coarse)
+        for dom in fp:
+            if dom[0] in LEAF_KINDS and dom[0] in kinds:
+                carriers.setdefault(dom, set()).add(coarse)
 
     def _index(self) -> None:
         """Index the domains by kind and by the broader domains they are known to be in."""
@@ -131,8 +180,9 @@ class Universe:
         self._unplaced: dict[tuple[DomainKind, DomainKind], set[Domain]] = {}
         for dom in self.domains:
             by_kind.setdefault(dom[0], set()).add(dom)
+            context = self._context[dom]
             for broader in BROADER[dom[0]]:
-                where = self._context[dom].get(broader)
+                where = context.get(broader)
                 if not where:
                     self._unplaced.setdefault((dom[0], broader), set()).add(dom)
                 for value in where or ():
@@ -151,17 +201,35 @@ class Universe:
             self._alive.append(location)
         return fp
 
+    def coarse(self, fp: Footprint) -> Footprint:
+        """``fp`` without its domains of ``LEAF_KINDS`` (one object per content)."""
+        found = self._coarse.get(fp)
+        if found is None:
+            part = frozenset([d for d in fp if d[0] not in LEAF_KINDS])
+            found = self._coarse[fp] = self._coarse.setdefault(part, part)
+        return found
+
     @staticmethod
-    def _context_of(dom: Domain, fps: set[Footprint]) -> dict[DomainKind, frozenset[str]]:
+    def _context_of(dom: Domain, fps: set[Footprint],
+                    memo: dict[tuple[DomainKind, frozenset[Footprint]],
+                               dict[DomainKind, frozenset[str]]]
+                    ) -> dict[DomainKind, frozenset[str]]:
+        """Where the carriers of ``dom`` (their coarse parts, ``fps``) are known to be, by
+        broader kind; domains with the same carriers share one (read-only) answer."""
         broader = BROADER[dom[0]]
         if not broader:
             return {}
-        seen: dict[DomainKind, set[str]] = {}
-        for fp in fps:
-            for kind, value in fp:
-                if kind in broader:
-                    seen.setdefault(kind, set()).add(value)
-        return {kind: frozenset(seen[kind]) for kind in broader if kind in seen}
+        key = (dom[0], frozenset(fps))
+        found = memo.get(key)
+        if found is None:
+            seen: dict[DomainKind, set[str]] = {}
+            for fp in fps:
+                for kind, value in fp:
+                    if kind in broader:
+                        seen.setdefault(kind, set()).add(value)
+            found = memo[key] = {kind: frozenset(seen[kind]) for kind in broader
+                                 if kind in seen}
+        return found
 
     def known(self, dom: Domain) -> bool:
         """True when some indexed replica names ``dom``."""
@@ -192,16 +260,36 @@ class Universe:
         return found
 
     def _compute_exposure(self, fp: Footprint) -> Exposure:
-        kinds = self.kinds
-        killers = frozenset(d for d in fp if d[0] in kinds)
-        exp = Exposure(fp, killers, frozenset(), frozenset(kinds - {d[0] for d in fp}))
-        unknown: frozenset[Domain] = frozenset()
-        for kind in exp.lacking:
-            unknown |= self._not_apart(kind, exp.places)
-        if unknown:
-            object.__setattr__(exp, "unknown", unknown)
-            object.__setattr__(exp, "exposed", killers | unknown)
+        """The exposure of ``fp``: its coarse part's (worked out once, ``_template``) with
+        its leaf domains added. Built field by field, as ``Exposure`` would compute them."""
+        coarse = self.coarse(fp)
+        leaves = fp - coarse
+        key = (coarse, frozenset([d[0] for d in leaves]))
+        tmpl = self._templates.get(key)
+        if tmpl is None:
+            tmpl = self._templates[key] = self._template(coarse, key[1])
+        killers = tmpl.killers
+        if leaves:
+            kinds = self.kinds
+            killers = killers | frozenset([d for d in leaves if d[0] in kinds])
+        exp = _new(Exposure)
+        _set(exp, "__dict__", {
+            "footprint": fp, "killers": killers, "unknown": tmpl.unknown,
+            "lacking": tmpl.lacking, "exposed": killers | tmpl.unknown,
+            "places": {**tmpl.places, **_by_kind(leaves)} if leaves else tmpl.places})
         return exp
+
+    def _template(self, coarse: Footprint, leaf_kinds: frozenset[DomainKind]) -> _Template:
+        """Killers, unknowns, lacking kinds and places of a coarse part: the unknowns are
+        read from the broader kinds' places, which the leaf domains never are."""
+        kinds = self.kinds
+        places = _by_kind(coarse)
+        lacking = frozenset(kinds - {d[0] for d in coarse} - leaf_kinds)
+        unknown: frozenset[Domain] = frozenset()
+        for kind in lacking:
+            unknown |= self._not_apart(kind, places)
+        return _Template(frozenset([d for d in coarse if d[0] in kinds]), unknown, lacking,
+                         places)
 
     def _not_apart(self, kind: DomainKind,
                    places: Mapping[DomainKind, frozenset[str]]) -> frozenset[Domain]:
