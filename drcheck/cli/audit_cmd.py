@@ -61,6 +61,7 @@ from drcheck.report import OutputFormat, ReportOptions
 from drcheck.report.history import record
 from drcheck.report.history_chain import run_digest_of
 from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.gcpause import keep_to_exit
 from drcheck.shared.model import Severity
 
 Opt = typer.Option
@@ -130,7 +131,8 @@ def audit(
         else:
             options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
                                     ssh_config, allow_proxy_command)
-            gathered = gather(estate, facts, offline, when, options)
+            gathered = gather(estate, facts, offline, when, options,
+                              keep_source=any(t.fmt is OutputFormat.JSON for t in targets))
             snapshot, estate_name = gathered.snapshot, gathered.estate
         result = run_audit(snapshot, policies, when)
         require_evaluated(result, str(plan or estate or facts))
@@ -152,6 +154,7 @@ def audit(
         sign_outputs(signer, [p for _f, p, _t in rendered if p is not None])
         file_bundle(evidence_bundle, evidence, result, signer)
         warn_expired(result)
+        keep_to_exit(result)  # freed by the process's exit, not one object at a time
         return gate(result, fail_on, soft_fail, exit_code(result, fail_on))
 
     raise typer.Exit(int(guarded(body)))

@@ -70,17 +70,18 @@ class Gathered:
 
 
 def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetime,
-           options: ProbeOptions | None = None, run: RunSpec | None = None) -> Gathered:
+           options: ProbeOptions | None = None, run: RunSpec | None = None,
+           keep_source: bool = False) -> Gathered:
     """A snapshot from a facts file, or from an estate (probing unless ``offline``).
 
     A probing run records who collected it (``run``: runner, shard, selection); a shard's
     snapshot is partial until ``drcheck merge``. Location codes the catalog does not know
-    are warned about on stderr.
+    are warned about on stderr. ``keep_source``: see ``load_snapshot`` (a JSON report).
     """
     if (estate is None) == (facts is None):
         raise UsageError("give an ESTATE file or --facts FILE (exactly one)")
     if facts is not None:
-        return Gathered(load_snapshot(str(facts)), None)
+        return Gathered(load_snapshot(str(facts), keep_source=keep_source), None)
     assert estate is not None
     return _from_estate(estate, offline, when, options, run)
 

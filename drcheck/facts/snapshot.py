@@ -245,7 +245,7 @@ def facts_problems(doc: Document) -> list[Problem]:
     return sanity_problems(Document(doc.path, _shared_view(doc.data), doc.marks, doc.digest))
 
 
-def _fast(raw: bytes) -> Snapshot | None:
+def _fast(raw: bytes, keep: bool) -> Snapshot | None:
     """The snapshot of a version 3 file (or a result document embedding one) the fast way,
     or ``None`` when the full checks must run."""
     import orjson
@@ -270,7 +270,7 @@ def _fast(raw: bytes) -> Snapshot | None:
         return None
     if same:  # written back the same: same digest, and the same document
         object.__setattr__(snapshot, "_digest", digest)
-        if not embedded:
+        if keep and not embedded:
             keep_source(snapshot, raw)
     return snapshot
 
@@ -297,16 +297,18 @@ def _checked(text: str, path: str) -> Snapshot:
     return snapshot
 
 
-def load_snapshot(path: str, partial_ok: bool = False) -> Snapshot:
+def load_snapshot(path: str, partial_ok: bool = False, keep_source: bool = False) -> Snapshot:
     """Read, validate and verify a facts file (or the facts a JSON report embeds); any
     problem is a ``ConfigError`` (exit 2).
 
     A shard's snapshot (``partial``) is refused unless ``partial_ok``: its datasets are not
-    assembled until ``drcheck merge`` has every shard.
+    assembled until ``drcheck merge`` has every shard. ``keep_source``: a file this version
+    wrote stays with the snapshot, for a JSON report to embed its lines (``facts.stored``);
+    it costs the file's size in memory, so only a command writing one asks.
     """
     raw = read_bytes(path)
     with paused_gc():
-        snapshot = _fast(raw)
+        snapshot = _fast(raw, keep_source)
         if snapshot is None:
             try:
                 text = raw.decode("utf-8")

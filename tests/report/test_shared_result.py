@@ -4,6 +4,7 @@ nothing: every finding reads back whole, the embedded facts read back to the exa
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -125,7 +126,8 @@ def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
     result = audit(str(_generated(tmp_path, 60)), ("sbg2", "3-2-1-1-0"))
     facts = tmp_path / "facts.json"
     facts.write_text(snapshot_to_json(result.snapshot), encoding="utf-8")
-    loaded = load_snapshot(str(facts))
+    assert stored_document(load_snapshot(str(facts))) is None  # kept only when asked
+    loaded = load_snapshot(str(facts), keep_source=True)
     assert stored_document(loaded) is not None
     fresh = replace(result, snapshot=replace(loaded))  # a derived snapshot keeps no source
     assert stored_document(fresh.snapshot) is None
@@ -133,7 +135,7 @@ def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
     assert JsonReporter().render(replace(result, snapshot=loaded)) == expected
     # the same document indented otherwise: same digest, read fast, written anew
     facts.write_text(json.dumps(json.loads(facts.read_text()), indent=1), encoding="utf-8")
-    other = load_snapshot(str(facts))
+    other = load_snapshot(str(facts), keep_source=True)
     assert other == loaded and stored_document(other) is None
     assert JsonReporter().render(replace(result, snapshot=other)) == expected
     # one dataset or location line not in compact form: the whole document is written anew
@@ -143,6 +145,30 @@ def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
         at = next(i for i, line in enumerate(lines) if line.startswith(first))
         lines[at] = lines[at].replace(first, spaced_out, 1)
         facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        spaced = load_snapshot(str(facts))
+        spaced = load_snapshot(str(facts), keep_source=True)
         assert spaced == loaded and stored_document(spaced) is None
         assert JsonReporter().render(replace(result, snapshot=spaced)) == expected
+
+
+def test_audit_of_a_facts_file_writes_the_report_an_audit_of_the_estate_writes(
+        tmp_path: Path) -> None:
+    """Whole processes, as a user runs them: the estate audited directly and through the
+    facts file ``probe --offline`` wrote give the same JSON report, byte for byte (the one
+    embeds the facts written anew, the other the facts file's own lines)."""
+    estate = _generated(tmp_path, 80)
+    now = ["--now", "2026-11-23T06:00:00Z"]
+    packs = ["-p", "sbg2", "-p", "3-2-1-1-0", "-p", "bsi-georedundancy"]
+
+    def drcheck(*args: str) -> None:
+        done = subprocess.run([sys.executable, "-m", "drcheck", *args], capture_output=True,
+                              text=True, timeout=120, check=False)
+        assert done.returncode in (0, 1, 3), done.stderr
+
+    drcheck("probe", "--offline", str(estate), "-o", str(tmp_path / "facts.json"), *now)
+    drcheck("audit", "--offline", str(estate), *packs, "-f", "json",
+            "-o", str(tmp_path / "direct.json"), *now)
+    drcheck("audit", "--facts", str(tmp_path / "facts.json"), *packs, "-f", "json",
+            "-o", str(tmp_path / "via-facts.json"), *now)
+    direct = (tmp_path / "direct.json").read_bytes()
+    assert json.loads(direct)["facts"]["datasets"]
+    assert (tmp_path / "via-facts.json").read_bytes() == direct
