@@ -28,6 +28,14 @@ _FLOW_BAD = re.compile(r"[\[\]{}'\"]")  # nesting and quotes; an item's first ch
 _NOT_PLAIN = frozenset("'\"{[")
 _MISS = object()
 _VALUE_CACHE = 1 << 16
+_SHAPE_CACHE = 1 << 14
+_HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces to the colon
+_WORD = re.compile(r"[A-Za-z_/](?:[^:#]*[^:# ])?").fullmatch  # plain, means itself...
+_NOT_WORDS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
+                        "FALSE"))  # ...unless it is one of these
+_SKIP, _OTHER, _KEY_LINE, _ITEM = object(), object(), object(), object()
+_Shape = tuple[object, int, str, int]
+"""(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
 _DQ_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\/": "/"}
 
 
@@ -118,11 +126,11 @@ def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
         key, sep, val = text.partition(":")
         if (sep and val and val[0] != " ") or not key or key[-1] == " ":
             raise Unsupported
-        name = key_text(_scalar(key, line, c))
+        name = key_text(_word_or_scalar(key, line, c))
         if name in data or name == "<<":
             raise Unsupported
         val = val.strip()
-        data[name] = _scalar(val, line, c) if val else None
+        data[name] = _word_or_scalar(val, line, c) if val else None
         pos[name] = (line << SHIFT) | (c + 1)
     return data, pos
 
@@ -138,6 +146,13 @@ def _scalar(text: str, line: int, col: int) -> Any:
         raise YamlProblem(line, col + 1, str(exc)) from None
 
 
+def _word_or_scalar(text: str, line: int, col: int) -> Any:
+    """``_scalar`` of ``text``, answered at once for a word that plainly means itself."""
+    if _WORD(text) is not None and text not in _NOT_WORDS:
+        return text
+    return _scalar(text, line, col)
+
+
 def _value(value: str, col: int, line: int) -> tuple[Any, Any]:
     """The inline value of ``key: value`` or ``- value`` (col: its 0-based column)."""
     first = value[0]
@@ -151,16 +166,16 @@ def _value(value: str, col: int, line: int) -> tuple[Any, Any]:
     return _scalar(_strip_comment(value), line, col), (line << SHIFT) | (col + 1)
 
 
-def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+def _chunks(text: str, chunk: int = 1 << 20) -> Iterator[list[str]]:
     """The lines of ``text``, split a megabyte at a time: a 70 MB estate is never held as
     two and a half million line strings at once (a fifth of the reader's peak memory)."""
     start, size = 0, len(text)
     while True:
         end = text.find("\n", min(start + chunk, size))
         if end < 0:
-            yield from text[start:].split("\n")
+            yield text[start:].split("\n")
             return
-        yield from text[start:end].split("\n")
+        yield text[start:end].split("\n")
         start = end + 1
 
 
@@ -174,35 +189,147 @@ class FastReader:
         self.pending: tuple[_Frame, Any, int, int] | None = None  # frame, key, indent, line
         self.entries = 0
         self.cap = limits.entries
+        self.depth = limits.max_depth
         self.root: _Frame | None = None
         self.keys: dict[str, str] = {}
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}  # plain values by their text after ": "
+        self.words = 0  # words among them
+        self.keyed: dict[str, _Shape] = {}  # shapes of lines by their text before ": "
+        self.whole: dict[str, _Shape] = {}  # shapes of lines without ": ", by all their text
+        self.started = False
 
     def read(self) -> tuple[Any, Any]:
-        """Parse every line; the data and ``[root position, children]``."""
+        """Parse every line; the data and ``[root position, children]``.
+
+        Each line is split once at its first ``": "`` and its part before (indentation, an
+        item's dash, the key) is looked up among the shapes already seen: estates repeat a
+        few dozen of them, so the common ``key: value`` line and the ``- key: value`` line
+        that opens a list item cost a split and two dictionary look-ups. Whatever else a line
+        is goes to ``_general``, the reader's plain path, which decides alike.
+        """
         if "\t" in self.text or "\r" in self.text:
             raise Unsupported
-        started = False
-        stack, entry = self.stack, self._entry
-        for number, raw in enumerate(_lines(self.text), 1):
-            body = raw.lstrip(" ")
-            if not body or body[0] == "#":
-                continue
-            indent = len(raw) - len(body)
-            if self.pending is None and stack and stack[-1].indent == indent and \
-                    not stack[-1].seq and body[0] != "-":
-                entry(stack[-1], number, indent, body.rstrip(" "))  # the common line
-                continue
-            if body.startswith(("---", "...", "%")):
-                if started or not (body == "---" or body.startswith("--- #")):
-                    raise Unsupported
-                started = True
-                continue
-            started = True
-            self._line(number, indent, body.rstrip(" "))
+        number = 0
+        for lines in _chunks(self.text):
+            number = self._read_lines(lines, number)
         if self.root is None:
             return None, [(1 << SHIFT) | 1, None]
         return self.root.data, [(1 << SHIFT) | 1, self.root.pos]
+
+    def _read_lines(self, lines: list[str], number: int) -> int:
+        """Read ``lines``, the first of which is line ``number + 1``; the last one's number."""
+        stack, keyed, whole, values = self.stack, self.keyed, self.whole, self.values
+        for number, raw in enumerate(lines, number + 1):  # noqa: B020  (the count goes on)
+            head, sep, tail = raw.partition(": ")
+            shape = (keyed if sep else whole).get(head)
+            if shape is None:
+                shape = self._shape(head, sep, number)
+            kind, indent, key, col = shape
+            if kind is _SKIP:
+                continue
+            if kind is _OTHER or not stack:
+                self._general(number, raw)
+                continue
+            is_item = kind is _ITEM
+            top = stack[-1]
+            if self.pending is not None or top.indent != indent or top.seq is not is_item:
+                top = self._frame(number, indent, is_item)
+            if is_item:
+                top = self._item_mapping(top, number, indent, col)
+            data = top.data
+            if key in data:
+                raise YamlProblem(number, col + 1, _dup_words(top, key))
+            self.entries += 1
+            if self.entries > self.cap:
+                self._count(number, col + 1)
+            value = values.get(tail, _MISS)
+            if value is _MISS:
+                self._tail(top, key, tail, number, col, len(head) + 2)
+                continue
+            data[key] = value
+            top.pos[key] = (number << SHIFT) | (col + 1)
+        return number
+
+    def _shape(self, head: str, sep: str, number: int) -> _Shape:
+        """What a line whose text before its first ``": "`` is ``head`` holds (``sep`` empty:
+        the line has no ``": "`` and ``head`` is all of it), remembered for the next one."""
+        shape = _shape_of(head, sep, number)
+        cache = self.keyed if sep else self.whole
+        if len(cache) < _SHAPE_CACHE:  # comment lines and odd ones are many and unique
+            cache[head] = shape
+        return shape
+
+    def _general(self, number: int, raw: str) -> None:
+        """One line of any shape, by the reader's plain path."""
+        body = raw.lstrip(" ")
+        indent = len(raw) - len(body)
+        stack = self.stack
+        if self.pending is None and stack and stack[-1].indent == indent and \
+                not stack[-1].seq and body[0] != "-":
+            self._entry(stack[-1], number, indent, body.rstrip(" "))
+            return
+        if body.startswith(("---", "...", "%")):
+            if self.started or not (body == "---" or body.startswith("--- #")):
+                raise Unsupported
+            self.started = True
+            return
+        self.started = True
+        self._line(number, indent, body.rstrip(" "))
+
+    def _frame(self, number: int, indent: int, is_item: bool) -> _Frame:
+        """The open block a ``key:`` or ``- key:`` line continues: the pending key's new
+        block, or the one left after closing those the line dedents from (as ``_line``)."""
+        pending = self.pending
+        if pending is not None:
+            if indent <= pending[2]:
+                self._settle(number, indent, is_item)
+                return self._frame_for(number, indent, is_item)
+            parent, key, _, _ = pending  # the common case of _settle, in one call
+            self.pending = None
+            frame = self._open(indent, is_item, number)
+            parent.data[key] = frame.data
+            parent.pos[key] = [parent.pos[key], frame.pos]
+            return frame  # what _frame_for answers for a block just opened at this line
+        return self._frame_for(number, indent, is_item)
+
+    def _item_mapping(self, frame: _Frame, number: int, indent: int, col: int) -> _Frame:
+        """A ``- key: ...`` item: a new mapping at ``col`` appended to the list ``frame``."""
+        self.entries += 1
+        if self.entries > self.cap:
+            self._count(number, indent + 1)
+        child = self._open(col, False, number)
+        frame.data.append(child.data)
+        frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
+        return child
+
+    def _tail(self, frame: _Frame, key: str, tail: str, number: int, col: int,
+              at: int) -> None:
+        """The value after ``key: `` (``tail``, from 0-based column ``at``) when it is not a
+        plain scalar seen before: nothing (a block follows), a new scalar, quoted, flow."""
+        rest = tail.strip(" ")
+        at += len(tail) - len(tail.lstrip(" "))
+        key_pos = (number << SHIFT) | (col + 1)
+        if not rest or rest[0] == "#":
+            frame.data[key] = None
+            frame.pos[key] = key_pos
+            self.pending = (frame, key, col, number)
+            return
+        if rest[0] not in _NOT_PLAIN:
+            text = rest if " #" not in rest else _strip_comment(rest)
+            if _WORD(text) is not None and text not in _NOT_WORDS:
+                value, self.words = text, self.words + 1  # a word: itself
+                keep = self.words < _VALUE_CACHE  # the first ones, repeated or not (names)
+            else:
+                value = _scalar(text, number, at)  # a number, time, null... resolved
+                keep = len(self.values) < 2 * _VALUE_CACHE  # not crowded out by names
+            if keep:
+                self.values[tail] = value
+            frame.data[key] = value
+            frame.pos[key] = key_pos
+            return
+        value, pos = _value(rest, at, number)
+        frame.data[key] = value
+        frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
 
     def _count(self, line: int, col: int) -> None:
         self.entries += 1
@@ -211,10 +338,10 @@ class FastReader:
                               "this file is larger than drcheck reads")
 
     def _open(self, indent: int, seq: bool, line: int, indentless: bool = False) -> _Frame:
-        frame = _Frame(indent, seq, line, indentless)
-        if len(self.stack) >= self.limits.max_depth:
+        if len(self.stack) >= self.depth:
             raise YamlProblem(line, indent + 1, f"nested deeper than {self.limits.max_depth} "
                               "levels")
+        frame = _Frame(indent, seq, line, indentless)
         self.stack.append(frame)
         return frame
 
@@ -232,19 +359,25 @@ class FastReader:
         if self.root is None:
             self.root = self._open(indent, is_item, number)
         elif self.pending is not None:
-            _, _, p_indent, _ = self.pending
-            if indent > p_indent:
-                self._attach(indent, is_item, number)
-            elif indent == p_indent and is_item and not self.pending[0].seq:
-                self._attach(indent, True, number)
-                self.stack[-1].indentless = True
-            else:
-                self.pending = None
+            self._settle(number, indent, is_item)
         frame = self._frame_for(number, indent, is_item)
         if is_item:
             self._item(frame, number, indent, body)
         else:
             self._entry(frame, number, indent, body)
+
+    def _settle(self, number: int, indent: int, is_item: bool) -> None:
+        """After a key without a value: open its block if this line is inside it (deeper, or
+        a list at the key's own indentation), else the key stays null."""
+        assert self.pending is not None
+        parent, _, p_indent, _ = self.pending
+        if indent > p_indent:
+            self._attach(indent, is_item, number)
+        elif indent == p_indent and is_item and not parent.seq:
+            self._attach(indent, True, number)
+            self.stack[-1].indentless = True
+        else:
+            self.pending = None
 
     def _frame_for(self, number: int, indent: int, is_item: bool) -> _Frame:
         """Close the blocks this line leaves and return the one it continues."""
@@ -334,6 +467,36 @@ class FastReader:
             raise Unsupported
         self.keys[body[:colon + 1]] = key
         return key
+
+
+def _shape_of(head: str, sep: str, number: int) -> _Shape:
+    """The shape of a line: blank or comment, ``key: ...``, ``- key: ...`` or other.
+
+    ``head`` is the line's text before its first ``": "`` (``sep``), or the whole line.
+    A key line is exactly what ``FastReader._entry`` takes as one (a key of the plain
+    characters, spaces, then ``:`` and a space or the end); anything it might refuse or
+    that needs more than a key (a key the calendar refuses) is "other", left to it.
+    """
+    body = head.lstrip(" ")
+    if body[:1] == "#" or not (body or sep):
+        return _SKIP, 0, "", 0
+    indent = len(head) - len(body)
+    kind, col = _KEY_LINE, indent
+    if body.startswith("- "):
+        rest = body[1:].lstrip(" ")
+        kind, col, body = _ITEM, indent + len(body) - len(rest), rest
+    if not sep:
+        if not body.endswith(":"):
+            return _OTHER, 0, "", 0
+        body = body[:-1]
+    match = _HEAD.match(body)
+    if match is None:
+        return _OTHER, 0, "", 0
+    try:
+        key = key_text(_scalar(match.group(0), number, col))
+    except (YamlProblem, Unsupported):
+        return _OTHER, 0, "", 0
+    return kind, indent, key, col
 
 
 def _line_of(entry: Any) -> int:
