@@ -33,6 +33,10 @@ _HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces
 _WORD = re.compile(r"[A-Za-z_/](?:[^:#]*[^:# ])?").fullmatch  # plain, means itself...
 _NOT_WORDS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
                         "FALSE"))  # ...unless it is one of these
+_PAIR = (r"([A-Za-z_/][^:#,{}\[\]'\" ]*): +([A-Za-z_/](?:[^:#,{}\[\]'\"]*[^:#,{}\[\]'\" ])?)"
+         r" *")  # a key word, ": ", a value word (with inner spaces), spaces
+_SIMPLE_FLOW = re.compile(rf"\{{ *{_PAIR}(?:, *{_PAIR})*\}}").fullmatch
+_FLOW_PAIR = re.compile(_PAIR).finditer
 _SKIP, _OTHER, _KEY_LINE, _ITEM = object(), object(), object(), object()
 _Shape = tuple[object, int, str, int]
 """(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
@@ -132,6 +136,23 @@ def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
         val = val.strip()
         data[name] = _word_or_scalar(val, line, c) if val else None
         pos[name] = (line << SHIFT) | (c + 1)
+    return data, pos
+
+
+def _simple_flow(text: str, col: int, line: int) -> tuple[dict[str, str], dict[str, int]] | None:
+    """``{key: word, ...}`` of words only, as ``_flow`` reads it, by two regular expressions;
+    None for any other flow mapping (``_flow`` decides)."""
+    if _SIMPLE_FLOW(text) is None:
+        return None
+    data: dict[str, str] = {}
+    pos: dict[str, int] = {}
+    base = (line << SHIFT) + col + 1
+    for match in _FLOW_PAIR(text):
+        key, value = match.group(1, 2)
+        if key in _NOT_WORDS or value in _NOT_WORDS or key in data:
+            return None
+        data[key] = value
+        pos[key] = base + match.start()
     return data, pos
 
 
@@ -244,8 +265,11 @@ class FastReader:
                 self._count(number, col + 1)
             value = values.get(tail, _MISS)
             if value is _MISS:
-                self._tail(top, key, tail, number, col, len(head) + 2)
-                continue
+                if tail:
+                    self._tail(top, key, tail, number, col, len(head) + 2)
+                    continue
+                value = None  # "key:" with its block on the lines below
+                self.pending = (top, key, col, number)
             data[key] = value
             top.pos[key] = (number << SHIFT) | (col + 1)
         return number
@@ -286,7 +310,11 @@ class FastReader:
                 return self._frame_for(number, indent, is_item)
             parent, key, _, _ = pending  # the common case of _settle, in one call
             self.pending = None
-            frame = self._open(indent, is_item, number)
+            stack = self.stack
+            if len(stack) >= self.depth:
+                self._open(indent, is_item, number)  # refused: too deep
+            frame = _Frame(indent, is_item, number)
+            stack.append(frame)
             parent.data[key] = frame.data
             parent.pos[key] = [parent.pos[key], frame.pos]
             return frame  # what _frame_for answers for a block just opened at this line
@@ -297,7 +325,11 @@ class FastReader:
         self.entries += 1
         if self.entries > self.cap:
             self._count(number, indent + 1)
-        child = self._open(col, False, number)
+        stack = self.stack
+        if len(stack) >= self.depth:
+            self._open(col, False, number)  # refused: too deep
+        child = _Frame(col, False, number)
+        stack.append(child)
         frame.data.append(child.data)
         frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
         return child
@@ -306,6 +338,13 @@ class FastReader:
               at: int) -> None:
         """The value after ``key: `` (``tail``, from 0-based column ``at``) when it is not a
         plain scalar seen before: nothing (a block follows), a new scalar, quoted, flow."""
+        if _WORD(tail) is not None and tail not in _NOT_WORDS:  # the usual one: a name
+            self.words += 1
+            if self.words < _VALUE_CACHE:  # the first ones, repeated or not
+                self.values[tail] = tail
+            frame.data[key] = tail
+            frame.pos[key] = (number << SHIFT) | (col + 1)
+            return
         rest = tail.strip(" ")
         at += len(tail) - len(tail.lstrip(" "))
         key_pos = (number << SHIFT) | (col + 1)
@@ -327,7 +366,8 @@ class FastReader:
             frame.data[key] = value
             frame.pos[key] = key_pos
             return
-        value, pos = _value(rest, at, number)
+        flow = _simple_flow(rest, at, number) if rest[0] == "{" else None
+        value, pos = flow or _value(rest, at, number)
         frame.data[key] = value
         frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
 
