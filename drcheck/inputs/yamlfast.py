@@ -353,23 +353,24 @@ class FastReader:
             frame.pos[key] = key_pos
             self.pending = (frame, key, col, number)
             return
-        if rest[0] not in _NOT_PLAIN:
-            text = rest if " #" not in rest else _strip_comment(rest)
-            if _WORD(text) is not None and text not in _NOT_WORDS:
-                value, self.words = text, self.words + 1  # a word: itself
-                keep = self.words < _VALUE_CACHE  # the first ones, repeated or not (names)
-            else:
-                value = _scalar(text, number, at)  # a number, time, null... resolved
-                keep = len(self.values) < 2 * _VALUE_CACHE  # not crowded out by names
-            if keep:
-                self.values[tail] = value
-            frame.data[key] = value
-            frame.pos[key] = key_pos
+        if rest[0] in _NOT_PLAIN:
+            flow = _simple_flow(rest, at, number) if rest[0] == "{" else None
+            inline, pos = flow or _value(rest, at, number)
+            frame.data[key] = inline
+            frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
             return
-        flow = _simple_flow(rest, at, number) if rest[0] == "{" else None
-        value, pos = flow or _value(rest, at, number)
+        text = rest if " #" not in rest else _strip_comment(rest)
+        value: Any = text
+        if _WORD(text) is not None and text not in _NOT_WORDS:  # a word: itself
+            self.words += 1
+            keep = self.words < _VALUE_CACHE  # the first ones, repeated or not (names)
+        else:
+            value = _scalar(text, number, at)  # a number, time, null... resolved
+            keep = len(self.values) < 2 * _VALUE_CACHE  # not crowded out by names
+        if keep:
+            self.values[tail] = value
         frame.data[key] = value
-        frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
+        frame.pos[key] = key_pos
 
     def _count(self, line: int, col: int) -> None:
         self.entries += 1
