@@ -47,13 +47,23 @@ def _one_of_values(choices: list[Any]) -> Check:
     if any(isinstance(c, dict | list) for c in choices):
         return lambda v: any(_same(v, c) for c in choices)
     keys = {_value_key(c) for c in choices}
+    texts = frozenset(c for c in choices if isinstance(c, str))
 
     def check(v: Any) -> bool:
+        if v.__class__ is str:  # the common case, a word of an enum
+            return v in texts
         if isinstance(v, dict | list):
             return False
         return _value_key(v) in keys
 
     return check
+
+
+_EXACT: dict[str, Check] = {
+    "object": dict.__instancecheck__, "array": list.__instancecheck__,
+    "string": str.__instancecheck__, "boolean": bool.__instancecheck__,
+}
+"""Type tests that are one ``isinstance`` each, as the C method itself (no Python frame)."""
 
 
 def _type(want: Any) -> Check:
@@ -62,7 +72,7 @@ def _type(want: Any) -> Check:
         return _never
     tests = [_TYPES[n] for n in names]
     if len(tests) == 1:
-        return tests[0]
+        return _EXACT.get(names[0], tests[0])
     return lambda v: any(t(v) for t in tests)
 
 
@@ -114,13 +124,37 @@ def _object(schema: dict[str, Any], strict: bool = False) -> Check:
 def _string(schema: dict[str, Any], strict: bool = False) -> Check:
     pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
     low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if pattern is not None:
+        return _patterned(pattern, low, high, strict)
 
     def check(v: Any) -> bool:
         if not isinstance(v, str):
             return not strict
-        if len(v) < low or (high is not None and len(v) > high):
+        return not (len(v) < low or (high is not None and len(v) > high))
+
+    return check
+
+
+_SEEN = 1 << 14
+
+
+def _patterned(pattern: Callable[[str], Any], low: int, high: int | None,
+               strict: bool) -> Check:
+    """A string with a ``pattern``: the texts that passed are remembered (a bounded number),
+    as documents repeat them (timestamps, host names), and a set look-up is cheaper than
+    the expression."""
+    passed: set[str] = set()
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, str):
+            return not strict
+        if v in passed:
+            return True
+        if len(v) < low or (high is not None and len(v) > high) or pattern(v) is None:
             return False
-        return pattern is None or pattern(v) is not None
+        if len(passed) < _SEEN:
+            passed.add(v)
+        return True
 
     return check
 
@@ -150,7 +184,10 @@ def _array(schema: dict[str, Any]) -> Check:
             return False
         if unique and not _distinct(v):
             return False
-        return all(items(x) for x in v)
+        for x in v:  # noqa: SIM110  (a loop: no generator per list)
+            if not items(x):
+                return False
+        return True
 
     return check
 
