@@ -181,24 +181,27 @@ def scan(data: Any, keys: frozenset[str] = frozenset()) -> tuple[bool, set[str]]
     found: set[str] = set()
     if not isinstance(data, dict | list):
         return not (isinstance(data, float) and not math.isfinite(data)), found
-    stack: list[tuple[int, Any]] = [(0, data)]
+    level: list[Any] = [data]  # the containers at one depth: no (depth, node) pair each
     isfinite = math.isfinite
-    while stack:
-        depth, node = stack.pop()
-        if depth >= MAX_DEPTH and node:  # its items stand deeper than MAX_DEPTH
-            return False, found
-        if isinstance(node, dict):
-            if keys and not keys.isdisjoint(node):
-                _texts_under(node, keys, found)
-            values: Any = node.values()
-        else:
-            values = node
-        for value in values:
-            if isinstance(value, dict | list):
-                stack.append((depth + 1, value))
-            elif isinstance(value, float) and not isfinite(value):
-                return False, found
-    return True, found
+    for _ in range(MAX_DEPTH):
+        below: list[Any] = []
+        push = below.append
+        for node in level:
+            if isinstance(node, dict):
+                if keys and not keys.isdisjoint(node):
+                    _texts_under(node, keys, found)
+                values: Any = node.values()
+            else:
+                values = node
+            for value in values:
+                if isinstance(value, dict | list):
+                    push(value)
+                elif isinstance(value, float) and not isfinite(value):
+                    return False, found
+        if not below:
+            return True, found
+        level = below
+    return not any(level), found  # containers at MAX_DEPTH: their items stand deeper
 
 
 def _texts_under(node: dict[str, Any], keys: frozenset[str], found: set[str]) -> None:

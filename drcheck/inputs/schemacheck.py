@@ -73,7 +73,21 @@ def _type(want: Any) -> Check:
     tests = [_TYPES[n] for n in names]
     if len(tests) == 1:
         return _EXACT.get(names[0], tests[0])
-    return lambda v: any(t(v) for t in tests)
+    return _any_type(frozenset(names))
+
+
+_CLASSES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
+    "number": (int, float), "boolean": (bool,), "null": (type(None),)}
+
+
+def _any_type(names: frozenset[str]) -> Check:
+    """``type: [a, b, ...]`` as one ``isinstance``: a bool passes only as a boolean (Python
+    counts it an int, JSON Schema does not)."""
+    classes = tuple({c for n in names for c in _CLASSES[n]})
+    if "boolean" in names:
+        return lambda v: isinstance(v, classes)
+    return lambda v: isinstance(v, classes) and v.__class__ is not bool
 
 
 def _closed_object(props: dict[str, Check], required: frozenset[str], strict: bool) -> Check:
