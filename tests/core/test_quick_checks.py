@@ -76,3 +76,30 @@ def test_undeclared_replicas_are_named_in_order_once_any_is_found() -> None:
     assert [(p.line, p.path) for p in problems] == [
         (13, "$.datasets[1].primary.host"), (16, "$.datasets[1].copies[1].bucket")]
     assert "bucket 'gone' is not declared under buckets (declared: b)" in problems[1].message
+
+
+def test_a_location_repeated_on_many_hosts_is_warned_at_each() -> None:
+    from drcheck.inputs.catalog_check import catalog_warnings
+
+    hosts = "".join(f"  - name: h{i}\n    location: {{provider: ovh, datacenter: {dc}}}\n"
+                    for i, dc in enumerate(["SBG9", "GRA2", "SBG9", "SBG9"]))
+    text = f"apiVersion: drcheck/v1\nkind: Estate\nhosts:\n{hosts}datasets: []\n"
+    warnings = catalog_warnings(parse_text(text, "e.yaml"))
+    assert [(w.line, w.path) for w in warnings] == [
+        (5, "$.hosts[0].location.datacenter"), (9, "$.hosts[2].location.datacenter"),
+        (11, "$.hosts[3].location.datacenter")]
+    assert len({w.message for w in warnings}) == 1 and "'SBG9'" in warnings[0].message
+
+
+def test_a_file_digest_is_that_of_its_text(tmp_path: Any) -> None:
+    import hashlib
+
+    from drcheck.inputs.documents import load_file
+
+    text = "\ufeffa: é\nb: [1, 2]\n"
+    path = tmp_path / "d.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    doc = load_file(path)
+    assert doc.digest == parse_text(text, str(path)).digest == hashlib.sha256(
+        text.encode("utf-8")).hexdigest()
+    assert doc.data == {"a": "é", "b": [1, 2]}
