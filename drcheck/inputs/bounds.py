@@ -182,13 +182,13 @@ def scan(data: Any, keys: frozenset[str] = frozenset()) -> tuple[bool, set[str]]
     if not isinstance(data, dict | list):
         return not (isinstance(data, float) and not math.isfinite(data)), found
     level: list[Any] = [data]  # the containers at one depth: no (depth, node) pair each
-    isfinite = math.isfinite
+    isfinite, holds_none = math.isfinite, keys.isdisjoint
     for _ in range(MAX_DEPTH):
         below: list[Any] = []
         push = below.append
         for node in level:
             if isinstance(node, dict):
-                if keys and not keys.isdisjoint(node):
+                if keys and not holds_none(node):
                     _texts_under(node, keys, found)
                 values: Any = node.values()
             else:
