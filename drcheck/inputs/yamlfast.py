@@ -8,6 +8,11 @@ values, tabs, several documents...) raises ``Unsupported`` and the full reader t
 an indentation that matches no open block raises ``YamlProblem`` in plain words, which the
 caller reports only if the full reader fails too.
 
+Each line is split once at its first ``": "``; what stands before (indentation, an item's
+dash, a key) is one of the few dozen line shapes an estate repeats, looked up rather than
+parsed again, and a value seen before is looked up too. What follows a key or a dash (a
+scalar, a quoted one, a one-line flow collection) is read by ``yamlinline``.
+
 Positions are packed as ``line << 32 | column`` (1-based); a container's entry in the position
 tree is ``[position, children]``, children being a dict (mapping) or a list (sequence).
 """
@@ -19,32 +24,29 @@ from collections.abc import Iterator
 from typing import Any
 
 from drcheck.inputs.yamlerrors import Limits, YamlProblem
-from drcheck.inputs.yamlscalars import ScalarError, key_text, plain
+from drcheck.inputs.yamlinline import (
+    NOT_PLAIN,
+    NOT_WORDS,
+    SHIFT,
+    WORD,
+    Unsupported,
+    inline_value,
+    scalar,
+    simple_flow,
+    strip_comment,
+)
+from drcheck.inputs.yamlscalars import key_text
 
-SHIFT = 32
+__all__ = ["SHIFT", "FastReader", "Unsupported", "read_fast"]  # SHIFT, Unsupported: yamlinline's
+
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
-_SPECIAL = frozenset("&*!|>%@`?")
-_FLOW_BAD = re.compile(r"[\[\]{}'\"]")  # nesting and quotes; an item's first character: _scalar
-_NOT_PLAIN = frozenset("'\"{[")
 _MISS = object()
 _VALUE_CACHE = 1 << 16
 _SHAPE_CACHE = 1 << 14
 _HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces to the colon
-_WORD = re.compile(r"[A-Za-z_/](?:[^:#]*[^:# ])?").fullmatch  # plain, means itself...
-_NOT_WORDS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
-                        "FALSE"))  # ...unless it is one of these
-_PAIR = (r"([A-Za-z_/][^:#,{}\[\]'\" ]*): +([A-Za-z_/](?:[^:#,{}\[\]'\"]*[^:#,{}\[\]'\" ])?)"
-         r" *")  # a key word, ": ", a value word (with inner spaces), spaces
-_SIMPLE_FLOW = re.compile(rf"\{{ *{_PAIR}(?:, *{_PAIR})*\}}").fullmatch
-_FLOW_PAIR = re.compile(_PAIR).finditer
 _SKIP, _OTHER, _KEY_LINE, _ITEM = object(), object(), object(), object()
 _Shape = tuple[object, int, str, int]
 """(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
-_DQ_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\/": "/"}
-
-
-class Unsupported(Exception):
-    """The file uses YAML beyond the fast subset; the full reader decides."""
 
 
 class _Frame:
@@ -59,132 +61,6 @@ class _Frame:
         self.pos: Any = [] if seq else {}
         self.indentless = indentless
         self.first_line = line
-
-
-def _strip_comment(value: str) -> str:
-    cut = value.find(" #")
-    return (value[:cut] if cut >= 0 else value).rstrip(" ")
-
-
-def _quoted(value: str) -> tuple[str, str]:
-    """A quoted scalar at the start of ``value``: its text and what follows it."""
-    quote = value[0]
-    if quote == "'":
-        i, out = 1, []
-        while True:
-            j = value.find("'", i)
-            if j < 0:
-                raise Unsupported
-            out.append(value[i:j])
-            if value.startswith("''", j):
-                out.append("'")
-                i = j + 2
-                continue
-            return "".join(out), value[j + 1:]
-    j = value.find('"', 1)
-    while j > 0 and value[j - 1] == "\\" and value[j - 2:j] != "\\\\":
-        j = value.find('"', j + 1)
-    if j < 0:
-        raise Unsupported
-    body = value[1:j]
-    if "\\" in body:
-        body = re.sub(r"\\.", lambda m: _escape(m.group(0)), body)
-    return body, value[j + 1:]
-
-
-def _escape(seq: str) -> str:
-    if seq not in _DQ_ESCAPES:
-        raise Unsupported
-    return _DQ_ESCAPES[seq]
-
-
-def _flow_items(body: str, start: int) -> list[tuple[str, int]]:
-    """The comma-separated items of a one-line flow collection with their 0-based columns."""
-    if _FLOW_BAD.search(body):
-        raise Unsupported
-    if not body.strip():
-        return []
-    items, col = [], start
-    for raw in body.split(","):
-        text = raw.strip()
-        if not text:
-            raise Unsupported
-        items.append((text, col + len(raw) - len(raw.lstrip(" "))))
-        col += len(raw) + 1
-    return items
-
-
-def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """A one-line flow mapping or sequence of plain scalars, with its positions."""
-    close = "}" if value[0] == "{" else "]"
-    rest = _strip_comment(value)
-    if not rest.endswith(close):
-        raise Unsupported
-    items = _flow_items(rest[1:-1], col + 1)
-    if close == "]":
-        return ([_scalar(t, line, c) for t, c in items],
-                [(line << SHIFT) | (c + 1) for _, c in items])
-    data: dict[str, Any] = {}
-    pos: dict[str, Any] = {}
-    for text, c in items:
-        key, sep, val = text.partition(":")
-        if (sep and val and val[0] != " ") or not key or key[-1] == " ":
-            raise Unsupported
-        name = key_text(_word_or_scalar(key, line, c))
-        if name in data or name == "<<":
-            raise Unsupported
-        val = val.strip()
-        data[name] = _word_or_scalar(val, line, c) if val else None
-        pos[name] = (line << SHIFT) | (c + 1)
-    return data, pos
-
-
-def _simple_flow(text: str, col: int, line: int) -> tuple[dict[str, str], dict[str, int]] | None:
-    """``{key: word, ...}`` of words only, as ``_flow`` reads it, by two regular expressions;
-    None for any other flow mapping (``_flow`` decides)."""
-    if _SIMPLE_FLOW(text) is None:
-        return None
-    data: dict[str, str] = {}
-    pos: dict[str, int] = {}
-    base = (line << SHIFT) + col + 1
-    for match in _FLOW_PAIR(text):
-        key, value = match.group(1, 2)
-        if key in _NOT_WORDS or value in _NOT_WORDS or key in data:
-            return None
-        data[key] = value
-        pos[key] = base + match.start()
-    return data, pos
-
-
-def _scalar(text: str, line: int, col: int) -> Any:
-    if text[0] in _SPECIAL or text[0] in "[]{},'\"#" or ": " in text or text.endswith(":"):
-        raise Unsupported
-    if text[0] == "-" and (len(text) == 1 or text[1] == " "):
-        raise Unsupported
-    try:
-        return plain(text)
-    except ScalarError as exc:
-        raise YamlProblem(line, col + 1, str(exc)) from None
-
-
-def _word_or_scalar(text: str, line: int, col: int) -> Any:
-    """``_scalar`` of ``text``, answered at once for a word that plainly means itself."""
-    if _WORD(text) is not None and text not in _NOT_WORDS:
-        return text
-    return _scalar(text, line, col)
-
-
-def _value(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """The inline value of ``key: value`` or ``- value`` (col: its 0-based column)."""
-    first = value[0]
-    if first in "'\"":
-        text, rest = _quoted(value)
-        if _strip_comment(rest):
-            raise Unsupported
-        return text, (line << SHIFT) | (col + 1)
-    if first in "{[":
-        return _flow(value, col, line)
-    return _scalar(_strip_comment(value), line, col), (line << SHIFT) | (col + 1)
 
 
 def _chunks(text: str, chunk: int = 1 << 20) -> Iterator[list[str]]:
@@ -338,7 +214,7 @@ class FastReader:
               at: int) -> None:
         """The value after ``key: `` (``tail``, from 0-based column ``at``) when it is not a
         plain scalar seen before: nothing (a block follows), a new scalar, quoted, flow."""
-        if _WORD(tail) is not None and tail not in _NOT_WORDS:  # the usual one: a name
+        if WORD(tail) is not None and tail not in NOT_WORDS:  # the usual one: a name
             self.words += 1
             if self.words < _VALUE_CACHE:  # the first ones, repeated or not
                 self.values[tail] = tail
@@ -353,19 +229,19 @@ class FastReader:
             frame.pos[key] = key_pos
             self.pending = (frame, key, col, number)
             return
-        if rest[0] in _NOT_PLAIN:
-            flow = _simple_flow(rest, at, number) if rest[0] == "{" else None
-            inline, pos = flow or _value(rest, at, number)
+        if rest[0] in NOT_PLAIN:
+            flow = simple_flow(rest, at, number) if rest[0] == "{" else None
+            inline, pos = flow or inline_value(rest, at, number)
             frame.data[key] = inline
             frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
             return
-        text = rest if " #" not in rest else _strip_comment(rest)
+        text = rest if " #" not in rest else strip_comment(rest)
         value: Any = text
-        if _WORD(text) is not None and text not in _NOT_WORDS:  # a word: itself
+        if WORD(text) is not None and text not in NOT_WORDS:  # a word: itself
             self.words += 1
             keep = self.words < _VALUE_CACHE  # the first ones, repeated or not (names)
         else:
-            value = _scalar(text, number, at)  # a number, time, null... resolved
+            value = scalar(text, number, at)  # a number, time, null... resolved
             keep = len(self.values) < 2 * _VALUE_CACHE  # not crowded out by names
         if keep:
             self.values[tail] = value
@@ -458,7 +334,7 @@ class FastReader:
             frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
             self._entry(child, number, col, rest)
             return
-        value, pos = _value(rest, col, number)
+        value, pos = inline_value(rest, col, number)
         frame.data.append(value)
         frame.pos.append([(number << SHIFT) | (col + 1), pos] if isinstance(pos, dict | list)
                          else pos)
@@ -484,17 +360,17 @@ class FastReader:
             frame.pos[key] = key_pos
             self.pending = (frame, key, indent, number)
             return
-        if rest[0] not in _NOT_PLAIN:
+        if rest[0] not in NOT_PLAIN:
             value = self.values.get(rest, _MISS)
             if value is _MISS:
-                value = _scalar(rest if " #" not in rest else _strip_comment(rest), number,
+                value = scalar(rest if " #" not in rest else strip_comment(rest), number,
                                 indent + len(body) - len(rest))
                 if len(self.values) < _VALUE_CACHE:  # repeated words, not every name
                     self.values[rest] = value
             data[key] = value
             frame.pos[key] = key_pos
             return
-        value, pos = _value(rest, indent + len(body) - len(rest), number)
+        value, pos = inline_value(rest, indent + len(body) - len(rest), number)
         data[key] = value
         frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
 
@@ -503,7 +379,7 @@ class FastReader:
         match = _KEY.match(body)
         if not match or match.group(0).rstrip(" ") != body[:colon + 1]:
             raise Unsupported
-        key = key_text(_scalar(match.group(1), number, indent))
+        key = key_text(scalar(match.group(1), number, indent))
         if key == "<<":
             raise Unsupported
         self.keys[body[:colon + 1]] = key
@@ -534,7 +410,7 @@ def _shape_of(head: str, sep: str, number: int) -> _Shape:
     if match is None:
         return _OTHER, 0, "", 0
     try:
-        key = key_text(_scalar(match.group(0), number, col))
+        key = key_text(scalar(match.group(0), number, col))
     except (YamlProblem, Unsupported):
         return _OTHER, 0, "", 0
     return kind, indent, key, col
