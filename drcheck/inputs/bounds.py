@@ -162,23 +162,56 @@ def _walk(data: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 
 
 def _clean(data: Any) -> bool:
-    """True when ``data`` holds no non-finite number and nests at most ``MAX_DEPTH`` deep.
+    """True when ``data`` holds no non-finite number and nests at most ``MAX_DEPTH`` deep."""
+    return scan(data)[0]
+
+
+def scan(data: Any, keys: frozenset[str] = frozenset()) -> tuple[bool, set[str]]:
+    """One walk over a parsed document answering two questions: is it clean (no non-finite
+    number, nested at most ``MAX_DEPTH`` deep), and which distinct texts stand under one of
+    ``keys`` anywhere (the text itself, or the text ``value`` of a mapping: an estate's
+    timestamp or a facts snapshot's evidence record)?
 
     The quick answer for the common (clean) document: containers are walked with their depth
-    only, no path is built; ``tree_problems`` builds paths only when this says "not clean".
+    only, no path is built (``tree_problems`` builds paths only when this says "not clean").
+    A mapping is looked into for ``keys`` only when it holds one (a set test in C); the texts
+    found may include some inside such a record, a superset a caller re-checks by path.
+    When the document is not clean, the texts are not all found.
     """
-    stack: list[tuple[int, Any]] = [(0, data)]
-    isfinite = math.isfinite
-    while stack:
-        depth, node = stack.pop()
-        if depth >= MAX_DEPTH and node:  # its items stand deeper than MAX_DEPTH
-            return False
-        for value in node.values() if isinstance(node, dict) else node:
-            if isinstance(value, dict | list):
-                stack.append((depth + 1, value))
-            elif isinstance(value, float) and not isfinite(value):
-                return False
-    return True
+    found: set[str] = set()
+    if not isinstance(data, dict | list):
+        return not (isinstance(data, float) and not math.isfinite(data)), found
+    level: list[Any] = [data]  # the containers at one depth: no (depth, node) pair each
+    isfinite, holds_none = math.isfinite, keys.isdisjoint
+    for _ in range(MAX_DEPTH):
+        below: list[Any] = []
+        push = below.append
+        for node in level:
+            if isinstance(node, dict):
+                if keys and not holds_none(node):
+                    _texts_under(node, keys, found)
+                values: Any = node.values()
+            else:
+                values = node
+            for value in values:
+                if isinstance(value, dict | list):
+                    push(value)
+                elif isinstance(value, float) and not isfinite(value):
+                    return False, found
+        if not below:
+            return True, found
+        level = below
+    return not any(level), found  # containers at MAX_DEPTH: their items stand deeper
+
+
+def _texts_under(node: dict[str, Any], keys: frozenset[str], found: set[str]) -> None:
+    """Add the texts under ``keys`` of one mapping to ``found`` (see ``scan``)."""
+    for key in keys.intersection(node):
+        item = node[key]
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict) and isinstance(item.get("value"), str):
+            found.add(item["value"])
 
 
 def tree_problems(data: Any, make: Callable[[tuple[Any, ...], str], Problem],

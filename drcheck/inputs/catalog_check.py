@@ -48,30 +48,28 @@ def _locations(data: Mapping[str, Any]) -> Iterator[tuple[PathKey, Mapping[str, 
                 yield (section, i, "location"), location
 
 
-def _check_location(doc: Document, catalog: Catalog, path: PathKey,
-                    fields: Mapping[str, Any]) -> list[Problem]:
-    found: list[Problem] = []
-    provider_name = fields.get("provider")
+def _location_words(catalog: Catalog, provider_name: Any, region: Any,
+                    code: Any) -> list[tuple[str, str]]:
+    """(field, warning) for each code of one location the catalog does not know."""
+    found: list[tuple[str, str]] = []
     provider: str | None = None
     if isinstance(provider_name, str):
         key = provider_name.strip().lower()
         provider = key if key in catalog.providers else PROVIDER_ALIASES.get(key)
         if provider is None:
             names = sorted({*catalog.providers, *PROVIDER_ALIASES})
-            found.append(doc.problem((*path, "provider"), (
+            found.append(("provider", (
                 f"provider {provider_name!r} is not in the catalog"
                 f"{_did_you_mean(provider_name, names)}; its domains stay unknown")))
             return found
-    region = fields.get("region")
     if provider and isinstance(region, str) and catalog.by_region(provider, region) is None:
-        found.append(doc.problem((*path, "region"), (
+        found.append(("region", (
             f"region {region!r} of provider {provider} is not in the catalog"
             f"{_did_you_mean(region, _regions_of(catalog, provider))}; "
             "its jurisdiction, metro and campus stay unknown")))
-    code = fields.get("datacenter")
     if isinstance(code, str) and catalog.by_datacenter(provider, code) is None:
         owner = f" of provider {provider}" if provider else ""
-        found.append(doc.problem((*path, "datacenter"), (
+        found.append(("datacenter", (
             f"datacenter {code!r}{owner} is not in the catalog"
             f"{_did_you_mean(code, _datacenters_of(catalog, provider), upper=True)}; "
             "its building, campus and metro stay unknown")))
@@ -79,11 +77,24 @@ def _check_location(doc: Document, catalog: Catalog, path: PathKey,
 
 
 def catalog_warnings(doc: Document, catalog: Catalog | None = None) -> list[Problem]:
-    """Location codes of a (schema-valid) estate that the catalog does not know."""
+    """Location codes of a (schema-valid) estate that the catalog does not know.
+
+    Estates repeat a few hundred locations over many thousand hosts and buckets: each
+    distinct (provider, region, datacenter) is looked up in the catalog once.
+    """
     if not isinstance(doc.data, Mapping):
         return []
     catalog = catalog or Catalog.default()
     found: list[Problem] = []
+    verdicts: dict[tuple[Any, Any, Any], list[tuple[str, str]]] = {}
     for path, fields in _locations(doc.data):
-        found += _check_location(doc, catalog, path, fields)
+        codes = (fields.get("provider"), fields.get("region"), fields.get("datacenter"))
+        try:
+            words = verdicts.get(codes)
+        except TypeError:  # an unhashable value (a list where a code belongs)
+            words = _location_words(catalog, *codes)
+        else:
+            if words is None:
+                words = verdicts[codes] = _location_words(catalog, *codes)
+        found += [doc.problem((*path, field), message) for field, message in words]
     return found

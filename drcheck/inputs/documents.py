@@ -140,22 +140,29 @@ def read_yaml(text: str, limits: Limits | None = None) -> tuple[Any, Any]:
             raise fast from None  # both refuse it; the fast reader names the real cause
 
 
-def parse_text(text: str, path: str) -> Document:
-    """Parse YAML text (JSON is YAML too) into a ``Document``; errors carry line and column."""
+def parse_text(text: str, path: str, digest: str | None = None) -> Document:
+    """Parse YAML text (JSON is YAML too) into a ``Document``; errors carry line and column.
+
+    ``digest``: the SHA-256 of the text's UTF-8 bytes when the caller has them (a file's
+    bytes as read), else computed here."""
     try:
         with paused_gc():
             data, marks = read_yaml(text)
     except YamlProblem as exc:
         message = with_snippet(text, exc.line, exc.column, exc.message)
         raise ConfigError([Problem(path, exc.line, exc.column, "", message)]) from None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest is None:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(path=path, data=data, marks=marks, digest=digest)
 
 
 def read_input(path: str | os.PathLike[str]) -> str:
     """The text of an input file; a missing, special, oversized or unreadable file is a usage
     error (exit 2). FIFOs and devices are refused before anything is read from them."""
-    raw = read_bytes(path, _too_big)
+    return _decoded(read_bytes(path, _too_big), path)
+
+
+def _decoded(raw: bytes, path: str | os.PathLike[str]) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -171,5 +178,10 @@ def _too_big(name: str, size: int, cap: int) -> UsageError:
 
 
 def load_file(path: str | os.PathLike[str]) -> Document:
-    """Read and parse one input file."""
-    return parse_text(read_input(path), os.fspath(path))
+    """Read and parse one input file (its digest from the bytes read: the same as the
+    text's UTF-8, without encoding a giant estate again)."""
+    raw = read_bytes(path, _too_big)
+    digest = hashlib.sha256(raw).hexdigest()
+    text = _decoded(raw, path)
+    del raw  # not held while the text is parsed
+    return parse_text(text, os.fspath(path), digest)

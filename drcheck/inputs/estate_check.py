@@ -8,6 +8,7 @@ parses a file, passing location codes the catalog does not know to a warning cal
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from drcheck.inputs.catalog_check import catalog_warnings
 from drcheck.inputs.documents import Document, load_file, paused_gc
@@ -31,22 +32,43 @@ def _reference_problems(doc: Document) -> list[Problem]:
         declared[kind] = names
     problems += estate_problems(doc)  # values that reach SSH: host, user, port, paths
     seen: set[str] = set()
+    kinds = tuple(declared.items())
     for i, ds in enumerate(data.get("datasets") or []):
         if ds["name"] in seen:
             problems.append(doc.problem(("datasets", i, "name"),
                                         f"duplicate dataset name {ds['name']!r}"))
         seen.add(ds["name"])
-        replicas: list[tuple[tuple[str | int, ...], dict[str, str]]] = [
-            (("primary",), ds["primary"])]
-        replicas += [(("copies", j), c) for j, c in enumerate(ds.get("copies") or [])]
-        for path, rep in replicas:
-            for kind, names in declared.items():
-                if kind in rep and rep[kind] not in names:
-                    problems.append(doc.problem(
-                        ("datasets", i, *path, kind),
-                        f"{kind} {rep[kind]!r} is not declared under "
-                        f"{'media' if kind == 'medium' else kind + 's'}"
-                        + (f" (declared: {', '.join(sorted(names))})" if names else "")))
+        if not _all_declared((ds["primary"], *(ds.get("copies") or ())), kinds):
+            problems += _undeclared(doc, i, ds, declared)
+    return problems
+
+
+def _all_declared(replicas: tuple[dict[str, str], ...],
+                  kinds: tuple[tuple[str, set[str]], ...]) -> bool:
+    """Whether every host, bucket or medium these replicas name is declared (the quick
+    answer for a sound dataset; ``_undeclared`` says which are not)."""
+    for rep in replicas:
+        for kind, names in kinds:
+            if kind in rep and rep[kind] not in names:
+                return False
+    return True
+
+
+def _undeclared(doc: Document, i: int, ds: dict[str, Any],
+                declared: dict[str, set[str]]) -> list[Problem]:
+    """The replicas of dataset ``i`` that name an undeclared host, bucket or medium."""
+    problems: list[Problem] = []
+    replicas: list[tuple[tuple[str | int, ...], dict[str, str]]] = [
+        (("primary",), ds["primary"])]
+    replicas += [(("copies", j), c) for j, c in enumerate(ds.get("copies") or [])]
+    for path, rep in replicas:
+        for kind, names in declared.items():
+            if kind in rep and rep[kind] not in names:
+                problems.append(doc.problem(
+                    ("datasets", i, *path, kind),
+                    f"{kind} {rep[kind]!r} is not declared under "
+                    f"{'media' if kind == 'medium' else kind + 's'}"
+                    + (f" (declared: {', '.join(sorted(names))})" if names else "")))
     return problems
 
 

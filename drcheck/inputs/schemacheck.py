@@ -47,13 +47,23 @@ def _one_of_values(choices: list[Any]) -> Check:
     if any(isinstance(c, dict | list) for c in choices):
         return lambda v: any(_same(v, c) for c in choices)
     keys = {_value_key(c) for c in choices}
+    texts = frozenset(c for c in choices if isinstance(c, str))
 
     def check(v: Any) -> bool:
+        if v.__class__ is str:  # the common case, a word of an enum
+            return v in texts
         if isinstance(v, dict | list):
             return False
         return _value_key(v) in keys
 
     return check
+
+
+_EXACT: dict[str, Check] = {
+    "object": dict.__instancecheck__, "array": list.__instancecheck__,
+    "string": str.__instancecheck__, "boolean": bool.__instancecheck__,
+}
+"""Type tests that are one ``isinstance`` each, as the C method itself (no Python frame)."""
 
 
 def _type(want: Any) -> Check:
@@ -62,13 +72,39 @@ def _type(want: Any) -> Check:
         return _never
     tests = [_TYPES[n] for n in names]
     if len(tests) == 1:
-        return tests[0]
-    return lambda v: any(t(v) for t in tests)
+        return _EXACT.get(names[0], tests[0])
+    return _any_type(frozenset(names))
+
+
+_CLASSES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
+    "number": (int, float), "boolean": (bool,), "null": (type(None),)}
+
+
+def _any_type(names: frozenset[str]) -> Check:
+    """``type: [a, b, ...]`` as one ``isinstance``: a bool passes only as a boolean (Python
+    counts it an int, JSON Schema does not)."""
+    classes = tuple({c for n in names for c in _CLASSES[n]})
+    if "boolean" in names:
+        return lambda v: isinstance(v, classes)
+    return lambda v: isinstance(v, classes) and v.__class__ is not bool
 
 
 def _closed_object(props: dict[str, Check], required: frozenset[str], strict: bool) -> Check:
     """A mapping with ``additionalProperties: false``: its key set is checked at C speed."""
     closed = frozenset(props)
+    if not required:  # most mappings: one set test fewer
+        def loose(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return not strict
+            if not v.keys() <= closed:
+                return False
+            for key, value in v.items():  # noqa: SIM110  (a loop: no generator per mapping)
+                if not props[key](value):
+                    return False
+            return True
+
+        return loose
 
     def check(v: Any) -> bool:
         if not isinstance(v, dict):
@@ -114,13 +150,37 @@ def _object(schema: dict[str, Any], strict: bool = False) -> Check:
 def _string(schema: dict[str, Any], strict: bool = False) -> Check:
     pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
     low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if pattern is not None:
+        return _patterned(pattern, low, high, strict)
 
     def check(v: Any) -> bool:
         if not isinstance(v, str):
             return not strict
-        if len(v) < low or (high is not None and len(v) > high):
+        return not (len(v) < low or (high is not None and len(v) > high))
+
+    return check
+
+
+_SEEN = 1 << 14
+
+
+def _patterned(pattern: Callable[[str], Any], low: int, high: int | None,
+               strict: bool) -> Check:
+    """A string with a ``pattern``: the texts that passed are remembered (a bounded number),
+    as documents repeat them (timestamps, host names), and a set look-up is cheaper than
+    the expression."""
+    passed: set[str] = set()
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, str):
+            return not strict
+        if v in passed:
+            return True
+        if len(v) < low or (high is not None and len(v) > high) or pattern(v) is None:
             return False
-        return pattern is None or pattern(v) is not None
+        if len(passed) < _SEEN:
+            passed.add(v)
+        return True
 
     return check
 
@@ -150,7 +210,10 @@ def _array(schema: dict[str, Any]) -> Check:
             return False
         if unique and not _distinct(v):
             return False
-        return all(items(x) for x in v)
+        for x in v:  # noqa: SIM110  (a loop: no generator per list)
+            if not items(x):
+                return False
+        return True
 
     return check
 

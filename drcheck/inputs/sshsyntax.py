@@ -32,14 +32,15 @@ HOME_PATH_EXPECTED = ("an absolute path or one starting with ~/, without NUL, ne
 
 
 def host_problem(value: str) -> str | None:
-    """None for a DNS host name or an IPv4/IPv6 literal, else what was expected."""
+    """None for a DNS host name or an IPv4/IPv6 literal, else what was expected (the name
+    is tried first: it is the common case, and a refused literal costs an exception)."""
+    if _HOSTNAME.match(value):
+        return None
     try:
         ipaddress.ip_address(value)
         return None
     except ValueError:
         pass
-    if _HOSTNAME.match(value):
-        return None
     return f"{value!r} is not a host: expected {HOST_EXPECTED}"
 
 

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from drcheck.inputs.bounds import tree_problems
+from drcheck.inputs.bounds import scan, tree_problems
 from drcheck.inputs.documents import Document, PathKey
 from drcheck.inputs.durations import parse_time
 from drcheck.inputs.schemacheck import compile_check
@@ -141,10 +141,10 @@ def sanity_problems(doc: Document) -> list[Problem]:
     """Numbers and times that no schema keyword catches: NaN and ±inf anywhere, nesting
     deeper than ``bounds.MAX_DEPTH``, and timestamps (``TIME_KEYS``) that match the pattern
     but not the calendar (``2026-02-30``) or lie outside 1970–9999."""
-    problems = tree_problems(doc.data, doc.problem)
-    if problems:
-        return problems
-    return time_problems(doc)
+    clean, stamps = scan(doc.data, TIME_KEYS)  # one walk for both questions
+    if not clean:
+        return tree_problems(doc.data, doc.problem)
+    return time_problems(doc, stamps=stamps)
 
 
 def _stamps(data: Any, keys: frozenset[str]) -> set[str]:
@@ -177,12 +177,16 @@ def _calendar_ok(stamp: str) -> bool:
     return True
 
 
-def time_problems(doc: Document, keys: frozenset[str] = TIME_KEYS) -> list[Problem]:
+def time_problems(doc: Document, keys: frozenset[str] = TIME_KEYS,
+                  stamps: set[str] | None = None) -> list[Problem]:
     """Every timestamp under one of ``keys`` that ``parse_time`` refuses, with its reason.
 
     Each distinct text is parsed once; paths are built only when one of them is refused.
+    ``stamps``: those texts (or a superset) when a walk already found them (``scan``).
     """
-    if all(_calendar_ok(stamp) for stamp in _stamps(doc.data, keys)):
+    if stamps is None:
+        stamps = _stamps(doc.data, keys)
+    if all(_calendar_ok(stamp) for stamp in stamps):
         return []
     problems: list[Problem] = []
     stack: list[tuple[PathKey, Any]] = [((), doc.data)]
@@ -218,16 +222,16 @@ def check_document(doc: Document, kind: str, api_version: str, schema: dict[str,
     """The passes every input document goes through, stopping at the first that finds
     something: numbers and nesting (``sanity_problems``), the header in plain words, the
     JSON Schema, then ``semantic`` checks the schema cannot express (references, unique
-    ids, durations)."""
-    problems = tree_problems(doc.data, doc.problem)
-    if problems:
-        return problems
+    ids, durations). Numbers, nesting and the timestamps' texts are found in one walk."""
+    clean, stamps = scan(doc.data, TIME_KEYS)
+    if not clean:
+        return tree_problems(doc.data, doc.problem)
     problems = header_problems(doc, kind, api_version)
     if problems and not isinstance(doc.data, dict):
         return problems
     problems += [p for p in schema_problems(doc, schema)
                  if p.path not in ("$.kind", "$.apiVersion")]
-    return problems or time_problems(doc) or semantic(doc)
+    return problems or time_problems(doc, stamps=stamps) or semantic(doc)
 
 
 def require_valid(problems: list[Problem]) -> None:

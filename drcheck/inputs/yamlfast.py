@@ -8,6 +8,11 @@ values, tabs, several documents...) raises ``Unsupported`` and the full reader t
 an indentation that matches no open block raises ``YamlProblem`` in plain words, which the
 caller reports only if the full reader fails too.
 
+Each line is split once at its first ``": "``; what stands before (indentation, an item's
+dash, a key) is one of the few dozen line shapes an estate repeats, looked up rather than
+parsed again, and a value seen before is looked up too. What follows a key or a dash (a
+scalar, a quoted one, a one-line flow collection) is read by ``yamlinline``.
+
 Positions are packed as ``line << 32 | column`` (1-based); a container's entry in the position
 tree is ``[position, children]``, children being a dict (mapping) or a list (sequence).
 """
@@ -19,20 +24,29 @@ from collections.abc import Iterator
 from typing import Any
 
 from drcheck.inputs.yamlerrors import Limits, YamlProblem
-from drcheck.inputs.yamlscalars import ScalarError, key_text, plain
+from drcheck.inputs.yamlinline import (
+    NOT_PLAIN,
+    NOT_WORDS,
+    SHIFT,
+    WORD,
+    Unsupported,
+    inline_value,
+    scalar,
+    simple_flow,
+    strip_comment,
+)
+from drcheck.inputs.yamlscalars import key_text
 
-SHIFT = 32
+__all__ = ["SHIFT", "FastReader", "Unsupported", "read_fast"]  # SHIFT, Unsupported: yamlinline's
+
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
-_SPECIAL = frozenset("&*!|>%@`?")
-_FLOW_BAD = re.compile(r"[\[\]{}'\"]")  # nesting and quotes; an item's first character: _scalar
-_NOT_PLAIN = frozenset("'\"{[")
 _MISS = object()
 _VALUE_CACHE = 1 << 16
-_DQ_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\/": "/"}
-
-
-class Unsupported(Exception):
-    """The file uses YAML beyond the fast subset; the full reader decides."""
+_SHAPE_CACHE = 1 << 14
+_HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces to the colon
+_SKIP, _OTHER, _KEY_LINE, _ITEM = object(), object(), object(), object()
+_Shape = tuple[object, int, str, int]
+"""(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
 
 
 class _Frame:
@@ -49,118 +63,16 @@ class _Frame:
         self.first_line = line
 
 
-def _strip_comment(value: str) -> str:
-    cut = value.find(" #")
-    return (value[:cut] if cut >= 0 else value).rstrip(" ")
-
-
-def _quoted(value: str) -> tuple[str, str]:
-    """A quoted scalar at the start of ``value``: its text and what follows it."""
-    quote = value[0]
-    if quote == "'":
-        i, out = 1, []
-        while True:
-            j = value.find("'", i)
-            if j < 0:
-                raise Unsupported
-            out.append(value[i:j])
-            if value.startswith("''", j):
-                out.append("'")
-                i = j + 2
-                continue
-            return "".join(out), value[j + 1:]
-    j = value.find('"', 1)
-    while j > 0 and value[j - 1] == "\\" and value[j - 2:j] != "\\\\":
-        j = value.find('"', j + 1)
-    if j < 0:
-        raise Unsupported
-    body = value[1:j]
-    if "\\" in body:
-        body = re.sub(r"\\.", lambda m: _escape(m.group(0)), body)
-    return body, value[j + 1:]
-
-
-def _escape(seq: str) -> str:
-    if seq not in _DQ_ESCAPES:
-        raise Unsupported
-    return _DQ_ESCAPES[seq]
-
-
-def _flow_items(body: str, start: int) -> list[tuple[str, int]]:
-    """The comma-separated items of a one-line flow collection with their 0-based columns."""
-    if _FLOW_BAD.search(body):
-        raise Unsupported
-    if not body.strip():
-        return []
-    items, col = [], start
-    for raw in body.split(","):
-        text = raw.strip()
-        if not text:
-            raise Unsupported
-        items.append((text, col + len(raw) - len(raw.lstrip(" "))))
-        col += len(raw) + 1
-    return items
-
-
-def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """A one-line flow mapping or sequence of plain scalars, with its positions."""
-    close = "}" if value[0] == "{" else "]"
-    rest = _strip_comment(value)
-    if not rest.endswith(close):
-        raise Unsupported
-    items = _flow_items(rest[1:-1], col + 1)
-    if close == "]":
-        return ([_scalar(t, line, c) for t, c in items],
-                [(line << SHIFT) | (c + 1) for _, c in items])
-    data: dict[str, Any] = {}
-    pos: dict[str, Any] = {}
-    for text, c in items:
-        key, sep, val = text.partition(":")
-        if (sep and val and val[0] != " ") or not key or key[-1] == " ":
-            raise Unsupported
-        name = key_text(_scalar(key, line, c))
-        if name in data or name == "<<":
-            raise Unsupported
-        val = val.strip()
-        data[name] = _scalar(val, line, c) if val else None
-        pos[name] = (line << SHIFT) | (c + 1)
-    return data, pos
-
-
-def _scalar(text: str, line: int, col: int) -> Any:
-    if text[0] in _SPECIAL or text[0] in "[]{},'\"#" or ": " in text or text.endswith(":"):
-        raise Unsupported
-    if text[0] == "-" and (len(text) == 1 or text[1] == " "):
-        raise Unsupported
-    try:
-        return plain(text)
-    except ScalarError as exc:
-        raise YamlProblem(line, col + 1, str(exc)) from None
-
-
-def _value(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """The inline value of ``key: value`` or ``- value`` (col: its 0-based column)."""
-    first = value[0]
-    if first in "'\"":
-        text, rest = _quoted(value)
-        if _strip_comment(rest):
-            raise Unsupported
-        return text, (line << SHIFT) | (col + 1)
-    if first in "{[":
-        return _flow(value, col, line)
-    return _scalar(_strip_comment(value), line, col), (line << SHIFT) | (col + 1)
-
-
-def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+def _chunks(text: str, chunk: int = 1 << 20) -> Iterator[list[str]]:
     """The lines of ``text``, split a megabyte at a time: a 70 MB estate is never held as
     two and a half million line strings at once (a fifth of the reader's peak memory)."""
     start, size = 0, len(text)
     while True:
         end = text.find("\n", min(start + chunk, size))
         if end < 0:
-            yield from text[start:].split("\n")
+            yield text[start:].split("\n")
             return
-        yield from text[start:end].split("\n")
+        yield text[start:end].split("\n")
         start = end + 1
 
 
@@ -174,35 +86,167 @@ class FastReader:
         self.pending: tuple[_Frame, Any, int, int] | None = None  # frame, key, indent, line
         self.entries = 0
         self.cap = limits.entries
+        self.depth = limits.max_depth
         self.root: _Frame | None = None
         self.keys: dict[str, str] = {}
-        self.values: dict[str, Any] = {}
+        self.values: dict[str, Any] = {}  # plain values by their text after ": "
+        self.words = 0  # words among them
+        self.keyed: dict[str, _Shape] = {}  # shapes of lines by their text before ": "
+        self.whole: dict[str, _Shape] = {}  # shapes of lines without ": ", by all their text
+        self.started = False
 
     def read(self) -> tuple[Any, Any]:
-        """Parse every line; the data and ``[root position, children]``."""
+        """Parse every line; the data and ``[root position, children]``.
+
+        Each line is split once at its first ``": "`` and its part before (indentation, an
+        item's dash, the key) is looked up among the shapes already seen: estates repeat a
+        few dozen of them, so the common ``key: value`` line and the ``- key: value`` line
+        that opens a list item cost a split and two dictionary look-ups. Whatever else a line
+        is goes to ``_general``, the reader's plain path, which decides alike.
+        """
         if "\t" in self.text or "\r" in self.text:
             raise Unsupported
-        started = False
-        stack, entry = self.stack, self._entry
-        for number, raw in enumerate(_lines(self.text), 1):
-            body = raw.lstrip(" ")
-            if not body or body[0] == "#":
-                continue
-            indent = len(raw) - len(body)
-            if self.pending is None and stack and stack[-1].indent == indent and \
-                    not stack[-1].seq and body[0] != "-":
-                entry(stack[-1], number, indent, body.rstrip(" "))  # the common line
-                continue
-            if body.startswith(("---", "...", "%")):
-                if started or not (body == "---" or body.startswith("--- #")):
-                    raise Unsupported
-                started = True
-                continue
-            started = True
-            self._line(number, indent, body.rstrip(" "))
+        number = 0
+        for lines in _chunks(self.text):
+            number = self._read_lines(lines, number)
         if self.root is None:
             return None, [(1 << SHIFT) | 1, None]
         return self.root.data, [(1 << SHIFT) | 1, self.root.pos]
+
+    def _read_lines(self, lines: list[str], number: int) -> int:
+        """Read ``lines``, the first of which is line ``number + 1``; the last one's number."""
+        stack, keyed, whole, values = self.stack, self.keyed, self.whole, self.values
+        for number, raw in enumerate(lines, number + 1):  # noqa: B020  (the count goes on)
+            head, sep, tail = raw.partition(": ")
+            shape = (keyed if sep else whole).get(head)
+            if shape is None:
+                shape = self._shape(head, sep, number)
+            kind, indent, key, col = shape
+            if kind is _SKIP:
+                continue
+            if kind is _OTHER or not stack:
+                self._general(number, raw)
+                continue
+            is_item = kind is _ITEM
+            top = stack[-1]
+            if self.pending is not None or top.indent != indent or top.seq is not is_item:
+                top = self._frame(number, indent, is_item)
+            if is_item:
+                top = self._item_mapping(top, number, indent, col)
+            data = top.data
+            if key in data:
+                raise YamlProblem(number, col + 1, _dup_words(top, key))
+            self.entries += 1
+            if self.entries > self.cap:
+                self._count(number, col + 1)
+            value = values.get(tail, _MISS)
+            if value is _MISS:
+                if tail:
+                    self._tail(top, key, tail, number, col, len(head) + 2)
+                    continue
+                value = None  # "key:" with its block on the lines below
+                self.pending = (top, key, col, number)
+            data[key] = value
+            top.pos[key] = (number << SHIFT) | (col + 1)
+        return number
+
+    def _shape(self, head: str, sep: str, number: int) -> _Shape:
+        """What a line whose text before its first ``": "`` is ``head`` holds (``sep`` empty:
+        the line has no ``": "`` and ``head`` is all of it), remembered for the next one."""
+        shape = _shape_of(head, sep, number)
+        cache = self.keyed if sep else self.whole
+        if len(cache) < _SHAPE_CACHE:  # comment lines and odd ones are many and unique
+            cache[head] = shape
+        return shape
+
+    def _general(self, number: int, raw: str) -> None:
+        """One line of any shape, by the reader's plain path."""
+        body = raw.lstrip(" ")
+        indent = len(raw) - len(body)
+        stack = self.stack
+        if self.pending is None and stack and stack[-1].indent == indent and \
+                not stack[-1].seq and body[0] != "-":
+            self._entry(stack[-1], number, indent, body.rstrip(" "))
+            return
+        if body.startswith(("---", "...", "%")):
+            if self.started or not (body == "---" or body.startswith("--- #")):
+                raise Unsupported
+            self.started = True
+            return
+        self.started = True
+        self._line(number, indent, body.rstrip(" "))
+
+    def _frame(self, number: int, indent: int, is_item: bool) -> _Frame:
+        """The open block a ``key:`` or ``- key:`` line continues: the pending key's new
+        block, or the one left after closing those the line dedents from (as ``_line``)."""
+        pending = self.pending
+        if pending is not None:
+            if indent <= pending[2]:
+                self._settle(number, indent, is_item)
+                return self._frame_for(number, indent, is_item)
+            parent, key, _, _ = pending  # the common case of _settle, in one call
+            self.pending = None
+            stack = self.stack
+            if len(stack) >= self.depth:
+                self._open(indent, is_item, number)  # refused: too deep
+            frame = _Frame(indent, is_item, number)
+            stack.append(frame)
+            parent.data[key] = frame.data
+            parent.pos[key] = [parent.pos[key], frame.pos]
+            return frame  # what _frame_for answers for a block just opened at this line
+        return self._frame_for(number, indent, is_item)
+
+    def _item_mapping(self, frame: _Frame, number: int, indent: int, col: int) -> _Frame:
+        """A ``- key: ...`` item: a new mapping at ``col`` appended to the list ``frame``."""
+        self.entries += 1
+        if self.entries > self.cap:
+            self._count(number, indent + 1)
+        stack = self.stack
+        if len(stack) >= self.depth:
+            self._open(col, False, number)  # refused: too deep
+        child = _Frame(col, False, number)
+        stack.append(child)
+        frame.data.append(child.data)
+        frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
+        return child
+
+    def _tail(self, frame: _Frame, key: str, tail: str, number: int, col: int,
+              at: int) -> None:
+        """The value after ``key: `` (``tail``, from 0-based column ``at``) when it is not a
+        plain scalar seen before: nothing (a block follows), a new scalar, quoted, flow."""
+        if WORD(tail) is not None and tail not in NOT_WORDS:  # the usual one: a name
+            self.words += 1
+            if self.words < _VALUE_CACHE:  # the first ones, repeated or not
+                self.values[tail] = tail
+            frame.data[key] = tail
+            frame.pos[key] = (number << SHIFT) | (col + 1)
+            return
+        rest = tail.strip(" ")
+        at += len(tail) - len(tail.lstrip(" "))
+        key_pos = (number << SHIFT) | (col + 1)
+        if not rest or rest[0] == "#":
+            frame.data[key] = None
+            frame.pos[key] = key_pos
+            self.pending = (frame, key, col, number)
+            return
+        if rest[0] in NOT_PLAIN:
+            flow = simple_flow(rest, at, number) if rest[0] == "{" else None
+            inline, pos = flow or inline_value(rest, at, number)
+            frame.data[key] = inline
+            frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
+            return
+        text = rest if " #" not in rest else strip_comment(rest)
+        value: Any = text
+        if WORD(text) is not None and text not in NOT_WORDS:  # a word: itself
+            self.words += 1
+            keep = self.words < _VALUE_CACHE  # the first ones, repeated or not (names)
+        else:
+            value = scalar(text, number, at)  # a number, time, null... resolved
+            keep = len(self.values) < 2 * _VALUE_CACHE  # not crowded out by names
+        if keep:
+            self.values[tail] = value
+        frame.data[key] = value
+        frame.pos[key] = key_pos
 
     def _count(self, line: int, col: int) -> None:
         self.entries += 1
@@ -211,10 +255,10 @@ class FastReader:
                               "this file is larger than drcheck reads")
 
     def _open(self, indent: int, seq: bool, line: int, indentless: bool = False) -> _Frame:
-        frame = _Frame(indent, seq, line, indentless)
-        if len(self.stack) >= self.limits.max_depth:
+        if len(self.stack) >= self.depth:
             raise YamlProblem(line, indent + 1, f"nested deeper than {self.limits.max_depth} "
                               "levels")
+        frame = _Frame(indent, seq, line, indentless)
         self.stack.append(frame)
         return frame
 
@@ -232,19 +276,25 @@ class FastReader:
         if self.root is None:
             self.root = self._open(indent, is_item, number)
         elif self.pending is not None:
-            _, _, p_indent, _ = self.pending
-            if indent > p_indent:
-                self._attach(indent, is_item, number)
-            elif indent == p_indent and is_item and not self.pending[0].seq:
-                self._attach(indent, True, number)
-                self.stack[-1].indentless = True
-            else:
-                self.pending = None
+            self._settle(number, indent, is_item)
         frame = self._frame_for(number, indent, is_item)
         if is_item:
             self._item(frame, number, indent, body)
         else:
             self._entry(frame, number, indent, body)
+
+    def _settle(self, number: int, indent: int, is_item: bool) -> None:
+        """After a key without a value: open its block if this line is inside it (deeper, or
+        a list at the key's own indentation), else the key stays null."""
+        assert self.pending is not None
+        parent, _, p_indent, _ = self.pending
+        if indent > p_indent:
+            self._attach(indent, is_item, number)
+        elif indent == p_indent and is_item and not parent.seq:
+            self._attach(indent, True, number)
+            self.stack[-1].indentless = True
+        else:
+            self.pending = None
 
     def _frame_for(self, number: int, indent: int, is_item: bool) -> _Frame:
         """Close the blocks this line leaves and return the one it continues."""
@@ -284,7 +334,7 @@ class FastReader:
             frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
             self._entry(child, number, col, rest)
             return
-        value, pos = _value(rest, col, number)
+        value, pos = inline_value(rest, col, number)
         frame.data.append(value)
         frame.pos.append([(number << SHIFT) | (col + 1), pos] if isinstance(pos, dict | list)
                          else pos)
@@ -310,17 +360,17 @@ class FastReader:
             frame.pos[key] = key_pos
             self.pending = (frame, key, indent, number)
             return
-        if rest[0] not in _NOT_PLAIN:
+        if rest[0] not in NOT_PLAIN:
             value = self.values.get(rest, _MISS)
             if value is _MISS:
-                value = _scalar(rest if " #" not in rest else _strip_comment(rest), number,
+                value = scalar(rest if " #" not in rest else strip_comment(rest), number,
                                 indent + len(body) - len(rest))
                 if len(self.values) < _VALUE_CACHE:  # repeated words, not every name
                     self.values[rest] = value
             data[key] = value
             frame.pos[key] = key_pos
             return
-        value, pos = _value(rest, indent + len(body) - len(rest), number)
+        value, pos = inline_value(rest, indent + len(body) - len(rest), number)
         data[key] = value
         frame.pos[key] = [key_pos, pos] if isinstance(pos, dict | list) else key_pos
 
@@ -329,11 +379,41 @@ class FastReader:
         match = _KEY.match(body)
         if not match or match.group(0).rstrip(" ") != body[:colon + 1]:
             raise Unsupported
-        key = key_text(_scalar(match.group(1), number, indent))
+        key = key_text(scalar(match.group(1), number, indent))
         if key == "<<":
             raise Unsupported
         self.keys[body[:colon + 1]] = key
         return key
+
+
+def _shape_of(head: str, sep: str, number: int) -> _Shape:
+    """The shape of a line: blank or comment, ``key: ...``, ``- key: ...`` or other.
+
+    ``head`` is the line's text before its first ``": "`` (``sep``), or the whole line.
+    A key line is exactly what ``FastReader._entry`` takes as one (a key of the plain
+    characters, spaces, then ``:`` and a space or the end); anything it might refuse or
+    that needs more than a key (a key the calendar refuses) is "other", left to it.
+    """
+    body = head.lstrip(" ")
+    if body[:1] == "#" or not (body or sep):
+        return _SKIP, 0, "", 0
+    indent = len(head) - len(body)
+    kind, col = _KEY_LINE, indent
+    if body.startswith("- "):
+        rest = body[1:].lstrip(" ")
+        kind, col, body = _ITEM, indent + len(body) - len(rest), rest
+    if not sep:
+        if not body.endswith(":"):
+            return _OTHER, 0, "", 0
+        body = body[:-1]
+    match = _HEAD.match(body)
+    if match is None:
+        return _OTHER, 0, "", 0
+    try:
+        key = key_text(scalar(match.group(0), number, col))
+    except (YamlProblem, Unsupported):
+        return _OTHER, 0, "", 0
+    return kind, indent, key, col
 
 
 def _line_of(entry: Any) -> int:
