@@ -12,7 +12,6 @@ from typing import Any
 
 from drcheck.shared.model import (
     Business,
-    Contact,
     Dataset,
     Evidence,
     Organisation,
@@ -94,15 +93,9 @@ def business_from(raw: Mapping[str, Any] | None) -> Business | None:
 
 
 def _organisation_from(raw: Mapping[str, Any] | None) -> Organisation | None:
-    if raw is None:
-        return None
-    return Organisation(
-        name=raw.get("name"), sector=raw.get("sector"), nis2=raw.get("nis2"),
-        dora_financial_entity=raw.get("dora_financial_entity"),
-        jurisdiction=raw.get("jurisdiction"),
-        supervisory_authority=raw.get("supervisory_authority"), origin=raw.get("origin", ""),
-        contacts=tuple(Contact(c["role"], c.get("name"), c.get("email"), c.get("phone"))
-                       for c in raw.get("contacts", ())))
+    from drcheck.inputs.estate import organisation_of  # only when there is one (start-up)
+
+    return None if raw is None else organisation_of(raw, raw.get("origin", ""))
 
 
 def snapshot_with(data: Mapping[str, Any], datasets: tuple[Dataset, ...]) -> Snapshot:

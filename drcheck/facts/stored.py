@@ -4,7 +4,7 @@ A JSON report embeds its snapshot's facts document. Writing that document anew f
 snapshot costs about half a second per 10k datasets, and parsing the file's document again
 holds every location and dataset as Python objects while the report is written. When the
 snapshot was read from a version 3 file this same drcheck wrote (its digest checked, so its
-content is the snapshot's), the file already holds the document in ``jsontext.records``
+content is the snapshot's), the file already holds the document in ``json_stream``'s
 layout: each top-level field on a line, or a mapping's members and a list's items on a line
 each. Those lines are used as they are: a list's items as views into the file's bytes, a
 mapping as the compact text of its members, made member by member as it is written. Each

@@ -287,8 +287,12 @@ def _business(doc: Document, raw: Mapping[str, Any], marks: Any) -> Business | N
 
 def _organisation(doc: Document) -> Organisation | None:
     raw = doc.data.get("organisation")
-    if raw is None:
-        return None
+    return None if raw is None else organisation_of(raw, doc.where(("organisation",)))
+
+
+def organisation_of(raw: Mapping[str, Any], origin: str) -> Organisation:
+    """The ``organisation`` mapping (estate or facts document, both checked) as the model's
+    record; ``origin`` says where it was declared."""
     return Organisation(
         name=raw.get("name"), sector=raw.get("sector"), nis2=raw.get("nis2"),
         dora_financial_entity=raw.get("dora_financial_entity"),
@@ -296,7 +300,7 @@ def _organisation(doc: Document) -> Organisation | None:
         supervisory_authority=raw.get("supervisory_authority"),
         contacts=tuple(Contact(str(c["role"]), c.get("name"), c.get("email"), c.get("phone"))
                        for c in raw.get("contacts") or ()),
-        origin=doc.where(("organisation",)),
+        origin=origin,
     )
 
 

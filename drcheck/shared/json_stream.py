@@ -1,9 +1,10 @@
-"""``jsontext.records`` written to a file as it is made, with lists that may be streams.
+"""Key-sorted JSON, one record per line, written to a file as it is made; lists may be streams.
 
 The result document of 100k datasets is several hundred MB as one text; built whole (dicts,
 then bytes, then text) it needed more memory than the machine has. Here a large list is an
 ``Encoded`` stream of records already encoded one by one, and the layout is written straight
-to a binary file: the same bytes as ``records(doc)`` (one record per line, keys sorted) with
+to a binary file (mappings open while ``depth < 2``, lists while ``depth < 3``, every other
+value one compact record; the tests hold a plain reference of the layout) with
 memory bounded by the largest record, not the document.
 """
 
@@ -113,6 +114,7 @@ def emit(value: Any, depth: int, write: _Write) -> None:
 
 
 def write_records(doc: Any, write: _Write) -> None:
-    """``doc`` laid out as ``jsontext.records`` lays it out, ending in a newline."""
+    """``doc`` in the one-record-per-line layout, ending in a newline: a diff shows which
+    record changed, and the same document always gives the same bytes."""
     emit(doc, 0, write)
     write(b"\n")

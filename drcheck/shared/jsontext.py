@@ -27,40 +27,9 @@ def pretty(doc: Any) -> str:
 
 
 def compact(value: Any) -> bytes:
-    """``value`` as compact key-sorted JSON: one record of ``records``."""
+    """``value`` as compact key-sorted JSON: one record of ``json_stream``'s layout."""
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return json.dumps(value, sort_keys=True, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
-
-
-def _layout(value: Any, depth: int, out: list[bytes]) -> None:
-    """Mappings open while ``depth < 2``, lists while ``depth < 3``; the rest on one line."""
-    pad = b"  " * (depth + 1)
-    end = b"  " * depth
-    if isinstance(value, dict) and value and depth < 2:
-        out.append(b"{\n")
-        for i, key in enumerate(sorted(value)):
-            out.append(pad + compact(key) + b": ")
-            _layout(value[key], depth + 1, out)
-            out.append(b",\n" if i < len(value) - 1 else b"\n")
-        out.append(end + b"}")
-    elif isinstance(value, list) and value and depth < 3:
-        out.append(b"[\n")
-        for i, item in enumerate(value):
-            out.append(pad + compact(item))
-            out.append(b",\n" if i < len(value) - 1 else b"\n")
-        out.append(end + b"]")
-    else:
-        out.append(compact(value))
-
-
-def records(doc: Any) -> str:
-    """``doc`` as key-sorted JSON with one record per line: the top-level fields and their
-    members each on a line of their own (a diff shows which finding or dataset changed),
-    every record compact. The same document always gives the same bytes."""
-    out: list[bytes] = []
-    _layout(doc, 0, out)
-    out.append(b"\n")
-    return b"".join(out).decode("utf-8")

@@ -22,9 +22,9 @@ from drcheck.facts.snapshot import (
     snapshot_to_json,
 )
 from drcheck.inputs.estate_check import load_estate
-from drcheck.shared.jsontext import records
 from drcheck.shared.model import Evidence, Source
 from tests.core.builders import NOW
+from tests.layout import records
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = 400

@@ -19,8 +19,8 @@ from drcheck.report.fields import result_dict
 from drcheck.report.json_report import JsonReporter
 from drcheck.report.result_reader import facts_of
 from drcheck.shared.json_stream import Encoded, write_records
-from drcheck.shared.jsontext import records
 from drcheck.shared.model import AuditResult, Evidence, Source
+from tests.layout import records
 from tests.report.conftest import audit
 
 ROOT = Path(__file__).resolve().parents[2]
