@@ -19,51 +19,31 @@ from drcheck.shared.json_stream import Encoded, Spooled, write_records
 from drcheck.shared.jsontext import compact
 from drcheck.shared.model import AuditResult
 
-_PAD = b"    "  # a finding's line: a member of a top-level list
-_FACTS_PAD = b"      "  # an embedded dataset's line: a member of a list in ``facts``
 
-
-def _spool_findings(result: AuditResult, shared: Shared, spool: BinaryIO) -> bool:
-    """The ``findings`` records written to ``spool`` as lines of the list; any written?"""
+def _spool_findings(result: AuditResult, shared: Shared, spool: Spooled) -> None:
+    """The ``findings`` records that are not lean passes, added to ``spool``."""
     record = shared.record
-    sep = b""
     for f in result.findings:
         r = record(f)
         if r is not None:
-            spool.write(sep + _PAD + compact(r))
-            sep = b",\n"
-    return bool(sep)
+            spool.add(compact(r))
 
 
-class _Lines:
-    """Records written to a spool as the item lines of a list ``Spooled`` copies."""
-
-    def __init__(self, spool: BinaryIO, pad: bytes) -> None:
-        self.spool, self.pad, self.sep = spool, pad, b""
-
-    def add(self, record: bytes) -> None:
-        self.spool.write(self.sep + self.pad + record)
-        self.sep = b",\n"
-
-
-def _embedded_facts(result: AuditResult, spool: BinaryIO) -> dict[str, object]:
+def _embedded_facts(result: AuditResult, spool: Spooled) -> dict[str, object]:
     """The facts file's own document: from the file the snapshot was read from when it can
-    be, else written anew with its datasets spooled to ``spool`` as they are made (100k
+    be, else written anew with its datasets added to ``spool`` as they are made (100k
     encoded datasets are not held in memory while the report is written)."""
     stored = stored_document(result.snapshot)
     if stored is not None:
         return stored
-    lines = _Lines(spool, _FACTS_PAD)
     try:
-        head = streamed_document(result.snapshot, lines.add)
+        head = streamed_document(result.snapshot, spool.add)
     except TypeError:  # a value orjson refuses: the standard encoder's records instead
-        spool.seek(0)
-        spool.truncate()
-        lines = _Lines(spool, _FACTS_PAD)
+        spool.restart()
         head, records = encoded_document(result.snapshot)
         for record in records:
-            lines.add(record)
-    return {**head, "datasets": Spooled(spool) if lines.sep else []}
+            spool.add(record)
+    return {**head, "datasets": spool}
 
 
 class JsonReporter(Reporter):
@@ -81,9 +61,10 @@ class JsonReporter(Reporter):
         """The result document, written to ``out`` as it is made."""
         shared = Shared(result.snapshot)
         with tempfile.TemporaryFile() as spool, tempfile.TemporaryFile() as facts:
-            written = _spool_findings(result, shared, spool)
-            embedded = _embedded_facts(result, facts)
+            findings = Spooled(spool, 1)  # the top-level ``findings`` list
+            _spool_findings(result, shared, findings)
+            embedded = _embedded_facts(result, Spooled(facts, 2))  # ``facts.datasets``
             doc = result_head(result, shared, embedded)
             doc["datasets"] = Encoded.of(map(score_dict, result.scores))
-            doc["findings"] = Spooled(spool) if written else []
+            doc["findings"] = findings
             write_records(doc, out.write)

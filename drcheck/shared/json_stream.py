@@ -46,11 +46,23 @@ class Raw:
 
 
 class Spooled:
-    """A non-empty list already laid out in a file: its item lines (each indented for the
-    list's depth, ``,\n`` between them), without the brackets."""
+    """A list laid out in a file as its records come (``add``): their lines, each indented
+    for a list at ``depth``, ``,\n`` between them, without the brackets. Written as ``[]``
+    while empty."""
 
-    def __init__(self, body: BinaryIO) -> None:
-        self.body = body
+    def __init__(self, body: BinaryIO, depth: int) -> None:
+        self.body, self.pad, self.count = body, b"  " * (depth + 1), 0
+
+    def add(self, record: bytes) -> None:
+        """One more item, already encoded."""
+        self.body.write((b",\n" if self.count else b"") + self.pad + record)
+        self.count += 1
+
+    def restart(self) -> None:
+        """Forget every item added so far."""
+        self.body.seek(0)
+        self.body.truncate()
+        self.count = 0
 
 
 def _copy(spooled: Spooled, depth: int, write: _Write) -> None:
@@ -92,8 +104,10 @@ def emit(value: Any, depth: int, write: _Write) -> None:
     """Mappings open while ``depth < 2``, lists while ``depth < 3``; the rest on one line."""
     if isinstance(value, Encoded):
         _stream(iter(value.items), depth, write)
-    elif isinstance(value, Spooled):
+    elif isinstance(value, Spooled) and value.count:
         _copy(value, depth, write)
+    elif isinstance(value, Spooled):
+        write(b"[]")
     elif isinstance(value, Raw):
         for chunk in value.chunks:
             write(chunk)

@@ -35,8 +35,6 @@ BarFor = Callable[[Dataset], Bar]
 
 
 _BYTES = FactKey.BYTES.value
-_BASIS = FactKey.RESTORE_POINT_BASIS.value
-_NEWEST = FactKey.NEWEST_RESTORE_POINT.value
 
 
 @lru_cache(maxsize=65536)
@@ -108,15 +106,9 @@ def standing(replica: Replica, primary: bool, bar: Bar, ctx: Context) -> tuple[S
 
 
 def _parsed_fact(replica: Replica) -> datetime | None:
-    """The replica's newest restore point as a moment; None when unknown or unreadable.
-
-    ``readings.restore_point`` read inline (a sweep asks it of every copy): nothing when the
-    point is only a proxy (``restore_point_basis: proxy``)."""
-    facts = replica.facts
-    basis = facts.get(_BASIS)
-    if basis is not None and basis.value == "proxy":
-        return None
-    ev = facts.get(_NEWEST)
+    """The replica's newest restore point as a moment; None when unknown, unreadable or only
+    a proxy (``readings.restore_point`` decides, for the rules and the sweep alike)."""
+    ev = restore_point(replica)
     return _parsed(ev.value) if ev is not None and isinstance(ev.value, str) else None
 
 
