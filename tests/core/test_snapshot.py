@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from drcheck.facts.snapshot import (
     snapshot_to_json,
 )
 from drcheck.inputs.estate_check import load_estate
-from drcheck.shared.errors import ConfigError
+from drcheck.shared.errors import ConfigError, Problem
 from tests.core.builders import NOW
 
 EX = Path(__file__).resolve().parents[2] / "examples"
@@ -43,15 +45,27 @@ def test_tampered_snapshot_is_refused(tmp_path: Path) -> None:
         load_snapshot(str(path))
 
 
-def test_schema_error_names_line_and_path(tmp_path: Path) -> None:
-    snap = build_snapshot(load_estate(str(EX / "ovh-sbg2" / "estate.yaml")), [], NOW)
+def _refusals(tmp_path: Path, estate: str, edit: Callable[[dict[str, Any]], None],
+              redigest: bool = True) -> list[Problem]:
+    """The problems ``load_snapshot`` words for an example's facts document after ``edit``
+    (its digest made to match again unless ``redigest`` is false)."""
+    snap = build_snapshot(load_estate(str(EX / estate / "estate.yaml")), [], NOW)
     data = snapshot_to_document(snap)
-    data["datasets"][0]["primary"]["kind"] = "mainframe"
+    edit(data)
+    if redigest:
+        data["digest"] = content_digest(data)
     path = tmp_path / "facts.json"
     path.write_text(json.dumps(data, indent=1))
     with pytest.raises(ConfigError) as err:
         load_snapshot(str(path))
-    (problem,) = err.value.problems
+    return list(err.value.problems)
+
+
+def test_schema_error_names_line_and_path(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["datasets"][0]["primary"]["kind"] = "mainframe"
+
+    (problem,) = _refusals(tmp_path, "ovh-sbg2", edit, redigest=False)
     assert problem.path == "$.datasets[0].primary.kind" and problem.line is not None
     assert "'mainframe' is not allowed" in problem.message
 
@@ -105,32 +119,23 @@ def test_version_3_is_compact_and_one_record_per_line() -> None:
 
 
 def test_dangling_location_is_named(tmp_path: Path) -> None:
-    snap = build_snapshot(load_estate(str(EX / "ovh-sbg2" / "estate.yaml")), [], NOW)
-    data = snapshot_to_document(snap)
-    data["datasets"][0]["copies"][0]["location"] = "host:nowhere"
-    data["digest"] = content_digest(data)
-    path = tmp_path / "facts.json"
-    path.write_text(json.dumps(data, indent=1))
-    with pytest.raises(ConfigError) as err:
-        load_snapshot(str(path))
-    (problem,) = err.value.problems
+    def edit(data: dict[str, Any]) -> None:
+        data["datasets"][0]["copies"][0]["location"] = "host:nowhere"
+
+    (problem,) = _refusals(tmp_path, "ovh-sbg2", edit)
     assert problem.path == "$.datasets[0].copies[0].location" and problem.line is not None
     assert "'host:nowhere' names no entry of locations" in problem.message
 
 
 def test_bad_timestamp_in_a_shared_fact_is_refused(tmp_path: Path) -> None:
-    snap = build_snapshot(load_estate(str(EX / "georedundant" / "estate.yaml")), [], NOW)
-    data = snapshot_to_document(snap)
-    data["shared"]["F900"] = {"value": "2026-02-30T00:00:00Z", "origin": "hand"}
-    data["datasets"][0]["copies"][0]["facts"]["newest_restore_point"] = "F900"
-    data["digest"] = content_digest(data)
-    path = tmp_path / "facts.json"
-    path.write_text(json.dumps(data, indent=1))
-    with pytest.raises(ConfigError) as err:
-        load_snapshot(str(path))
-    assert [p.path for p in err.value.problems] == [
+    def edit(data: dict[str, Any]) -> None:
+        data["shared"]["F900"] = {"value": "2026-02-30T00:00:00Z", "origin": "hand"}
+        data["datasets"][0]["copies"][0]["facts"]["newest_restore_point"] = "F900"
+
+    problems = _refusals(tmp_path, "georedundant", edit)
+    assert [p.path for p in problems] == [
         "$.datasets[0].copies[0].facts.newest_restore_point.value"]
-    assert "not a real date-time" in err.value.problems[0].message
+    assert "not a real date-time" in problems[0].message
 
 
 def test_integer_beyond_64_bits_survives_the_round_trip(tmp_path: Path) -> None:
