@@ -279,9 +279,10 @@ def median(runs: list[Run]) -> Run:
                statistics.median(r.load for r in runs))
 
 
-def drcheck_cmd() -> list[str]:
-    """``drcheck`` from PATH, else ``python -m drcheck``."""
-    exe = shutil.which("drcheck")
+def drcheck_cmd(given: Path | None = None) -> list[str]:
+    """The ``drcheck`` console script given (``run_all.sh`` passes a regular install in a
+    fresh venv), else the one on PATH, else ``python -m drcheck``."""
+    exe = str(given) if given else shutil.which("drcheck")
     return [exe] if exe else [sys.executable, "-m", "drcheck"]
 
 
@@ -301,6 +302,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=None,
                         help="drcheck's --concurrency (default: its own default)")
     parser.add_argument("--skip-c7n", action="store_true")
+    parser.add_argument("--drcheck", type=Path, default=None,
+                        help="the drcheck console script to time (default: from PATH)")
     args = parser.parse_args()
     for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
         os.environ.pop(key, None)
@@ -318,8 +321,8 @@ def measure(tmp: Path, url: str, names: list[str], counter: Any,
     (tmp / "estate.yaml").write_text(estate(url, names))
     (tmp / "policy.yml").write_text(C7N_POLICY)
     env = {**os.environ, **ENV}
-    ours = [*drcheck_cmd(), "probe", str(tmp / "estate.yaml"), "-o", str(tmp / "facts.json"),
-            "--now", "2026-12-01T00:00:00Z"]
+    ours = [*drcheck_cmd(args.drcheck), "probe", str(tmp / "estate.yaml"), "-o",
+            str(tmp / "facts.json"), "--now", "2026-12-01T00:00:00Z"]
     if args.concurrency:
         ours += ["--concurrency", str(args.concurrency)]
     c7n = [str(args.c7n / "custodian"), "run", "-s", str(tmp / "out"), "--cache-period", "0",

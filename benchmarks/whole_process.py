@@ -77,6 +77,20 @@ def run(argv: list[str], max_gib: float, timeout: float, env: dict[str, str]) ->
     return {"wall": wall, "cpu": user + system, "rss": rss / 1024, "rc": rc}
 
 
+CALIBRATION = "ten million additions in a pure-Python loop"
+
+
+def calibration() -> float:
+    """Seconds this machine takes for a fixed pure-Python workload, the median of three
+    processes: machines of one kind differ (and one machine differs by the day) by more than
+    a round of work gains, so every table says how fast its machine was."""
+    code = ("import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000):\n"
+            "    s += i\nprint(time.perf_counter() - t)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(3)]
+    return statistics.median(runs)
+
+
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     """Medians of each measure; a run that hit a limit makes the whole entry a miss."""
     if any(r["rc"] == -1 for r in runs):
@@ -170,13 +184,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-gib", type=float, default=4.0)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--drcheck", type=Path, default=None,
+                        help="the drcheck console script to time (default: from PATH); "
+                             "run_all.sh passes a regular install in a fresh venv")
     parser.add_argument("--formats", action="store_true",
                         help="also time every other report format from the facts file")
     args = parser.parse_args()
     env = {**os.environ, "DRCHECK_MAX_INPUT_MB": "1024"}
-    drcheck = [shutil.which("drcheck") or "drcheck"]
-    print(f"Whole-process runs, medians of {args.repeat} (one at 100k); {os.cpu_count()} cores; "
-          f"limits {args.max_gib} GiB address space, {args.timeout:.0f} s per run.\n")
+    drcheck = [str(args.drcheck) if args.drcheck else shutil.which("drcheck") or "drcheck"]
+    print(f"Whole-process runs of {drcheck[0]}, medians of {args.repeat} (one at 100k); "
+          f"{os.cpu_count()} cores; limits {args.max_gib} GiB address space, "
+          f"{args.timeout:.0f} s per run.")
+    print(f"Machine speed: {calibration():.2f} s for {CALIBRATION} (median of 3 processes; "
+          "compare figures of other days by it).\n")
     print("| datasets | command | wall s | CPU s | peak MiB | report | target |")
     print("|---|---|---:|---:|---:|---:|---|")
     seen: dict[tuple[str, int], dict[str, float]] = {}

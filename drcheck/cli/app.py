@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Callable
@@ -99,22 +100,41 @@ def root(
 
 
 _TYPE_NAMES = {"str": "TEXT", "path": "PATH", "file": "FILE", "directory": "DIR",
-               "int": "INTEGER", "float": "NUMBER", "datetime": "TIME"}
+               "int": "INTEGER", "int range": "INTEGER", "float": "NUMBER",
+               "float range": "NUMBER", "datetime": "TIME"}
 
 
 def _metavar(param: Any, ctx: Any) -> str | None:
     """A plain metavar for help: none for flags, ``TEXT``/``PATH`` or ``a|b|c`` otherwise
     (typer would print ``<bool>``, ``<list[str]>``). Duck-typed: typer may bring its own
-    copy of click."""
+    copy of click, and typer releases before 0.29 have no ``display_type`` (their type
+    column is the click type's metavar, else its name)."""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return ""
     shown = getattr(param, "display_type", None)
-    if shown is None:
-        return None
-    label = str(shown(ctx)).strip("<>")
+    if shown is not None:
+        label = str(shown(ctx))
+    else:
+        kind = getattr(param, "type", None)
+        if kind is None:
+            return None
+        label = kind.get_metavar(param=param, ctx=ctx) or kind.name
+    label = label.strip("<>")
     while label.startswith("list[") and label.endswith("]"):
         label = label[5:-1]
     return _TYPE_NAMES.get(label, label if "|" in label else label.upper())
+
+
+def _label_argument(param: Any, label: str) -> None:
+    """Show ``label`` in an argument's type column and keep its name in the others."""
+    if hasattr(param, "display_type"):
+        param.display_type = lambda _ctx, shown=label: shown
+        return
+    # before typer 0.29 the type column asks the click type: a copy of it answers the label,
+    # and the metavar keeps the usage line to the argument's name (unchanged otherwise)
+    param.type = copy.copy(param.type)
+    param.type.get_metavar = lambda *_args, **_kwargs: label
+    param.metavar = param.name + ("..." if param.nargs != 1 else "")
 
 
 def tidy_help(command: Any, parent: Any = None) -> Any:
@@ -126,7 +146,7 @@ def tidy_help(command: Any, parent: Any = None) -> Any:
         label = _metavar(param, ctx)
         if getattr(param, "param_type_name", "") == "argument":
             if label is not None:  # keep the argument's name; plain type column
-                param.display_type = lambda _ctx, shown=label: shown
+                _label_argument(param, label)
         else:
             param.metavar = label
             if getattr(param, "is_flag", False):
