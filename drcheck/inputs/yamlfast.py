@@ -20,7 +20,6 @@ tree is ``[position, children]``, children being a dict (mapping) or a list (seq
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from drcheck.inputs.yamlerrors import Limits, YamlProblem
@@ -35,6 +34,18 @@ from drcheck.inputs.yamlinline import (
     simple_flow,
     strip_comment,
 )
+from drcheck.inputs.yamllines import (
+    ITEM,
+    OTHER,
+    SKIP,
+    Frame,
+    Shape,
+    chunks,
+    dedent_words,
+    dup_words,
+    kind_words,
+    shape_of,
+)
 from drcheck.inputs.yamlscalars import key_text
 
 __all__ = ["SHIFT", "FastReader", "Unsupported", "read_fast"]  # SHIFT, Unsupported: yamlinline's
@@ -43,37 +54,6 @@ _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
 _MISS = object()
 _VALUE_CACHE = 1 << 16
 _SHAPE_CACHE = 1 << 14
-_HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces to the colon
-_SKIP, _OTHER, _KEY_LINE, _ITEM = object(), object(), object(), object()
-_Shape = tuple[object, int, str, int]
-"""(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
-
-
-class _Frame:
-    """One open block: its indentation, container and positions of its children."""
-
-    __slots__ = ("indent", "data", "pos", "seq", "indentless", "first_line")
-
-    def __init__(self, indent: int, seq: bool, line: int, indentless: bool = False) -> None:
-        self.indent = indent
-        self.seq = seq
-        self.data: Any = [] if seq else {}
-        self.pos: Any = [] if seq else {}
-        self.indentless = indentless
-        self.first_line = line
-
-
-def _chunks(text: str, chunk: int = 1 << 20) -> Iterator[list[str]]:
-    """The lines of ``text``, split a megabyte at a time: a 70 MB estate is never held as
-    two and a half million line strings at once (a fifth of the reader's peak memory)."""
-    start, size = 0, len(text)
-    while True:
-        end = text.find("\n", min(start + chunk, size))
-        if end < 0:
-            yield text[start:].split("\n")
-            return
-        yield text[start:end].split("\n")
-        start = end + 1
 
 
 class FastReader:
@@ -82,17 +62,17 @@ class FastReader:
     def __init__(self, text: str, limits: Limits) -> None:
         self.text = text
         self.limits = limits
-        self.stack: list[_Frame] = []
-        self.pending: tuple[_Frame, Any, int, int] | None = None  # frame, key, indent, line
+        self.stack: list[Frame] = []
+        self.pending: tuple[Frame, Any, int, int] | None = None  # frame, key, indent, line
         self.entries = 0
         self.cap = limits.entries
         self.depth = limits.max_depth
-        self.root: _Frame | None = None
+        self.root: Frame | None = None
         self.keys: dict[str, str] = {}
         self.values: dict[str, Any] = {}  # plain values by their text after ": "
         self.words = 0  # words among them
-        self.keyed: dict[str, _Shape] = {}  # shapes of lines by their text before ": "
-        self.whole: dict[str, _Shape] = {}  # shapes of lines without ": ", by all their text
+        self.keyed: dict[str, Shape] = {}  # shapes of lines by their text before ": "
+        self.whole: dict[str, Shape] = {}  # shapes of lines without ": ", by all their text
         self.started = False
 
     def read(self) -> tuple[Any, Any]:
@@ -107,7 +87,7 @@ class FastReader:
         if "\t" in self.text or "\r" in self.text:
             raise Unsupported
         number = 0
-        for lines in _chunks(self.text):
+        for lines in chunks(self.text):
             number = self._read_lines(lines, number)
         if self.root is None:
             return None, [(1 << SHIFT) | 1, None]
@@ -122,12 +102,12 @@ class FastReader:
             if shape is None:
                 shape = self._shape(head, sep, number)
             kind, indent, key, col = shape
-            if kind is _SKIP:
+            if kind is SKIP:
                 continue
-            if kind is _OTHER or not stack:
+            if kind is OTHER or not stack:
                 self._general(number, raw)
                 continue
-            is_item = kind is _ITEM
+            is_item = kind is ITEM
             top = stack[-1]
             if self.pending is not None or top.indent != indent or top.seq is not is_item:
                 top = self._frame(number, indent, is_item)
@@ -135,7 +115,7 @@ class FastReader:
                 top = self._item_mapping(top, number, indent, col)
             data = top.data
             if key in data:
-                raise YamlProblem(number, col + 1, _dup_words(top, key))
+                raise YamlProblem(number, col + 1, dup_words(top, key))
             self.entries += 1
             if self.entries > self.cap:
                 self._count(number, col + 1)
@@ -150,10 +130,10 @@ class FastReader:
             top.pos[key] = (number << SHIFT) | (col + 1)
         return number
 
-    def _shape(self, head: str, sep: str, number: int) -> _Shape:
+    def _shape(self, head: str, sep: str, number: int) -> Shape:
         """What a line whose text before its first ``": "`` is ``head`` holds (``sep`` empty:
         the line has no ``": "`` and ``head`` is all of it), remembered for the next one."""
-        shape = _shape_of(head, sep, number)
+        shape = shape_of(head, sep, number)
         cache = self.keyed if sep else self.whole
         if len(cache) < _SHAPE_CACHE:  # comment lines and odd ones are many and unique
             cache[head] = shape
@@ -176,7 +156,7 @@ class FastReader:
         self.started = True
         self._line(number, indent, body.rstrip(" "))
 
-    def _frame(self, number: int, indent: int, is_item: bool) -> _Frame:
+    def _frame(self, number: int, indent: int, is_item: bool) -> Frame:
         """The open block a ``key:`` or ``- key:`` line continues: the pending key's new
         block, or the one left after closing those the line dedents from (as ``_line``)."""
         pending = self.pending
@@ -189,14 +169,14 @@ class FastReader:
             stack = self.stack
             if len(stack) >= self.depth:
                 self._open(indent, is_item, number)  # refused: too deep
-            frame = _Frame(indent, is_item, number)
+            frame = Frame(indent, is_item, number)
             stack.append(frame)
             parent.data[key] = frame.data
             parent.pos[key] = [parent.pos[key], frame.pos]
             return frame  # what _frame_for answers for a block just opened at this line
         return self._frame_for(number, indent, is_item)
 
-    def _item_mapping(self, frame: _Frame, number: int, indent: int, col: int) -> _Frame:
+    def _item_mapping(self, frame: Frame, number: int, indent: int, col: int) -> Frame:
         """A ``- key: ...`` item: a new mapping at ``col`` appended to the list ``frame``."""
         self.entries += 1
         if self.entries > self.cap:
@@ -204,13 +184,13 @@ class FastReader:
         stack = self.stack
         if len(stack) >= self.depth:
             self._open(col, False, number)  # refused: too deep
-        child = _Frame(col, False, number)
+        child = Frame(col, False, number)
         stack.append(child)
         frame.data.append(child.data)
         frame.pos.append([(number << SHIFT) | (col + 1), child.pos])
         return child
 
-    def _tail(self, frame: _Frame, key: str, tail: str, number: int, col: int,
+    def _tail(self, frame: Frame, key: str, tail: str, number: int, col: int,
               at: int) -> None:
         """The value after ``key: `` (``tail``, from 0-based column ``at``) when it is not a
         plain scalar seen before: nothing (a block follows), a new scalar, quoted, flow."""
@@ -254,11 +234,11 @@ class FastReader:
             raise YamlProblem(line, col, f"more than {self.limits.entries} entries: "
                               "this file is larger than drcheck reads")
 
-    def _open(self, indent: int, seq: bool, line: int, indentless: bool = False) -> _Frame:
+    def _open(self, indent: int, seq: bool, line: int, indentless: bool = False) -> Frame:
         if len(self.stack) >= self.depth:
             raise YamlProblem(line, indent + 1, f"nested deeper than {self.limits.max_depth} "
                               "levels")
-        frame = _Frame(indent, seq, line, indentless)
+        frame = Frame(indent, seq, line, indentless)
         self.stack.append(frame)
         return frame
 
@@ -296,9 +276,9 @@ class FastReader:
         else:
             self.pending = None
 
-    def _frame_for(self, number: int, indent: int, is_item: bool) -> _Frame:
+    def _frame_for(self, number: int, indent: int, is_item: bool) -> Frame:
         """Close the blocks this line leaves and return the one it continues."""
-        popped: _Frame | None = None
+        popped: Frame | None = None
         while self.stack and self.stack[-1].indent > indent:
             popped = self.stack.pop()
         if not self.stack:
@@ -311,12 +291,12 @@ class FastReader:
         if top.indent < indent:
             if popped is None:
                 raise Unsupported  # a continuation line: the full reader decides
-            raise YamlProblem(number, indent + 1, _dedent_words(indent, popped, top))
+            raise YamlProblem(number, indent + 1, dedent_words(indent, popped, top))
         if top.seq != is_item:
-            raise YamlProblem(number, indent + 1, _kind_words(top, is_item))
+            raise YamlProblem(number, indent + 1, kind_words(top, is_item))
         return top
 
-    def _item(self, frame: _Frame, number: int, indent: int, body: str) -> None:
+    def _item(self, frame: Frame, number: int, indent: int, body: str) -> None:
         rest = body[1:].lstrip(" ")
         col = len(body) - len(rest) + indent
         self._count(number, indent + 1)
@@ -339,7 +319,7 @@ class FastReader:
         frame.pos.append([(number << SHIFT) | (col + 1), pos] if isinstance(pos, dict | list)
                          else pos)
 
-    def _entry(self, frame: _Frame, number: int, indent: int, body: str) -> None:
+    def _entry(self, frame: Frame, number: int, indent: int, body: str) -> None:
         colon = body.find(":")
         key = self.keys.get(body[:colon + 1]) if colon > 0 else None
         if key is None:
@@ -349,7 +329,7 @@ class FastReader:
             raise Unsupported
         data = frame.data
         if key in data:
-            raise YamlProblem(number, indent + 1, _dup_words(frame, key))
+            raise YamlProblem(number, indent + 1, dup_words(frame, key))
         self.entries += 1
         if self.entries > self.cap:
             self._count(number, indent + 1)
@@ -384,62 +364,6 @@ class FastReader:
             raise Unsupported
         self.keys[body[:colon + 1]] = key
         return key
-
-
-def _shape_of(head: str, sep: str, number: int) -> _Shape:
-    """The shape of a line: blank or comment, ``key: ...``, ``- key: ...`` or other.
-
-    ``head`` is the line's text before its first ``": "`` (``sep``), or the whole line.
-    A key line is exactly what ``FastReader._entry`` takes as one (a key of the plain
-    characters, spaces, then ``:`` and a space or the end); anything it might refuse or
-    that needs more than a key (a key the calendar refuses) is "other", left to it.
-    """
-    body = head.lstrip(" ")
-    if body[:1] == "#" or not (body or sep):
-        return _SKIP, 0, "", 0
-    indent = len(head) - len(body)
-    kind, col = _KEY_LINE, indent
-    if body.startswith("- "):
-        rest = body[1:].lstrip(" ")
-        kind, col, body = _ITEM, indent + len(body) - len(rest), rest
-    if not sep:
-        if not body.endswith(":"):
-            return _OTHER, 0, "", 0
-        body = body[:-1]
-    match = _HEAD.match(body)
-    if match is None:
-        return _OTHER, 0, "", 0
-    try:
-        key = key_text(scalar(match.group(0), number, col))
-    except (YamlProblem, Unsupported):
-        return _OTHER, 0, "", 0
-    return kind, indent, key, col
-
-
-def _line_of(entry: Any) -> int:
-    pos = entry[0] if isinstance(entry, list) else entry
-    return int(pos >> SHIFT)
-
-
-def _dup_words(frame: _Frame, key: str) -> str:
-    return (f"duplicate key {key!r}: already set on line {_line_of(frame.pos[key])} of the "
-            "same mapping (keep one)")
-
-
-def _dedent_words(indent: int, inner: _Frame, outer: _Frame) -> str:
-    return (f"bad indentation: this line starts at column {indent + 1}, but the block it "
-            f"follows (from line {inner.first_line}) starts at column {inner.indent + 1} and "
-            f"the one enclosing it at column {outer.indent + 1}; line it up with one of them")
-
-
-def _kind_words(frame: _Frame, is_item: bool) -> str:
-    if is_item:
-        return (f"a list item ('- ') where a 'key: value' was expected: the mapping at column "
-                f"{frame.indent + 1} (from line {frame.first_line}) holds keys, not items; "
-                "indent the list under its key")
-    return (f"a 'key: value' where a list item ('- ') was expected: the list at column "
-            f"{frame.indent + 1} (from line {frame.first_line}) holds items; start the line "
-            "with '- ' or fix its indentation")
 
 
 def read_fast(text: str, limits: Limits) -> tuple[Any, Any]:
