@@ -41,6 +41,7 @@ from drcheck.inputs.durations import parse_duration
 from drcheck.shared.errors import ExitCode, UsageError
 from drcheck.shared.gcpause import keep_to_exit
 from drcheck.shared.model import DomainKind, Snapshot
+from drcheck.shared.progress import Progress
 from drcheck.simulate.bars import policy_bar
 from drcheck.simulate.render import SimulateFormat, render_scenario, render_sweep
 from drcheck.simulate.sweep import sweep
@@ -177,7 +178,9 @@ def simulate(
             keep_to_exit(setup, result)  # freed by the process's exit, not one by one
             emit(render_scenario(result, fmt), output)
             return scenario_exit(result)
-        swept = sweep(snapshot.datasets, universe, bar_for, depth, ctx)
+        progress = Progress("simulate", len(snapshot.datasets), "datasets swept")
+        swept = sweep(snapshot.datasets, universe, bar_for, depth, ctx, progress.advance)
+        progress.done()
         keep_to_exit(setup, swept)
         emit(render_sweep(swept, fmt, top), output)
         return sweep_exit(swept)

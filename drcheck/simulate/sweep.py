@@ -8,7 +8,7 @@ alone, so the N-2 ranking shows what redundancy really buys. Cost: linear in dat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.scoring import CRITICALITY_WEIGHT
@@ -54,22 +54,33 @@ def rank(impacts: Iterable[Impact]) -> tuple[Impact, ...]:
                                                 -len(i.unknown), i.labels)))
 
 
+PROGRESS_EVERY = 1000
+"""The sweep tells ``progress`` about datasets in batches of this many (and the rest at the end)."""
+
+
 def sweep(datasets: Sequence[Dataset], universe: Universe, bar_for: BarFor, depth: int,
-          ctx: Context) -> SweepResult:
-    """Every dataset's cut sets up to ``depth``, and the domains (pairs) ranked by damage."""
+          ctx: Context, progress: Callable[[int], None] | None = None) -> SweepResult:
+    """Every dataset's cut sets up to ``depth``, and the domains (pairs) ranked by damage.
+
+    ``progress`` (if given) is told how many more datasets were swept, every
+    ``PROGRESS_EVERY`` and at the end; it cannot change the result."""
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be 1 or {MAX_DEPTH}, not {depth}")
     singles, pairs = _Tally(), _Tally()
     by_size = {1: singles, 2: pairs}
     per_dataset = []
     with paused_gc():
-        for dataset in datasets:
+        for done, dataset in enumerate(datasets, 1):
             cuts = dataset_cuts(dataset, universe, bar_for(dataset), depth, ctx)
             per_dataset.append(cuts)
             for cut in cuts.cuts:
                 tally = by_size.get(len(cut.domains))
                 if tally is not None:
                     tally.add(cut.domains, cuts, cut.certain)
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
+        if progress is not None and len(datasets) % PROGRESS_EVERY:
+            progress(len(datasets) % PROGRESS_EVERY)
     kinds = tuple(k for k in DomainKind if k in universe.kinds)
     return SweepResult(depth, kinds, len(universe.domains), singles.impacts(),
                        pairs.impacts() if depth > 1 else (), tuple(per_dataset))
