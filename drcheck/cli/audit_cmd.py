@@ -20,6 +20,7 @@ from drcheck.cli.audit_outputs import (
     check_framework,
     create_baseline,
     gate,
+    passes_read,
     plan_targets,
     read_baseline,
     warn_expired,
@@ -134,14 +135,17 @@ def audit(
             gathered = gather(estate, facts, offline, when, options,
                               keep_source=any(t.fmt is OutputFormat.JSON for t in targets))
             snapshot, estate_name = gathered.snapshot, gathered.estate
-        result = run_audit(snapshot, policies, when)
+        report_options = ReportOptions(framework=framework)
+        explain = (plan is not None or evidence_bundle is not None or compliance_csv is not None
+                   or passes_read(targets, report_options))
+        result = run_audit(snapshot, policies, when, explain_passes=explain)
         require_evaluated(result, str(plan or estate or facts))
         duration = time.monotonic() - started
         result = annotate(result, policies, accepted, known, when, duration)
         if create_baseline_path is not None:
             result = create_baseline(result, create_baseline_path)
         rendered = [(t.fmt.value, t.path, text) for t, text in
-                    write_reports(result, targets, ReportOptions(framework=framework),
+                    write_reports(result, targets, report_options,
                                   keep_text=evidence_bundle is not None)]
         rendered += write_compliance_csv(result, compliance_csv, framework)
         evidence = AuditEvidence(

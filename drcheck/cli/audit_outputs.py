@@ -99,6 +99,12 @@ def _echo(spool: BinaryIO) -> None:
     typer.echo(decoder.decode(b"", final=True), nl=False)
 
 
+def passes_read(targets: Sequence[Target], options: ReportOptions) -> bool:
+    """Whether a report asked for shows why a check passed; when none does, the audit may
+    leave passes unexplained (every report's bytes are the same either way)."""
+    return any(reporter_for(t.fmt, options).reads_pass_explanations() for t in targets)
+
+
 def write_reports(result: AuditResult, targets: Sequence[Target], options: ReportOptions,
                   keep_text: bool = False) -> list[tuple[Target, str]]:
     """Write every report as it is rendered into a temporary file, then put the files in

@@ -20,11 +20,13 @@ from drcheck.shared.progress import Progress
 log = logging.getLogger("drcheck.cli.pipeline")
 
 
-def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime) -> AuditResult:
-    """Evaluate; the result is a pure function of the arguments (progress goes to stderr)."""
+def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
+              explain_passes: bool = True) -> AuditResult:
+    """Evaluate; the result is a pure function of the arguments (progress goes to stderr).
+    ``explain_passes=False``: passes may go without message and evidence (``evaluate``)."""
     checks = sum(len(p.rules) for p in policies) * len(snapshot.datasets)
     progress = Progress("evaluate", checks, "rule checks")
-    result = evaluate(snapshot, policies, now, progress.advance)
+    result = evaluate(snapshot, policies, now, progress.advance, explain_passes)
     progress.done()
     log.info("evaluated %d rule checks: %d finding(s), score %d", checks,
              len(result.findings), result.score)

@@ -34,6 +34,11 @@ class Context:
     now: datetime
     issues: Mapping[str, tuple[ProbeIssue, ...]] = field(default_factory=dict)
     not_probed: Mapping[str, str] = field(default_factory=dict)
+    explain_passes: bool = True
+    """False when the caller said no report will read why a check passed (JSON, SARIF,
+    Markdown, Prometheus, the table without passes): a passing outcome may then carry an
+    empty message and no evidence. Its status, shared domains and unknowns are the same
+    either way; any other outcome is explained in full."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Scratch space for one evaluation, for what depends on ``now`` or on one dataset (the
     age of a timestamp, a dataset's copy distances read by every ``min-distance`` rule);
@@ -93,6 +98,11 @@ def plural(n: int, word: str) -> str:
     if n == 1:
         return f"1 {word}"
     return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
+
+
+def unexplained(status: Status, ctx: Context) -> bool:
+    """Whether a rule may stop at its verdict: it passed and nobody reads why."""
+    return status is Status.PASS and not ctx.explain_passes
 
 
 def count_verdict(good: int, maybe: int, need: int) -> Status:

@@ -58,14 +58,17 @@ Group = tuple[int, int, str]
 
 
 def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
-             progress: Callable[[int], None] | None = None) -> AuditResult:
+             progress: Callable[[int], None] | None = None,
+             explain_passes: bool = True) -> AuditResult:
     """Apply every rule of every policy to every dataset its selector matches.
 
     ``progress`` (if given) is told after each rule how many datasets it went through; it
-    cannot change the result. Findings come in ``sort_key`` order.
+    cannot change the result. Findings come in ``sort_key`` order. ``explain_passes=False``
+    (see ``Context``) lets passing findings go without message and evidence, for a caller
+    whose reports never read them.
     """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
-                  not_probed=not_probed(snapshot))
+                  not_probed=not_probed(snapshot), explain_passes=explain_passes)
     groups: dict[Group, list[Finding]] = {}
     with paused_gc():
         shared = _judged_alike(policies)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import ClassVar
+from xml.etree.ElementTree import ParseError
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -36,6 +37,10 @@ from drcheck.shared.progress import Progress
 __all__ = ["S3Probe", "S3Settings", "S3Target", "discover_buckets", "targets_from_estate"]
 
 log = logging.getLogger("drcheck.probes.s3")
+MALFORMED = (ParseError,)
+"""What botocore lets through on an answer that is no XML: its GetBucketLocation handler
+parses the body with ElementTree itself (the response parsers turn a bad body into an error
+answer of their own)."""
 
 
 def targets_from_estate(estate: Estate) -> list[S3Target]:
@@ -155,15 +160,23 @@ class S3Probe(Probe):
         try:
             return worker.run(target)
         except (BotoCoreError, ClientError, OSError) as exc:  # the endpoint: never sink the run
-            at = format_time(self.settings.now())
-            reason = self.pool.scrub(f"{type(exc).__name__}: {exc}")
-            log.warning("s3 probe of %s (bucket %s at %s) failed at %s: %s", target.subject,
-                        target.spec.bucket, target.spec.endpoint or "the default endpoint",
-                        raised_at(exc), reason)
-            issue = ProbeIssue(target.subject, PROBE, "probe-error", reason, at)
-            return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
+            return self._failed(target, exc, f"{type(exc).__name__}: {exc}")
+        except MALFORMED as exc:  # an answer that is no S3 XML: the peer's failure, not ours
+            doing = worker.current.get(target.subject, "a call")
+            return self._failed(target, exc, f"{doing}: malformed answer from the endpoint "
+                                f"({type(exc).__name__}: {exc})")
         except Exception as exc:  # anything else is drcheck's own bug: exit 4
             raise probe_bug(PROBE, target.subject, exc) from exc
+
+    def _failed(self, target: S3Target, exc: BaseException, why: str) -> BucketOutcome:
+        """The report of a bucket whose endpoint failed: one ``probe-error`` issue."""
+        at = format_time(self.settings.now())
+        reason = self.pool.scrub(why)
+        log.warning("s3 probe of %s (bucket %s at %s) failed at %s: %s", target.subject,
+                    target.spec.bucket, target.spec.endpoint or "the default endpoint",
+                    raised_at(exc), reason)
+        issue = ProbeIssue(target.subject, PROBE, "probe-error", reason, at)
+        return BucketOutcome(ProbeReport(PROBE, target.subject, at, issues=(issue,)))
 
     @staticmethod
     def _with_dangling(report: ProbeReport,

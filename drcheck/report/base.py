@@ -27,9 +27,17 @@ class Reporter(ABC):
     writes to the file it is given)."""
 
     name: ClassVar[str]
+    shows_passes: ClassVar[bool] = True
+    """Whether the report shows why a check passed (a passing finding's message or evidence).
+    A reporter that never does says False, and an audit that writes only such reports may
+    leave passes unexplained (``Context.explain_passes``); the safe default is True."""
 
     def __init__(self, options: ReportOptions | None = None) -> None:
         self.options = options or ReportOptions()
+
+    def reads_pass_explanations(self) -> bool:
+        """Whether this report, with its options, reads why a check passed."""
+        return self.shows_passes
 
     @abstractmethod
     def render(self, result: AuditResult) -> str:

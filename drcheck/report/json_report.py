@@ -50,6 +50,7 @@ class JsonReporter(Reporter):
     """Key-sorted JSON, one record per line; the same input always gives the same bytes."""
 
     name = "json"
+    shows_passes = False  # passes are counted or listed by name, never explained
 
     def render(self, result: AuditResult) -> str:
         """The result document as JSON text."""

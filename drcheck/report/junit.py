@@ -79,6 +79,7 @@ class JunitReporter(Reporter):
     it is made: a suite of 100k datasets is a million test cases)."""
 
     name = "junit"
+    shows_passes = False  # a passing testcase carries no message
 
     def render(self, result: AuditResult) -> str:
         """JUnit XML text with an XML declaration."""

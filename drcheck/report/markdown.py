@@ -39,6 +39,7 @@ class MarkdownReporter(Reporter):
     """A compact Markdown report."""
 
     name = "markdown"
+    shows_passes = False  # passes are counted or listed by name, never explained
 
     def render(self, result: AuditResult) -> str:
         """Markdown text."""

@@ -81,6 +81,7 @@ class PrometheusReporter(Reporter):
     """The result as Prometheus text exposition, one gauge family per measure."""
 
     name = "prometheus"
+    shows_passes = False  # passes are counted or listed by name, never explained
 
     def render(self, result: AuditResult) -> str:
         """Metrics text ending in a newline."""

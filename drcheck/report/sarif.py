@@ -185,6 +185,7 @@ class SarifReporter(Reporter):
     """The result as a SARIF 2.1.0 log with one run."""
 
     name = "sarif"
+    shows_passes = False  # passes are counted or listed by name, never explained
 
     def render(self, result: AuditResult) -> str:
         """SARIF JSON text; key-sorted so the same result gives the same bytes."""

@@ -28,6 +28,10 @@ class TableReporter(Reporter):
         super().__init__(options)
         self.show_passed = show_passed or self.options.show_passed
 
+    def reads_pass_explanations(self) -> bool:
+        """Only with ``show_passed``, which lists passes with their messages."""
+        return self.show_passed
+
     def render(self, result: AuditResult) -> str:
         """The table report."""
         parts = [p for p in (self._findings(result), self._scores(result),

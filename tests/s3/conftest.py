@@ -183,7 +183,8 @@ def _others(world: World) -> None:
     _bucket(world, "borg-repo", "us-east-1")
     for key in ("b/config", "b/data/0/1", "b/index.5", "b/hints.5", "b/integrity.5"):
         _put(world, "us-east-1", "borg-repo", key)
-    for name in ("denied-bucket", "slow-bucket", "stalled-bucket"):
+    for name in ("denied-bucket", "slow-bucket", "stalled-bucket", "garbled-bucket",
+                 "garbled-later"):
         _bucket(world, name, "us-east-1")
     c = _bucket(world, "denied-src", "us-east-1", versioned=True)
     c.put_bucket_replication(Bucket="denied-src", ReplicationConfiguration={
@@ -215,7 +216,8 @@ def proxy(world: World) -> Iterator[FaultProxy]:
     """The fault-injecting proxy in front of the server."""
     running = FaultProxy(world.url).start()
     running.rules.update({"denied-bucket": "403", "slow-bucket": "503",
-                          "stalled-bucket": "stall"})
+                          "stalled-bucket": "stall", "garbled-bucket": "garbled",
+                          "garbled-later": "garbled-later"})
     yield running
     running.stop()
 

@@ -1,8 +1,10 @@
 """A loopback HTTP proxy in front of the S3 server that injects faults per bucket.
 
 Requests whose first path segment (the bucket, path-style addressing) has a rule get that
-fault: ``403`` (AccessDenied), ``503`` (SlowDown) or ``stall`` (no answer until the client's
-read timeout has passed); every other request is forwarded to the real server unchanged.
+fault: ``403`` (AccessDenied), ``503`` (SlowDown), ``stall`` (no answer until the client's
+read timeout has passed), ``garbled`` (200 with XML cut off half way, to every call) or
+``garbled-later`` (the same, to every call but GetBucketLocation); every other request is
+forwarded to the real server unchanged.
 ``StreamFaults`` breaks the TCP stream itself: delays, a body that stops half way, a body
 that trickles forever, a reset, a server that never reads.
 """
@@ -83,16 +85,22 @@ class _Handler(BaseHTTPRequestHandler):
         if fault in _ERRORS:
             self._error(*_ERRORS[fault])
             return
+        if fault == "garbled" or (fault == "garbled-later"
+                                  and "location" not in urlsplit(self.path).query):
+            self._reply(200, b'<?xml version="1.0" encoding="UTF-8"?><VersioningConfigur')
+            return
         self._forward(body)
 
-    def _error(self, status: int, code: str, message: str) -> None:
-        payload = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'
-                   f"<Message>{message}</Message></Error>").encode()
+    def _reply(self, status: int, payload: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _error(self, status: int, code: str, message: str) -> None:
+        self._reply(status, (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}'
+                             f"</Code><Message>{message}</Message></Error>").encode())
 
     def _forward(self, body: bytes) -> None:
         upstream = self.proxy.upstream

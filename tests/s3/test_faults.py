@@ -43,6 +43,26 @@ def test_throttled(world: World, proxy: FaultProxy) -> None:
     assert calls <= 3  # one call, capped retries (botocore adds one probe); then left alone
 
 
+@pytest.mark.parametrize(("bucket", "code", "said"), [
+    # botocore's GetBucketLocation handler parses the body itself and raises ParseError
+    ("garbled-bucket", "probe-error", "GetBucketLocation: malformed answer from the endpoint"),
+    # its response parsers turn a bad body into an error answer ("500")
+    ("garbled-later", "s3-error", "GetBucketVersioning: 500"),
+])
+def test_a_garbled_answer_is_the_peers_failure_not_a_bug(world: World, proxy: FaultProxy,
+                                                         bucket: str, code: str,
+                                                         said: str) -> None:
+    """XML cut off half way: the bucket is unknown with the reason, and the run goes on
+    (no exit 4: the peer failed, not drcheck)."""
+    reports = world.probe(max_attempts=1).collect(
+        [world.target(bucket, endpoint=proxy.url), world.target("paris-db")])
+    rep = _only(reports, f"bucket:{bucket}")
+    assert [i.code for i in rep.issues] == [code]
+    assert said in rep.issues[0].reason
+    assert rep.facts.get("immutable") is None or rep.facts["immutable"].value is None
+    assert _only(reports, "bucket:paris-db").issues == ()
+
+
 def test_stalled_endpoint_times_out(world: World, proxy: FaultProxy) -> None:
     """A server that never answers hits the read timeout: ``timeout``, within budget."""
     start = time.monotonic()

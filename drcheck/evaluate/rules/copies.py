@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, quote, register
+from drcheck.evaluate.base import (
+    Context,
+    Outcome,
+    RuleType,
+    count_verdict,
+    plural,
+    quote,
+    register,
+    unexplained,
+)
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import KIND_SCHEMA, type_schema
 from drcheck.evaluate.readings import immutability
@@ -74,13 +83,15 @@ class MinCopiesRule(RuleType[MinCopiesParams]):
         good, bad, maybe = counted_copies(dataset, exclude)
         extra = 1 if params.count_primary else 0
         status = count_verdict(len(good) + extra, len(maybe), need)
+        unknowns = tuple(f"{c.name}: cannot tell whether it shares "
+                         f"{'/'.join(k.value for k in exclude)} with the primary" for c in maybe)
+        if unexplained(status, ctx):
+            return Outcome(status, "", (), (), unknowns)
         what = "replicas including the primary" if extra else "copies"
         message = f"{len(good) + extra} {what} count, {need} required"
         if bad:
             message += "; not counted (share " + "/".join(k.value for k in exclude) + \
                 " with the primary): " + ", ".join(c.name for c in bad)
-        unknowns = tuple(f"{c.name}: cannot tell whether it shares "
-                         f"{'/'.join(k.value for k in exclude)} with the primary" for c in maybe)
         return Outcome(status, message, (), (), unknowns)
 
 
@@ -137,13 +148,15 @@ class ImmutableCopyRule(RuleType[ImmutableCopyParams]):
         good = [c for c, v in verdicts if v is True]
         maybe = [c for c, v in verdicts if v is None]
         status = count_verdict(len(good), len(maybe), need)
+        unknowns = tuple(f"{c.name}: immutability not known" for c in maybe)
+        if unexplained(status, ctx):
+            return Outcome(status, "", (), (), unknowns)
         bar = f" with retention ≥ {days} days" if days else ""
         message = f"{plural(len(good), 'copy')} immutable{bar}, {need} required"
         if good:
             message += ": " + ", ".join(c.name for c in good)
         evidence = _fact_refs(list(dataset.copies),
                               (FactKey.IMMUTABLE, FactKey.RETENTION_DAYS, FactKey.OFFLINE))
-        unknowns = tuple(f"{c.name}: immutability not known" for c in maybe)
         return Outcome(status, message, (), evidence, unknowns)
 
 
@@ -181,9 +194,11 @@ class EncryptedRule(RuleType[EncryptedParams]):
         maybe = [c for c, ev in values if ev is None or ev.value is None]
         need = params.min_copies or len(dataset.copies) or 1
         status = count_verdict(len(good), len(maybe), need)
+        unknowns = tuple(f"{c.name}: encryption not known" for c in maybe)
+        if unexplained(status, ctx):
+            return Outcome(status, "", (), (), unknowns)
         message = f"{len(good)} of {len(dataset.copies)} copies encrypted, {need} required"
         if bad:
             message += "; unencrypted: " + ", ".join(c.name for c in bad)
-        unknowns = tuple(f"{c.name}: encryption not known" for c in maybe)
         evidence = _fact_refs(list(dataset.copies), (FactKey.ENCRYPTED,))
         return Outcome(status, message, (), evidence, unknowns)

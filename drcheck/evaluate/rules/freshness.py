@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, quote, register
+from drcheck.evaluate.base import (
+    Context,
+    Outcome,
+    RuleType,
+    count_verdict,
+    quote,
+    register,
+    unexplained,
+)
 from drcheck.evaluate.domains import Relation
 from drcheck.evaluate.params import DURATION_SCHEMA, KIND_SCHEMA, Duration, type_schema
 from drcheck.evaluate.readings import age_why, restore_point_age
@@ -85,7 +93,7 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
         ages = _Ages.of(copies, params.max_age.delta, ctx)
         status = Status.FAIL if ages.stale or not copies else (
             Status.UNKNOWN if ages.unknown else Status.PASS)
-        return _outcome(status, params, copies, ages, "copies")
+        return _outcome(status, params, copies, ages, "copies", ctx)
 
     @staticmethod
     def _offsite(dataset: Dataset, params: MaxAgeParams, ctx: Context) -> Outcome:
@@ -100,7 +108,7 @@ class MaxAgeRule(RuleType[MaxAgeParams]):
         kinds_text = "/".join(k.value for k in params.offsite_kinds)
         could, notes, doubts = _undecided_copies(undecided, limit, ctx, kinds_text)
         status = count_verdict(len(ages.fresh), len(ages.unknown) + could, 1)
-        return _outcome(status, params, [*copies, *undecided], ages, "off-site copies",
+        return _outcome(status, params, [*copies, *undecided], ages, "off-site copies", ctx,
                         notes, doubts)
 
 
@@ -129,9 +137,12 @@ def _undecided_copies(undecided: list[Replica], limit: timedelta, ctx: Context,
 
 
 def _outcome(status: Status, params: MaxAgeParams, quoted: list[Replica], ages: _Ages,
-             scope: str, notes: list[str] | None = None,
+             scope: str, ctx: Context, notes: list[str] | None = None,
              doubts: list[str] | None = None) -> Outcome:
     """The max-age verdict with its message, the restore points quoted and the unknowns."""
+    unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown) + tuple(doubts or ())
+    if unexplained(status, ctx):
+        return Outcome(status, "", (), (), unknowns)
     parts = [f"{c.name} {format_duration(a)} old" for c, a in ages.fresh + ages.stale]
     parts += [_unknown_part(c, why) for c, why in ages.unknown]
     parts += notes or []
@@ -140,7 +151,6 @@ def _outcome(status: Status, params: MaxAgeParams, quoted: list[Replica], ages: 
         message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
     evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in quoted
                      if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-    unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown) + tuple(doubts or ())
     return Outcome(status, message, (), evidence, unknowns)
 
 
@@ -200,5 +210,7 @@ class RestoreTestedRule(RuleType[RestoreTestedParams]):
                            (f"last restore test: {why}",))
         newest = min(ages)
         status = Status.PASS if newest <= limit else Status.FAIL
+        if unexplained(status, ctx):
+            return Outcome(status, "")
         return Outcome(status, f"last restore test {format_duration(newest)} ago, at most "
                        f"{params.max_age.text} allowed", (), evidence)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, count_verdict, plural, register
+from drcheck.evaluate.base import (
+    Context,
+    Outcome,
+    RuleType,
+    count_verdict,
+    plural,
+    register,
+    unexplained,
+)
 from drcheck.evaluate.domains import Relation, distance_km, relation, relevant, remember
 from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
 from drcheck.shared.model import (
@@ -160,11 +168,9 @@ class SeparationRule(RuleType[SeparationParams]):
         good: list[Replica] = []
         maybe: list[tuple[Replica, tuple[DomainKind, ...]]] = []
         hits: list[tuple[Replica, SharedKinds]] = []
-        evidence = location_refs(primary, kinds)
         for copy, (rel, shared, unknown) in zip(dataset.copies,
                                                  copy_relations(dataset, kinds),
                                                  strict=True):
-            evidence += location_refs(copy, kinds)
             if rel is Relation.SEPARATE:
                 good.append(copy)
             elif rel is Relation.SHARED:
@@ -173,8 +179,13 @@ class SeparationRule(RuleType[SeparationParams]):
                 maybe.append((copy, unknown))
         status = count_verdict(len(good), len(maybe), need)
         shared_domains = _shared_domains(primary, hits) if hits else ()
-        kinds_text = "/".join(kinds)  # the members are str: joined as their values
         unknowns = unknown_sides(primary, maybe) if maybe else ()
+        if unexplained(status, ctx):
+            return Outcome(status, "", shared_domains, (), unknowns)
+        evidence = location_refs(primary, kinds)
+        for copy in dataset.copies:
+            evidence += location_refs(copy, kinds)
+        kinds_text = "/".join(kinds)  # the members are str: joined as their values
         if status is Status.PASS:
             message = (f"{plural(len(good), 'copy')} outside the primary's {kinds_text}: "
                        + ", ".join(_where(c) for c in good))
@@ -262,9 +273,11 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
         need = params.min
         count, unknown = _components(dataset, kind)
         status = count_verdict(count, len(unknown), need)
+        unknowns = tuple(f"{r.name}: {kind.value} not known" for r in unknown)
+        if unexplained(status, ctx):
+            return Outcome(status, "", (), (), unknowns)
         values = sorted({v for r in dataset.replicas for v in r.location.values(kind)})
         evidence = tuple(ref for r in dataset.replicas for ref in location_refs(r, (kind,)))
-        unknowns = tuple(f"{r.name}: {kind.value} not known" for r in unknown)
         message = (f"{count} distinct {kind.value} domain(s) ({', '.join(values) or 'none'}), "
                    f"{need} required")
         if unknown:
@@ -276,20 +289,26 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
         return Outcome(status, message, shared, evidence, unknowns)
 
 
-def _measured(dataset: Dataset, ctx: Context) -> tuple[tuple[float | None, ...],
-                                                      tuple[EvidenceRef, ...]]:
-    """Each copy's distance from the primary, and the coordinates quoted as evidence: once
-    per evaluation, as every ``min-distance`` rule reads the same."""
-    key = ("measured", id(dataset))
-    found: tuple[tuple[float | None, ...], tuple[EvidenceRef, ...]] | None = ctx.memo.get(key)
+def _distances(dataset: Dataset, ctx: Context) -> tuple[float | None, ...]:
+    """Each copy's distance from the primary: once per evaluation, as every
+    ``min-distance`` rule reads the same."""
+    key = ("distances", id(dataset))
+    found: tuple[float | None, ...] | None = ctx.memo.get(key)
     if found is None:
         where = dataset.primary.location
-        distances = tuple(distance_km(where, c.location) for c in dataset.copies)
-        evidence = tuple(
+        found = ctx.memo[key] = tuple(distance_km(where, c.location) for c in dataset.copies)
+    return found
+
+
+def _coordinate_refs(dataset: Dataset, ctx: Context) -> tuple[EvidenceRef, ...]:
+    """The coordinates the distances rest on, quoted as evidence (once per evaluation)."""
+    key = ("coordinates", id(dataset))
+    found: tuple[EvidenceRef, ...] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = tuple(
             EvidenceRef(r.id, "location.coordinates", f"{c.lat},{c.lon}", c.source, c.origin)
             for r in dataset.replicas if (c := r.location.coordinates) is not None
         )
-        found = ctx.memo[key] = (distances, evidence)
     return found
 
 
@@ -335,8 +354,7 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
         need = params.min_copies
         primary = dataset.primary
         far, near, unknown = [], [], []
-        distances, evidence = _measured(dataset, ctx)
-        for copy, d in zip(dataset.copies, distances, strict=True):
+        for copy, d in zip(dataset.copies, _distances(dataset, ctx), strict=True):
             if d is None:
                 unknown.append(copy)
             elif d >= km:
@@ -345,15 +363,18 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
                 near.append((copy, d))
         if primary.location.coordinates is None:
             return Outcome(Status.UNKNOWN, f"the primary {_where(primary)} has no known "
-                           "coordinates", (), evidence, (f"{primary.name}: coordinates",))
+                           "coordinates", (), _coordinate_refs(dataset, ctx),
+                           (f"{primary.name}: coordinates",))
         status = count_verdict(len(far), len(unknown), need)
+        unknowns = tuple(f"{c.name}: coordinates" for c in unknown)
+        if unexplained(status, ctx):
+            return Outcome(status, "", (), (), unknowns)
         measured = sorted(far + near, key=lambda t: -t[1])
         parts = [f"{c.name} {d:.0f} km" for c, d in measured]
         parts += [f"{c.name} unknown" for c in unknown]
         message = (f"{len(far)} of {need} required copies at least {km:.0f} km from the "
                    f"primary: " + (", ".join(parts) if parts else "no copies"))
-        unknowns = tuple(f"{c.name}: coordinates" for c in unknown)
-        return Outcome(status, message, (), evidence, unknowns)
+        return Outcome(status, message, (), _coordinate_refs(dataset, ctx), unknowns)
 
 
 _HOST_ONLY = frozenset((DomainKind.HOST,))
@@ -407,6 +428,8 @@ class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
         if blind:
             return Outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
                 blind), (), (), tuple(f"{name}: location" for name in blind))
+        if unexplained(Status.PASS, ctx):
+            return Outcome(Status.PASS, "")
         sources = sorted(frozenset().union(*(r.location.sources for r in dataset.replicas)))
         return Outcome(Status.PASS, "location claims agree (sources: "
                        f"{', '.join(sources) or 'none'})")
