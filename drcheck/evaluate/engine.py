@@ -142,12 +142,15 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
     filed = {status: groups.setdefault((order, rank, rule_id), [])
              for status, order in STATUS_ORDER.items()}
     same: dict[object, Any] = {}  # one object per distinct message or unknowns (memory)
+    blind = bool(ctx.not_probed)  # some asset was not probed: failures there are unknown
     for index, dataset in enumerate(datasets):
         if not (every or matches(dataset.name, dataset.labels, dataset.criticality)):
             continue
         outcome = None if seen is None else seen.get(index)
         if outcome is None:
-            outcome = _unprobed(kind, dataset, ctx, rule_type.judge(dataset, params, ctx))
+            outcome = rule_type.judge(dataset, params, ctx)
+            if blind:
+                outcome = _unprobed(kind, dataset, ctx, outcome)
             if seen is not None:
                 seen[index] = outcome
         status, message, unknowns = outcome.status, outcome.message, outcome.unknowns

@@ -12,6 +12,8 @@ of dataset scores weighted by criticality (low 1, medium 2, high 3, critical 4),
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
+from operator import attrgetter
 
 from drcheck.shared.model import Dataset, DatasetScore, Finding, Severity, Status
 
@@ -83,6 +85,7 @@ class _Tally:
 
 
 _STATUS_VALUE = {s: s._value_ for s in Status}
+_STATUS_SEVERITY = attrgetter("status", "severity")
 _STATUS_VALUES = tuple(_STATUS_VALUE.values())
 
 
@@ -92,10 +95,30 @@ def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> 
     """A score and status counts for every dataset, in the snapshot's order (one pass over
     the findings; the same numbers as ``score_findings`` per dataset)."""
     tallies = {d.name: _Tally() for d in datasets}
-    for f in findings:
-        tally = tallies.get(f.dataset)
-        if tally is not None:
-            tally.add(f)
+    find = tallies.get
+    # findings come in runs of one status and severity (the engine's order): what a finding
+    # adds is worked out once per run, and only a failure may still cap by its own fields
+    for (status, severity), run in groupby(findings, key=_STATUS_SEVERITY):
+        if status is Status.FAIL:
+            for f in run:
+                tally = find(f.dataset)
+                if tally is not None:
+                    tally.add(f)
+            continue
+        weight, value = SEVERITY_WEIGHT[severity], _STATUS_VALUE[status]
+        earns = status is Status.PASS or status is Status.WAIVED
+        cap = UNKNOWN_CAP if status is Status.UNKNOWN and severity is not Severity.INFO \
+            else None
+        for f in run:
+            tally = find(f.dataset)
+            if tally is None:
+                continue
+            tally.total += weight
+            tally.counts[value] += 1
+            if earns:
+                tally.earned += weight
+            elif cap is not None and cap < tally.cap:
+                tally.cap = cap
     return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
                               tallies[d.name].counts) for d in datasets)
 
