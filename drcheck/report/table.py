@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import textwrap
 
-from tabulate import tabulate
-
 from drcheck.report.base import Reporter, ReportOptions
 from drcheck.report.compliance import control_rows
 from drcheck.report.fields import summary_counts
-from drcheck.report.text_table import simple_table
+from drcheck.report.text_table import simple_table, tabulate_simple
 from drcheck.shared.model import AuditResult, Finding, Status
 
 MESSAGE_WIDTH = 44
@@ -73,9 +71,8 @@ class TableReporter(Reporter):
                 for r in control_rows(result.findings, framework)]
         if not rows:
             return f"{framework}: no finding maps to this framework"
-        return f"{framework}\n" + tabulate(
-            rows, headers=["control", "verdict", "fail", "unknown", "waived", "pass", "rules"],
-            tablefmt="simple")
+        return f"{framework}\n" + tabulate_simple(
+            rows, ["control", "verdict", "fail", "unknown", "waived", "pass", "rules"])
 
     @staticmethod
     def _fixed(result: AuditResult) -> str:
@@ -83,8 +80,8 @@ class TableReporter(Reporter):
             return ""
         rows = [("FIXED", f.severity.value, f.rule_id, f.dataset, f"was {f.status.value}")
                 for f in result.fixed]
-        return f"fixed since baseline {result.baseline}\n" + tabulate(
-            rows, headers=["status", "severity", "rule", "dataset", "before"], tablefmt="simple")
+        return f"fixed since baseline {result.baseline}\n" + tabulate_simple(
+            rows, ["status", "severity", "rule", "dataset", "before"])
 
     @staticmethod
     def _expired(result: AuditResult) -> str:

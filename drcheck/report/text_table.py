@@ -15,9 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-import tabulate as _tabulate
-from tabulate import tabulate
-
 Cell = str | int
 _SEP = "  "
 
@@ -47,8 +44,10 @@ def _plain_lines(text: str) -> list[str] | None:
 def _wide(text: str) -> int:
     """Measured as tabulate measures: with wcwidth when it is installed (an optional
     dependency of tabulate), else by ``len``."""
-    wcwidth = getattr(_tabulate, "wcwidth", None)
-    if wcwidth is None or not _tabulate.WIDE_CHARS_MODE:
+    import tabulate as module
+
+    wcwidth = getattr(module, "wcwidth", None)
+    if wcwidth is None or not module.WIDE_CHARS_MODE:
         return len(text)
     return int(wcwidth.wcswidth(text))
 
@@ -94,15 +93,23 @@ def _pad(text: str, width: int, right: bool) -> str:
     return room + text if right else text + room
 
 
+def tabulate_simple(rows: Sequence[Sequence[Cell]], headers: Sequence[str]) -> str:
+    """tabulate's own ``simple`` table; tabulate (and wcwidth) load on first use, so a
+    command that prints no table (an audit to JSON) does not pay for them at start-up."""
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=list(headers), tablefmt="simple")
+
+
 def simple_table(rows: Sequence[Sequence[Cell]], headers: Sequence[str]) -> str:
     """``tabulate(rows, headers, tablefmt="simple")``, the same text."""
     if not rows or any(not h.isascii() or not h.isprintable() for h in headers):
-        return tabulate(rows, headers=list(headers), tablefmt="simple")
+        return tabulate_simple(rows, headers)
     columns = []
     for i, header in enumerate(headers):
         column = _column([r[i] for r in rows], header)
         if column is None:
-            return tabulate(rows, headers=list(headers), tablefmt="simple")
+            return tabulate_simple(rows, headers)
         columns.append(column)
     out = [_SEP.join(_pad(h, w, num) for h, (_, w, num) in zip(headers, columns, strict=True))
            .rstrip(), _SEP.join("-" * w for _, w, _ in columns)]
