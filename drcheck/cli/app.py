@@ -106,32 +106,23 @@ _TYPE_NAMES = {"str": "TEXT", "path": "PATH", "file": "FILE", "directory": "DIR"
 
 def _metavar(param: Any, ctx: Any) -> str | None:
     """A plain metavar for help: none for flags, ``TEXT``/``PATH`` or ``a|b|c`` otherwise
-    (typer would print ``<bool>``, ``<list[str]>``). Duck-typed: typer may bring its own
-    copy of click, and typer releases before 0.29 have no ``display_type`` (their type
-    column is the click type's metavar, else its name)."""
+    (typer would print ``<path>``, ``<int range>``). Duck-typed: typer brings its own copy of
+    click, whose type column is the click type's metavar, else its name. (typer 0.29 renders
+    types otherwise; ``pyproject.toml`` keeps typer below it, and the help tests would show a
+    change.)"""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return ""
-    shown = getattr(param, "display_type", None)
-    if shown is not None:
-        label = str(shown(ctx))
-    else:
-        kind = getattr(param, "type", None)
-        if kind is None:
-            return None
-        label = kind.get_metavar(param=param, ctx=ctx) or kind.name
-    label = label.strip("<>")
-    while label.startswith("list[") and label.endswith("]"):
-        label = label[5:-1]
+    kind = getattr(param, "type", None)
+    if kind is None:
+        return None
+    label = str(kind.get_metavar(param=param, ctx=ctx) or kind.name).strip("<>")
     return _TYPE_NAMES.get(label, label if "|" in label else label.upper())
 
 
 def _label_argument(param: Any, label: str) -> None:
-    """Show ``label`` in an argument's type column and keep its name in the others."""
-    if hasattr(param, "display_type"):
-        param.display_type = lambda _ctx, shown=label: shown
-        return
-    # before typer 0.29 the type column asks the click type: a copy of it answers the label,
-    # and the metavar keeps the usage line to the argument's name (unchanged otherwise)
+    """Show ``label`` in an argument's type column and keep its name in the others: the
+    type column asks the click type, so a copy of it answers the label, and the metavar
+    keeps the usage line to the argument's name."""
     param.type = copy.copy(param.type)
     param.type.get_metavar = lambda *_args, **_kwargs: label
     param.metavar = param.name + ("..." if param.nargs != 1 else "")

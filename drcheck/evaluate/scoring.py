@@ -49,6 +49,23 @@ def score_findings(findings: Sequence[Finding]) -> int:
     return score
 
 
+Terms = tuple[int, str, bool, int]
+"""What one finding of a status and severity adds: weight, status count, earned?, cap."""
+
+
+def _terms(status: Status, severity: Severity) -> Terms:
+    """``score_findings``'s rules for one finding of ``status`` and ``severity`` (a failed
+    ``survives`` rule naming a domain caps further: ``_Tally.single_cut``)."""
+    weight = SEVERITY_WEIGHT[severity]
+    earns = status is Status.PASS or status is Status.WAIVED
+    cap = 100
+    if status is Status.FAIL:
+        cap = FAIL_CAPS.get(severity, 100)
+    elif status is Status.UNKNOWN and severity is not Severity.INFO:
+        cap = UNKNOWN_CAP
+    return weight, _STATUS_VALUE[status], earns, cap
+
+
 class _Tally:
     """One dataset's findings folded as they come: weights, status counts and caps."""
 
@@ -60,21 +77,18 @@ class _Tally:
         self.cap = 100
         self.counts = dict.fromkeys(_STATUS_VALUES, 0)
 
-    def add(self, f: Finding) -> None:
-        """Fold in one finding (``score_findings``'s rules, one finding at a time)."""
-        weight = SEVERITY_WEIGHT[f.severity]
-        status = f.status
+    def fold(self, weight: int, value: str, earns: bool, cap: int) -> None:
+        """Fold in one finding's ``_terms``."""
         self.total += weight
-        self.counts[_STATUS_VALUE[status]] += 1
-        if status is Status.PASS or status is Status.WAIVED:
+        self.counts[value] += 1
+        if earns:
             self.earned += weight
-        elif status is Status.FAIL:
-            cap = FAIL_CAPS.get(f.severity, 100)
-            if f.rule_type == "survives" and f.shared:
-                cap = min(cap, SINGLE_CUT_CAP)
-            self.cap = min(self.cap, cap)
-        elif status is Status.UNKNOWN and f.severity is not Severity.INFO:
-            self.cap = min(self.cap, UNKNOWN_CAP)
+        elif cap < self.cap:
+            self.cap = cap
+
+    def single_cut(self) -> None:
+        """A failed ``survives`` rule named a domain whose loss destroys every good copy."""
+        self.cap = min(self.cap, SINGLE_CUT_CAP)
 
     def score(self) -> int:
         """The 0–100 score, as ``score_findings`` gives it."""
@@ -93,32 +107,20 @@ def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> 
     DatasetScore, ...
 ]:
     """A score and status counts for every dataset, in the snapshot's order (one pass over
-    the findings; the same numbers as ``score_findings`` per dataset)."""
+    the findings; the same numbers as ``score_findings`` per dataset). Findings come in runs
+    of one status and severity (the engine's order): their terms are worked out per run."""
     tallies = {d.name: _Tally() for d in datasets}
     find = tallies.get
-    # findings come in runs of one status and severity (the engine's order): what a finding
-    # adds is worked out once per run, and only a failure may still cap by its own fields
     for (status, severity), run in groupby(findings, key=_STATUS_SEVERITY):
-        if status is Status.FAIL:
-            for f in run:
-                tally = find(f.dataset)
-                if tally is not None:
-                    tally.add(f)
-            continue
-        weight, value = SEVERITY_WEIGHT[severity], _STATUS_VALUE[status]
-        earns = status is Status.PASS or status is Status.WAIVED
-        cap = UNKNOWN_CAP if status is Status.UNKNOWN and severity is not Severity.INFO \
-            else None
+        terms = _terms(status, severity)
+        failed = status is Status.FAIL
         for f in run:
             tally = find(f.dataset)
             if tally is None:
                 continue
-            tally.total += weight
-            tally.counts[value] += 1
-            if earns:
-                tally.earned += weight
-            elif cap is not None and cap < tally.cap:
-                tally.cap = cap
+            tally.fold(*terms)
+            if failed and f.rule_type == "survives" and f.shared:
+                tally.single_cut()
     return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
                               tallies[d.name].counts) for d in datasets)
 

@@ -103,7 +103,7 @@ class Shared:
         self.passed: dict[str, list[str]] = {}
         self.evidence: dict[str, dict[str, Any]] = {}
         self.signatures: dict[str, tuple[object, ...]] = {}
-        self.keys: dict[tuple[str, str], str] = {}  # (policy, rule id) → "policy/rule id"
+        self.keys: dict[tuple[str, str], str] = {}  # "policy/rule id", made once per rule
         self.index = ModelIndex(snapshot)
 
     def evidence_id(self, e: EvidenceRef) -> str:
@@ -137,14 +137,8 @@ class Shared:
         """None for a lean passing finding (listed under ``passed``); others with the rule by
         id, the evidence by id and empty fields left out. A passing finding keeps neither
         message, evidence nor fingerprint (derived from rule, dataset and status)."""
-        if f.status is Status.PASS and not f.shared and not f.unknowns and f.waiver is None:
-            sig = _signature(f)
-            key = self.keys.get(sig[:2])
-            if key is not None and self.signatures[key] == sig:  # the common case, quickly
-                self.passed[key].append(f.dataset)
-                return None
-        key = f"{f.policy}/{f.rule_id}"
-        self.keys[(f.policy, f.rule_id)] = key
+        pair = (f.policy, f.rule_id)
+        key = self.keys.get(pair) or self.keys.setdefault(pair, f"{f.policy}/{f.rule_id}")
         rule, same_rule = self._rule(f, key)
         if same_rule and lean_pass(f):
             self.passed[key].append(f.dataset)
