@@ -44,6 +44,14 @@ def footprint(location: Location) -> Footprint:
     return frozenset([(c.kind, c.value) for c in location.claims])
 
 
+def _by_kind(domains: Iterable[Domain]) -> dict[DomainKind, frozenset[str]]:
+    """Domain ids grouped by kind."""
+    grouped: dict[DomainKind, set[str]] = {}
+    for kind, value in domains:
+        grouped.setdefault(kind, set()).add(value)
+    return {k: frozenset(v) for k, v in grouped.items()}
+
+
 @dataclass(frozen=True)
 class Exposure:
     """How one footprint fares against the selected domains.
@@ -65,10 +73,20 @@ class Exposure:
     def __post_init__(self) -> None:
         """Compute ``exposed`` and ``places`` once: the sweep reads them for every dataset."""
         object.__setattr__(self, "exposed", self.killers | self.unknown)
-        places: dict[DomainKind, set[str]] = {}
-        for kind, value in self.footprint:
-            places.setdefault(kind, set()).add(value)
-        object.__setattr__(self, "places", {k: frozenset(v) for k, v in places.items()})
+        object.__setattr__(self, "places", _by_kind(self.footprint))
+
+    @classmethod
+    def assembled(cls, footprint: Footprint, killers: frozenset[Domain],
+                  unknown: frozenset[Domain], lacking: frozenset[DomainKind],
+                  places: Mapping[DomainKind, frozenset[str]]) -> Exposure:
+        """An exposure whose ``places`` the caller already has (the universe assembles
+        thousands from templates): every field set at once, ``exposed`` as
+        ``__post_init__`` computes it, without its grouping pass."""
+        exp = object.__new__(cls)
+        object.__setattr__(exp, "__dict__", {
+            "footprint": footprint, "killers": killers, "unknown": unknown,
+            "lacking": lacking, "exposed": killers | unknown, "places": places})
+        return exp
 
     def apart(self, other: Exposure, kind: DomainKind) -> bool:
         """True when a broader kind's claims prove the two cannot share a ``kind`` domain."""
@@ -79,13 +97,6 @@ class Exposure:
                 if theirs and mine.isdisjoint(theirs):
                     return True
         return False
-
-
-def _by_kind(domains: Iterable[Domain]) -> dict[DomainKind, frozenset[str]]:
-    grouped: dict[DomainKind, set[str]] = {}
-    for kind, value in domains:
-        grouped.setdefault(kind, set()).add(value)
-    return {k: frozenset(v) for k, v in grouped.items()}
 
 
 class _Template:
@@ -99,8 +110,6 @@ class _Template:
         self.killers, self.unknown, self.lacking, self.places = killers, unknown, lacking, places
 
 
-_new = object.__new__
-_set = object.__setattr__
 
 
 def _values(fp: Footprint, kind: DomainKind) -> frozenset[str]:
@@ -143,8 +152,6 @@ class Universe:
         seen: set[Footprint] = set()
         locations = {id(r.location): r.location for d in datasets for r in (d.primary, *d.copies)}
         for key_id, location in locations.items():
-            if key_id in by_id:
-                continue
             key = tuple(map(id, location.claims))
             known = by_claims.get(key)
             if known is None:
@@ -261,7 +268,7 @@ class Universe:
 
     def _compute_exposure(self, fp: Footprint) -> Exposure:
         """The exposure of ``fp``: its coarse part's (worked out once, ``_template``) with
-        its leaf domains added. Built field by field, as ``Exposure`` would compute them."""
+        its leaf domains added."""
         coarse = self.coarse(fp)
         leaves = fp - coarse
         key = (coarse, frozenset([d[0] for d in leaves]))
@@ -272,12 +279,9 @@ class Universe:
         if leaves:
             kinds = self.kinds
             killers = killers | frozenset([d for d in leaves if d[0] in kinds])
-        exp = _new(Exposure)
-        _set(exp, "__dict__", {
-            "footprint": fp, "killers": killers, "unknown": tmpl.unknown,
-            "lacking": tmpl.lacking, "exposed": killers | tmpl.unknown,
-            "places": {**tmpl.places, **_by_kind(leaves)} if leaves else tmpl.places})
-        return exp
+        return Exposure.assembled(fp, killers, tmpl.unknown, tmpl.lacking,
+                                  {**tmpl.places, **_by_kind(leaves)} if leaves
+                                  else tmpl.places)
 
     def _template(self, coarse: Footprint, leaf_kinds: frozenset[DomainKind]) -> _Template:
         """Killers, unknowns, lacking kinds and places of a coarse part: the unknowns are
