@@ -25,7 +25,7 @@ def _check_file(path: Path, last: bool) -> tuple[list[Problem], list[Problem], s
     from drcheck.shared.gcpause import keep_to_exit
 
     problems, kind, doc = _check_document(path)
-    if last:
+    if last and doc is not None:
         keep_to_exit(doc)
     if kind == "Estate" and not problems and doc is not None:
         return problems, catalog_warnings(doc), kind
@@ -78,9 +78,9 @@ def validate(
     def body() -> ExitCode:
         problems: list[Problem] = []
         warnings: list[Problem] = []
-        for path in files:
+        for number, path in enumerate(files, 1):
             try:
-                found, doubts, kind = _check_file(path, path is files[-1])
+                found, doubts, kind = _check_file(path, number == len(files))
             except ConfigError as exc:
                 found, doubts, kind = exc.problems, [], "?"
             if strict:

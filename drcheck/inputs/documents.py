@@ -19,7 +19,8 @@ from typing import Any
 
 from drcheck.inputs.bounds import json_path, read_bytes
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
-from drcheck.inputs.yamlfast import SHIFT, Unsupported, read_fast
+from drcheck.inputs.yamlfast import read_fast
+from drcheck.inputs.yamlinline import SHIFT, Unsupported
 from drcheck.shared.errors import ConfigError, Problem, UsageError
 from drcheck.shared.gcpause import paused_gc
 

@@ -16,7 +16,7 @@ import yaml
 from yaml import events as ev
 
 from drcheck.inputs.yamlerrors import Limits, YamlProblem
-from drcheck.inputs.yamlfast import SHIFT
+from drcheck.inputs.yamlinline import SHIFT
 from drcheck.inputs.yamlscalars import ScalarError, key_text, plain, tagged
 
 

@@ -36,6 +36,7 @@ from drcheck.inputs.yamlinline import (
 )
 from drcheck.inputs.yamllines import (
     ITEM,
+    KEY_CHARS,
     OTHER,
     SKIP,
     Frame,
@@ -48,9 +49,9 @@ from drcheck.inputs.yamllines import (
 )
 from drcheck.inputs.yamlscalars import key_text
 
-__all__ = ["SHIFT", "FastReader", "Unsupported", "read_fast"]  # SHIFT, Unsupported: yamlinline's
+__all__ = ["FastReader", "read_fast"]
 
-_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.\-/@]*)[ ]*:(?:[ ]+|\Z)")
+_KEY = re.compile(f"({KEY_CHARS})[ ]*:(?:[ ]+|\\Z)")
 _MISS = object()
 _VALUE_CACHE = 1 << 16
 _SHAPE_CACHE = 1 << 14

@@ -17,7 +17,9 @@ from drcheck.inputs.yamlinline import SHIFT, Unsupported, scalar
 from drcheck.inputs.yamlscalars import key_text
 
 SKIP, OTHER, KEY_LINE, ITEM = object(), object(), object(), object()
-HEAD = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*(?=[ ]*\Z)")  # a key, spaces to the colon
+KEY_CHARS = r"[A-Za-z0-9_][A-Za-z0-9_.\-/@]*"
+"""The characters of a plain key, as both the line shapes and the reader take one."""
+HEAD = re.compile(KEY_CHARS + r"(?=[ ]*\Z)")  # a key, spaces to the colon
 Shape = tuple[object, int, str, int]
 """(kind, indentation, key, the key's 0-based column) of a line, by its text before ``": "``."""
 

@@ -15,7 +15,8 @@ import pytest
 from drcheck.inputs.documents import Document, load_file, parse_text, read_input
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env
 from drcheck.inputs.yamlevents import read_events
-from drcheck.inputs.yamlfast import Unsupported, read_fast
+from drcheck.inputs.yamlfast import read_fast
+from drcheck.inputs.yamlinline import Unsupported
 from drcheck.shared.errors import ConfigError, UsageError
 from tests.core.builders import all_paths
 
