@@ -284,17 +284,23 @@ def encoded_document(s: Snapshot) -> tuple[_Doc, list[bytes]]:
     lines: list[bytes] = []
     try:
         return streamed_document(s, lines.append), lines
-    except TypeError:  # something orjson refuses: the standard encoder's bytes, as documents
-        whole = document(s)
-        return ({k: v for k, v in whole.items() if k != "datasets"},
-                [compact(d) for d in whole["datasets"]])
+    except TypeError:  # something orjson refuses
+        return standard_records(s)
+
+
+def standard_records(s: Snapshot) -> tuple[_Doc, list[bytes]]:
+    """``encoded_document(s)`` by the standard encoder, for a value orjson refuses (an
+    integer beyond 64 bits): slower, the same bytes."""
+    whole = document(s)
+    return ({k: v for k, v in whole.items() if k != "datasets"},
+            [compact(d) for d in whole["datasets"]])
 
 
 def streamed_document(s: Snapshot, sink: Callable[[bytes], object]) -> _Doc:
     """``document(s)`` without its datasets, each dataset's compact record handed to ``sink``
     as it is made, in order, and the digest hashed as they go: no list of them is kept.
     ``TypeError`` if orjson refuses a value (``sink`` then has part of them: start again
-    with ``encoded_document``, which falls back to the standard encoder)."""
+    with ``standard_records``)."""
     import orjson
 
     from drcheck.shared.gcpause import paused_gc

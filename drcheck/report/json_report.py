@@ -11,7 +11,7 @@ import io
 import tempfile
 from typing import BinaryIO
 
-from drcheck.facts.compact import encoded_document, streamed_document
+from drcheck.facts.compact import standard_records, streamed_document
 from drcheck.facts.stored import stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
@@ -40,7 +40,7 @@ def _embedded_facts(result: AuditResult, spool: Spooled) -> dict[str, object]:
         head = streamed_document(result.snapshot, spool.add)
     except TypeError:  # a value orjson refuses: the standard encoder's records instead
         spool.restart()
-        head, records = encoded_document(result.snapshot)
+        head, records = standard_records(result.snapshot)
         for record in records:
             spool.add(record)
     return {**head, "datasets": spool}

@@ -102,5 +102,6 @@ def test_encoded_document_is_the_document_with_its_datasets_encoded(tmp_path: Pa
         head, lines = encoded_document(replace(s))
         assert head == {k: v for k, v in whole.items() if k != "datasets"}
         assert [json.loads(line) for line in lines] == whole["datasets"]
-        assert head["digest"] == canonical_digest(whole) == whole["digest"]
+        # the first snapshot hashed part by part, the second by the standard encoder
+        assert head["digest"] == canonical_digest(whole)
         assert snapshot_to_json(replace(s)) == records(whole)
