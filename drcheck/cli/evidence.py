@@ -27,8 +27,8 @@ from drcheck.evidence.toolinfo import scrub_argv, versions
 from drcheck.facts.snapshot import (
     content_digest,
     facts_problems,
+    snapshot_bytes,
     snapshot_from_document,
-    snapshot_to_json,
 )
 from drcheck.inputs.baselines import apply_baseline, load_baseline
 from drcheck.inputs.documents import Document, parse_text, read_input
@@ -95,7 +95,7 @@ def build_bundle(ev: AuditEvidence, result: AuditResult) -> Bundle:
         facts_member = b.add("", "facts.json", Path(ev.facts).read_bytes(), label=str(ev.facts),
                              kind="facts")
     else:
-        facts_member = b.add("", "facts.json", snapshot_to_json(result.snapshot).encode(),
+        facts_member = b.add("", "facts.json", snapshot_bytes(result.snapshot),
                              kind="facts")
     policies = [b.add("policies", f"{p.name}.yaml", policy_text(p).encode(), label=p.path,
                       kind="policy") for p in ev.policies]

@@ -13,8 +13,9 @@ from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
 from drcheck.facts.collect import ProbeOptions
 from drcheck.facts.runs import RunSpec, read_estate
 from drcheck.facts.shards import parse_selector, parse_shard, planned_assets
-from drcheck.facts.snapshot import snapshot_to_json
+from drcheck.facts.snapshot import snapshot_to_json, write_snapshot
 from drcheck.inputs.durations import format_time, parse_time
+from drcheck.report.output import AtomicFile
 from drcheck.shared.model import Snapshot
 
 KnownHosts = Annotated[Path | None, typer.Option(
@@ -94,7 +95,11 @@ def probe(
         signer = signer_for(sign, [output] if output else [], None)
         snapshot = gather_snapshot(estate, None, offline, resolve_now(now), options,
                                    run_spec(shard, only, runner))
-        emit(snapshot_to_json(snapshot), output)
+        if output is None:
+            emit(snapshot_to_json(snapshot), None)
+        else:  # written as it is made: a 100k-dataset file is never held whole
+            with AtomicFile(output) as out:
+                write_snapshot(snapshot, out.write)
         sign_outputs(signer, [output] if output else [])
         if snapshot.issues:
             note(f"{len(snapshot.issues)} collection issue(s); see the snapshot's issues")
@@ -118,7 +123,11 @@ def merge(
 
         signer = signer_for(sign, [output] if output else [], None)
         snapshot = merge_parts([str(f) for f in facts], allow_missing_shards)
-        emit(snapshot_to_json(snapshot), output)
+        if output is None:
+            emit(snapshot_to_json(snapshot), None)
+        else:  # written as it is made: a 100k-dataset file is never held whole
+            with AtomicFile(output) as out:
+                write_snapshot(snapshot, out.write)
         sign_outputs(signer, [output] if output else [])
         warn_spread(snapshot)
         missing = [c for c in snapshot.collections if c.get("missing")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from drcheck import __version__
@@ -55,7 +55,7 @@ from drcheck.shared.model import (
 __all__ = ["FACTS_SCHEMA", "FORMAT", "LEGACY_SCHEMA", "READABLE_VERSIONS", "VERSION",
            "content_digest", "facts_problems", "load_snapshot", "snapshot_digest",
            "snapshot_from_dict", "snapshot_from_document", "snapshot_to_dict",
-           "snapshot_to_document", "snapshot_to_json"]
+           "snapshot_bytes", "snapshot_to_document", "snapshot_to_json", "write_snapshot"]
 
 def content_digest(body: Mapping[str, Any]) -> str:
     """sha256 of the canonical JSON of a snapshot document without its ``digest`` field
@@ -99,15 +99,21 @@ def snapshot_digest(s: Snapshot) -> str:
 def snapshot_to_json(s: Snapshot) -> str:
     """The snapshot's facts file: version 3, key-sorted JSON, one record per line (each
     dataset, location and shared fact on a line of its own), ending in a newline."""
-    return b"".join(snapshot_records(s)).decode("utf-8")
+    return snapshot_bytes(s).decode("utf-8")
 
 
-def snapshot_records(s: Snapshot) -> list[bytes]:
-    """``snapshot_to_json`` as the parts it is written in (the datasets already encoded)."""
-    head, lines = encoded_document(s)
+def snapshot_bytes(s: Snapshot) -> bytes:
+    """``snapshot_to_json`` as UTF-8, for a caller that stores bytes (no text made)."""
     out: list[bytes] = []
-    write_records({**head, "datasets": Encoded(lines)}, out.append)
-    return out
+    write_snapshot(s, out.append)
+    return b"".join(out)
+
+
+def write_snapshot(s: Snapshot, write: Callable[[bytes], object]) -> None:
+    """``snapshot_bytes`` handed to ``write`` part by part (the datasets already encoded):
+    a facts file is written without a whole copy of it in memory."""
+    head, lines = encoded_document(s)
+    write_records({**head, "datasets": Encoded(lines)}, write)
 
 
 def _location(loc: Mapping[str, Any]) -> Location:
