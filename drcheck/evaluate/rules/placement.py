@@ -9,6 +9,7 @@ from drcheck.evaluate.base import (
     Outcome,
     RuleType,
     count_verdict,
+    evidence_ref,
     plural,
     register,
     unexplained,
@@ -39,7 +40,7 @@ def location_refs(replica: Replica, kinds: tuple[DomainKind, ...]) -> list[Evide
     """Evidence quoting the claims of ``kinds`` that a replica's location rests on."""
     rid = replica.id
     return [
-        EvidenceRef(rid, _LOCATION_KEY[c.kind], c.value, c.source, c.origin, c.observed_at)
+        evidence_ref(rid, _LOCATION_KEY[c.kind], c.value, c.source, c.origin, c.observed_at)
         for c in replica.location.claims
         if c.kind in kinds
     ]
