@@ -58,6 +58,10 @@ class Outcome:
     unknowns: tuple[str, ...] = ()
 
 
+outcome = builder(Outcome)
+"""``Outcome(...)``, made the quick way (``quickbuild``): one per rule and dataset."""
+
+
 class RuleType(ABC, Generic[P]):
     """One kind of check (``separation``, ``max-age``…), parameterised by a policy rule.
 

@@ -33,6 +33,7 @@ from drcheck.shared.model import (
     PersonalData,
     Source,
 )
+from drcheck.shared.quickbuild import builder
 
 __all__ = [
     "API_VERSION",
@@ -138,7 +139,7 @@ class MediumSpec:
         return AssetId.of("medium", self.name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReplicaSpec:
     """Where the primary or a copy of a dataset lives, as declared."""
 
@@ -149,7 +150,7 @@ class ReplicaSpec:
     facts: Mapping[str, Evidence] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DatasetSpec:
     """A dataset as declared: its primary, its copies, labels and criticality."""
 
@@ -161,6 +162,12 @@ class DatasetSpec:
     criticality: str = "medium"
     facts: Mapping[str, Evidence] = field(default_factory=dict)
     business: Business | None = None
+
+
+_evidence, _replica_spec = builder(Evidence), builder(ReplicaSpec)
+_dataset_spec = builder(DatasetSpec)
+"""The records' constructors, the quick way (``quickbuild``): a 100k estate declares 400k
+replicas."""
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,7 @@ def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, marks: Any) ->
             value = _normalised(str(value))
         elif key == _THROUGHPUT and isinstance(value, str):
             value = parse_throughput(value)
-        facts[key] = Evidence(value, declared, doc.where_at(sub_marks(marks, key)))
+        facts[key] = _evidence(value, declared, doc.where_at(sub_marks(marks, key)))
     return facts
 
 
@@ -231,7 +238,7 @@ def _replica(doc: Document, raw: Mapping[str, Any], marks: Any, default: str) ->
             target = AssetId.of(kind, str(raw[kind]))
             break
     where = raw.get("path", raw.get("prefix"))
-    return ReplicaSpec(
+    return _replica_spec(
         name=str(raw.get("name") or default),
         asset_id=target,
         origin=doc.where_at(marks),
@@ -246,7 +253,7 @@ def _dataset(doc: Document, raw: Mapping[str, Any], marks: Any) -> DatasetSpec:
         _replica(doc, c, sub_marks(copy_marks, j), _default_copy_name(c))
         for j, c in enumerate(raw.get("copies") or [])
     )
-    return DatasetSpec(
+    return _dataset_spec(
         name=str(raw["name"]),
         primary=_replica(doc, raw["primary"], sub_marks(marks, "primary"), "primary"),
         copies=copies,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, register
+from drcheck.evaluate.base import Context, Outcome, RuleType, outcome, register
 from drcheck.evaluate.params import type_schema
 from drcheck.shared.model import Dataset, ProbeIssue, Status
 
@@ -53,10 +53,10 @@ class CollectionIssuesRule(RuleType[CollectionParams]):
             issues += ctx.issues.get(asset, ())
         alarms = [i for i in issues if i.security or i.code in fail_codes]
         if alarms:
-            return Outcome(Status.FAIL, "; ".join(f"{i.subject}: {i.code}: {i.reason}"
+            return outcome(Status.FAIL, "; ".join(f"{i.subject}: {i.code}: {i.reason}"
                                                   for i in alarms))
         if issues:
             text = "; ".join(f"{i.subject}: {i.code}: {i.reason}" for i in issues)
-            return Outcome(Status.UNKNOWN, f"evidence incomplete: {text}", (), (),
+            return outcome(Status.UNKNOWN, f"evidence incomplete: {text}", (), (),
                            tuple(f"{i.subject}: {i.code}" for i in issues))
-        return Outcome(Status.PASS, "no collection issues on the dataset's replicas")
+        return outcome(Status.PASS, "no collection issues on the dataset's replicas")

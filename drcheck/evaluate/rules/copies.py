@@ -9,6 +9,7 @@ from drcheck.evaluate.base import (
     Outcome,
     RuleType,
     count_verdict,
+    outcome,
     plural,
     quote,
     register,
@@ -86,13 +87,13 @@ class MinCopiesRule(RuleType[MinCopiesParams]):
         unknowns = tuple(f"{c.name}: cannot tell whether it shares "
                          f"{'/'.join(k.value for k in exclude)} with the primary" for c in maybe)
         if unexplained(status, ctx):
-            return Outcome(status, "", (), (), unknowns)
+            return outcome(status, "", (), (), unknowns)
         what = "replicas including the primary" if extra else "copies"
         message = f"{len(good) + extra} {what} count, {need} required"
         if bad:
             message += "; not counted (share " + "/".join(k.value for k in exclude) + \
                 " with the primary): " + ", ".join(c.name for c in bad)
-        return Outcome(status, message, (), (), unknowns)
+        return outcome(status, message, (), (), unknowns)
 
 
 def _fact_refs(replicas: list[Replica], keys: tuple[FactKey, ...]) -> tuple[EvidenceRef, ...]:
@@ -150,14 +151,14 @@ class ImmutableCopyRule(RuleType[ImmutableCopyParams]):
         status = count_verdict(len(good), len(maybe), need)
         unknowns = tuple(f"{c.name}: immutability not known" for c in maybe)
         if unexplained(status, ctx):
-            return Outcome(status, "", (), (), unknowns)
+            return outcome(status, "", (), (), unknowns)
         bar = f" with retention ≥ {days} days" if days else ""
         message = f"{plural(len(good), 'copy')} immutable{bar}, {need} required"
         if good:
             message += ": " + ", ".join(c.name for c in good)
         evidence = _fact_refs(list(dataset.copies),
                               (FactKey.IMMUTABLE, FactKey.RETENTION_DAYS, FactKey.OFFLINE))
-        return Outcome(status, message, (), evidence, unknowns)
+        return outcome(status, message, (), evidence, unknowns)
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,9 @@ class EncryptedRule(RuleType[EncryptedParams]):
         status = count_verdict(len(good), len(maybe), need)
         unknowns = tuple(f"{c.name}: encryption not known" for c in maybe)
         if unexplained(status, ctx):
-            return Outcome(status, "", (), (), unknowns)
+            return outcome(status, "", (), (), unknowns)
         message = f"{len(good)} of {len(dataset.copies)} copies encrypted, {need} required"
         if bad:
             message += "; unencrypted: " + ", ".join(c.name for c in bad)
         evidence = _fact_refs(list(dataset.copies), (FactKey.ENCRYPTED,))
-        return Outcome(status, message, (), evidence, unknowns)
+        return outcome(status, message, (), evidence, unknowns)

@@ -10,6 +10,7 @@ from drcheck.evaluate.base import (
     Outcome,
     RuleType,
     count_verdict,
+    outcome,
     quote,
     register,
     unexplained,
@@ -142,7 +143,7 @@ def _outcome(status: Status, params: MaxAgeParams, quoted: list[Replica], ages: 
     """The max-age verdict with its message, the restore points quoted and the unknowns."""
     unknowns = tuple(f"{c.name}: {why}" for c, why in ages.unknown) + tuple(doubts or ())
     if unexplained(status, ctx):
-        return Outcome(status, "", (), (), unknowns)
+        return outcome(status, "", (), (), unknowns)
     parts = [f"{c.name} {format_duration(a)} old" for c, a in ages.fresh + ages.stale]
     parts += [_unknown_part(c, why) for c, why in ages.unknown]
     parts += notes or []
@@ -151,7 +152,7 @@ def _outcome(status: Status, params: MaxAgeParams, quoted: list[Replica], ages: 
         message += "; stale: " + ", ".join(c.name for c, _ in ages.stale)
     evidence = tuple(quote(c, FactKey.NEWEST_RESTORE_POINT.value, ev) for c in quoted
                      if (ev := c.fact(FactKey.NEWEST_RESTORE_POINT)) is not None)
-    return Outcome(status, message, (), evidence, unknowns)
+    return outcome(status, message, (), evidence, unknowns)
 
 
 def _unknown_part(copy: Replica, why: str) -> str:
@@ -203,14 +204,14 @@ class RestoreTestedRule(RuleType[RestoreTestedParams]):
         judged = [age_why(e, ctx) for _, e in tests]
         ages = [a for a, _ in judged if a is not None]
         if not tests:
-            return Outcome(Status.FAIL, "no restore test on record", (), evidence)
+            return outcome(Status.FAIL, "no restore test on record", (), evidence)
         if not ages:
             why = "; ".join(dict.fromkeys(w for _, w in judged))
-            return Outcome(Status.UNKNOWN, f"restore test date not known ({why})", (), evidence,
+            return outcome(Status.UNKNOWN, f"restore test date not known ({why})", (), evidence,
                            (f"last restore test: {why}",))
         newest = min(ages)
         status = Status.PASS if newest <= limit else Status.FAIL
         if unexplained(status, ctx):
-            return Outcome(status, "")
-        return Outcome(status, f"last restore test {format_duration(newest)} ago, at most "
+            return outcome(status, "")
+        return outcome(status, f"last restore test {format_duration(newest)} ago, at most "
                        f"{params.max_age.text} allowed", (), evidence)

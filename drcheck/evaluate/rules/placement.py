@@ -10,6 +10,7 @@ from drcheck.evaluate.base import (
     RuleType,
     count_verdict,
     evidence_ref,
+    outcome,
     plural,
     register,
     unexplained,
@@ -182,7 +183,7 @@ class SeparationRule(RuleType[SeparationParams]):
         shared_domains = _shared_domains(primary, hits) if hits else ()
         unknowns = unknown_sides(primary, maybe) if maybe else ()
         if unexplained(status, ctx):
-            return Outcome(status, "", shared_domains, (), unknowns)
+            return outcome(status, "", shared_domains, (), unknowns)
         evidence = location_refs(primary, kinds)
         for copy in dataset.copies:
             evidence += location_refs(copy, kinds)
@@ -195,7 +196,7 @@ class SeparationRule(RuleType[SeparationParams]):
         else:
             message = (f"{len(good)} of {need} required copies proven outside the primary's "
                        f"{kinds_text}; cannot tell for " + "; ".join(unknowns))
-        return Outcome(status, message, shared_domains, tuple(evidence), unknowns)
+        return outcome(status, message, shared_domains, tuple(evidence), unknowns)
 
     @staticmethod
     def _fail_message(primary: Replica, dataset: Dataset, hits: list[tuple[Replica, SharedKinds]],
@@ -276,7 +277,7 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
         status = count_verdict(count, len(unknown), need)
         unknowns = tuple(f"{r.name}: {kind.value} not known" for r in unknown)
         if unexplained(status, ctx):
-            return Outcome(status, "", (), (), unknowns)
+            return outcome(status, "", (), (), unknowns)
         values = sorted({v for r in dataset.replicas for v in r.location.values(kind)})
         evidence = tuple(ref for r in dataset.replicas for ref in location_refs(r, (kind,)))
         message = (f"{count} distinct {kind.value} domain(s) ({', '.join(values) or 'none'}), "
@@ -287,7 +288,7 @@ class DistinctDomainsRule(RuleType[DistinctDomainsParams]):
         if status is not Status.PASS and len(values) == 1:
             shared = (SharedDomain(kind, values[0], tuple(r.name for r in dataset.replicas
                                                            if r not in unknown)),)
-        return Outcome(status, message, shared, evidence, unknowns)
+        return outcome(status, message, shared, evidence, unknowns)
 
 
 def _distances(dataset: Dataset, ctx: Context) -> tuple[float | None, ...]:
@@ -363,19 +364,19 @@ class MinDistanceRule(RuleType[MinDistanceParams]):
             else:
                 near.append((copy, d))
         if primary.location.coordinates is None:
-            return Outcome(Status.UNKNOWN, f"the primary {_where(primary)} has no known "
+            return outcome(Status.UNKNOWN, f"the primary {_where(primary)} has no known "
                            "coordinates", (), _coordinate_refs(dataset, ctx),
                            (f"{primary.name}: coordinates",))
         status = count_verdict(len(far), len(unknown), need)
         unknowns = tuple(f"{c.name}: coordinates" for c in unknown)
         if unexplained(status, ctx):
-            return Outcome(status, "", (), (), unknowns)
+            return outcome(status, "", (), (), unknowns)
         measured = sorted(far + near, key=lambda t: -t[1])
         parts = [f"{c.name} {d:.0f} km" for c, d in measured]
         parts += [f"{c.name} unknown" for c in unknown]
         message = (f"{len(far)} of {need} required copies at least {km:.0f} km from the "
                    f"primary: " + (", ".join(parts) if parts else "no copies"))
-        return Outcome(status, message, (), _coordinate_refs(dataset, ctx), unknowns)
+        return outcome(status, message, (), _coordinate_refs(dataset, ctx), unknowns)
 
 
 _HOST_ONLY = frozenset((DomainKind.HOST,))
@@ -424,14 +425,14 @@ class ConsistentLocationRule(RuleType[ConsistentLocationParams]):
                 problems.append(f"{replica.name}: {kind.value} claims disagree: {said}")
                 evidence += location_refs(replica, (kind,))
         if problems:
-            return Outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
+            return outcome(Status.FAIL, " | ".join(problems), (), tuple(evidence))
         blind = [r.name for r in dataset.replicas if not r.location.kinds - _HOST_ONLY]
         if blind:
-            return Outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
+            return outcome(Status.UNKNOWN, "no location claim to compare for " + ", ".join(
                 blind), (), (), tuple(f"{name}: location" for name in blind))
         if unexplained(Status.PASS, ctx):
-            return Outcome(Status.PASS, "")
+            return outcome(Status.PASS, "")
         sources = sorted(frozenset().union(*(r.location.sources for r in dataset.replicas)))
-        return Outcome(Status.PASS, "location claims agree (sources: "
+        return outcome(Status.PASS, "location claims agree (sources: "
                        f"{', '.join(sources) or 'none'})")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drcheck.evaluate.base import Context, Outcome, RuleType, plural, register
+from drcheck.evaluate.base import Context, Outcome, RuleType, outcome, plural, register
 from drcheck.evaluate.params import DURATION_SCHEMA, Duration, kinds_schema, type_schema
 from drcheck.evaluate.survival.cuts import dataset_cuts, sort_cuts
 from drcheck.evaluate.survival.model import Bar, Cut, cut_text
@@ -91,16 +91,16 @@ class SurvivesRule(RuleType[SurvivesParams]):
         good = plural(cuts.good, "good replica")
         certain = [c for c in cuts.cuts if c.certain]
         if certain:
-            return Outcome(Status.FAIL, f"{good}; dies with "
+            return outcome(Status.FAIL, f"{good}; dies with "
                            + " · ".join(cut_text(c) for c in sort_cuts(certain)),
                            _single_domains(dataset, certain))
         unknowns = tuple(u for c in cuts.cuts for u in c.unknowns)
         unknowns += tuple(f"no good replica's {k} is known" for k in cuts.blind)
         if unknowns:
             maybe = [cut_text(c) for c in cuts.cuts] + [f"{{{k}:?}}" for k in cuts.blind]
-            return Outcome(Status.UNKNOWN, f"{good}; might die with " + " · ".join(maybe),
+            return outcome(Status.UNKNOWN, f"{good}; might die with " + " · ".join(maybe),
                            (), (), tuple(dict.fromkeys(unknowns)))
-        return Outcome(Status.PASS, f"{good}; survives the loss of {params.loss}")
+        return outcome(Status.PASS, f"{good}; survives the loss of {params.loss}")
 
 
 def _single_domains(dataset: Dataset, certain: list[Cut]) -> tuple[SharedDomain, ...]:
