@@ -22,6 +22,7 @@ from drcheck.shared.model import (
     Replica,
     SharedDomain,
     Status,
+    new_evidence_ref,
 )
 from drcheck.shared.quickbuild import builder
 
@@ -93,14 +94,9 @@ class RuleType(ABC, Generic[P]):
         """Judge ``dataset``; unknown facts yield ``Status.UNKNOWN``, never a pass."""
 
 
-evidence_ref = builder(EvidenceRef)
-"""``EvidenceRef(...)``, made the quick way (``quickbuild``): rules quote facts by the ten
-thousand."""
-
-
 def quote(replica: Replica, key: str, ev: Evidence) -> EvidenceRef:
     """An ``EvidenceRef`` for one fact of one replica."""
-    return evidence_ref(replica.id, key, ev.value, ev.source, ev.origin, ev.observed_at)
+    return new_evidence_ref(replica.id, key, ev.value, ev.source, ev.origin, ev.observed_at)
 
 
 def plural(n: int, word: str) -> str:

@@ -14,8 +14,15 @@ from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
 from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.ids import fingerprinter
-from drcheck.shared.model import AuditResult, Dataset, Finding, ProbeIssue, Snapshot, Status
-from drcheck.shared.quickbuild import builder
+from drcheck.shared.model import (
+    AuditResult,
+    Dataset,
+    Finding,
+    ProbeIssue,
+    Snapshot,
+    Status,
+    new_finding,
+)
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
 
@@ -53,9 +60,6 @@ def _unprobed(rule_type: str, dataset: Dataset, ctx: Context, outcome: Outcome) 
                    f"{outcome.message}", outcome.shared, outcome.evidence,
                    (*outcome.unknowns, f"{dataset.primary.asset}: not probed: {reason}"))
 
-
-_finding = builder(Finding)
-"""``Finding(...)``, made the quick way: the evaluator makes one per rule and dataset."""
 
 Group = tuple[int, int, str]
 """Findings that ``sort_key`` orders by dataset and policy alone: status, severity, rule id."""
@@ -158,7 +162,7 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
             if seen is not None:
                 seen[index] = outcome
         status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
-        filed[status].append(_finding(rule_id, kind, name, dataset.name, status, severity,
+        filed[status].append(new_finding(rule_id, kind, name, dataset.name, status, severity,
                                      title, same.setdefault(message, message),
                                      prints(dataset.name), outcome.shared, outcome.evidence,
                                      same.setdefault(unknowns, unknowns), controls))

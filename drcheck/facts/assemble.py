@@ -32,8 +32,10 @@ from drcheck.shared.model import (
     Snapshot,
     Source,
     Unattributed,
+    new_dataset,
+    new_evidence,
+    new_replica,
 )
-from drcheck.shared.quickbuild import builder
 
 
 @dataclass
@@ -175,13 +177,9 @@ def _expand_probed(claim: Claim, catalog: Catalog) -> tuple[list[Claim], Coordin
     return [own, *(c for c in more if c.kind is not claim.kind)], coords
 
 
-_evidence, _replica_record, _dataset_record = builder(Evidence), builder(Replica), builder(Dataset)
-"""The records' constructors, the quick way (``quickbuild``): a fact and a replica per copy."""
-
-
 def stamped(facts: Mapping[str, Evidence], at: str) -> dict[str, Evidence]:
     """``facts`` with every fact that has no time of its own observed ``at``."""
-    return {k: ev if ev.observed_at else _evidence(ev.value, ev.source, ev.origin, at, ev.reason)
+    return {k: ev if ev.observed_at else new_evidence(ev.value, ev.source, ev.origin, at, ev.reason)
             for k, ev in facts.items()}
 
 
@@ -254,7 +252,7 @@ def _replica(spec_name: str, role: str, dataset: str, asset: _Asset, path: str |
     """A replica's record: the asset's facts for its path overlaid by its own (stamping
     commutes with the overlay, which looks only at known and source)."""
     merged = merge_facts(asset.facts_at(path, at), stamped(facts, at))
-    return _replica_record(
+    return new_replica(
         id=f"{dataset}/{role}/{spec_name}" if role == "copy" else f"{dataset}/primary",
         name=spec_name,
         role=role,
@@ -306,7 +304,7 @@ def _dataset(spec: DatasetSpec, assets: dict[str, _Asset], finders: _Finders,
             seen.add((asset_id, path))
             copies.append(_replica(found.name, "copy", spec.name, assets[asset_id], path,
                                    found.facts, found.origin, at))
-    return _dataset_record(spec.name, primary, tuple(copies), dict(spec.labels), spec.criticality,
+    return new_dataset(spec.name, primary, tuple(copies), dict(spec.labels), spec.criticality,
                    stamped(spec.facts, at), spec.origin, spec.business)
 
 

@@ -34,12 +34,12 @@ from drcheck.shared.model import (
     ReplicaKind,
     Snapshot,
     Source,
+    new_claim,
+    new_coordinates,
+    new_dataset,
+    new_evidence,
+    new_replica,
 )
-from drcheck.shared.quickbuild import builder
-
-_evidence, _claim, _coordinates = builder(Evidence), builder(Claim), builder(Coordinates)
-_replica, _dataset = builder(Replica), builder(Dataset)
-"""The records' constructors, the quick way (``quickbuild``): 400k replicas at 100k datasets."""
 
 
 class Refused(Exception):
@@ -128,7 +128,7 @@ class _Reader:
         reason = raw.get("reason")
         _need(kind in _SCALARS and type(origin) is str and type(at) in _TEXT_OR_NULL
               and type(reason) in _TEXT_OR_NULL and (kind is not float or abs(value) < _BIG))
-        return _evidence(value, _SOURCES[raw.get("source", DEFAULT_SOURCE)], self.full(origin),
+        return new_evidence(value, _SOURCES[raw.get("source", DEFAULT_SOURCE)], self.full(origin),
                         at, reason)
 
     def facts(self, raw: Any, shared: bool) -> dict[str, Evidence]:
@@ -152,7 +152,7 @@ class _Reader:
         uncertain = raw.get("uncertain", False)
         _need(type(raw["value"]) is str and type(origin) is str and type(at) in _TEXT_OR_NULL
               and type(uncertain) is bool)
-        return _claim(_DOMAINS[raw["kind"]], raw["value"],
+        return new_claim(_DOMAINS[raw["kind"]], raw["value"],
                      _SOURCES[raw.get("source", DEFAULT_SOURCE)], self.full(origin), at,
                      uncertain)
 
@@ -163,7 +163,7 @@ class _Reader:
         lat, lon, uncertain = raw["lat"], raw["lon"], raw.get("uncertain", False)
         _need(type(lat) in _NUMBERS and type(lon) in _NUMBERS and type(uncertain) is bool
               and -90 <= lat <= 90 and -180 <= lon <= 180)
-        return _coordinates(lat, lon, _SOURCES[raw.get("source", DEFAULT_SOURCE)],
+        return new_coordinates(lat, lon, _SOURCES[raw.get("source", DEFAULT_SOURCE)],
                            self.full(raw["origin"]), uncertain)
 
     def location(self, raw: Any) -> Location:
@@ -183,7 +183,7 @@ class _Reader:
         rid = raw["id"] if "id" in raw else derived_id(dataset, role, name)
         _need(type(name) is str and (role == "primary" or role == "copy")
               and type(origin) is str and type(path) in _TEXT_OR_NULL and type(rid) is str)
-        return _replica(rid, name, role, _KINDS[kind], asset, path,
+        return new_replica(rid, name, role, _KINDS[kind], asset, path,
                        self.locations[get("location", asset)], self.facts(raw["facts"], True),
                        self.full(origin))
 
@@ -209,7 +209,7 @@ class _Reader:
             _need(passes(business, _BUSINESS_SCHEMA))
             business = business_from(business)
         replica = self.replica
-        return _dataset(name, replica(name, raw["primary"], "primary"),
+        return new_dataset(name, replica(name, raw["primary"], "primary"),
                        tuple([replica(name, c, "copy") for c in copies]),
                        self.labels(get("labels", {})), criticality,
                        self.facts(get("facts", {}), False), self.full(origin), business)

@@ -32,6 +32,7 @@ from drcheck.shared.model import (
     Organisation,
     PersonalData,
     Source,
+    new_evidence,
 )
 from drcheck.shared.quickbuild import builder
 
@@ -164,9 +165,8 @@ class DatasetSpec:
     business: Business | None = None
 
 
-_evidence, _replica_spec = builder(Evidence), builder(ReplicaSpec)
-_dataset_spec = builder(DatasetSpec)
-"""The records' constructors, the quick way (``quickbuild``): a 100k estate declares 400k
+_replica_spec, _dataset_spec = builder(ReplicaSpec), builder(DatasetSpec)
+"""The specs' constructors, the quick way (``quickbuild``): a 100k estate declares 400k
 replicas."""
 
 
@@ -214,7 +214,7 @@ def _declared_facts(doc: Document, raw: Mapping[str, Any] | None, marks: Any) ->
             value = _normalised(str(value))
         elif key == _THROUGHPUT and isinstance(value, str):
             value = parse_throughput(value)
-        facts[key] = _evidence(value, declared, doc.where_at(sub_marks(marks, key)))
+        facts[key] = new_evidence(value, declared, doc.where_at(sub_marks(marks, key)))
     return facts
 
 

@@ -12,6 +12,8 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from drcheck.shared.quickbuild import builder
+
 
 class DomainKind(str, Enum):
     """A kind of failure domain, broadest first.
@@ -518,3 +520,15 @@ class AuditResult:
     baselined: tuple[str, ...] = ()
     fixed: tuple[Finding, ...] = ()
     duration_seconds: float | None = None
+
+
+# The records made by the hundred thousand (a finding per rule and dataset, four records per
+# replica while a snapshot is read or assembled), constructed the quick way (``quickbuild``):
+# each is exactly what calling the class makes.
+new_claim = builder(Claim)
+new_coordinates = builder(Coordinates)
+new_evidence = builder(Evidence)
+new_replica = builder(Replica)
+new_dataset = builder(Dataset)
+new_evidence_ref = builder(EvidenceRef)
+new_finding = builder(Finding)

@@ -45,13 +45,13 @@ def builder(cls: Callable[P, T]) -> Callable[P, T]:
 
 
 def _qualifies(cls: Any) -> bool:
-    """A frozen slotted dataclass straight on ``object``, every field set by ``__init__``."""
+    """A frozen slotted dataclass straight on ``object``, every field set by ``__init__``
+    (``fields`` leaves out class variables and init-only pseudo-fields)."""
     params = getattr(cls, "__dataclass_params__", None)
     return (isinstance(cls, type) and params is not None and params.frozen
             and "__slots__" in cls.__dict__ and cls.__bases__ == (object,)
             and not hasattr(cls, "__post_init__")
-            and all(f.init and f._field_type is dataclasses._FIELD  # type: ignore[attr-defined]
-                    for f in dataclasses.fields(cls)))
+            and all(f.init for f in dataclasses.fields(cls)))
 
 
 def _same_default(f: dataclasses.Field[Any]) -> Any:

@@ -131,5 +131,19 @@ def test_anything_else_is_built_by_the_class_itself(cls: type[Any]) -> None:
     """A record with checks, a base class, a field ``__init__`` does not set, no slots (the
     ``Location``'s cached indexes), or no dataclass at all: the class is the constructor."""
     assert builder(cls) is cls
+
+
+def test_a_record_with_checks_still_runs_them() -> None:
     with pytest.raises(ValueError, match="negative"):
         builder(_Checked)(-1)
+
+
+def test_the_models_quick_constructors_take_the_quick_path() -> None:
+    """The constructors the reader, assembler and evaluator use are quick ones, not the
+    classes (a change to a record that stops it qualifying would silently slow them)."""
+    from drcheck.shared import model
+
+    quick = {name: getattr(model, name) for name in dir(model) if name.startswith("new_")}
+    assert set(quick) == {"new_claim", "new_coordinates", "new_evidence", "new_replica",
+                          "new_dataset", "new_evidence_ref", "new_finding"}
+    assert all(not isinstance(made, type) for made in quick.values())

@@ -9,7 +9,6 @@ from drcheck.evaluate.base import (
     Outcome,
     RuleType,
     count_verdict,
-    evidence_ref,
     outcome,
     plural,
     register,
@@ -26,6 +25,7 @@ from drcheck.shared.model import (
     Replica,
     SharedDomain,
     Status,
+    new_evidence_ref,
 )
 
 
@@ -41,7 +41,7 @@ def location_refs(replica: Replica, kinds: tuple[DomainKind, ...]) -> list[Evide
     """Evidence quoting the claims of ``kinds`` that a replica's location rests on."""
     rid = replica.id
     return [
-        evidence_ref(rid, _LOCATION_KEY[c.kind], c.value, c.source, c.origin, c.observed_at)
+        new_evidence_ref(rid, _LOCATION_KEY[c.kind], c.value, c.source, c.origin, c.observed_at)
         for c in replica.location.claims
         if c.kind in kinds
     ]
