@@ -30,25 +30,6 @@ class Relation(str, Enum):
 _POINT: frozenset[DomainKind] = frozenset()
 
 
-def relevant(kinds: tuple[DomainKind, ...]) -> tuple[frozenset[DomainKind], bool]:
-    """What ``relation`` reads to compare two locations for ``kinds``: those kinds and the
-    broader ones that can prove separation, and whether the coordinates matter."""
-    return _RELEVANT.get(kinds) or _RELEVANT.setdefault(kinds, _relevant(kinds))
-
-
-def _relevant(kinds: tuple[DomainKind, ...]) -> tuple[frozenset[DomainKind], bool]:
-    read: set[DomainKind] = set(kinds)
-    point = False
-    for kind in kinds:
-        if kind in PHYSICAL_CHAIN:
-            read.update(PHYSICAL_CHAIN[: PHYSICAL_CHAIN.index(kind)])
-            point = point or kind is not DomainKind.JURISDICTION
-        elif kind in (DomainKind.ACCOUNT, DomainKind.REGION):
-            read.update(LOGICAL_CHAIN[:1])
-    return frozenset(read), point
-
-
-_RELEVANT: dict[tuple[DomainKind, ...], tuple[frozenset[DomainKind], bool]] = {}
 MEMO_LIMIT = 1 << 18
 """The most entries a process-wide memo keeps: past it, the memo starts afresh (places that
 name a host are one per asset, so pairs of them can grow with the estate)."""
@@ -100,14 +81,37 @@ def _broader_separate(a: Location, b: Location, chain: tuple[DomainKind, ...],
 
 
 def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:
-    """The relation of ``a`` and ``b`` for ``kind``, and the shared domain ids if any."""
-    read, point = relevant((kind,))
+    """The relation of ``a`` and ``b`` for ``kind``, and the shared domain ids if any.
+
+    When both claim ``kind`` the claims decide at once; otherwise only the broader kinds and
+    the coordinates can, so the memo is keyed by those (a few hundred places), not by the
+    host or bucket each location names (one place per asset: a memo that never hits)."""
+    va, vb = a.values(kind), b.values(kind)
+    if va and vb:
+        common = va & vb
+        return (Relation.SHARED, common) if common else _APART
+    read, point = _BROADER.get(kind) or _BROADER.setdefault(kind, _broader(kind))
     key = (a.place(read, point), b.place(read, point), kind)
     try:
         return _RELATIONS[key]
     except KeyError:
         pass
     return remember(_RELATIONS, key, _relation(a, b, kind))
+
+
+_APART: tuple[Relation, frozenset[str]] = (Relation.SEPARATE, frozenset())
+_BROADER: dict[DomainKind, tuple[frozenset[DomainKind], bool]] = {}
+
+
+def _broader(kind: DomainKind) -> tuple[frozenset[DomainKind], bool]:
+    """What ``_relation`` reads when a side lacks ``kind``: the broader kinds whose
+    difference proves separation, and whether the distance can."""
+    if kind in PHYSICAL_CHAIN:
+        return (frozenset(PHYSICAL_CHAIN[: PHYSICAL_CHAIN.index(kind)]),
+                kind is not DomainKind.JURISDICTION)
+    if kind in (DomainKind.ACCOUNT, DomainKind.REGION):
+        return frozenset(LOGICAL_CHAIN[:1]), False
+    return frozenset(), False
 
 
 def _relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:

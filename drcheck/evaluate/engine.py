@@ -13,7 +13,6 @@ from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
 from drcheck.shared.gcpause import paused_gc
-from drcheck.shared.ids import fingerprinter
 from drcheck.shared.model import (
     AuditResult,
     Dataset,
@@ -146,7 +145,6 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
     matches = rule.selector.matches
     name, rule_id, kind, severity = policy.name, rule.id, rule.type, rule.severity
     title, controls, rank = rule.title, rule.controls, -severity.rank
-    prints = fingerprinter(name, rule_id)
     filed = {status: groups.setdefault((order, rank, rule_id), [])
              for status, order in STATUS_ORDER.items()}
     same: dict[object, Any] = {}  # one object per distinct message or unknowns (memory)
@@ -164,5 +162,5 @@ def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context
         status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
         filed[status].append(new_finding(rule_id, kind, name, dataset.name, status, severity,
                                      title, same.setdefault(message, message),
-                                     prints(dataset.name), outcome.shared, outcome.evidence,
+                                     outcome.shared, outcome.evidence,
                                      same.setdefault(unknowns, unknowns), controls))

@@ -20,7 +20,6 @@ from typing import Any
 
 from drcheck.inputs.bounds import read_json
 from drcheck.shared.errors import ConfigError, Problem, UsageError
-from drcheck.shared.ids import fingerprint
 from drcheck.shared.model import AuditResult, Finding, Severity, Status
 
 FORMAT = "drcheck/baseline"
@@ -53,8 +52,7 @@ def _entry_finding(entry: Mapping[str, Any]) -> Finding:
     return Finding(rule_id=entry["rule_id"], rule_type=entry["rule_type"],
                    policy=entry["policy"], dataset=entry["dataset"],
                    status=Status(entry["status"]), severity=Severity(entry["severity"]),
-                   title=entry["title"], message=entry["message"],
-                   fingerprint=fingerprint(entry["policy"], entry["rule_id"], entry["dataset"]))
+                   title=entry["title"], message=entry["message"])
 
 
 def load_baseline(path: str) -> tuple[Finding, ...]:

@@ -10,7 +10,6 @@ waived, stays the same finding for baselines, SARIF and history.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 ASSET_KINDS = ("host", "bucket", "medium")
 FINGERPRINT_SCHEME = "drcheck/v2"
@@ -45,15 +44,3 @@ def fingerprint(policy: str, rule_id: str, dataset: str, subject: str = "") -> s
     whatever the verdict."""
     parts = [FINGERPRINT_SCHEME, policy, rule_id, dataset] + ([subject] if subject else [])
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-def fingerprinter(policy: str, rule_id: str) -> Callable[[str], str]:
-    """``fingerprint(policy, rule_id, dataset)`` as a function of the dataset alone, with the
-    common prefix joined and encoded once (the evaluator makes one per dataset and rule)."""
-    prefix = "|".join((FINGERPRINT_SCHEME, policy, rule_id, "")).encode("utf-8")
-    sha256 = hashlib.sha256
-
-    def of(dataset: str) -> str:
-        return sha256(prefix + dataset.encode("utf-8")).hexdigest()[:32]
-
-    return of

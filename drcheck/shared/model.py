@@ -12,6 +12,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Any
 
+from drcheck.shared.ids import fingerprint
 from drcheck.shared.quickbuild import builder
 
 
@@ -453,12 +454,18 @@ class Finding:
     severity: Severity
     title: str
     message: str
-    fingerprint: str
     shared: tuple[SharedDomain, ...] = ()
     evidence: tuple[EvidenceRef, ...] = ()
     unknowns: tuple[str, ...] = ()
     controls: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     waiver: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """The finding's permanent id (``ids.fingerprint``): derived from policy, rule and
+        dataset when asked, never stored, so it cannot disagree with them, and the findings
+        no report names by id (most passes) cost no hash."""
+        return fingerprint(self.policy, self.rule_id, self.dataset)
 
 
 @dataclass(frozen=True, slots=True)

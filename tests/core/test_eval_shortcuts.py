@@ -19,7 +19,7 @@ from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.rules.placement import _copy_relation, copy_relation
 from drcheck.evaluate.scoring import dataset_scores, score_findings
-from drcheck.shared.ids import fingerprint, fingerprinter
+from drcheck.shared.ids import fingerprint
 from drcheck.shared.model import (
     Claim,
     Coordinates,
@@ -100,8 +100,7 @@ def _plain_findings(snapshot: Snapshot) -> list[Finding]:
                     continue
                 o = get(rule.type).check(d, rule.params, Context(now=NOW))
                 out.append(Finding(rule.id, rule.type, policy.name, d.name, o.status,
-                                   rule.severity, rule.title, o.message,
-                                   fingerprint(policy.name, rule.id, d.name), o.shared,
+                                   rule.severity, rule.title, o.message, o.shared,
                                    o.evidence, o.unknowns, rule.controls))
     return sorted(out, key=sort_key)
 
@@ -111,6 +110,8 @@ def test_findings_and_scores_equal_the_plain_definition() -> None:
     result = evaluate(snapshot, resolve_policies(PACKS), NOW)
     plain = _plain_findings(snapshot)
     assert list(result.findings) == plain
+    assert [f.fingerprint for f in result.findings] == [
+        fingerprint(f.policy, f.rule_id, f.dataset) for f in plain]
     assert {f.status for f in plain} == set(Status) - {Status.WAIVED}  # every branch seen
     for score in result.scores:
         own = [f for f in plain if f.dataset == score.dataset]
@@ -125,9 +126,9 @@ def test_scores_fold_waived_and_foreign_findings_like_score_findings() -> None:
     rng = random.Random(5)
     mixed = [f if rng.random() < 0.7 else
              Finding(f.rule_id, f.rule_type, f.policy, f.dataset, Status.WAIVED, f.severity,
-                     f.title, f.message, f.fingerprint) for f in findings]
+                     f.title, f.message) for f in findings]
     mixed.append(Finding("X", "survives", "p", "not-in-snapshot", Status.FAIL,
-                         findings[0].severity, "t", "m", "f"))
+                         findings[0].severity, "t", "m"))
     for score in dataset_scores(snapshot.datasets, mixed):
         own = [f for f in mixed if f.dataset == score.dataset]
         assert score.score == score_findings(own)
@@ -161,12 +162,6 @@ def test_places_are_interned_by_the_content_compared() -> None:
     assert a.place(campus, True) is not c.place(campus, True)  # the coordinates are
     assert a.place(campus, False) is c.place(campus, False)
     assert a.place(frozenset({K.HOST}), False) is not b.place(frozenset({K.HOST}), False)
-
-
-def test_fingerprinter_is_fingerprint() -> None:
-    of = fingerprinter("sbg2", "DR-SBG2-01")
-    for name in ("ds-1", "ds|with|bars", "é-unicode", ""):
-        assert of(name) == fingerprint("sbg2", "DR-SBG2-01", name)
 
 
 def test_bounded_memos_start_afresh_and_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,7 +40,7 @@ SAMPLES: list[tuple[type[Any], tuple[Any, ...], dict[str, Any]]] = [
      {}),  # the defaults: shared, evidence, unknowns, controls (a factory) and waiver
     (Finding, (), {"rule_id": "R", "rule_type": "t", "policy": "p", "dataset": "d",
                    "status": Status.UNKNOWN, "severity": Severity.LOW, "title": "",
-                   "message": "m", "fingerprint": "", "waiver": "W1: accepted"}),
+                   "message": "m", "waiver": "W1: accepted"}),
     (Evidence, ("x", Source.DECLARED, "estate.yaml:3", "2026-11-01T00:00:00Z", None), {}),
     (Claim, (DomainKind.HOST, "db", Source.PROBED, "ssh", None, True), {}),
     (Replica, ("db#0", "db", "primary", ReplicaKind.HOST, "host:db", None,

@@ -8,7 +8,7 @@ from tests.core.builders import ds, loc, rep
 
 
 def f(status: Status, severity: Severity, dataset: str = "ds") -> Finding:
-    return Finding("R", "t", "p", dataset, status, severity, "", "", "fp")
+    return Finding("R", "t", "p", dataset, status, severity, "", "")
 
 
 def test_weighted_ratio_floored() -> None:

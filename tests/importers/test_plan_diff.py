@@ -15,7 +15,6 @@ from drcheck.report.plan_diff import (
     render_text,
 )
 from drcheck.shared.errors import ExitCode
-from drcheck.shared.ids import fingerprint
 from drcheck.shared.model import Finding, Severity, Status
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -24,8 +23,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 def _f(rule: str, dataset: str, status: Status, severity: Severity = Severity.HIGH) -> Finding:
     return Finding(rule_id=rule, rule_type="separation", policy="p", dataset=dataset,
                    status=status, severity=severity, title=f"title {rule}",
-                   message=f"{rule} on {dataset} is {status.value}",
-                   fingerprint=fingerprint("p", rule, dataset))
+                   message=f"{rule} on {dataset} is {status.value}")
 
 
 def test_new_failure_is_worse_and_fixed_failure_is_better() -> None:

@@ -34,7 +34,7 @@ ISSUE = ProbeIssue(subject="host:backup-1", probe="ssh", code="unreachable",
 FIXED = Finding(rule_id="DR-SBG2-02", rule_type="min-copies", policy="sbg2",
                 dataset="customer-db", status=Status.FAIL, severity=Severity.HIGH,
                 title="At least one copy that is not on the primary's own host",
-                message="no copy off the primary's host", fingerprint="0" * 32)
+                message="no copy off the primary's host")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

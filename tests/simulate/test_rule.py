@@ -71,7 +71,7 @@ def test_unknown_when_unknown_claims_decide(ctx: Context) -> None:
 
 def finding(rule_type: str, status: Status, severity: Severity, shared: bool) -> Finding:
     domains = (SharedDomain(DomainKind.CAMPUS, "sbg", ("db",)),) if shared else ()
-    return Finding("R", rule_type, "p", "ds", status, severity, "t", "m", "f", domains)
+    return Finding("R", rule_type, "p", "ds", status, severity, "t", "m", domains)
 
 
 def test_single_cut_caps_the_score() -> None:

@@ -14,14 +14,13 @@ from drcheck.evaluate.base import (
     register,
     unexplained,
 )
-from drcheck.evaluate.domains import Relation, distance_km, relation, relevant, remember
+from drcheck.evaluate.domains import Relation, distance_km, relation
 from drcheck.evaluate.params import KIND_SCHEMA, kinds_schema, type_schema
 from drcheck.shared.model import (
     Dataset,
     DomainKind,
     EvidenceRef,
     Location,
-    Place,
     Replica,
     SharedDomain,
     Status,
@@ -49,8 +48,7 @@ def location_refs(replica: Replica, kinds: tuple[DomainKind, ...]) -> list[Evide
 
 SharedKinds = tuple[tuple[DomainKind, frozenset[str]], ...]
 CopyRelation = tuple[Relation, SharedKinds, tuple[DomainKind, ...]]
-_COPY_RELATIONS: dict[tuple[Place, Place, tuple[DomainKind, ...]], CopyRelation] = {}
-"""``copy_relation`` by place pair and kinds: a function of the places' content alone."""
+_SEPARATE: CopyRelation = (Relation.SEPARATE, (), ())
 
 
 def copy_relation(primary: Location, copy: Location,
@@ -58,33 +56,23 @@ def copy_relation(primary: Location, copy: Location,
     """Combine per-kind relations: shared if any kind is shared, separate only if all are.
 
     Returns the relation, the kinds shared (with the common domain ids) and the kinds whose
-    relation is unknown; memoised per pair of places, as an estate has few distinct places.
-    """
-    read, point = relevant(kinds)
-    key = (primary.place(read, point), copy.place(read, point), kinds)
-    found = _COPY_RELATIONS.get(key)
-    if found is None:
-        found = remember(_COPY_RELATIONS, key, _copy_relation(primary, copy, kinds))
-    return found
+    relation is unknown. One kind (every built-in rule) is read straight off ``relation``;
+    no memo by pair, as the primary's place is one per asset for the narrow kinds."""
+    if len(kinds) != 1:
+        return _copy_relation(primary, copy, kinds)
+    kind = kinds[0]
+    rel, common = relation(primary, copy, kind)
+    if rel is Relation.SEPARATE:
+        return _SEPARATE
+    if rel is Relation.SHARED:
+        return rel, ((kind, common),), ()
+    return rel, (), kinds
 
 
 def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...]) -> tuple[CopyRelation, ...]:
-    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order.
-
-    Not memoised per dataset: each relation is a lookup in the memo by place pair, and a
-    second memo per dataset cost memory without saving time."""
-    read, point = relevant(kinds)
+    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order."""
     where = dataset.primary.location
-    mine = where.place(read, point)
-    out = []
-    for copy in dataset.copies:
-        there = copy.location
-        key = (mine, there.place(read, point), kinds)
-        found = _COPY_RELATIONS.get(key)
-        if found is None:  # the primary's place and the kinds' reading are looked up once
-            found = remember(_COPY_RELATIONS, key, _copy_relation(where, there, kinds))
-        out.append(found)
-    return tuple(out)
+    return tuple([copy_relation(where, copy.location, kinds) for copy in dataset.copies])
 
 
 def _copy_relation(primary: Location, copy: Location,
