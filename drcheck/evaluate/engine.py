@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
-from drcheck.evaluate.base import Context, Outcome
-from drcheck.evaluate.policy import Policy, Rule, Selector
+from drcheck.evaluate.base import Context, Outcome, RuleType
+from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
@@ -18,6 +19,7 @@ from drcheck.shared.model import (
     Dataset,
     Finding,
     ProbeIssue,
+    Severity,
     Snapshot,
     Status,
     new_finding,
@@ -69,21 +71,17 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
              explain_passes: bool = True) -> AuditResult:
     """Apply every rule of every policy to every dataset its selector matches.
 
-    ``progress`` (if given) is told after each rule how many datasets it went through; it
-    cannot change the result. Findings come in ``sort_key`` order. ``explain_passes=False``
-    (see ``Context``) lets passing findings go without message and evidence, for a caller
-    whose reports never read them.
+    ``progress`` (if given) is told, every ``PROGRESS_STEP`` datasets, how many rule checks
+    were made; it cannot change the result. Findings come in ``sort_key`` order.
+    ``explain_passes=False`` (see ``Context``) lets passing findings go without message and
+    evidence, for a caller whose reports never read them.
     """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
                   not_probed=not_probed(snapshot), explain_passes=explain_passes)
     groups: dict[Group, list[Finding]] = {}
     with paused_gc():
-        shared = _judged_alike(policies)
-        for policy in policies:
-            for rule in policy.rules:
-                _apply(policy, rule, snapshot.datasets, ctx, shared, groups)
-                if progress is not None:
-                    progress(len(snapshot.datasets))
+        rules = _bind(policies, groups)
+        _judge_all(snapshot.datasets, rules, ctx, progress)
         ordered = in_order(groups)
         scores = dataset_scores(snapshot.datasets, ordered)
     return AuditResult(
@@ -111,16 +109,44 @@ def in_order(groups: Mapping[Group, list[Finding]]) -> list[Finding]:
     return out
 
 
-def _judged_alike(policies: Sequence[Policy]) -> dict[tuple[str, object], dict[int, Outcome]]:
-    """A memo for each (rule type, parameters) that more than one rule shares (``separation``
-    by campus is in two built-in packs): a dataset's outcome is the same for all of them."""
-    keys: dict[tuple[str, object], int] = {}
+class _Bound(NamedTuple):
+    """A rule ready to judge datasets: its type and bound parameters, what every finding of
+    it repeats, and the lists its findings are filed in (by status)."""
+
+    rule_type: RuleType[Any]
+    params: object
+    alike: tuple[str, object] | None  # shared with another rule: judged once per dataset
+    every: bool  # the selector selects every dataset
+    matches: Callable[[str, Mapping[str, str], str], bool]
+    kind: str
+    policy: str
+    rule_id: str
+    severity: Severity
+    title: str
+    controls: Mapping[str, tuple[str, ...]]
+    filed: dict[Status, list[Finding]]
+    same: dict[object, Any]  # one object per distinct message or unknowns (memory)
+
+
+def _bind(policies: Sequence[Policy], groups: dict[Group, list[Finding]]) -> list[_Bound]:
+    """Every rule of every policy, bound, in policy order; a (rule type, parameters) pair
+    that more than one rule shares (``separation`` by campus is in two built-in packs) is
+    marked, as a dataset's outcome is the same for all of them."""
+    bound = []
     for policy in policies:
         for rule in policy.rules:
-            key = _alike_key(rule.type, get(rule.type).bind(rule.params))
-            if key is not None:
-                keys[key] = keys.get(key, 0) + 1
-    return {key: {} for key, count in keys.items() if count > 1}
+            rule_type = get(rule.type)
+            params = rule_type.bind(rule.params)
+            rank = -rule.severity.rank
+            filed = {status: groups.setdefault((order, rank, rule.id), [])
+                     for status, order in STATUS_ORDER.items()}
+            bound.append(_Bound(rule_type, params, _alike_key(rule.type, params),
+                                rule.selector == Selector(), rule.selector.matches, rule.type,
+                                policy.name, rule.id, rule.severity, rule.title,
+                                rule.controls, filed, {}))
+    keys = Counter(b.alike for b in bound)
+    return [b if b.alike is not None and keys[b.alike] > 1 else b._replace(alike=None)
+            for b in bound]
 
 
 def _alike_key(rule_type: str, params: object) -> tuple[str, object] | None:
@@ -133,34 +159,38 @@ def _alike_key(rule_type: str, params: object) -> tuple[str, object] | None:
     return key
 
 
-def _apply(policy: Policy, rule: Rule, datasets: Sequence[Dataset], ctx: Context,
-           shared: dict[tuple[str, object], dict[int, Outcome]],
-           groups: dict[Group, list[Finding]]) -> None:
-    """One rule over every dataset it selects, its findings filed under their ``Group``."""
-    rule_type = get(rule.type)
-    params = rule_type.bind(rule.params)
-    key = _alike_key(rule.type, params)
-    seen = None if key is None else shared.get(key)
-    every = rule.selector == Selector()
-    matches = rule.selector.matches
-    name, rule_id, kind, severity = policy.name, rule.id, rule.type, rule.severity
-    title, controls, rank = rule.title, rule.controls, -severity.rank
-    filed = {status: groups.setdefault((order, rank, rule_id), [])
-             for status, order in STATUS_ORDER.items()}
-    same: dict[object, Any] = {}  # one object per distinct message or unknowns (memory)
+PROGRESS_STEP = 1000
+"""Datasets judged between two progress reports."""
+
+
+def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
+               progress: Callable[[int], None] | None) -> None:
+    """Every rule on each dataset in turn, the findings filed under their ``Group``.
+
+    Dataset by dataset, not rule by rule: what several rules read of one dataset (its
+    copies' relations, ages) is still at hand for the next rule, in memory and in cache."""
     blind = bool(ctx.not_probed)  # some asset was not probed: failures there are unknown
-    for index, dataset in enumerate(datasets):
-        if not (every or matches(dataset.name, dataset.labels, dataset.criticality)):
-            continue
-        outcome = None if seen is None else seen.get(index)
-        if outcome is None:
-            outcome = rule_type.judge(dataset, params, ctx)
-            if blind:
-                outcome = _unprobed(kind, dataset, ctx, outcome)
-            if seen is not None:
-                seen[index] = outcome
-        status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
-        filed[status].append(new_finding(rule_id, kind, name, dataset.name, status, severity,
-                                     title, same.setdefault(message, message),
-                                     outcome.shared, outcome.evidence,
-                                     same.setdefault(unknowns, unknowns), controls))
+    alike: dict[tuple[str, object], Outcome] = {}
+    for done, dataset in enumerate(datasets, 1):
+        name = dataset.name
+        alike.clear()
+        for (rule_type, params, key, every, matches, kind, policy, rule_id, severity, title,
+             controls, filed, same) in rules:
+            if not (every or matches(name, dataset.labels, dataset.criticality)):
+                continue
+            outcome = None if key is None else alike.get(key)
+            if outcome is None:
+                outcome = rule_type.judge(dataset, params, ctx)
+                if blind:
+                    outcome = _unprobed(kind, dataset, ctx, outcome)
+                if key is not None:
+                    alike[key] = outcome
+            status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
+            filed[status].append(new_finding(rule_id, kind, policy, name, status, severity,
+                                             title, same.setdefault(message, message),
+                                             outcome.shared, outcome.evidence,
+                                             same.setdefault(unknowns, unknowns), controls))
+        if progress is not None and done % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP * len(rules))
+    if progress is not None and len(datasets) % PROGRESS_STEP:
+        progress(len(datasets) % PROGRESS_STEP * len(rules))

@@ -70,9 +70,27 @@ def copy_relation(primary: Location, copy: Location,
 
 
 def copy_relations(dataset: Dataset, kinds: tuple[DomainKind, ...]) -> tuple[CopyRelation, ...]:
-    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order."""
-    where = dataset.primary.location
-    return tuple([copy_relation(where, copy.location, kinds) for copy in dataset.copies])
+    """``copy_relation`` of each copy of ``dataset`` to its primary, in copy order.
+
+    Kept for the latest dataset asked about: the evaluator judges every rule on a dataset
+    in turn, and separation, copy counting and off-site freshness ask the same question
+    (a dataset is immutable, and the one held cannot be freed and its id reused)."""
+    held, by_kinds = _LATEST[0]
+    if held is not dataset:
+        by_kinds = {}
+        _LATEST[0] = (dataset, by_kinds)
+    found = by_kinds.get(kinds)
+    if found is None:
+        where = dataset.primary.location
+        found = by_kinds[kinds] = tuple([copy_relation(where, copy.location, kinds)
+                                         for copy in dataset.copies])
+    return found
+
+
+_LATEST: list[tuple[Dataset | None, dict[tuple[DomainKind, ...], tuple[CopyRelation, ...]]]] = [
+    (None, {})]
+"""The dataset ``copy_relations`` answered last, with its answers by kinds (one entry,
+replaced whole, so a thread that races another only misses)."""
 
 
 def _copy_relation(primary: Location, copy: Location,
