@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
 from drcheck.locations.geo import haversine_km
@@ -31,8 +32,8 @@ _POINT: frozenset[DomainKind] = frozenset()
 
 
 MEMO_LIMIT = 1 << 18
-"""The most entries a process-wide memo keeps: past it, the memo starts afresh (places that
-name a host are one per asset, so pairs of them can grow with the estate)."""
+"""The most entries a process-wide memo keeps: past it, the memo starts afresh (an estate
+with many distinct coordinates makes many pairs of them)."""
 
 V = TypeVar("V")
 
@@ -71,15 +72,6 @@ def _distance(a: Location, b: Location) -> float | None:
     return haversine_km(a.coordinates, b.coordinates)
 
 
-def _broader_separate(a: Location, b: Location, chain: tuple[DomainKind, ...],
-                      kind: DomainKind) -> bool:
-    for broader in chain[: chain.index(kind)]:
-        va, vb = a.values(broader), b.values(broader)
-        if va and vb and not va & vb:
-            return True
-    return False
-
-
 def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, frozenset[str]]:
     """The relation of ``a`` and ``b`` for ``kind``, and the shared domain ids if any.
 
@@ -90,7 +82,7 @@ def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, froz
     if va and vb:
         common = va & vb
         return (Relation.SHARED, common) if common else _APART
-    read, point = _BROADER.get(kind) or _BROADER.setdefault(kind, _broader(kind))
+    read, point = _broader(kind)
     key = (a.place(read, point), b.place(read, point), kind)
     try:
         return _RELATIONS[key]
@@ -100,12 +92,13 @@ def relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, froz
 
 
 _APART: tuple[Relation, frozenset[str]] = (Relation.SEPARATE, frozenset())
-_BROADER: dict[DomainKind, tuple[frozenset[DomainKind], bool]] = {}
 
 
+@cache
 def _broader(kind: DomainKind) -> tuple[frozenset[DomainKind], bool]:
-    """What ``_relation`` reads when a side lacks ``kind``: the broader kinds whose
-    difference proves separation, and whether the distance can."""
+    """What decides ``kind`` when a side does not claim it: the broader kinds whose
+    difference proves separation, and whether the distance can. ``_relation`` reads these
+    and nothing else there, so they are also the memo's key."""
     if kind in PHYSICAL_CHAIN:
         return (frozenset(PHYSICAL_CHAIN[: PHYSICAL_CHAIN.index(kind)]),
                 kind is not DomainKind.JURISDICTION)
@@ -121,15 +114,13 @@ def _relation(a: Location, b: Location, kind: DomainKind) -> tuple[Relation, fro
         return Relation.SHARED, common
     if va and vb:
         return Relation.SEPARATE, frozenset()
-    if kind in PHYSICAL_CHAIN:
-        if _broader_separate(a, b, PHYSICAL_CHAIN, kind):
+    broader, point = _broader(kind)
+    for other in broader:
+        wa, wb = a.values(other), b.values(other)
+        if wa and wb and not wa & wb:
             return Relation.SEPARATE, frozenset()
-        if kind is not DomainKind.JURISDICTION:
-            km = distance_km(a, b)
-            if km is not None and km > FAR_KM:
-                return Relation.SEPARATE, frozenset()
-    elif kind in (DomainKind.ACCOUNT, DomainKind.REGION) and _broader_separate(
-        a, b, (*LOGICAL_CHAIN[:1], kind), kind
-    ):
-        return Relation.SEPARATE, frozenset()
+    if point:
+        km = distance_km(a, b)
+        if km is not None and km > FAR_KM:
+            return Relation.SEPARATE, frozenset()
     return Relation.UNKNOWN, frozenset()

@@ -218,9 +218,9 @@ class Place:
 _PLACES: dict[tuple[frozenset[tuple[DomainKind, frozenset[str]]], tuple[float, float] | None],
               Place] = {}
 _PLACES_LIMIT = 1 << 18
-"""Every ``Place`` made so far, by content: a few hundred for the kinds above the host, one
-per asset for the host; past the limit the index starts afresh (memos keyed on the old
-places stay right, as a place compares by identity)."""
+"""Every ``Place`` made so far, by content: a few hundred for the kinds above the host (the
+evaluator asks for no others), one per asset for the host; past the limit the index starts
+afresh (memos keyed on the old places stay right, as a place compares by identity)."""
 
 
 FactValue = bool | int | float | str | None
