@@ -47,7 +47,7 @@ from drcheck.cli.evidence_opts import (
 )
 from drcheck.cli.pipeline import exit_code, require_evaluated, run_audit
 from drcheck.cli.plan_inputs import check_plan_options, plan_snapshot, state_baseline
-from drcheck.cli.probe_cmd import (
+from drcheck.cli.probe_opts import (
     AllowProxyOpt,
     ConcurrencyOpt,
     KnownHosts,
@@ -59,8 +59,6 @@ from drcheck.cli.probe_cmd import (
 from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.waivers import load_waivers
 from drcheck.report import OutputFormat, ReportOptions
-from drcheck.report.history import record
-from drcheck.report.history_chain import run_digest_of
 from drcheck.shared.errors import ExitCode, UsageError
 from drcheck.shared.gcpause import keep_to_exit
 from drcheck.shared.model import Severity
@@ -130,8 +128,9 @@ def audit(
             if baseline_state is not None:
                 known = state_baseline(plan, baseline_state, mapping, policies, when)
         else:
-            options = probe_options(concurrency, timeout, known_hosts, trust_new_host_keys,
-                                    ssh_config, allow_proxy_command)
+            options = None if facts is not None else probe_options(
+                concurrency, timeout, known_hosts, trust_new_host_keys, ssh_config,
+                allow_proxy_command)
             gathered = gather(estate, facts, offline, when, options,
                               keep_source=any(t.fmt is OutputFormat.JSON for t in targets))
             snapshot, estate_name = gathered.snapshot, gathered.estate
@@ -152,6 +151,9 @@ def audit(
             command_line(), when, estate, facts, waivers or [], baseline, create_baseline_path,
             framework, policies, duration, rendered)
         if history is not None:
+            from drcheck.report.history import record
+            from drcheck.report.history_chain import run_digest_of
+
             audit_id = record(history, result, estate_name)
             evidence.history = {"database": str(history), "audit_id": audit_id,
                                 "run_digest": run_digest_of(history, audit_id)}

@@ -22,8 +22,6 @@ from drcheck.cli.pipeline import run_audit
 from drcheck.evaluate.policy import Policy, check_policy, parse_policy
 from drcheck.evaluate.waivers import check_waivers, parse_waivers
 from drcheck.evidence.bundle import Bundle
-from drcheck.evidence.signing import VerifyError
-from drcheck.evidence.toolinfo import scrub_argv, versions
 from drcheck.facts.snapshot import (
     content_digest,
     facts_problems,
@@ -35,8 +33,7 @@ from drcheck.inputs.documents import Document, parse_text, read_input
 from drcheck.inputs.durations import format_time, parse_time
 from drcheck.inputs.validation import require_valid
 from drcheck.report import OutputFormat, ReportOptions, reporter_for
-from drcheck.report.compliance_csv import render_framework
-from drcheck.shared.errors import ConfigError, UsageError
+from drcheck.shared.errors import ConfigError, UsageError, VerifyError
 from drcheck.shared.model import AuditResult, Snapshot
 
 
@@ -87,6 +84,8 @@ def _estate_text(path: Path, snapshot: Snapshot) -> str:
 
 def build_bundle(ev: AuditEvidence, result: AuditResult) -> Bundle:
     """Every member and the manifest's run record for one audit."""
+    from drcheck.evidence.toolinfo import scrub_argv, versions  # importlib.metadata: slow
+
     b = Bundle()
     if ev.estate is not None:
         b.add("inputs", ev.estate.name, _estate_text(ev.estate, result.snapshot).encode(),
@@ -202,6 +201,8 @@ def reproduce(manifest: dict[str, Any], members: dict[str, bytes]) -> list[str]:
 def text_of(result: AuditResult, fmt: str, options: ReportOptions) -> str:
     """A report of ``result`` in ``fmt`` (a format name or ``compliance-csv:FRAMEWORK``)."""
     if fmt.startswith(CSV_PREFIX):
+        from drcheck.report.compliance_csv import render_framework
+
         return render_framework(result, fmt.removeprefix(CSV_PREFIX))
     return reporter_for(OutputFormat(fmt), options).render(result)
 

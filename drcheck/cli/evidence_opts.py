@@ -6,16 +6,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from drcheck.cli.evidence import AuditEvidence, build_bundle
 from drcheck.evidence.bundle import write_bundle
-from drcheck.evidence.signing import Signer, load_signer, sign_bytes, sign_file
 from drcheck.report.output import atomic_write
 from drcheck.shared.errors import UsageError
 from drcheck.shared.model import AuditResult
+
+if TYPE_CHECKING:  # signing loads the cryptography package: only a run that signs needs it
+    from drcheck.evidence.signing import Signer
 
 SignOpt = Annotated[Path | None, typer.Option(
     help="Sign every file written (FILE.sig, SSHSIG namespace drcheck) with this SSH key: "
@@ -40,6 +42,8 @@ def signer_for(sign: Path | None, files: Sequence[Path], bundle: Path | None) ->
     if not files and bundle is None:
         raise UsageError("--sign signs the files a run writes; this one writes none",
                          hint="add -o FILE, --report FORMAT:PATH or --evidence-bundle OUT")
+    from drcheck.evidence.signing import load_signer
+
     return load_signer(sign)
 
 
@@ -47,6 +51,8 @@ def sign_outputs(signer: Signer | None, files: Sequence[Path]) -> None:
     """``FILE.sig`` beside each file written; say so on stderr."""
     if signer is None:
         return
+    from drcheck.evidence.signing import sign_file
+
     for path in files:
         sig = sign_file(path, signer)
         typer.echo(f"signed {path} -> {sig}", err=True)
@@ -58,7 +64,11 @@ def file_bundle(out: Path | None, evidence: AuditEvidence, result: AuditResult,
     if out is None:
         return
     bundle = build_bundle(evidence, result)
-    signature = None if signer is None else sign_bytes(bundle.manifest(), signer)
+    signature = None
+    if signer is not None:
+        from drcheck.evidence.signing import sign_bytes
+
+        signature = sign_bytes(bundle.manifest(), signer)
     write_bundle(out, bundle, signature)
     typer.echo(f"evidence bundle written to {out}"
                + (" (manifest signed)" if signature else ""), err=True)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from drcheck.cli.pipeline import run_audit
 from drcheck.evaluate.policy import Policy
-from drcheck.facts.assemble import build_snapshot
 from drcheck.inputs.baselines import gating
 from drcheck.shared.errors import UsageError
 from drcheck.shared.model import Finding, Snapshot
@@ -22,6 +21,7 @@ from drcheck.shared.model import Finding, Snapshot
 
 def plan_snapshot(plan: Path, mapping: Path | None, when: datetime) -> Snapshot:
     """The facts snapshot of the state a plan would leave once applied."""
+    from drcheck.facts.assemble import build_snapshot  # only a plan audit assembles here
     from drcheck.importers.terraform import import_terraform
 
     imported = import_terraform(plan, mapping, expect="plan")
@@ -31,6 +31,7 @@ def plan_snapshot(plan: Path, mapping: Path | None, when: datetime) -> Snapshot:
 def state_baseline(plan: Path, state: Path, mapping: Path | None, policies: Sequence[Policy],
                    when: datetime) -> tuple[str, tuple[Finding, ...]]:
     """The failing and unknown findings of the current state, as a baseline."""
+    from drcheck.facts.assemble import build_snapshot
     from drcheck.importers.terraform import import_terraform
 
     before = import_terraform(state, mapping, config=plan, expect="state", strict=False)

@@ -10,7 +10,15 @@ import typer
 from drcheck.cli.app import app, guarded, note
 from drcheck.cli.common import emit, gather_snapshot, resolve_now
 from drcheck.cli.evidence_opts import SignOpt, sign_outputs, signer_for
-from drcheck.facts.collect import ProbeOptions
+from drcheck.cli.probe_opts import (
+    AllowProxyOpt,
+    ConcurrencyOpt,
+    KnownHosts,
+    SshConfigOpt,
+    TimeoutOpt,
+    Trust,
+    probe_options,
+)
 from drcheck.facts.runs import RunSpec, read_estate
 from drcheck.facts.shards import parse_selector, parse_shard, planned_assets
 from drcheck.facts.snapshot import snapshot_to_json, write_snapshot
@@ -18,23 +26,6 @@ from drcheck.inputs.durations import format_time, parse_time
 from drcheck.report.output import AtomicFile
 from drcheck.shared.model import Snapshot
 
-KnownHosts = Annotated[Path | None, typer.Option(
-    metavar="FILE",
-    help="known_hosts file for strict host-key checking. Default: ~/.ssh/known_hosts (only "
-    "read) plus drcheck's own file: known_hosts in ~/.config/drcheck/.")]
-Trust = Annotated[bool, typer.Option(
-    help="Accept host keys not on record and record them in drcheck's own file: "
-    "known_hosts in ~/.config/drcheck/ (or in FILE when --known-hosts FILE is given), never "
-    "in ~/.ssh/known_hosts. A changed key is never accepted.")]
-ConcurrencyOpt = Annotated[int | None, typer.Option(min=1, help="Targets probed at once.")]
-TimeoutOpt = Annotated[float | None, typer.Option(
-    min=0.1, help="Longest wait on a peer (s): each connect, handshake, login, SFTP start, "
-    "read, command and S3 request; a peer silent for longer is unknown.")]
-SshConfigOpt = Annotated[Path | None, typer.Option(help="ssh_config file to honour.")]
-AllowProxyOpt = Annotated[bool, typer.Option(
-    "--allow-proxy-command",
-    help="Run ProxyCommand lines of YOUR ssh_config (without a shell; %h %p %r %n filled "
-    "from checked values). Off: a host that needs one is unknown.")]
 ShardOpt = Annotated[str | None, typer.Option(
     help="Probe shard K of N (K/N): a stable share of the hosts and buckets by asset id; "
     "merge the shards with drcheck merge.")]
@@ -49,15 +40,6 @@ def run_spec(shard: str | None, only: list[str] | None, runner: str | None) -> R
     """The ``--shard``, ``--only`` and ``--runner`` options as a ``RunSpec``."""
     return RunSpec(runner, None if shard is None else parse_shard(shard),
                    tuple(parse_selector(s) for s in only or ()))
-
-
-def probe_options(concurrency: int | None, timeout: float | None, known_hosts: Path | None,
-                  trust_new_host_keys: bool, ssh_config: Path | None,
-                  allow_proxy_command: bool = False) -> ProbeOptions:
-    """The probe knobs of the command line as ``ProbeOptions``."""
-    return ProbeOptions(concurrency, timeout, str(known_hosts) if known_hosts else None,
-                        trust_new_host_keys, str(ssh_config) if ssh_config else None,
-                        allow_proxy_command=allow_proxy_command)
 
 
 @app.command()

@@ -17,8 +17,8 @@ import typer
 
 from drcheck.cli.app import app, guarded
 from drcheck.evidence.bundle import MANIFEST, read_bundle
-from drcheck.evidence.signing import VerifyError, read_allowed_signers, read_signature, verify_bytes
-from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.evidence.signing import read_allowed_signers, read_signature, verify_bytes
+from drcheck.shared.errors import ExitCode, UsageError, VerifyError
 
 SignersOpt = Annotated[Path | None, typer.Option(
     help="allowed_signers file (ssh-keygen format) naming who may sign.")]

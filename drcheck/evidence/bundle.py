@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drcheck.evidence.signing import VerifyError
 from drcheck.report.output import atomic_write_bytes
-from drcheck.shared.errors import ReportError
+from drcheck.shared.errors import ReportError, VerifyError
 
 FORMAT = "drcheck/evidence"
 VERSION = 1

@@ -42,16 +42,10 @@ from drcheck.evidence.sshsig import (
     ssh_string,
 )
 from drcheck.report.output import atomic_write_bytes
-from drcheck.shared.errors import DrcheckError, ExitCode, UsageError
+from drcheck.shared.errors import UsageError, VerifyError
 
 _KEY_TYPE = re.compile(r"^(ssh-|ecdsa-|sk-)")
 PASSPHRASE_ENV = "DRCHECK_SIGN_PASSPHRASE"
-
-
-class VerifyError(DrcheckError):
-    """A file that does not verify: exit 2 with the reason."""
-
-    exit_code = ExitCode.USAGE
 
 
 class Signer(Protocol):

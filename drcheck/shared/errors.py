@@ -72,3 +72,9 @@ class ReportError(DrcheckError):
     """An output that could not be written."""
 
     exit_code = ExitCode.USAGE
+
+
+class VerifyError(DrcheckError):
+    """A file that does not verify (a signature, an evidence bundle): exit 2 with the reason."""
+
+    exit_code = ExitCode.USAGE

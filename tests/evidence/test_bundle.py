@@ -151,7 +151,7 @@ def test_secrets_never_reach_the_command_record() -> None:
 
 def test_reading_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from drcheck.evidence import bundle as bundle_mod
-    from drcheck.evidence.signing import VerifyError
+    from drcheck.shared.errors import VerifyError
 
     b = Bundle()
     b.add("reports", "big.json", b"x" * 4096)
