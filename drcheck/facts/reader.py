@@ -13,7 +13,7 @@ read differently from the standard reader (an integer beyond 64 bits) is refused
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from drcheck.facts.compact import DEFAULT_SOURCE, FORMAT, VERSION, Origins, derived_id
@@ -227,17 +227,27 @@ def _check_rest(rest: dict[str, Any]) -> None:
 def read(doc: Any) -> Snapshot:
     """The snapshot a version 3 document holds; ``Refused`` for anything the full checks
     must look at. The document's dataset entries are released as they are read."""
+    _need(type(doc) is dict and type(doc.get("datasets")) is list)
+    return read_each(doc, _released(doc["datasets"]))
+
+
+def _released(entries: list[Any]) -> Iterator[Any]:
+    """Each entry of ``entries``, dropped from the list once handed out."""
+    for i, raw in enumerate(entries):
+        entries[i] = None
+        yield raw
+
+
+def read_each(doc: Any, entries: Iterable[Any]) -> Snapshot:
+    """The snapshot of a version 3 document whose dataset entries come from ``entries``
+    (the document's own ``datasets`` is not read); ``Refused`` as ``read``."""
     from drcheck.facts.header import snapshot_with
 
     try:
-        _need(type(doc) is dict and type(doc.get("datasets")) is list)
+        _need(type(doc) is dict)
         _check_rest({k: v for k, v in doc.items() if k not in _OWN})
-        reader = _Reader(doc)
-        entries = doc["datasets"]
-        datasets = []
-        for i, raw in enumerate(entries):
-            datasets.append(reader.dataset(raw))
-            entries[i] = None
-        return snapshot_with({**doc, "datasets": ()}, tuple(datasets))
+        dataset = _Reader(doc).dataset
+        datasets = tuple([dataset(raw) for raw in entries])
+        return snapshot_with({**doc, "datasets": ()}, datasets)
     except (KeyError, TypeError, AttributeError, ValueError, RecursionError):
         raise Refused from None

@@ -32,9 +32,12 @@ _NOT_OURS = object()
 """A field whose lines are not laid out as the writer lays them out."""
 
 
-def keep_source(snapshot: Snapshot, raw: bytes) -> None:
-    """Remember the bytes ``snapshot`` was read from (a whole facts file of this version)."""
+def keep_source(snapshot: Snapshot, raw: bytes, proven: int = 0) -> None:
+    """Remember the bytes ``snapshot`` was read from (a whole facts file of this version);
+    ``proven``: how many dataset lines the reader already proved to be the writer's bytes
+    (``facts.lines``), so they are not parsed again here."""
     object.__setattr__(snapshot, "_source", raw)
+    object.__setattr__(snapshot, "_proven", proven)
 
 
 class _Lines:
@@ -106,9 +109,10 @@ def _block(lines: _Lines, close: bytes) -> list[memoryview] | None:
     return None
 
 
-def _value(name: str, rest: memoryview, lines: _Lines) -> object:
+def _value(name: str, rest: memoryview, lines: _Lines, proven_lines: int) -> object:
     """One top-level field's value from its first line's ``rest`` (and the block lines that
-    follow); ``_NOT_OURS`` when the layout is not the writer's."""
+    follow); ``_NOT_OURS`` when the layout is not the writer's. ``proven_lines``: how many
+    lines of a streamed list the reader proved already (see ``keep_source``)."""
     opens = _is(rest, b"{")
     if opens or _is(rest, b"["):
         items = _block(lines, b"  }" if opens else b"  ]")
@@ -117,7 +121,8 @@ def _value(name: str, rest: memoryview, lines: _Lines) -> object:
         if opens:
             cuts = [m for m in map(_member, items) if m is not None]
             return Raw(_compact_members(items, cuts)) if len(cuts) == len(items) else _NOT_OURS
-        if any(_item(i) is None for i in items):
+        proven = name in _STREAMED and len(items) == proven_lines
+        if not proven and any(_item(i) is None for i in items):
             return _NOT_OURS
         return Encoded(items) if name in _STREAMED else [orjson.loads(i) for i in items]
     body = _comma(rest)
@@ -133,6 +138,7 @@ def stored_document(snapshot: Snapshot) -> dict[str, Any] | None:
     raw = snapshot.__dict__.get("_source")
     if not isinstance(raw, bytes):
         return None
+    proven = snapshot.__dict__.get("_proven", 0)
     lines = _Lines(raw)
     if not _is(lines.next(), b"{"):
         return None
@@ -144,7 +150,7 @@ def stored_document(snapshot: Snapshot) -> dict[str, Any] | None:
             if field is None:
                 return None
             name = orjson.loads(field.group(1))
-            value = _value(name, line[field.end():], lines)
+            value = _value(name, line[field.end():], lines, proven)
             if value is _NOT_OURS:
                 return None
             doc[name] = value
