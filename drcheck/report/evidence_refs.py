@@ -14,6 +14,7 @@ Evidence that is none of these is written in the ``evidence`` table, under an id
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from drcheck.shared.model import Dataset, Location, Replica, Snapshot
@@ -77,16 +78,19 @@ def resolve(ref: str, index: dict[str, _Doc]) -> _Doc | None:
     return None
 
 
-def _candidate_ids(subject: str, key: str) -> list[str]:
-    base = f"{subject}#{key}"
-    if not key.startswith("location.") or key == "location.coordinates":
-        return [base]
-    return [base] + [f"{base}~{n}" for n in range(2, 9)]
+def _candidate_keys(key: str) -> Iterator[str]:
+    """The keys an id of evidence under ``key`` may carry, most likely first: the key, and
+    for a location claim the same key numbered (``location.campus~2``: its second claim)."""
+    yield key
+    if key.startswith("location.") and key != "location.coordinates":
+        for n in range(2, 9):
+            yield f"{key}~{n}"
 
 
 def candidates(item: _Doc) -> list[str]:
     """The ids that could name ``item`` in the snapshot, most likely first."""
-    return _candidate_ids(item["subject"], item["key"])
+    subject = item["subject"]
+    return [f"{subject}#{key}" for key in _candidate_keys(item["key"])]
 
 
 _Item = tuple[str, str, Any, Any, Any, Any]
@@ -107,35 +111,42 @@ class ModelIndex:
     def resolve(self, ref: str) -> _Item | None:
         """What ``resolve(ref, subject_index(snapshot_to_dict(s)))`` gives, as a tuple."""
         subject, _, key = ref.rpartition("#")
+        return self._resolve(subject, key)
+
+    def _resolve(self, subject: str, key: str) -> _Item | None:
         node = self.nodes.get(subject)
         if node is None:
             return None
         ev = node.facts.get(key)
         if ev is not None:
-            return (subject, key, ev.value, ev.source.value, ev.origin, ev.observed_at)
+            return (subject, key, ev.value, ev.source._value_, ev.origin, ev.observed_at)
         if not isinstance(node, Replica):
             return None
         if key == "location.coordinates":
             c = node.location.coordinates
-            return None if c is None else (subject, key, f"{c.lat},{c.lon}", c.source.value,
+            return None if c is None else (subject, key, f"{c.lat},{c.lon}", c.source._value_,
                                            c.origin, None)
         if key.startswith("location."):
             return _model_claim(subject, key, node.location)
         return None
 
     def names(self, item: _Item) -> str | None:
-        """The first of ``candidates`` that resolves to ``item`` here, or None."""
-        return next((i for i in _candidate_ids(item[0], item[1]) if self.resolve(i) == item),
-                    None)
+        """The first of ``candidates`` that resolves to ``item`` here, or None (each id is
+        resolved from its parts: an id is made only for the one that names ``item``)."""
+        subject = item[0]
+        for key in _candidate_keys(item[1]):
+            if self._resolve(subject, key) == item:
+                return f"{subject}#{key}"
+        return None
 
 
 def _model_claim(subject: str, key: str, location: Location) -> _Item | None:
     kind, want = _wanted(key)
     seen = 0
     for c in location.claims:
-        if c.kind.value == kind:
+        if c.kind._value_ == kind:
             seen += 1
             if seen == want:
-                return (subject, f"location.{kind}", c.value, c.source.value, c.origin,
+                return (subject, f"location.{kind}", c.value, c.source._value_, c.origin,
                         c.observed_at)
     return None

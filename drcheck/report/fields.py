@@ -46,7 +46,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 def shared_dicts(f: Finding) -> list[dict[str, Any]]:
     """The domains a finding's replicas share, as ``finding_dict`` writes them."""
-    return [{"kind": s.kind.value, "id": s.value, "replicas": list(s.replicas)}
+    return [{"kind": s.kind._value_, "id": s.value, "replicas": list(s.replicas)}
             for s in f.shared]
 
 
@@ -109,7 +109,7 @@ class Shared:
     def evidence_id(self, e: EvidenceRef) -> str:
         """The id that names ``e`` in the snapshot, or its entry in ``evidence``
         (``evidence_refs`` says how ids are read)."""
-        source = e.source.value
+        source = e.source._value_
         ident = self.index.names((e.subject, e.key, e.value, source, e.origin, e.observed_at))
         if ident is not None:
             return ident
@@ -143,7 +143,7 @@ class Shared:
         if same_rule and lean_pass(f):
             self.passed[key].append(f.dataset)
             return None
-        out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status.value}
+        out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status._value_}
         if not same_rule:
             mine = rule_fields(f)
             out.update({k: mine[k] for k in RULE_KEYS if rule[k] != mine[k]})
