@@ -146,4 +146,33 @@ def test_the_models_quick_constructors_take_the_quick_path() -> None:
     quick = {name: getattr(model, name) for name in dir(model) if name.startswith("new_")}
     assert set(quick) == {"new_claim", "new_coordinates", "new_evidence", "new_replica",
                           "new_dataset", "new_evidence_ref", "new_finding"}
-    assert all(not isinstance(made, type) for made in quick.values())
+    classes = {"new_claim": model.Claim, "new_coordinates": model.Coordinates,
+               "new_evidence": model.Evidence, "new_replica": model.Replica,
+               "new_dataset": model.Dataset, "new_evidence_ref": model.EvidenceRef,
+               "new_finding": model.Finding}
+    assert all(made is not classes[name] for name, made in quick.items())
+    assert all(made.__name__ == f"_{classes[name].__name__}Draft" for name, made in quick.items())
+
+
+@pytest.mark.parametrize("cls", [Finding, Evidence, Claim, Replica, Dataset, EvidenceRef])
+def test_a_quick_constructor_takes_the_class_arguments_by_the_same_names(
+        cls: type[Any]) -> None:
+    import inspect
+
+    mine = inspect.signature(builder(cls)).parameters
+    theirs = inspect.signature(cls).parameters
+    assert list(mine) == list(theirs)
+    for name, param in theirs.items():  # a factory's default is shown, not its value
+        assert (param.default is inspect.Parameter.empty) == \
+            (mine[name].default is inspect.Parameter.empty)
+        if repr(param.default) != "<factory>":
+            assert mine[name].default is param.default
+
+
+def test_a_record_with_keyword_only_fields_is_built_by_its_class() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class _Keyed:
+        a: int
+        b: int = dataclasses.field(default=0, kw_only=True)
+
+    assert builder(_Keyed) is _Keyed
