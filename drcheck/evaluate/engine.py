@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -9,10 +10,12 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from drcheck.evaluate.base import Context, Outcome, RuleType
+from drcheck.evaluate.handover import entry_maker, handed_over, refile
 from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
+from drcheck.shared.forked import can_fork, forked, jobs_wanted, shares
 from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import (
     AuditResult,
@@ -24,6 +27,8 @@ from drcheck.shared.model import (
     Status,
     new_finding,
 )
+
+log = logging.getLogger("drcheck.evaluate.engine")
 
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.WAIVED: 2, Status.PASS: 3}
 
@@ -68,20 +73,22 @@ Group = tuple[int, int, str]
 
 def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
              progress: Callable[[int], None] | None = None,
-             explain_passes: bool = True) -> AuditResult:
+             explain_passes: bool = True, jobs: int | None = None) -> AuditResult:
     """Apply every rule of every policy to every dataset its selector matches.
 
     ``progress`` (if given) is told, every ``PROGRESS_STEP`` datasets, how many rule checks
     were made; it cannot change the result. Findings come in ``sort_key`` order.
     ``explain_passes=False`` (see ``Context``) lets passing findings go without message and
-    evidence, for a caller whose reports never read them.
+    evidence, for a caller whose reports never read them. ``jobs``: processes to share the
+    datasets over (``forked``; None: ``jobs_wanted()``); the result is the same for any.
     """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
                   not_probed=not_probed(snapshot), explain_passes=explain_passes)
     groups: dict[Group, list[Finding]] = {}
     with paused_gc():
         rules = _bind(policies, groups)
-        _judge_all(snapshot.datasets, rules, ctx, progress)
+        _judge_all(snapshot.datasets, rules, ctx, progress,
+                   jobs_wanted() if jobs is None else jobs)
         ordered = in_order(groups)
         scores = dataset_scores(snapshot.datasets, ordered)
     return AuditResult(
@@ -163,12 +170,51 @@ PROGRESS_STEP = 1000
 """Datasets judged between two progress reports."""
 
 
+MIN_SHARE = 1000
+"""Datasets a forked worker judges at least: a smaller share costs more than it saves."""
+
+
 def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
-               progress: Callable[[int], None] | None) -> None:
+               progress: Callable[[int], None] | None, jobs: int) -> None:
+    """``_judge`` on every dataset, shared over ``jobs`` processes when there are enough
+    datasets (``forked``): the first share here, the others in forked workers whose findings
+    are filed after it, in share order, so the lists are those of one process."""
+    parts = (shares(len(datasets), jobs, MIN_SHARE) if jobs > 1 and can_fork()
+             else [range(len(datasets))])
+    if len(parts) == 1:
+        _judge(datasets, rules, ctx, progress)
+        return
+
+    def work(share: range) -> object:
+        mine = datasets[share.start:share.stop]
+        _judge(mine, rules, ctx, None, entry_maker(mine))
+        return handed_over(rules)
+
+    log.info("judging %d datasets in %d processes (shares of %s)", len(datasets), len(parts),
+             ", ".join(str(len(p)) for p in parts))
+    with forked(parts[1:], work) as results:
+        first = parts[0]
+        _judge(datasets[first.start:first.stop], rules, ctx, progress)
+        for share, handed in zip(parts[1:], results(), strict=True):
+            if handed is None:
+                log.warning("an evaluation worker ended without its result: its %d datasets "
+                            "are judged in this process", len(share))
+                _judge(datasets[share.start:share.stop], rules, ctx, progress)
+                continue
+            refile(rules, handed, datasets[share.start:share.stop])
+            if progress is not None:
+                progress(len(share) * len(rules))
+
+
+def _judge(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
+           progress: Callable[[int], None] | None, make: Callable[..., Any] = new_finding,
+           ) -> None:
     """Every rule on each dataset in turn, the findings filed under their ``Group``.
 
     Dataset by dataset, not rule by rule: what several rules read of one dataset (its
-    copies' relations, ages) is still at hand for the next rule, in memory and in cache."""
+    copies' relations, ages) is still at hand for the next rule, in memory and in cache.
+    ``make`` makes what is filed from ``new_finding``'s arguments (a worker files
+    ``handover`` entries)."""
     blind = bool(ctx.not_probed)  # some asset was not probed: failures there are unknown
     alike: dict[tuple[str, object], Outcome] = {}
     for done, dataset in enumerate(datasets, 1):
@@ -186,10 +232,10 @@ def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
                 if key is not None:
                     alike[key] = outcome
             status, message, unknowns = outcome.status, outcome.message, outcome.unknowns
-            filed[status].append(new_finding(rule_id, kind, policy, name, status, severity,
-                                             title, same.setdefault(message, message),
-                                             outcome.shared, outcome.evidence,
-                                             same.setdefault(unknowns, unknowns), controls))
+            filed[status].append(make(rule_id, kind, policy, name, status, severity, title,
+                                      same.setdefault(message, message), outcome.shared,
+                                      outcome.evidence, same.setdefault(unknowns, unknowns),
+                                      controls))
         if progress is not None and done % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP * len(rules))
     if progress is not None and len(datasets) % PROGRESS_STEP:

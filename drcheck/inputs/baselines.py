@@ -85,4 +85,6 @@ def apply_baseline(result: AuditResult, accepted: tuple[Finding, ...],
 def new_findings(result: AuditResult) -> list[Finding]:
     """Failed or unknown findings the baseline (if any) does not accept."""
     accepted = set(result.baselined)
+    if not accepted:  # no baseline: nothing to derive a fingerprint for
+        return list(gating(result.findings))
     return [f for f in gating(result.findings) if f.fingerprint not in accepted]

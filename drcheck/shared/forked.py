@@ -1,0 +1,161 @@
+"""Share one pure computation over the machine's cores: forked workers, results in order.
+
+Evaluation judges every dataset on its own, so a large estate can be judged in contiguous
+shares at once: the process forks one worker per share but the first (the workers see the
+parent's snapshot as it is, copy-on-write, nothing is sent to them), judges the first share
+itself, then reads each worker's result from a pipe, in share order. The caller's answer is
+therefore the same, byte for byte, as one process judging every share in turn.
+
+Only in a drcheck process of its own (``gcpause.own_process``), where ``fork`` exists and no
+other thread runs (a thread holding a lock at the fork would leave it held in the worker),
+and only for shares of ``least`` items or more: below that, forking costs more than it saves.
+``DRCHECK_JOBS`` sets the number of processes (1: never fork); by default, the CPUs this
+process may run on, at most ``MOST_JOBS``.
+
+A worker that fails with an exception is a bug of drcheck's, raised in the parent as
+``WorkerError`` with the worker's traceback. A worker that ends without a result (killed by
+the kernel for memory, say) leaves its share to the caller (``None`` in its place), so the
+answer is still complete. A worker never outlives the block: one not read yet when the block
+ends (the parent's own share raised) is killed and reaped.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from drcheck.shared.errors import UsageError
+from drcheck.shared.gcpause import is_own_process
+
+MOST_JOBS = 4
+"""Processes by default at most: each worker's copy-on-write pages cost memory."""
+
+
+class WorkerError(RuntimeError):
+    """A forked worker raised: drcheck's own bug, with the worker's traceback."""
+
+
+def jobs_wanted() -> int:
+    """Processes to share a computation over: ``DRCHECK_JOBS``, else the CPUs this process
+    may use (at most ``MOST_JOBS``); 1 outside a drcheck process of its own."""
+    raw = os.environ.get("DRCHECK_JOBS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise UsageError(f"DRCHECK_JOBS={raw!r}: expected a whole number of processes, "
+                             "at least 1", hint="DRCHECK_JOBS=1 never forks")
+        return int(raw)
+    if not is_own_process():
+        return 1
+    return max(1, min(MOST_JOBS, len(os.sched_getaffinity(0))))
+
+
+def can_fork() -> bool:
+    """Whether a fork is safe here: the system has it and this is the only thread."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def shares(total: int, jobs: int, least: int) -> list[range]:
+    """``range(total)`` cut into at most ``jobs`` contiguous shares of ``least`` or more
+    items each (sizes differ by one at most); one share when it cannot be cut."""
+    count = max(1, min(jobs, total // max(least, 1)))
+    size, extra = divmod(total, count)
+    out, start = [], 0
+    for i in range(count):
+        stop = start + size + (i < extra)
+        out.append(range(start, stop))
+        start = stop
+    return out
+
+
+class _Worker:
+    """One forked worker: its pid and the read end of its result pipe (None: the fork
+    failed, and the share is left to the caller)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd = pid, fd
+        self.done = pid == 0
+
+    def result(self) -> Any:
+        """The worker's result; None if it ended without one. Raises ``WorkerError``."""
+        if self.done:
+            return None
+        with os.fdopen(self.fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.done = True
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0) or not data:
+            return None
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise WorkerError(f"an evaluation worker failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        """Kill and reap the worker if its result was never read."""
+        if self.done:
+            return
+        with suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+        self.done = True
+
+
+def _fork(work: Callable[[range], Any], share: range) -> _Worker:
+    try:
+        read_fd, write_fd = os.pipe()
+    except OSError:  # out of descriptors: the caller computes the share
+        return _Worker(0, -1)
+    try:
+        pid = os.fork()
+    except OSError:  # out of processes or memory: likewise
+        os.close(read_fd)
+        os.close(write_fd)
+        return _Worker(0, -1)
+    if pid:
+        os.close(write_fd)
+        return _Worker(pid, read_fd)
+    # the worker: compute, hand the result over, and leave without running any cleanup
+    # (atexit handlers, buffered output and temporary files are the parent's)
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.close(read_fd)
+        try:
+            data = pickle.dumps(("ok", work(share)), pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # every failure goes back to the parent
+            data = pickle.dumps(("error", traceback.format_exc()), pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(data)
+    except BaseException:  # a broken pipe: the parent reads no result
+        code = 1
+    os._exit(code)
+
+
+@contextmanager
+def forked(rest: Sequence[range], work: Callable[[range], Any]) -> Iterator[
+        Callable[[], Iterator[Any]]]:
+    """Fork a worker computing ``work(share)`` for each share of ``rest``; the block gets a
+    function yielding their results (or None: see the module's docstring) in share order.
+
+    ``work`` runs in the worker on the state the parent had at the fork; its result must be
+    picklable (plain tuples and strings are the fastest to hand over)."""
+    workers: list[_Worker] = []
+    try:
+        for share in rest:
+            workers.append(_fork(work, share))
+
+        def results() -> Iterator[Any]:
+            for worker in workers:
+                yield worker.result()
+
+        yield results
+    finally:
+        for worker in workers:
+            worker.stop()

@@ -1,0 +1,202 @@
+"""Evaluation shared over forked workers gives the findings of one process, exactly.
+
+The workers are real forks of the test process judging real shares; each test first makes
+sure a fork happened, so none can pass by quietly judging everything in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drcheck.evaluate import engine
+from drcheck.evaluate.engine import evaluate
+from drcheck.evaluate.policy import resolve_policies
+from drcheck.evaluate.rules.copies import MinCopiesRule
+from drcheck.shared import forked
+from drcheck.shared.errors import UsageError
+from drcheck.shared.forked import WorkerError, can_fork, jobs_wanted, shares
+from drcheck.shared.model import Status
+from tests.core.builders import NOW
+from tests.core.test_eval_shortcuts import PACKS, _estate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[range]:
+    """Shares of 10 datasets or more, forking even beside the test runner's threads; the
+    list records the share of every worker forked."""
+    made: list[range] = []
+    real = forked._fork
+
+    def recorded(work: Any, share: range) -> Any:
+        made.append(share)
+        return real(work, share)
+
+    monkeypatch.setattr(engine, "MIN_SHARE", 10)
+    monkeypatch.setattr(engine, "can_fork", lambda: True)
+    monkeypatch.setattr(forked, "_fork", recorded)
+    return made
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_shared_evaluation_equals_one_process(jobs: int, forks: list[range]) -> None:
+    snapshot = _estate(120, seed=21)
+    policies = resolve_policies(PACKS)
+    alone = evaluate(snapshot, policies, NOW, jobs=1)
+    assert not forks
+    for explain in (True, False):
+        shared = evaluate(snapshot, policies, NOW, explain_passes=explain, jobs=jobs)
+        assert [len(s) for s in forks[-(jobs - 1):]] == [len(s) for s in
+                                                        shares(120, jobs, 10)[1:]]
+        own = alone if explain else evaluate(snapshot, policies, NOW, explain_passes=False,
+                                             jobs=1)
+        assert shared.findings == own.findings
+        assert shared.scores == own.scores and shared.score == own.score
+    # what the handover must carry was there: every status, messages, evidence, unknowns
+    found = alone.findings
+    assert {f.status for f in found} >= {Status.PASS, Status.FAIL, Status.UNKNOWN}
+    assert any(f.shared for f in found) and any(f.evidence for f in found)
+    assert any(f.unknowns and f.status is Status.PASS for f in found)
+
+
+def test_progress_counts_every_rule_check_once(forks: list[range]) -> None:
+    snapshot = _estate(100, seed=4)
+    policies = resolve_policies(PACKS)
+    told: list[int] = []
+    evaluate(snapshot, policies, NOW, progress=told.append, jobs=2)
+    assert forks
+    assert sum(told) == 100 * sum(len(p.rules) for p in policies)
+
+
+def _fails_in_a_worker(parent: int) -> Any:
+    real = MinCopiesRule.judge
+
+    def judge(self: Any, dataset: Any, params: Any, ctx: Any) -> Any:
+        if os.getpid() != parent:
+            raise ZeroDivisionError("a bug in a rule")
+        return real(self, dataset, params, ctx)
+
+    return judge
+
+
+def test_a_worker_that_raises_is_a_bug_with_its_traceback(
+        forks: list[range], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MinCopiesRule, "judge", _fails_in_a_worker(os.getpid()))
+    with pytest.raises(WorkerError, match=r"(?s)ZeroDivisionError: a bug in a rule"):
+        evaluate(_estate(60, seed=2), resolve_policies(PACKS), NOW, jobs=3)
+    assert len(forks) == 2
+    with pytest.raises(ChildProcessError):  # every worker was reaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_worker_killed_leaves_its_share_to_the_parent(
+        forks: list[range], monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    real = MinCopiesRule.judge
+
+    def judge(self: Any, dataset: Any, params: Any, ctx: Any) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # the kernel's OOM killer, say
+        return real(self, dataset, params, ctx)
+
+    snapshot = _estate(60, seed=8)
+    policies = resolve_policies(PACKS)
+    alone = evaluate(snapshot, policies, NOW, jobs=1)
+    monkeypatch.setattr(MinCopiesRule, "judge", judge)
+    assert evaluate(snapshot, policies, NOW, jobs=2).findings == alone.findings
+    assert len(forks) == 1
+
+
+def test_the_parent_failing_kills_and_reaps_its_workers(
+        forks: list[range], monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    real = MinCopiesRule.judge
+
+    def judge(self: Any, dataset: Any, params: Any, ctx: Any) -> Any:
+        if os.getpid() == parent:
+            raise KeyError("parent's own share")
+        return real(self, dataset, params, ctx)
+
+    monkeypatch.setattr(MinCopiesRule, "judge", judge)
+    with pytest.raises(KeyError):
+        evaluate(_estate(60, seed=8), resolve_policies(PACKS), NOW, jobs=2)
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_small_estates_and_one_job_never_fork(forks: list[range]) -> None:
+    policies = resolve_policies(PACKS)
+    evaluate(_estate(19, seed=1), policies, NOW, jobs=4)  # fewer than two shares of 10
+    evaluate(_estate(200, seed=1), policies, NOW, jobs=1)
+    assert not forks
+
+
+def test_shares_are_contiguous_balanced_and_never_below_the_least() -> None:
+    for total, jobs, least in ((0, 2, 10), (9, 4, 10), (25, 2, 10), (101, 3, 10),
+                               (10_000, 4, 1000), (3_999, 4, 1000)):
+        parts = shares(total, jobs, least)
+        assert [i for part in parts for i in part] == list(range(total))
+        assert len(parts) <= jobs
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+        assert len(parts) == 1 or min(map(len, parts)) >= least
+    assert len(shares(3_999, 4, 1000)) == 3
+
+
+def test_jobs_come_from_the_environment_or_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRCHECK_JOBS", "3")
+    assert jobs_wanted() == 3
+    for bad in ("0", "two", "-1", "1.5"):
+        monkeypatch.setenv("DRCHECK_JOBS", bad)
+        with pytest.raises(UsageError, match="DRCHECK_JOBS"):
+            jobs_wanted()
+    monkeypatch.delenv("DRCHECK_JOBS")
+    assert jobs_wanted() == 1  # a test process is not drcheck's own
+    monkeypatch.setattr(forked, "is_own_process", lambda: True)
+    assert jobs_wanted() == min(forked.MOST_JOBS, len(os.sched_getaffinity(0)))
+
+
+def test_no_fork_beside_another_thread() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        release.set()
+        other.join()
+
+
+def _audit(estate: Path, out: Path, jobs: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DRCHECK_JOBS": jobs, "DRCHECK_PROGRESS": "off"}
+    return subprocess.run(
+        [sys.executable, "-m", "drcheck", "-v", "audit", "--offline", str(estate), "-p", "sbg2",
+         "-p", "3-2-1-1-0", "-p", "bsi-georedundancy", "-f", "json", "-o", str(out),
+         "--now", "2026-11-23T06:00:00Z"],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+
+
+def test_the_command_writes_the_same_report_with_any_number_of_jobs(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_estate import generate
+
+    estate = tmp_path / "estate.yaml"
+    estate.write_text(generate(2 * engine.MIN_SHARE + 50, seed=3), encoding="utf-8")
+    runs = {jobs: _audit(estate, tmp_path / f"r{jobs}.json", jobs) for jobs in ("1", "2")}
+    for run in runs.values():
+        assert run.returncode == 1, run.stderr  # the generated estate has failures
+    assert "processes" not in runs["1"].stderr
+    assert f"judging {2 * engine.MIN_SHARE + 50} datasets in 2 processes" in runs["2"].stderr
+    assert (tmp_path / "r1.json").read_bytes() == (tmp_path / "r2.json").read_bytes()
+    bad = _audit(estate, tmp_path / "r.json", "many")
+    assert bad.returncode == 2 and "DRCHECK_JOBS='many'" in bad.stderr
+    assert "Traceback" not in bad.stderr
