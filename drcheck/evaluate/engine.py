@@ -15,7 +15,7 @@ from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
-from drcheck.shared.forked import can_fork, forked, jobs_wanted, shares
+from drcheck.shared.forked import affordable, can_fork, forked, jobs_wanted, shares
 from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import (
     AuditResult,
@@ -179,7 +179,7 @@ def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
     """``_judge`` on every dataset, shared over ``jobs`` processes when there are enough
     datasets (``forked``): the first share here, the others in forked workers whose findings
     are filed after it, in share order, so the lists are those of one process."""
-    parts = (shares(len(datasets), jobs, MIN_SHARE) if jobs > 1 and can_fork()
+    parts = (shares(len(datasets), affordable(jobs), MIN_SHARE) if jobs > 1 and can_fork()
              else [range(len(datasets))])
     if len(parts) == 1:
         _judge(datasets, rules, ctx, progress)

@@ -8,7 +8,9 @@ therefore the same, byte for byte, as one process judging every share in turn.
 
 Only in a drcheck process of its own (``gcpause.own_process``), where ``fork`` exists and no
 other thread runs (a thread holding a lock at the fork would leave it held in the worker),
-and only for shares of ``least`` items or more: below that, forking costs more than it saves.
+only for shares of ``least`` items or more (below that, forking costs more than it saves),
+and only as many workers as the memory available could hold copies of the process for
+(``affordable``).
 ``DRCHECK_JOBS`` sets the number of processes (1: never fork); by default, the CPUs this
 process may run on, at most ``MOST_JOBS``.
 
@@ -37,6 +39,10 @@ MOST_JOBS = 4
 """Processes by default at most: each worker's copy-on-write pages cost memory."""
 
 
+STATM, MEMINFO = "/proc/self/statm", "/proc/meminfo"
+"""Where Linux says how much of this process is resident and how much memory is available."""
+
+
 class WorkerError(RuntimeError):
     """A forked worker raised: drcheck's own bug, with the worker's traceback."""
 
@@ -58,6 +64,21 @@ def jobs_wanted() -> int:
 def can_fork() -> bool:
     """Whether a fork is safe here: the system has it and this is the only thread."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def affordable(jobs: int) -> int:
+    """``jobs``, fewer if the memory available could not hold a copy of this process for
+    every worker with half of it to spare: a worker's pages are the parent's until either
+    writes them (reference counts do), so in the worst case each worker copies them all."""
+    try:
+        with open(STATM, encoding="ascii") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(MEMINFO, encoding="ascii") as meminfo:
+            free = next(int(line.split()[1]) * 1024 for line in meminfo
+                        if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return jobs  # no /proc to ask: trust the caller's number
+    return max(1, min(jobs, 1 + free // 2 // max(resident, 1)))
 
 
 def shares(total: int, jobs: int, least: int) -> list[range]:

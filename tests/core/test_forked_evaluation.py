@@ -165,6 +165,22 @@ def test_jobs_come_from_the_environment_or_the_cpus(monkeypatch: pytest.MonkeyPa
     assert jobs_wanted() == min(forked.MOST_JOBS, len(os.sched_getaffinity(0)))
 
 
+def test_workers_are_only_as_many_as_memory_can_copy(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine short of memory cannot be made here: the kernel's two answers are faked."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    statm, meminfo = tmp_path / "statm", tmp_path / "meminfo"
+    statm.write_text(f"{2 * 2**30 // page} {2**30 // page} 0 0 0 0 0\n")  # 1 GiB resident
+    monkeypatch.setattr(forked, "STATM", str(statm))
+    monkeypatch.setattr(forked, "MEMINFO", str(meminfo))
+    for available_gib, want, allowed in ((64, 4, 4), (5, 4, 3), (4, 4, 3), (3, 4, 2),
+                                         (1, 4, 1), (0, 2, 1)):
+        meminfo.write_text(f"MemTotal: 99 kB\nMemAvailable: {available_gib * 2**20} kB\n")
+        assert forked.affordable(want) == allowed, available_gib
+    meminfo.write_text("MemTotal: 99 kB\n")  # an old kernel: no estimate, no limit
+    assert forked.affordable(4) == 4
+
+
 def test_no_fork_beside_another_thread() -> None:
     release = threading.Event()
     other = threading.Thread(target=release.wait)
