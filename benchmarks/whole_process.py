@@ -6,9 +6,10 @@ For each size a realistic estate is generated (``gen_estate.py``) in a temporary
 turned into a facts file with ``drcheck probe --offline``, and each command below runs as its
 own process under ``/usr/bin/time`` (wall, user+sys CPU, peak RSS). drcheck forks workers
 to share the evaluation over the cores, and ``/usr/bin/time`` gives the peak of the largest
-process only, so the memory of the whole process tree is also sampled every 50 ms while it
-has workers (the sum of each process's proportional set size, PSS: a page shared by two
-processes counts half in each); the table's peak is the larger of the two. User+sys CPU
+process only, so the memory of the whole process tree is also sampled while it has workers,
+every ``SAMPLE_EVERY`` seconds: the sum of each process's proportional set size (PSS: a page
+shared by two processes counts half in each, so the sum counts each page once). The table's
+peak is the larger of the two. User+sys CPU
 includes the workers' (``wait4`` adds the children a process reaped). Every run is bounded: an
 address-space limit (``--max-gib``, default 4) and a time limit (``--timeout``, default 120 s);
 a run that hits one is reported as such. The table quotes medians of ``--repeat`` runs (one
@@ -72,6 +73,11 @@ def _pss_kib(pid: int) -> int:
         return 0
 
 
+SAMPLE_EVERY = 0.25
+"""Seconds between two samples of the tree's PSS: reading it walks each process's page
+tables, which at 50 ms slowed a 100k-dataset run by a quarter."""
+
+
 class TreePeak:
     """The peak summed PSS (KiB) of the processes under ``/usr/bin/time``'s child, sampled
     while there are two or more of them (one alone is measured exactly by ``time``)."""
@@ -83,7 +89,7 @@ class TreePeak:
         self._thread.start()
 
     def _sample(self, timer_pid: int) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(SAMPLE_EVERY):
             tree = _children(timer_pid)
             todo = list(tree)
             while todo:
