@@ -48,24 +48,41 @@ class Raw:
 class Spooled:
     """A list laid out in a file as its records come (``add``): their lines, each indented
     for a list at ``depth``, ``,\n`` between them, without the brackets. Written as ``[]``
-    while empty."""
+    while empty. Records are written a batch at a time (one write per ``BATCH``)."""
+
+    BATCH = 4096
 
     def __init__(self, body: BinaryIO, depth: int) -> None:
         self.body, self.pad, self.count = body, b"  " * (depth + 1), 0
+        self._pending: list[bytes] = []
+        self._written = False
 
     def add(self, record: bytes) -> None:
         """One more item, already encoded."""
-        self.body.write((b",\n" if self.count else b"") + self.pad + record)
+        self._pending.append(record)
         self.count += 1
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the records added since the last write."""
+        if self._pending:
+            lead = b",\n" + self.pad if self._written else self.pad
+            self.body.write(lead + (b",\n" + self.pad).join(self._pending))
+            self._pending.clear()
+            self._written = True
 
     def restart(self) -> None:
         """Forget every item added so far."""
         self.body.seek(0)
         self.body.truncate()
         self.count = 0
+        self._pending.clear()
+        self._written = False
 
 
 def _copy(spooled: Spooled, depth: int, write: _Write) -> None:
+    spooled.flush()
     body = spooled.body
     body.seek(0)
     write(b"[\n")
