@@ -11,6 +11,7 @@ of dataset scores weighted by criticality (low 1, medium 2, high 3, critical 4),
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 from operator import attrgetter
@@ -77,12 +78,12 @@ class _Tally:
         self.cap = 100
         self.counts = dict.fromkeys(_STATUS_VALUES, 0)
 
-    def fold(self, weight: int, value: str, earns: bool, cap: int) -> None:
-        """Fold in one finding's ``_terms``."""
-        self.total += weight
-        self.counts[value] += 1
+    def fold(self, weight: int, value: str, earns: bool, cap: int, times: int = 1) -> None:
+        """Fold in ``times`` findings of the same ``_terms``."""
+        self.total += weight * times
+        self.counts[value] += times
         if earns:
-            self.earned += weight
+            self.earned += weight * times
         elif cap < self.cap:
             self.cap = cap
 
@@ -100,6 +101,7 @@ class _Tally:
 
 _STATUS_VALUE = {s: s._value_ for s in Status}
 _STATUS_SEVERITY = attrgetter("status", "severity")
+_DATASET = attrgetter("dataset")
 _STATUS_VALUES = tuple(_STATUS_VALUE.values())
 
 
@@ -108,19 +110,21 @@ def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> 
 ]:
     """A score and status counts for every dataset, in the snapshot's order (one pass over
     the findings; the same numbers as ``score_findings`` per dataset). Findings come in runs
-    of one status and severity (the engine's order): their terms are worked out per run."""
+    of one status and severity (the engine's order): their terms are worked out per run and
+    folded once per dataset of the run, times the findings it has there."""
     tallies = {d.name: _Tally() for d in datasets}
     find = tallies.get
-    for (status, severity), run in groupby(findings, key=_STATUS_SEVERITY):
+    for (status, severity), grouped in groupby(findings, key=_STATUS_SEVERITY):
         terms = _terms(status, severity)
-        failed = status is Status.FAIL
-        for f in run:
-            tally = find(f.dataset)
-            if tally is None:
-                continue
-            tally.fold(*terms)
-            if failed and f.rule_type == "survives" and f.shared:
-                tally.single_cut()
+        run = list(grouped)
+        if status is Status.FAIL:
+            for f in run:
+                if f.rule_type == "survives" and f.shared and (tally := find(f.dataset)):
+                    tally.single_cut()
+        for name, times in Counter(map(_DATASET, run)).items():
+            tally = find(name)
+            if tally is not None:
+                tally.fold(*terms, times)
     return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
                               tallies[d.name].counts) for d in datasets)
 
