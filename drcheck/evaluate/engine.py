@@ -6,6 +6,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from itertools import pairwise
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -89,7 +90,7 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
         rules = _bind(policies, groups)
         _judge_all(snapshot.datasets, rules, ctx, progress,
                    jobs_wanted() if jobs is None else jobs)
-        ordered = in_order(groups)
+        ordered = in_order(groups, _in_order_already(snapshot.datasets, rules))
         scores = dataset_scores(snapshot.datasets, ordered)
     return AuditResult(
         evaluated_at=format_time(now),
@@ -101,8 +102,10 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
     )
 
 
-def in_order(groups: Mapping[Group, list[Finding]]) -> list[Finding]:
-    """The findings of every group in ``sort_key`` order (each group is sorted in place).
+def in_order(groups: Mapping[Group, list[Finding]],
+             sorted_already: Callable[[Group], bool] = lambda _key: False) -> list[Finding]:
+    """The findings of every group in ``sort_key`` order (each group is sorted in place,
+    unless ``sorted_already`` says its findings came in order).
 
     Within a group the rest of the key is (dataset, policy): sorting there needs no key
     tuple per finding, and the sort being stable keeps the engine's order on ties.
@@ -111,9 +114,21 @@ def in_order(groups: Mapping[Group, list[Finding]]) -> list[Finding]:
     by_name = attrgetter("dataset", "policy")
     for key in sorted(groups):
         found = groups[key]
-        found.sort(key=by_name)
+        if not sorted_already(key):
+            found.sort(key=by_name)
         out += found
     return out
+
+
+def _in_order_already(datasets: Sequence[Dataset], rules: list[_Bound]) -> Callable[
+        [Group], bool]:
+    """Which groups the engine filed in (dataset, policy) order: those one rule alone files
+    into, when the datasets come in name order (findings are filed dataset by dataset)."""
+    names = [d.name for d in datasets]
+    if any(a >= b for a, b in pairwise(names)):
+        return lambda _key: False
+    filers = Counter((-b.severity.rank, b.rule_id) for b in rules)
+    return lambda key: filers[key[1:]] == 1
 
 
 class _Bound(NamedTuple):

@@ -9,13 +9,14 @@ facts, copies sharing a primary's place, and datasets not in name order.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
 from drcheck.evaluate.base import Context
 from drcheck.evaluate.domains import _distance, _relation, distance_km, relation
 from drcheck.evaluate.engine import evaluate, sort_key
-from drcheck.evaluate.policy import resolve_policies
+from drcheck.evaluate.policy import Policy, resolve_policies
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.rules.placement import _copy_relation, copy_relation
 from drcheck.evaluate.scoring import dataset_scores, score_findings
@@ -90,10 +91,10 @@ def _estate(n: int, seed: int) -> Snapshot:
     return Snapshot(NOW.isoformat(), tuple(datasets))
 
 
-def _plain_findings(snapshot: Snapshot) -> list[Finding]:
+def _plain_findings(snapshot: Snapshot, policies: list[Policy] | None = None) -> list[Finding]:
     """Every rule judged on its own, each dataset with a fresh context, then sorted."""
     out = []
-    for policy in resolve_policies(PACKS):
+    for policy in policies or resolve_policies(PACKS):
         for rule in policy.rules:
             for d in snapshot.datasets:
                 if not rule.selector.matches(d.name, d.labels, d.criticality):
@@ -118,6 +119,21 @@ def test_findings_and_scores_equal_the_plain_definition() -> None:
         counts = {s.value: sum(1 for f in own if f.status is s) for s in Status}
         assert score == DatasetScore(score.dataset, score.criticality, score_findings(own),
                                      counts)
+
+
+def test_datasets_in_name_order_give_the_plain_definition_unsorted_or_not() -> None:
+    """Groups that one rule alone files into come in order when the datasets do, and are
+    not sorted again; a rule id two policies share (here a copy named to sort first) makes
+    a group of two rules that must still be sorted by dataset and policy."""
+    shuffled = _estate(200, seed=31)
+    snapshot = replace(shuffled, datasets=tuple(sorted(shuffled.datasets,
+                                                       key=lambda d: d.name)))
+    policies = resolve_policies(PACKS)
+    twice = [*policies, replace(policies[1], name="0-copy")]
+    for chosen in (policies, twice):
+        result = evaluate(snapshot, chosen, NOW, jobs=1)
+        assert list(result.findings) == _plain_findings(snapshot, chosen)
+    assert {f.policy for f in result.findings} >= {"0-copy", policies[1].name}
 
 
 def test_scores_fold_waived_and_foreign_findings_like_score_findings() -> None:
