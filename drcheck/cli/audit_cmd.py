@@ -60,6 +60,7 @@ from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.waivers import load_waivers
 from drcheck.report import OutputFormat, ReportOptions
 from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.forked import jobs_wanted
 from drcheck.shared.gcpause import keep_to_exit
 from drcheck.shared.model import Severity
 
@@ -120,6 +121,7 @@ def audit(
         policies = resolve_policies(policy or [])
         accepted = load_waivers([str(p) for p in waivers or []])
         check_plan_options(estate, facts, plan, baseline_state, baseline)
+        jobs = jobs_wanted()  # a bad DRCHECK_JOBS is refused before anything is read
         known = read_baseline(baseline)
         started = time.monotonic()
         estate_name: str | None = None
@@ -137,7 +139,7 @@ def audit(
         report_options = ReportOptions(framework=framework)
         explain = (plan is not None or evidence_bundle is not None or compliance_csv is not None
                    or passes_read(targets, report_options))
-        result = run_audit(snapshot, policies, when, explain_passes=explain)
+        result = run_audit(snapshot, policies, when, explain_passes=explain, jobs=jobs)
         require_evaluated(result, str(plan or estate or facts))
         duration = time.monotonic() - started
         result = annotate(result, policies, accepted, known, when, duration)

@@ -21,12 +21,13 @@ log = logging.getLogger("drcheck.cli.pipeline")
 
 
 def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
-              explain_passes: bool = True) -> AuditResult:
+              explain_passes: bool = True, jobs: int | None = None) -> AuditResult:
     """Evaluate; the result is a pure function of the arguments (progress goes to stderr).
-    ``explain_passes=False``: passes may go without message and evidence (``evaluate``)."""
+    ``explain_passes=False``: passes may go without message and evidence; ``jobs``: the
+    processes to share the datasets over (``evaluate``)."""
     checks = sum(len(p.rules) for p in policies) * len(snapshot.datasets)
     progress = Progress("evaluate", checks, "rule checks")
-    result = evaluate(snapshot, policies, now, progress.advance, explain_passes)
+    result = evaluate(snapshot, policies, now, progress.advance, explain_passes, jobs)
     progress.done()
     log.info("evaluated %d rule checks: %d finding(s), score %d", checks,
              len(result.findings), result.score)
