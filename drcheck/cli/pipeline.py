@@ -14,6 +14,7 @@ from drcheck.evaluate.engine import evaluate
 from drcheck.evaluate.policy import Policy
 from drcheck.inputs.baselines import new_findings
 from drcheck.shared.errors import ExitCode, UsageError
+from drcheck.shared.forked import Jobs
 from drcheck.shared.model import AuditResult, Severity, Snapshot, Status
 from drcheck.shared.progress import Progress
 
@@ -21,7 +22,7 @@ log = logging.getLogger("drcheck.cli.pipeline")
 
 
 def run_audit(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
-              explain_passes: bool = True, jobs: int | None = None) -> AuditResult:
+              explain_passes: bool = True, jobs: Jobs | None = None) -> AuditResult:
     """Evaluate; the result is a pure function of the arguments (progress goes to stderr).
     ``explain_passes=False``: passes may go without message and evidence; ``jobs``: the
     processes to share the datasets over (``evaluate``)."""

@@ -16,7 +16,7 @@ from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.registry import get
 from drcheck.evaluate.scoring import dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
-from drcheck.shared.forked import affordable, can_fork, forked, jobs_wanted, shares
+from drcheck.shared.forked import Jobs, affordable, can_fork, forked, jobs_wanted, shares
 from drcheck.shared.gcpause import paused_gc
 from drcheck.shared.model import (
     AuditResult,
@@ -74,14 +74,15 @@ Group = tuple[int, int, str]
 
 def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
              progress: Callable[[int], None] | None = None,
-             explain_passes: bool = True, jobs: int | None = None) -> AuditResult:
+             explain_passes: bool = True, jobs: Jobs | int | None = None) -> AuditResult:
     """Apply every rule of every policy to every dataset its selector matches.
 
     ``progress`` (if given) is told, every ``PROGRESS_STEP`` datasets, how many rule checks
     were made; it cannot change the result. Findings come in ``sort_key`` order.
     ``explain_passes=False`` (see ``Context``) lets passing findings go without message and
     evidence, for a caller whose reports never read them. ``jobs``: processes to share the
-    datasets over (``forked``; None: ``jobs_wanted()``); the result is the same for any.
+    datasets over (``forked``; None: ``jobs_wanted()``; a number: chosen by the caller);
+    the result is the same for any.
     """
     ctx = Context(now=now, issues=issues_by_subject(snapshot.issues),
                   not_probed=not_probed(snapshot), explain_passes=explain_passes)
@@ -89,7 +90,8 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
     with paused_gc():
         rules = _bind(policies, groups)
         _judge_all(snapshot.datasets, rules, ctx, progress,
-                   jobs_wanted() if jobs is None else jobs)
+                   jobs_wanted() if jobs is None else
+                   Jobs(jobs, True) if isinstance(jobs, int) else jobs)
         ordered = in_order(groups, _in_order_already(snapshot.datasets, rules))
         scores = dataset_scores(snapshot.datasets, ordered)
     return AuditResult(
@@ -190,11 +192,12 @@ MIN_SHARE = 1000
 
 
 def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
-               progress: Callable[[int], None] | None, jobs: int) -> None:
+               progress: Callable[[int], None] | None, jobs: Jobs) -> None:
     """``_judge`` on every dataset, shared over ``jobs`` processes when there are enough
     datasets (``forked``): the first share here, the others in forked workers whose findings
     are filed after it, in share order, so the lists are those of one process."""
-    parts = (shares(len(datasets), affordable(jobs), MIN_SHARE) if jobs > 1 and can_fork()
+    parts = (shares(len(datasets), affordable(jobs), MIN_SHARE)
+             if jobs.number > 1 and len(datasets) >= 2 * MIN_SHARE and can_fork()
              else [range(len(datasets))])
     if len(parts) == 1:
         _judge(datasets, rules, ctx, progress)

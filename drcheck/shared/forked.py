@@ -30,35 +30,50 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, NamedTuple
 
+from drcheck.shared import headroom
 from drcheck.shared.errors import UsageError
 from drcheck.shared.gcpause import is_own_process
 
 MOST_JOBS = 4
 """Processes by default at most: each worker's copy-on-write pages cost memory."""
 
+AUTO_MOST_RESIDENT = 1 << 30
+"""Above this many resident bytes, workers only when ``DRCHECK_JOBS`` asks for them."""
 
-STATM, MEMINFO = "/proc/self/statm", "/proc/meminfo"
-"""Where Linux says how much of this process is resident and how much memory is available."""
+
+class Jobs(NamedTuple):
+    """How many processes to share a computation over, and whether the user chose it."""
+
+    number: int
+    chosen: bool
 
 
 class WorkerError(RuntimeError):
     """A forked worker raised: drcheck's own bug, with the worker's traceback."""
 
 
-def jobs_wanted() -> int:
-    """Processes to share a computation over: ``DRCHECK_JOBS``, else the CPUs this process
-    may use (at most ``MOST_JOBS``); 1 outside a drcheck process of its own."""
+def jobs_wanted() -> Jobs:
+    """Processes to share a computation over: ``DRCHECK_JOBS`` (chosen), else the CPUs this
+    process may use (at most ``MOST_JOBS``); 1 outside a drcheck process of its own."""
     raw = os.environ.get("DRCHECK_JOBS", "").strip()
     if raw:
         if not raw.isdigit() or int(raw) < 1:
             raise UsageError(f"DRCHECK_JOBS={raw!r}: expected a whole number of processes, "
                              "at least 1", hint="DRCHECK_JOBS=1 never forks")
-        return int(raw)
+        return Jobs(int(raw), True)
     if not is_own_process():
-        return 1
-    return max(1, min(MOST_JOBS, len(os.sched_getaffinity(0))))
+        return Jobs(1, False)
+    return Jobs(max(1, min(MOST_JOBS, _cpus())), False)
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (all of the machine's where that cannot be asked)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity call on this system (macOS)
+        return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -66,19 +81,22 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def affordable(jobs: int) -> int:
-    """``jobs``, fewer if the memory available could not hold a copy of this process for
-    every worker with half of it to spare: a worker's pages are the parent's until either
-    writes them (reference counts do), so in the worst case each worker copies them all."""
-    try:
-        with open(STATM, encoding="ascii") as statm:
-            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        with open(MEMINFO, encoding="ascii") as meminfo:
-            free = next(int(line.split()[1]) * 1024 for line in meminfo
-                        if line.startswith("MemAvailable:"))
-    except (OSError, ValueError, IndexError, StopIteration):
-        return jobs  # no /proc to ask: trust the caller's number
-    return max(1, min(jobs, 1 + free // 2 // max(resident, 1)))
+def affordable(jobs: Jobs) -> int:
+    """``jobs.number``, fewer where memory is short: the room left (``headroom.room``) must
+    hold a copy of this process for every worker, with as much again to spare, since a
+    worker's pages are the parent's until either writes them, and reference counts write
+    to every object read (measured: each side ends up with about all of it). Unless the
+    user chose the number, a process above ``AUTO_MOST_RESIDENT`` forks none: for a giant
+    estate the copy costs more memory (half as much again) than the time saved is worth."""
+    held = headroom.resident()
+    if held is None:
+        return jobs.number  # the system cannot say: trust the number
+    if not jobs.chosen and held > AUTO_MOST_RESIDENT:
+        return 1
+    free = headroom.room()
+    if free is None:
+        return jobs.number
+    return max(1, min(jobs.number, 1 + free // 2 // max(held, 1)))
 
 
 def shares(total: int, jobs: int, least: int) -> list[range]:

@@ -20,9 +20,9 @@ from drcheck.evaluate import engine
 from drcheck.evaluate.engine import evaluate
 from drcheck.evaluate.policy import resolve_policies
 from drcheck.evaluate.rules.copies import MinCopiesRule
-from drcheck.shared import forked
+from drcheck.shared import forked, headroom
 from drcheck.shared.errors import UsageError
-from drcheck.shared.forked import WorkerError, can_fork, jobs_wanted, shares
+from drcheck.shared.forked import Jobs, WorkerError, can_fork, jobs_wanted, shares
 from drcheck.shared.model import Status
 from tests.core.builders import NOW
 from tests.core.test_eval_shortcuts import PACKS, _estate
@@ -154,31 +154,83 @@ def test_shares_are_contiguous_balanced_and_never_below_the_least() -> None:
 
 def test_jobs_come_from_the_environment_or_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DRCHECK_JOBS", "3")
-    assert jobs_wanted() == 3
+    assert jobs_wanted() == Jobs(3, chosen=True)
     for bad in ("0", "two", "-1", "1.5"):
         monkeypatch.setenv("DRCHECK_JOBS", bad)
         with pytest.raises(UsageError, match="DRCHECK_JOBS"):
             jobs_wanted()
     monkeypatch.delenv("DRCHECK_JOBS")
-    assert jobs_wanted() == 1  # a test process is not drcheck's own
+    assert jobs_wanted() == Jobs(1, chosen=False)  # a test process is not drcheck's own
     monkeypatch.setattr(forked, "is_own_process", lambda: True)
-    assert jobs_wanted() == min(forked.MOST_JOBS, len(os.sched_getaffinity(0)))
+    assert jobs_wanted() == Jobs(min(forked.MOST_JOBS, len(os.sched_getaffinity(0))), False)
+    monkeypatch.delattr(os, "sched_getaffinity")  # as on macOS
+    assert jobs_wanted() == Jobs(min(forked.MOST_JOBS, os.cpu_count() or 1), False)
+
+
+def _kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resident_gib: float) -> Path:
+    """A fake /proc and /sys/fs/cgroup: a machine short of memory or a container's limit
+    cannot be made here. The process is ``resident_gib`` resident."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    (tmp_path / "statm").write_text(f"1 {int(resident_gib * 2**30) // page} 0 0 0 0 0\n")
+    (tmp_path / "cgroup").write_text("")
+    monkeypatch.setattr(headroom, "STATM", str(tmp_path / "statm"))
+    monkeypatch.setattr(headroom, "MEMINFO", str(tmp_path / "meminfo"))
+    monkeypatch.setattr(headroom, "CGROUPS", str(tmp_path / "cgroup"))
+    monkeypatch.setattr(headroom, "CGROUP_ROOT", str(tmp_path / "sys"))
+    return tmp_path
+
+
+def _available(kernel: Path, gib: float) -> None:
+    (kernel / "meminfo").write_text(f"MemTotal: 99 kB\nMemAvailable: {int(gib * 2**20)} kB\n")
 
 
 def test_workers_are_only_as_many_as_memory_can_copy(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A machine short of memory cannot be made here: the kernel's two answers are faked."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    statm, meminfo = tmp_path / "statm", tmp_path / "meminfo"
-    statm.write_text(f"{2 * 2**30 // page} {2**30 // page} 0 0 0 0 0\n")  # 1 GiB resident
-    monkeypatch.setattr(forked, "STATM", str(statm))
-    monkeypatch.setattr(forked, "MEMINFO", str(meminfo))
-    for available_gib, want, allowed in ((64, 4, 4), (5, 4, 3), (4, 4, 3), (3, 4, 2),
-                                         (1, 4, 1), (0, 2, 1)):
-        meminfo.write_text(f"MemTotal: 99 kB\nMemAvailable: {available_gib * 2**20} kB\n")
-        assert forked.affordable(want) == allowed, available_gib
-    meminfo.write_text("MemTotal: 99 kB\n")  # an old kernel: no estimate, no limit
-    assert forked.affordable(4) == 4
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.5)
+    for available_gib, want, allowed in ((64, 4, 4), (2.5, 4, 3), (2, 4, 3), (1.5, 4, 2),
+                                         (0.5, 4, 1), (0, 2, 1)):
+        _available(kernel, available_gib)
+        assert forked.affordable(Jobs(want, chosen=False)) == allowed, available_gib
+    (kernel / "meminfo").write_text("MemTotal: 99 kB\n")  # an old kernel: no estimate
+    assert forked.affordable(Jobs(4, chosen=False)) == 4
+
+
+def test_a_container_limit_counts_not_the_hosts_memory(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.5)
+    _available(kernel, 64)  # the host's
+    v2 = kernel / "sys" / "pod"
+    v2.mkdir(parents=True)
+    (kernel / "cgroup").write_text("0::/pod\n")
+    (v2 / "memory.max").write_text(f"{3 * 2**30}\n")
+    (v2 / "memory.current").write_text(f"{2**30}\n")  # 2 GiB of room: two half-GiB copies
+    assert headroom.room() == 2 * 2**30
+    assert forked.affordable(Jobs(4, chosen=False)) == 3
+    (v2 / "memory.max").write_text("max\n")
+    assert headroom.room() == 64 * 2**30
+    v1 = kernel / "sys" / "memory" / "job"
+    v1.mkdir(parents=True)
+    (kernel / "cgroup").write_text("4:memory:/job\n3:cpu:/job\n")
+    (v1 / "memory.limit_in_bytes").write_text(f"{int(1.4 * 2**30)}\n")
+    (v1 / "memory.usage_in_bytes").write_text(f"{2**29}\n")  # 0.9 GiB of room: none
+    assert forked.affordable(Jobs(4, chosen=True)) == 1
+    (v1 / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # no limit
+    assert forked.affordable(Jobs(4, chosen=True)) == 4
+
+
+def test_a_giant_process_forks_only_when_asked(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=1.5)
+    _available(kernel, 64)
+    assert forked.affordable(Jobs(2, chosen=False)) == 1
+    assert forked.affordable(Jobs(2, chosen=True)) == 2
+
+
+def test_real_readings_are_plausible() -> None:
+    held, free = headroom.resident(), headroom.room()
+    assert held is not None and 10 * 2**20 < held < 64 * 2**30
+    assert free is not None and free > 0
+    assert 1 <= forked.affordable(Jobs(3, chosen=True)) <= 3
 
 
 def test_no_fork_beside_another_thread() -> None:
