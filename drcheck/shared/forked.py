@@ -9,10 +9,10 @@ therefore the same, byte for byte, as one process judging every share in turn.
 Only in a drcheck process of its own (``gcpause.own_process``), where ``fork`` exists and no
 other thread runs (a thread holding a lock at the fork would leave it held in the worker),
 only for shares of ``least`` items or more (below that, forking costs more than it saves),
-and only as many workers as the memory available could hold copies of the process for
-(``affordable``).
-``DRCHECK_JOBS`` sets the number of processes (1: never fork); by default, the CPUs this
-process may run on, at most ``MOST_JOBS``.
+and only as many workers as the memory room holds copies of the process for (``affordable``;
+none by default for a process above ``AUTO_MOST_RESIDENT``). ``DRCHECK_JOBS`` sets the
+number of processes (1: never fork); by default, the CPUs this process may run on, at most
+``MOST_JOBS``.
 
 A worker that fails with an exception is a bug of drcheck's, raised in the parent as
 ``WorkerError`` with the worker's traceback. A worker that ends without a result (killed by
@@ -113,8 +113,8 @@ def shares(total: int, jobs: int, least: int) -> list[range]:
 
 
 class _Worker:
-    """One forked worker: its pid and the read end of its result pipe (None: the fork
-    failed, and the share is left to the caller)."""
+    """One forked worker: its pid and the read end of its result pipe; pid 0 when the fork
+    failed, and the share is left to the caller."""
 
     def __init__(self, pid: int, fd: int) -> None:
         self.pid, self.fd = pid, fd
