@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from typing import Any
 
@@ -138,6 +139,33 @@ class Shared:
             return rule, True
         return rule, self.signatures[key] == mine
 
+    def records(self, findings: Iterable[Finding]) -> Iterator[dict[str, Any]]:
+        """``record`` of each finding in turn, the lean passes left out. A finding whose
+        rule fields are the very objects of the one before (every finding of one rule, in
+        the engine's order) reuses that one's rule entry: the answer ``record`` would give,
+        without building its signature again."""
+        record, passed = self.record, self.passed
+        last: Finding | None = None
+        key, same_rule = "", False
+        for f in findings:
+            if last is None or not (f.rule_id is last.rule_id and f.policy is last.policy
+                                    and f.controls is last.controls and f.title is last.title
+                                    and f.rule_type is last.rule_type
+                                    and f.severity is last.severity):
+                out = record(f)
+                last = f
+                key = self.keys[(f.policy, f.rule_id)]
+                same_rule = self.signatures[key] == _signature(f)
+                if out is not None:
+                    yield out
+            elif same_rule and f.status is Status.PASS and not f.shared and not f.unknowns \
+                    and f.waiver is None:
+                passed[key].append(f.dataset)
+            else:
+                out = record(f)
+                if out is not None:
+                    yield out
+
     def record(self, f: Finding) -> dict[str, Any] | None:
         """None for a lean passing finding (listed under ``passed``); others with the rule by
         id, the evidence by id and empty fields left out. A passing finding keeps neither
@@ -210,7 +238,7 @@ def result_dict(result: AuditResult) -> dict[str, Any]:
     embedded once, each location written once (``shared_facts``).
     """
     shared = Shared(result.snapshot)
-    findings = [r for r in map(shared.record, result.findings) if r is not None]
+    findings = list(shared.records(result.findings))
     doc = result_head(result, shared, snapshot_to_document(result.snapshot))
     doc["findings"] = findings
     doc["datasets"] = [score_dict(s) for s in result.scores]

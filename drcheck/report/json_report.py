@@ -22,11 +22,9 @@ from drcheck.shared.model import AuditResult
 
 def _spool_findings(result: AuditResult, shared: Shared, spool: Spooled) -> None:
     """The ``findings`` records that are not lean passes, added to ``spool``."""
-    record = shared.record
-    for f in result.findings:
-        r = record(f)
-        if r is not None:
-            spool.add(compact(r))
+    add = spool.add
+    for r in shared.records(result.findings):
+        add(compact(r))
 
 
 def _embedded_facts(result: AuditResult, spool: Spooled) -> dict[str, object]:
