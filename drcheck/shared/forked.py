@@ -164,7 +164,10 @@ def _fork(work: Callable[[range], Any], share: range) -> _Worker:
     # (atexit handlers, buffered output and temporary files are the parent's)
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            # Ctrl-C ends the worker at once, as it ends the parent's wait (a parent that
+            # ignores SIGINT, started in the background or under nohup, has workers that do)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.close(read_fd)
         try:
             data = pickle.dumps(("ok", work(share)), pickle.HIGHEST_PROTOCOL)

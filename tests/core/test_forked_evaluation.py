@@ -233,6 +233,25 @@ def test_real_readings_are_plausible() -> None:
     assert 1 <= forked.affordable(Jobs(3, chosen=True)) <= 3
 
 
+def _worker_sigint() -> object:
+    with forked.forked([range(1)], lambda _share: signal.getsignal(signal.SIGINT)) as results:
+        return next(results())
+
+
+def test_a_worker_ends_on_ctrl_c_only_where_the_parent_would() -> None:
+    """Ctrl-C ends a worker of a foreground drcheck at once; a drcheck that ignores SIGINT
+    (started in the background, under nohup) has workers that ignore it too, instead of
+    losing their shares to it."""
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        assert _worker_sigint() == signal.SIG_DFL
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        assert _worker_sigint() == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_no_fork_beside_another_thread() -> None:
     release = threading.Event()
     other = threading.Thread(target=release.wait)
