@@ -11,10 +11,10 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from drcheck.evaluate.base import Context, Outcome, RuleType
-from drcheck.evaluate.handover import entry_maker, handed_over, refile
+from drcheck.evaluate.handover import entry_maker, fold_filed, handed_over, refile
 from drcheck.evaluate.policy import Policy, Selector
 from drcheck.evaluate.registry import get
-from drcheck.evaluate.scoring import dataset_scores, estate_score
+from drcheck.evaluate.scoring import Tallies, dataset_scores, estate_score
 from drcheck.inputs.durations import format_time
 from drcheck.shared.forked import Jobs, affordable, can_fork, forked, jobs_wanted, shares
 from drcheck.shared.gcpause import paused_gc
@@ -89,11 +89,12 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
     groups: dict[Group, list[Finding]] = {}
     with paused_gc():
         rules = _bind(policies, groups)
-        _judge_all(snapshot.datasets, rules, ctx, progress,
-                   jobs_wanted() if jobs is None else
-                   Jobs(jobs, True) if isinstance(jobs, int) else jobs)
+        tallies = _judge_all(snapshot.datasets, rules, ctx, progress,
+                             jobs_wanted() if jobs is None else
+                             Jobs(jobs, True) if isinstance(jobs, int) else jobs)
         ordered = in_order(groups, _in_order_already(snapshot.datasets, rules))
-        scores = dataset_scores(snapshot.datasets, ordered)
+        scores = (dataset_scores(snapshot.datasets, ordered) if tallies is None
+                  else tallies.scores(snapshot.datasets))
     return AuditResult(
         evaluated_at=format_time(now),
         findings=tuple(ordered),
@@ -192,36 +193,48 @@ MIN_SHARE = 1000
 
 
 def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,
-               progress: Callable[[int], None] | None, jobs: Jobs) -> None:
+               progress: Callable[[int], None] | None, jobs: Jobs) -> Tallies | None:
     """``_judge`` on every dataset, shared over ``jobs`` processes when there are enough
     datasets (``forked``): the first share here, the others in forked workers whose findings
-    are filed after it, in share order, so the lists are those of one process."""
+    are filed after it, in share order, so the lists are those of one process. Shared, the
+    scores' tallies are folded per share too (each worker its own) and returned; None when
+    ``dataset_scores`` is to fold the findings instead."""
     parts = (shares(len(datasets), affordable(jobs), MIN_SHARE)
              if jobs.number > 1 and len(datasets) >= 2 * MIN_SHARE and can_fork()
              else [range(len(datasets))])
     if len(parts) == 1:
         _judge(datasets, rules, ctx, progress)
-        return
+        return None
 
     def work(share: range) -> object:
         mine = datasets[share.start:share.stop]
         _judge(mine, rules, ctx, None, entry_maker(mine))
-        return handed_over(rules)
+        tallied = Tallies(d.name for d in mine)
+        fold_filed(rules, tallied, mine)
+        return handed_over(rules), tallied.export()
 
     log.info("judging %d datasets in %d processes (shares of %s)", len(datasets), len(parts),
              ", ".join(str(len(p)) for p in parts))
     with forked(parts[1:], work) as results:
         first = parts[0]
         _judge(datasets[first.start:first.stop], rules, ctx, progress)
+        own = Tallies(d.name for d in datasets)
+        fold_filed(rules, own)  # nothing but the first share is filed yet
+        tallies: Tallies | None = own
         for share, handed in zip(parts[1:], results(), strict=True):
             if handed is None:
                 log.warning("an evaluation worker ended without its result: its %d datasets "
                             "are judged in this process", len(share))
                 _judge(datasets[share.start:share.stop], rules, ctx, progress)
+                tallies = None  # its findings are filed among the others: folded at the end
                 continue
-            refile(rules, handed, datasets[share.start:share.stop])
+            found, tallied = handed
+            refile(rules, found, datasets[share.start:share.stop])
+            if tallies is not None:
+                tallies.absorb(tallied)
             if progress is not None:
                 progress(len(share) * len(rules))
+    return tallies
 
 
 def _judge(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,

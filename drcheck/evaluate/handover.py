@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from drcheck.evaluate.scoring import Tallies
 from drcheck.shared.model import (
     Dataset,
     EvidenceRef,
@@ -107,3 +108,26 @@ def refile(rules: Sequence[Filing], handed: list[list[list[Entry]]],
                                          title, message, _shared(shared) if shared else (),
                                          _evidence(evidence) if evidence else (), unknowns,
                                          controls))
+
+
+def fold_filed(rules: Sequence[Filing], tallies: Tallies,
+               datasets: Sequence[Dataset] | None = None) -> None:
+    """Fold what the rules filed into ``tallies`` (``scoring.Tallies``): their findings, or,
+    given the ``datasets`` a worker judged, its ``Entry`` items."""
+    names = None if datasets is None else [d.name for d in datasets]
+    for rule in rules:
+        survives = rule.kind == "survives"
+        for status, found in rule.filed.items():
+            if not found:
+                continue
+            cut = survives and status is Status.FAIL
+            if names is None:
+                named: list[str] = [f.dataset for f in found]
+                cuts = [f.dataset for f in found if f.shared] if cut else []
+            else:
+                items: list[Any] = found
+                named = [names[e] if isinstance(e, int) else names[e[0]] for e in items]
+                cuts = ([names[e[0]] for e in items if not isinstance(e, int) and e[2]]
+                        if cut else [])
+            tallies.fold_run(status, rule.severity, named, cuts)
+

@@ -12,7 +12,7 @@ of dataset scores weighted by criticality (low 1, medium 2, high 3, critical 4),
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 from operator import attrgetter
 
@@ -127,6 +127,53 @@ def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> 
                 tally.fold(*terms, times)
     return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
                               tallies[d.name].counts) for d in datasets)
+
+
+class Tallies:
+    """The datasets' tallies folded in parts, as ``dataset_scores`` folds them whole: a
+    forked worker folds the findings of its share and hands the tallies over (``export``),
+    the parent folds its own and ``absorb``s the workers'."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.by_name = {name: _Tally() for name in names}
+
+    def fold_run(self, status: Status, severity: Severity, datasets: Iterable[str],
+                 single_cuts: Iterable[str] = ()) -> None:
+        """Findings of one status and severity on ``datasets`` (a name once per finding);
+        ``single_cuts``: the datasets among them with a failed ``survives`` naming a domain."""
+        terms = _terms(status, severity)
+        find = self.by_name.get
+        for name, times in Counter(datasets).items():
+            tally = find(name)
+            if tally is not None:
+                tally.fold(*terms, times)
+        for name in single_cuts:
+            tally = find(name)
+            if tally is not None:
+                tally.single_cut()
+
+    def export(self) -> list[tuple[str, int, int, int, dict[str, int]]]:
+        """Every tally as plain values, for another process's ``absorb``."""
+        return [(name, t.total, t.earned, t.cap, t.counts) for name, t in self.by_name.items()]
+
+    def absorb(self, exported: Iterable[tuple[str, int, int, int, dict[str, int]]]) -> None:
+        """Add tallies another process folded (its findings are none of these)."""
+        find = self.by_name.get
+        for name, total, earned, cap, counts in exported:
+            tally = find(name)
+            if tally is None:
+                continue
+            tally.total += total
+            tally.earned += earned
+            tally.cap = min(tally.cap, cap)
+            for value, n in counts.items():
+                tally.counts[value] += n
+
+    def scores(self, datasets: Sequence[Dataset]) -> tuple[DatasetScore, ...]:
+        """``dataset_scores`` of everything folded, in the snapshot's order."""
+        by_name = self.by_name
+        return tuple(DatasetScore(d.name, d.criticality, by_name[d.name].score(),
+                                  by_name[d.name].counts) for d in datasets)
 
 
 def estate_score(scores: Sequence[DatasetScore]) -> int:

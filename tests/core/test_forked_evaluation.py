@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ import pytest
 
 from drcheck.evaluate import engine
 from drcheck.evaluate.engine import evaluate
-from drcheck.evaluate.policy import resolve_policies
+from drcheck.evaluate.policy import load_policy, resolve_policies
 from drcheck.evaluate.rules.copies import MinCopiesRule
+from drcheck.evaluate.scoring import SINGLE_CUT_CAP, score_findings
 from drcheck.shared import forked, headroom
 from drcheck.shared.errors import UsageError
 from drcheck.shared.forked import Jobs, WorkerError, can_fork, jobs_wanted, shares
@@ -66,6 +68,42 @@ def test_shared_evaluation_equals_one_process(jobs: int, forks: list[range]) -> 
     assert {f.status for f in found} >= {Status.PASS, Status.FAIL, Status.UNKNOWN}
     assert any(f.shared for f in found) and any(f.evidence for f in found)
     assert any(f.unknowns and f.status is Status.PASS for f in found)
+
+
+LOW_SURVIVE = """apiVersion: drcheck/v1
+kind: Policy
+metadata: {name: survive-low}
+rules:
+  - id: LOW-SURVIVE
+    type: survives
+    title: A copy survives the loss of any single campus
+    severity: low
+    params: {kinds: [campus], depth: 1}
+  - id: HIGH-CLEAN
+    type: collection-issues
+    title: No probe found anything wrong
+    severity: high
+"""
+
+
+def test_scores_folded_per_share_equal_one_process_with_single_domain_cuts(
+        forks: list[range], tmp_path: Path) -> None:
+    """The workers fold their own shares' scores; a failed ``survives`` rule naming one
+    domain caps a score at 50 (a low one beside a high rule that passes, so that the cap
+    decides the score), and that cap must cross the hand-over too."""
+    (tmp_path / "low.yaml").write_text(LOW_SURVIVE, encoding="utf-8")
+    snapshot = _estate(150, seed=5)
+    policies = [load_policy(str(tmp_path / "low.yaml"))]
+    alone = evaluate(snapshot, policies, NOW, jobs=1)
+    capped = {f.dataset for f in alone.findings if f.status is Status.FAIL and f.shared}
+    uncut = [score_findings([replace(f, shared=()) for f in alone.findings if f.dataset == name])
+             for name in capped]
+    assert capped and max(uncut) > SINGLE_CUT_CAP  # the cap decides some score
+    for jobs in (2, 3):
+        shared = evaluate(snapshot, policies, NOW, jobs=jobs)
+        assert shared.scores == alone.scores and shared.score == alone.score
+        assert shared.findings == alone.findings
+    assert len(forks) == 1 + 2
 
 
 def test_progress_counts_every_rule_check_once(forks: list[range]) -> None:
