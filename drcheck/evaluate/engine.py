@@ -89,9 +89,7 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
     groups: dict[Group, list[Finding]] = {}
     with paused_gc():
         rules = _bind(policies, groups)
-        tallies = _judge_all(snapshot.datasets, rules, ctx, progress,
-                             jobs_wanted() if jobs is None else
-                             Jobs(jobs, True) if isinstance(jobs, int) else jobs)
+        tallies = _judge_all(snapshot.datasets, rules, ctx, progress, _jobs(jobs))
         ordered = in_order(groups, _in_order_already(snapshot.datasets, rules))
         scores = (dataset_scores(snapshot.datasets, ordered) if tallies is None
                   else tallies.scores(snapshot.datasets))
@@ -103,6 +101,13 @@ def evaluate(snapshot: Snapshot, policies: Sequence[Policy], now: datetime,
         snapshot=snapshot,
         policies=tuple(p.name for p in policies),
     )
+
+
+def _jobs(jobs: Jobs | int | None) -> Jobs:
+    """``evaluate``'s ``jobs`` as ``Jobs``: a bare number is the caller's choice."""
+    if jobs is None:
+        return jobs_wanted()
+    return Jobs(jobs, True) if isinstance(jobs, int) else jobs
 
 
 def in_order(groups: Mapping[Group, list[Finding]],

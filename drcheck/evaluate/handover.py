@@ -113,21 +113,20 @@ def refile(rules: Sequence[Filing], handed: list[list[list[Entry]]],
 def fold_filed(rules: Sequence[Filing], tallies: Tallies,
                datasets: Sequence[Dataset] | None = None) -> None:
     """Fold what the rules filed into ``tallies`` (``scoring.Tallies``): their findings, or,
-    given the ``datasets`` a worker judged, its ``Entry`` items."""
+    given the ``datasets`` a worker judged, its ``Entry`` items (the same folding: a
+    failed ``survives`` entry with shared domains caps its dataset)."""
     names = None if datasets is None else [d.name for d in datasets]
     for rule in rules:
-        survives = rule.kind == "survives"
+        cut = rule.kind == "survives"
         for status, found in rule.filed.items():
             if not found:
                 continue
-            cut = survives and status is Status.FAIL
             if names is None:
-                named: list[str] = [f.dataset for f in found]
-                cuts = [f.dataset for f in found if f.shared] if cut else []
-            else:
-                items: list[Any] = found
-                named = [names[e] if isinstance(e, int) else names[e[0]] for e in items]
-                cuts = ([names[e[0]] for e in items if not isinstance(e, int) and e[2]]
-                        if cut else [])
-            tallies.fold_run(status, rule.severity, named, cuts)
-
+                tallies.fold_findings(status, rule.severity, found)
+                continue
+            items: list[Any] = found
+            cuts = ([names[e[0]] for e in items if not isinstance(e, int) and e[2]]
+                    if cut and status is Status.FAIL else [])
+            tallies.fold_run(status, rule.severity,
+                             [names[e] if isinstance(e, int) else names[e[0]] for e in items],
+                             cuts)

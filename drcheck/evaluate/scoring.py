@@ -112,21 +112,10 @@ def dataset_scores(datasets: Sequence[Dataset], findings: Sequence[Finding]) -> 
     the findings; the same numbers as ``score_findings`` per dataset). Findings come in runs
     of one status and severity (the engine's order): their terms are worked out per run and
     folded once per dataset of the run, times the findings it has there."""
-    tallies = {d.name: _Tally() for d in datasets}
-    find = tallies.get
-    for (status, severity), grouped in groupby(findings, key=_STATUS_SEVERITY):
-        terms = _terms(status, severity)
-        run = list(grouped)
-        if status is Status.FAIL:
-            for f in run:
-                if f.rule_type == "survives" and f.shared and (tally := find(f.dataset)):
-                    tally.single_cut()
-        for name, times in Counter(map(_DATASET, run)).items():
-            tally = find(name)
-            if tally is not None:
-                tally.fold(*terms, times)
-    return tuple(DatasetScore(d.name, d.criticality, tallies[d.name].score(),
-                              tallies[d.name].counts) for d in datasets)
+    tallies = Tallies(d.name for d in datasets)
+    for (status, severity), run in groupby(findings, key=_STATUS_SEVERITY):
+        tallies.fold_findings(status, severity, list(run))
+    return tallies.scores(datasets)
 
 
 class Tallies:
@@ -136,6 +125,14 @@ class Tallies:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.by_name = {name: _Tally() for name in names}
+
+    def fold_findings(self, status: Status, severity: Severity,
+                      findings: Sequence[Finding]) -> None:
+        """``findings``, all of ``status`` and ``severity``, folded into their datasets'
+        tallies (a failed ``survives`` naming a domain caps its dataset: ``single_cut``)."""
+        cuts = ([f.dataset for f in findings if f.rule_type == "survives" and f.shared]
+                if status is Status.FAIL else [])
+        self.fold_run(status, severity, map(_DATASET, findings), cuts)
 
     def fold_run(self, status: Status, severity: Severity, datasets: Iterable[str],
                  single_cuts: Iterable[str] = ()) -> None:

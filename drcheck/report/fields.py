@@ -139,43 +139,38 @@ class Shared:
             return rule, True
         return rule, self.signatures[key] == mine
 
+    def _rule_of(self, f: Finding) -> tuple[str, dict[str, Any], bool]:
+        """The ``rules`` key of ``f``, its entry there and whether ``f`` matches it."""
+        pair = (f.policy, f.rule_id)
+        key = self.keys.get(pair) or self.keys.setdefault(pair, f"{f.policy}/{f.rule_id}")
+        return (key, *self._rule(f, key))
+
     def records(self, findings: Iterable[Finding]) -> Iterator[dict[str, Any]]:
-        """``record`` of each finding in turn, the lean passes left out. A finding whose
-        rule fields are the very objects of the one before (every finding of one rule, in
-        the engine's order) reuses that one's rule entry: the answer ``record`` would give,
-        without building its signature again."""
-        record, passed = self.record, self.passed
+        """The record of each finding in turn but the lean passes, which are listed under
+        ``passed``: with the rule by id, the evidence by id and empty fields left out. A
+        passing finding keeps neither message, evidence nor fingerprint (derived from rule,
+        dataset and status). The rule entry is looked up again only when a finding's rule
+        fields are not the very objects of the one before (every finding of one rule comes
+        in a run, in the engine's order)."""
+        passed = self.passed
         last: Finding | None = None
         key, same_rule = "", False
+        rule: dict[str, Any] = {}
         for f in findings:
             if last is None or not (f.rule_id is last.rule_id and f.policy is last.policy
                                     and f.controls is last.controls and f.title is last.title
                                     and f.rule_type is last.rule_type
                                     and f.severity is last.severity):
-                out = record(f)
+                key, rule, same_rule = self._rule_of(f)
                 last = f
-                key = self.keys[(f.policy, f.rule_id)]
-                same_rule = self.signatures[key] == _signature(f)
-                if out is not None:
-                    yield out
-            elif same_rule and f.status is Status.PASS and not f.shared and not f.unknowns \
-                    and f.waiver is None:
+            if same_rule and lean_pass(f):
                 passed[key].append(f.dataset)
             else:
-                out = record(f)
-                if out is not None:
-                    yield out
+                yield self._record(f, key, rule, same_rule)
 
-    def record(self, f: Finding) -> dict[str, Any] | None:
-        """None for a lean passing finding (listed under ``passed``); others with the rule by
-        id, the evidence by id and empty fields left out. A passing finding keeps neither
-        message, evidence nor fingerprint (derived from rule, dataset and status)."""
-        pair = (f.policy, f.rule_id)
-        key = self.keys.get(pair) or self.keys.setdefault(pair, f"{f.policy}/{f.rule_id}")
-        rule, same_rule = self._rule(f, key)
-        if same_rule and lean_pass(f):
-            self.passed[key].append(f.dataset)
-            return None
+    def _record(self, f: Finding, key: str, rule: dict[str, Any],
+                same_rule: bool) -> dict[str, Any]:
+        """The record of ``f``, not a lean pass, under the rule entry ``rule`` of ``key``."""
         out: dict[str, Any] = {"rule": key, "dataset": f.dataset, "status": f.status._value_}
         if not same_rule:
             mine = rule_fields(f)

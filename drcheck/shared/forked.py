@@ -132,7 +132,7 @@ class _Worker:
             return None
         kind, value = pickle.loads(data)
         if kind == "error":
-            raise WorkerError(f"an evaluation worker failed:\n{value}")
+            raise WorkerError(f"a forked worker failed:\n{value}")
         return value
 
     def stop(self) -> None:
