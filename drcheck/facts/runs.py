@@ -21,9 +21,8 @@ from drcheck.facts.partial import partial_section
 from drcheck.facts.shards import Selector, Shard, probed_assets, select
 from drcheck.inputs.documents import Document, parse_text, read_input
 from drcheck.inputs.durations import format_time
-from drcheck.inputs.estate import Estate, parse_estate
-from drcheck.inputs.estate_check import check_estate
-from drcheck.inputs.validation import require_valid
+from drcheck.inputs.estate import Estate
+from drcheck.inputs.estate_check import checked_estate
 from drcheck.shared.model import Snapshot
 
 
@@ -61,15 +60,12 @@ def read_estate(path: str) -> EstateText:
     """Read, validate and parse an estate, keeping the exact text that was hashed."""
     text = read_input(path)
     doc = parse_text(text, path)
-    require_valid(check_estate(doc))
-    return EstateText(path, text, parse_estate(doc), doc)
+    return EstateText(path, text, checked_estate(doc), doc)
 
 
 def parse_estate_text(text: str, path: str) -> Estate:
     """An estate from its text (exit 2 with every problem when invalid)."""
-    doc = parse_text(text, path)
-    require_valid(check_estate(doc))
-    return parse_estate(doc)
+    return checked_estate(parse_text(text, path))
 
 
 def collection_entry(run: RunSpec, at: str, assets: Iterable[str]) -> dict[str, Any]:

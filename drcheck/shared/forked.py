@@ -30,7 +30,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from drcheck.shared import headroom
 from drcheck.shared.errors import UsageError
@@ -41,6 +41,9 @@ MOST_JOBS = 4
 
 AUTO_MOST_RESIDENT = 1 << 30
 """Above this many resident bytes, workers only when ``DRCHECK_JOBS`` asks for them."""
+
+
+_T = TypeVar("_T")
 
 
 class Jobs(NamedTuple):
@@ -201,3 +204,22 @@ def forked(rest: Sequence[range], work: Callable[[range], Any]) -> Iterator[
     finally:
         for worker in workers:
             worker.stop()
+
+
+def worth_a_fork() -> bool:
+    """Whether one forked worker may run beside this process now: a drcheck process of its
+    own that may fork (``can_fork``), with ``DRCHECK_JOBS`` above 1 (by default, more than
+    one CPU) and the memory room for it (``affordable``)."""
+    if not (is_own_process() and can_fork()):
+        return False
+    jobs = jobs_wanted()
+    return jobs.number > 1 and affordable(jobs) > 1
+
+
+@contextmanager
+def beside(work: Callable[[], _T]) -> Iterator[Callable[[], _T | None]]:
+    """Run ``work()`` in one forked worker while the block goes on; the block gets a
+    function returning its result (None if the worker ended without one; ``WorkerError``
+    if it raised). The worker is killed and reaped if the block ends without asking."""
+    with forked([range(1)], lambda _share: work()) as results:
+        yield lambda: next(results())
