@@ -21,6 +21,7 @@ from drcheck.inputs.bounds import json_path, read_bytes
 from drcheck.inputs.yamlerrors import Limits, YamlProblem, limits_from_env, with_snippet
 from drcheck.inputs.yamlfast import read_fast
 from drcheck.inputs.yamlinline import SHIFT, Unsupported
+from drcheck.inputs.yamlsplit import read_shared
 from drcheck.shared.errors import ConfigError, Problem, UsageError
 from drcheck.shared.gcpause import paused_gc
 
@@ -128,7 +129,7 @@ def read_yaml(text: str, limits: Limits | None = None) -> tuple[Any, Any]:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        return read_fast(text, limits)
+        return read_shared(text, limits) or read_fast(text, limits)
     except Unsupported:
         return _full_read(text, limits)
     except YamlProblem as fast:

@@ -60,8 +60,9 @@ _SHAPE_CACHE = 1 << 14
 class FastReader:
     """Read one document of the block subset; ``read`` returns ``(data, position tree)``."""
 
-    def __init__(self, text: str, limits: Limits) -> None:
+    def __init__(self, text: str, limits: Limits, first_line: int = 1) -> None:
         self.text = text
+        self.first_line = first_line  # the number of ``text``'s first line in its file
         self.limits = limits
         self.stack: list[Frame] = []
         self.pending: tuple[Frame, Any, int, int] | None = None  # frame, key, indent, line
@@ -87,7 +88,7 @@ class FastReader:
         """
         if "\t" in self.text or "\r" in self.text:
             raise Unsupported
-        number = 0
+        number = self.first_line - 1
         for lines in chunks(self.text):
             number = self._read_lines(lines, number)
         if self.root is None:

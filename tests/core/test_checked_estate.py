@@ -25,20 +25,12 @@ FLEET = (ROOT / "examples" / "fleet" / "estate.yaml").read_text(encoding="utf-8"
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[range]:
+def forks(monkeypatch: pytest.MonkeyPatch, fork_log: list[range]) -> list[range]:
     """Check beside the parse from one dataset on, forking beside the runner's threads;
     the list records every fork."""
-    made: list[range] = []
-    real = forked._fork
-
-    def recorded(work: Any, share: range) -> Any:
-        made.append(share)
-        return real(work, share)
-
     monkeypatch.setattr(estate_check, "CHECK_BESIDE_FROM", 1)
     monkeypatch.setattr(estate_check, "worth_a_fork", lambda: True)
-    monkeypatch.setattr(forked, "_fork", recorded)
-    return made
+    return fork_log
 
 
 def _plain(text: str) -> Any:
@@ -119,15 +111,9 @@ def test_a_parse_failing_on_a_valid_estate_is_raised(
     assert forks == [range(1)]
 
 
-def test_small_estates_and_single_jobs_never_fork(monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[range] = []
-    real = forked._fork
-
-    def recorded(work: Any, share: range) -> Any:
-        made.append(share)
-        return real(work, share)
-
-    monkeypatch.setattr(forked, "_fork", recorded)
+def test_small_estates_and_single_jobs_never_fork(monkeypatch: pytest.MonkeyPatch,
+                                                  fork_log: list[range]) -> None:
+    made = fork_log
     monkeypatch.setattr(forked, "is_own_process", lambda: True)
     monkeypatch.setattr(forked, "can_fork", lambda: True)
     monkeypatch.setattr(estate_check, "CHECK_BESIDE_FROM", 5)

@@ -33,20 +33,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[range]:
+def forks(monkeypatch: pytest.MonkeyPatch, fork_log: list[range]) -> list[range]:
     """Shares of 10 datasets or more, forking even beside the test runner's threads; the
     list records the share of every worker forked."""
-    made: list[range] = []
-    real = forked._fork
-
-    def recorded(work: Any, share: range) -> Any:
-        made.append(share)
-        return real(work, share)
-
     monkeypatch.setattr(engine, "MIN_SHARE", 10)
     monkeypatch.setattr(engine, "can_fork", lambda: True)
-    monkeypatch.setattr(forked, "_fork", recorded)
-    return made
+    return fork_log
 
 
 @pytest.mark.parametrize("jobs", [2, 3, 4])
