@@ -1,7 +1,8 @@
 """A fast reader for the block YAML that inventories are written in, with every key's position.
 
-Estates are block mappings and lists of plain or simply quoted scalars, with the odd one-line
-flow mapping (``{host: a, path: /x}``). This reader takes exactly that subset, one line at a
+Estates are block mappings and lists of plain or simply quoted scalars, with one-line flow
+collections (``{host: a, path: /x}``, nested as in ``{kinds: [campus]}``, the packs' and the
+examples' style). This reader takes exactly that subset, one line at a
 time, at about ten times libyaml's speed through PyYAML, and records the line and column of
 every key and list item. Anything outside the subset (anchors, tags, block scalars, multi-line
 values, tabs, several documents...) raises ``Unsupported`` and the full reader takes the file;

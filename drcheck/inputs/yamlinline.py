@@ -86,29 +86,154 @@ def _flow_items(body: str, start: int) -> list[tuple[str, int]]:
     return items
 
 
+def _in_flow(read: Any, text: str, line: int, col: int) -> Any:
+    """``read(text, line, col)`` for a plain item or value inside a flow collection, where a
+    colon is left to the full reader (libyaml refuses some, such as ``k::v``)."""
+    if ":" in text:
+        raise Unsupported
+    return read(text, line, col)
+
+
 def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """A one-line flow mapping or sequence of plain scalars, with its positions."""
+    """A one-line flow mapping or sequence of plain scalars, with its positions (``nested``:
+    one whose items are flow collections too)."""
     close = "}" if value[0] == "{" else "]"
     rest = strip_comment(value)
     if not rest.endswith(close):
         raise Unsupported
+    if _FLOW_BAD.search(rest, 1, len(rest) - 1):
+        return nested(rest, col, line)
     items = _flow_items(rest[1:-1], col + 1)
     if close == "]":
-        return ([scalar(t, line, c) for t, c in items],
+        return ([_in_flow(scalar, t, line, c) for t, c in items],
                 [(line << SHIFT) | (c + 1) for _, c in items])
     data: dict[str, Any] = {}
     pos: dict[str, Any] = {}
     for text, c in items:
         key, sep, val = text.partition(":")
-        if (sep and val and val[0] != " ") or not key or key[-1] == " ":
+        if (sep and (not val or val[0] != " ")) or not key or key[-1] == " ":  # libyaml
+            # refuses "k:" right before "," or "}", and reads "k:v" as one scalar
             raise Unsupported
         name = key_text(word_or_scalar(key, line, c))
         if name in data or name == "<<":
             raise Unsupported
         val = val.strip()
-        data[name] = word_or_scalar(val, line, c) if val else None
+        data[name] = _in_flow(word_or_scalar, val, line, c) if val else None
         pos[name] = (line << SHIFT) | (c + 1)
     return data, pos
+
+
+_FLOW_DEPTH = 8  # flow collections nested deeper are left to the full reader and its caps
+_ITEM_END = re.compile(r"[,\[\]{}]")  # what ends a plain item (or a value after its key)
+_KEY_END = re.compile(r"[:,\[\]{}]")  # what ends a flow mapping's key
+
+
+def nested(text: str, col: int, line: int) -> tuple[Any, Any]:
+    """A one-line flow collection (``text``, comment cut, at 0-based column ``col``) whose
+    items may be flow collections in turn, with their positions as libyaml gives them: a
+    collection under a key is ``[key position, children]``, one in a sequence ``[its
+    bracket's position, children]``. Items and values are plain (read as ``_flow`` reads
+    them) or quoted; a quoted key, a collection as a key, anything after the closing
+    bracket or nesting deeper than ``_FLOW_DEPTH`` is ``Unsupported``."""
+    value, pos, end = _collection(text, 0, col, line, 1)
+    if end != len(text):
+        raise Unsupported
+    return value, pos
+
+
+def _skip(text: str, i: int) -> int:
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _collection(text: str, i: int, col: int, line: int, depth: int) -> tuple[Any, Any, int]:
+    """The collection opening at ``text[i]`` (``depth`` collections deep): its data,
+    positions and the index after it."""
+    if depth > _FLOW_DEPTH:
+        raise Unsupported
+    is_map = text[i] == "{"
+    close = "}" if is_map else "]"
+    data: Any = {} if is_map else []
+    pos: Any = {} if is_map else []
+    j = _skip(text, i + 1)
+    if j < len(text) and text[j] == close:
+        return data, pos, j + 1
+    item = _map_item if is_map else _seq_item
+    while True:
+        j = _skip(text, item(text, j, col, line, depth, data, pos))
+        if j >= len(text) or text[j] not in (close, ","):
+            raise Unsupported
+        if text[j] == close:
+            return data, pos, j + 1
+        j = _skip(text, j + 1)
+        if j >= len(text) or text[j] in ",]}":  # an empty item (a trailing comma)
+            raise Unsupported
+
+
+def _seq_item(text: str, j: int, col: int, line: int, depth: int, data: list[Any],
+              pos: list[Any]) -> int:
+    """One item of a flow sequence at ``text[j]``, added; the index after it."""
+    at = (line << SHIFT) | (col + j + 1)
+    if text[j] in "{[":
+        value, sub, end = _collection(text, j, col, line, depth + 1)
+        data.append(value)
+        pos.append([at, sub])
+        return end
+    if text[j] in "'\"":
+        quoted, rest = _quoted(text[j:])
+        data.append(quoted)
+        pos.append(at)
+        return len(text) - len(rest)
+    stop = _ITEM_END.search(text, j)
+    end = stop.start() if stop else len(text)
+    token = text[j:end].rstrip(" ")
+    if not token:
+        raise Unsupported
+    data.append(_in_flow(scalar, token, line, col + j))
+    pos.append(at)
+    return end
+
+
+def _map_item(text: str, j: int, col: int, line: int, depth: int, data: dict[str, Any],
+               pos: dict[str, Any]) -> int:
+    """One ``key: value`` (or lone key) of a flow mapping at ``text[j]``, added; the index
+    after it. The key and a plain value are read as ``_flow`` reads them."""
+    if text[j] in "'\"":
+        raise Unsupported
+    stop = _KEY_END.search(text, j)
+    end = stop.start() if stop else len(text)
+    key = text[j:end]
+    ender = text[end] if end < len(text) else ""
+    if ender in "[{" or not key.strip() or (ender == ":" and key[-1] == " "):
+        raise Unsupported
+    name = key_text(word_or_scalar(key.rstrip(" "), line, col + j))
+    if name in data or name == "<<":
+        raise Unsupported
+    at = (line << SHIFT) | (col + j + 1)
+    if ender != ":":  # a lone key: null
+        data[name], pos[name] = None, at
+        return end
+    after = end + 1
+    if after >= len(text) or text[after] != " ":
+        raise Unsupported  # "k:v", "k:}": what the plain reading leaves to the full reader
+    start = _skip(text, after)
+    if start < len(text) and text[start] in "{[":
+        value, sub, end = _collection(text, start, col, line, depth + 1)
+        data[name], pos[name] = value, [at, sub]
+        return end
+    if start < len(text) and text[start] in "'\"":
+        data[name], rest = _quoted(text[start:])
+        pos[name] = at
+        return len(text) - len(rest)
+    stop = _ITEM_END.search(text, start)
+    end = stop.start() if stop else len(text)
+    if end < len(text) and text[end] in "[{":
+        raise Unsupported
+    token = text[start:end].rstrip(" ")
+    data[name] = _in_flow(word_or_scalar, token, line, col + j) if token else None
+    pos[name] = at
+    return end
 
 
 def simple_flow(text: str, col: int, line: int) -> tuple[dict[str, str], dict[str, int]] | None:
