@@ -2,10 +2,10 @@
 
 Estates are block mappings and lists of plain or simply quoted scalars, with one-line flow
 collections (``{host: a, path: /x}``, nested as in ``{kinds: [campus]}``, the packs' and the
-examples' style). This reader takes exactly that subset, one line at a
-time, at about ten times libyaml's speed through PyYAML, and records the line and column of
-every key and list item. Anything outside the subset (anchors, tags, block scalars, multi-line
-values, tabs, several documents...) raises ``Unsupported`` and the full reader takes the file;
+examples' style). This reader takes exactly that subset, one line at a time, at about ten
+times libyaml's speed through PyYAML, and records the line and column of every key and list
+item. Anything outside the subset (anchors, tags, block scalars, multi-line values, tabs,
+several documents...) raises ``Unsupported`` and the full reader takes the file;
 an indentation that matches no open block raises ``YamlProblem`` in plain words, which the
 caller reports only if the full reader fails too.
 
