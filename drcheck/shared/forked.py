@@ -102,13 +102,19 @@ def affordable(jobs: Jobs) -> int:
     return max(1, min(jobs.number, 1 + free // 2 // max(held, 1)))
 
 
-def shares(total: int, jobs: int, least: int) -> list[range]:
+def shares(total: int, jobs: int, least: int, lead: float = 0.0) -> list[range]:
     """``range(total)`` cut into at most ``jobs`` contiguous shares of ``least`` or more
-    items each (sizes differ by one at most); one share when it cannot be cut."""
+    items each; one share when it cannot be cut. The first share (the parent's) weighs
+    ``1 + lead`` against 1 for each of the others, the rest split evenly (sizes differ by
+    one at most): ``lead`` is what a worker spends beyond its share's computation (handing
+    its result over), which the parent spends computing instead."""
     count = max(1, min(jobs, total // max(least, 1)))
-    size, extra = divmod(total, count)
-    out, start = [], 0
-    for i in range(count):
+    if count == 1:
+        return [range(total)]
+    first = min(total - least * (count - 1), round(total * (1 + lead) / (count + lead)))
+    size, extra = divmod(total - first, count - 1)
+    out, start = [range(first)], first
+    for i in range(count - 1):
         stop = start + size + (i < extra)
         out.append(range(start, stop))
         start = stop

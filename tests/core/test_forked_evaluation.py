@@ -50,7 +50,7 @@ def test_shared_evaluation_equals_one_process(jobs: int, forks: list[range]) -> 
     for explain in (True, False):
         shared = evaluate(snapshot, policies, NOW, explain_passes=explain, jobs=jobs)
         assert [len(s) for s in forks[-(jobs - 1):]] == [len(s) for s in
-                                                        shares(120, jobs, 10)[1:]]
+                                                        shares(120, jobs, 10, engine.LEAD)[1:]]
         own = alone if explain else evaluate(snapshot, policies, NOW, explain_passes=False,
                                              jobs=1)
         assert shared.findings == own.findings
@@ -171,15 +171,22 @@ def test_small_estates_and_one_job_never_fork(forks: list[range]) -> None:
     assert not forks
 
 
-def test_shares_are_contiguous_balanced_and_never_below_the_least() -> None:
+@pytest.mark.parametrize("lead", [0.0, 0.15, 1.0])
+def test_shares_are_contiguous_balanced_and_never_below_the_least(lead: float) -> None:
     for total, jobs, least in ((0, 2, 10), (9, 4, 10), (25, 2, 10), (101, 3, 10),
-                               (10_000, 4, 1000), (3_999, 4, 1000)):
-        parts = shares(total, jobs, least)
+                               (10_000, 4, 1000), (3_999, 4, 1000), (2_000, 2, 1000),
+                               (2_100, 2, 1000)):
+        parts = shares(total, jobs, least, lead)
         assert [i for part in parts for i in part] == list(range(total))
         assert len(parts) <= jobs
-        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+        rest = [len(p) for p in parts[1:]]
+        assert not rest or max(rest) - min(rest) <= 1
         assert len(parts) == 1 or min(map(len, parts)) >= least
-    assert len(shares(3_999, 4, 1000)) == 3
+        if len(parts) > 1:  # the first weighs 1 + lead against each other's 1
+            wanted = total * (1 + lead) / (len(parts) + lead)
+            assert len(parts[0]) == min(round(wanted), total - least * (len(parts) - 1))
+    assert len(shares(3_999, 4, 1000, lead)) == 3
+    assert [len(p) for p in shares(10_000, 2, 1000, 0.15)] == [5349, 4651]
 
 
 def test_jobs_come_from_the_environment_or_the_cpus(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,10 +61,8 @@ def _flow(rng: random.Random, depth: int) -> str:
     n = rng.randrange(4)
     items = []
     for _ in range(n):
-        if depth < 4 and rng.random() < 0.35:
-            item = _flow(rng, depth + 1)
-        else:
-            item = rng.choice(WORDS)
+        nest = depth < 4 and rng.random() < 0.35
+        item = _flow(rng, depth + 1) if nest else rng.choice(WORDS)
         if rng.random() < 0.5:  # as a mapping's pair
             key = rng.choice(["k", "m", "name", "k", "1", "'q'", "[x]", "k ", "k:"])
             item = f"{key}{rng.choice([': ', ':', ': ', ' : ', ':  '])}{item}"
