@@ -196,9 +196,32 @@ def _seq_item(text: str, j: int, col: int, line: int, depth: int, data: list[Any
 
 
 def _map_item(text: str, j: int, col: int, line: int, depth: int, data: dict[str, Any],
-               pos: dict[str, Any]) -> int:
+              pos: dict[str, Any]) -> int:
     """One ``key: value`` (or lone key) of a flow mapping at ``text[j]``, added; the index
     after it. The key and a plain value are read as ``_flow`` reads them."""
+    name, end, lone = _flow_key(text, j, line, col, data)
+    at = (line << SHIFT) | (col + j + 1)
+    if lone:  # a key without a value: null
+        data[name], pos[name] = None, at
+        return end
+    after = end + 1
+    if after >= len(text) or text[after] != " ":
+        raise Unsupported  # "k:v", "k:}": what the plain reading leaves to the full reader
+    start = _skip(text, after)
+    if start < len(text) and text[start] in "{[":
+        value, sub, end = _collection(text, start, col, line, depth + 1)
+        data[name], pos[name] = value, [at, sub]
+        return end
+    data[name], end = _flow_value(text, start, line, col + j)
+    pos[name] = at
+    return end
+
+
+def _flow_key(text: str, j: int, line: int, col: int, data: dict[str, Any]) -> tuple[
+        str, int, bool]:
+    """The plain key at ``text[j]``, the index of what ends it, and whether it stands alone
+    (no ``:`` follows); a quoted key, a collection as a key or a repeated one is
+    ``Unsupported``."""
     if text[j] in "'\"":
         raise Unsupported
     stop = _KEY_END.search(text, j)
@@ -210,30 +233,21 @@ def _map_item(text: str, j: int, col: int, line: int, depth: int, data: dict[str
     name = key_text(word_or_scalar(key.rstrip(" "), line, col + j))
     if name in data or name == "<<":
         raise Unsupported
-    at = (line << SHIFT) | (col + j + 1)
-    if ender != ":":  # a lone key: null
-        data[name], pos[name] = None, at
-        return end
-    after = end + 1
-    if after >= len(text) or text[after] != " ":
-        raise Unsupported  # "k:v", "k:}": what the plain reading leaves to the full reader
-    start = _skip(text, after)
-    if start < len(text) and text[start] in "{[":
-        value, sub, end = _collection(text, start, col, line, depth + 1)
-        data[name], pos[name] = value, [at, sub]
-        return end
+    return name, end, ender != ":"
+
+
+def _flow_value(text: str, start: int, line: int, col: int) -> tuple[Any, int]:
+    """The quoted or plain value at ``text[start]`` (errors at 0-based column ``col``, its
+    key's) and the index after it; nothing there is null."""
     if start < len(text) and text[start] in "'\"":
-        data[name], rest = _quoted(text[start:])
-        pos[name] = at
-        return len(text) - len(rest)
+        value, rest = _quoted(text[start:])
+        return value, len(text) - len(rest)
     stop = _ITEM_END.search(text, start)
     end = stop.start() if stop else len(text)
     if end < len(text) and text[end] in "[{":
         raise Unsupported
     token = text[start:end].rstrip(" ")
-    data[name] = _in_flow(word_or_scalar, token, line, col + j) if token else None
-    pos[name] = at
-    return end
+    return (_in_flow(word_or_scalar, token, line, col) if token else None), end
 
 
 def simple_flow(text: str, col: int, line: int) -> tuple[dict[str, str], dict[str, int]] | None:
