@@ -198,8 +198,8 @@ MIN_SHARE = 1000
 
 LEAD = 0.15
 """How much more the parent's share weighs than a worker's: a worker also folds its share's
-scores and hands its findings over (measured: about 15% of judging them), while the parent
-waits for it; the parent's own refiling comes after, whatever the shares."""
+scores and hands its findings over (timed in-process at 10k: about 15% of judging them),
+while the parent waits for it; the parent's own refiling comes after, whatever the shares."""
 
 
 def _judge_all(datasets: Sequence[Dataset], rules: list[_Bound], ctx: Context,

@@ -10,6 +10,7 @@ typed but is not, ``2026-02-30``). Positions are packed as ``line << SHIFT | col
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from drcheck.inputs.yamlerrors import YamlProblem
@@ -17,7 +18,6 @@ from drcheck.inputs.yamlscalars import ScalarError, key_text, plain
 
 SHIFT = 32
 _SPECIAL = frozenset("&*!|>%@`?")
-_FLOW_BAD = re.compile(r"[\[\]{}'\"]")  # nesting and quotes; an item's first character: scalar
 NOT_PLAIN = frozenset("'\"{[")
 WORD = re.compile(r"[A-Za-z_/](?:[^:#]*[^:# ])?").fullmatch  # plain, means itself...
 NOT_WORDS = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
@@ -70,23 +70,7 @@ def _escape(seq: str) -> str:
     return _DQ_ESCAPES[seq]
 
 
-def _flow_items(body: str, start: int) -> list[tuple[str, int]]:
-    """The comma-separated items of a one-line flow collection with their 0-based columns."""
-    if _FLOW_BAD.search(body):
-        raise Unsupported
-    if not body.strip():
-        return []
-    items, col = [], start
-    for raw in body.split(","):
-        text = raw.strip()
-        if not text:
-            raise Unsupported
-        items.append((text, col + len(raw) - len(raw.lstrip(" "))))
-        col += len(raw) + 1
-    return items
-
-
-def _in_flow(read: Any, text: str, line: int, col: int) -> Any:
+def _in_flow(read: Callable[[str, int, int], Any], text: str, line: int, col: int) -> Any:
     """``read(text, line, col)`` for a plain item or value inside a flow collection, where a
     colon is left to the full reader (libyaml refuses some, such as ``k::v``)."""
     if ":" in text:
@@ -94,51 +78,23 @@ def _in_flow(read: Any, text: str, line: int, col: int) -> Any:
     return read(text, line, col)
 
 
-def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
-    """A one-line flow mapping or sequence of plain scalars, with its positions (``nested``:
-    one whose items are flow collections too)."""
-    close = "}" if value[0] == "{" else "]"
-    rest = strip_comment(value)
-    if not rest.endswith(close):
-        raise Unsupported
-    if _FLOW_BAD.search(rest, 1, len(rest) - 1):
-        return nested(rest, col, line)
-    items = _flow_items(rest[1:-1], col + 1)
-    if close == "]":
-        return ([_in_flow(scalar, t, line, c) for t, c in items],
-                [(line << SHIFT) | (c + 1) for _, c in items])
-    data: dict[str, Any] = {}
-    pos: dict[str, Any] = {}
-    for text, c in items:
-        key, sep, val = text.partition(":")
-        if (sep and (not val or val[0] != " ")) or not key or key[-1] == " ":  # libyaml
-            # refuses "k:" right before "," or "}", and reads "k:v" as one scalar
-            raise Unsupported
-        name = key_text(word_or_scalar(key, line, c))
-        if name in data or name == "<<":
-            raise Unsupported
-        val = val.strip()
-        data[name] = _in_flow(word_or_scalar, val, line, c) if val else None
-        pos[name] = (line << SHIFT) | (c + 1)
-    return data, pos
-
-
 _FLOW_DEPTH = 8  # flow collections nested deeper are left to the full reader and its caps
 _ITEM_END = re.compile(r"[,\[\]{}]")  # what ends a plain item (or a value after its key)
 _KEY_END = re.compile(r"[:,\[\]{}]")  # what ends a flow mapping's key
 
 
-def nested(text: str, col: int, line: int) -> tuple[Any, Any]:
-    """A one-line flow collection (``text``, comment cut, at 0-based column ``col``) whose
-    items may be flow collections in turn, with their positions as libyaml gives them: a
-    collection under a key is ``[key position, children]``, one in a sequence ``[its
-    bracket's position, children]``. Items and values are plain (read as ``_flow`` reads
-    them) or quoted; a quoted key, a collection as a key, anything after the closing
-    bracket or nesting deeper than ``_FLOW_DEPTH`` is ``Unsupported``."""
-    value, pos, end = _collection(text, 0, col, line, 1)
+def _flow(value: str, col: int, line: int) -> tuple[Any, Any]:
+    """A one-line flow collection (``value``, at 0-based column ``col``) whose items may be
+    flow collections in turn, with their positions as libyaml gives them: a collection
+    under a key is ``[key position, children]``, one in a sequence ``[its bracket's
+    position, children]``. Items and values are plain or quoted; a quoted key, a
+    collection as a key, anything but a comment after the closing bracket or nesting
+    deeper than ``_FLOW_DEPTH`` is ``Unsupported``."""
+    text = strip_comment(value)
+    data, pos, end = _collection(text, 0, col, line, 1)
     if end != len(text):
         raise Unsupported
-    return value, pos
+    return data, pos
 
 
 def _skip(text: str, i: int) -> int:
@@ -157,8 +113,12 @@ def _collection(text: str, i: int, col: int, line: int, depth: int) -> tuple[Any
     data: Any = {} if is_map else []
     pos: Any = {} if is_map else []
     j = _skip(text, i + 1)
-    if j < len(text) and text[j] == close:
+    if j >= len(text):  # not closed on this line
+        raise Unsupported
+    if text[j] == close:
         return data, pos, j + 1
+    if text[j] in ",]}":  # an empty first item, or the other bracket
+        raise Unsupported
     item = _map_item if is_map else _seq_item
     while True:
         j = _skip(text, item(text, j, col, line, depth, data, pos))
@@ -180,17 +140,8 @@ def _seq_item(text: str, j: int, col: int, line: int, depth: int, data: list[Any
         data.append(value)
         pos.append([at, sub])
         return end
-    if text[j] in "'\"":
-        quoted, rest = _quoted(text[j:])
-        data.append(quoted)
-        pos.append(at)
-        return len(text) - len(rest)
-    stop = _ITEM_END.search(text, j)
-    end = stop.start() if stop else len(text)
-    token = text[j:end].rstrip(" ")
-    if not token:
-        raise Unsupported
-    data.append(_in_flow(scalar, token, line, col + j))
+    value, end = _flow_value(text, j, line, col + j)
+    data.append(value)
     pos.append(at)
     return end
 
@@ -237,8 +188,9 @@ def _flow_key(text: str, j: int, line: int, col: int, data: dict[str, Any]) -> t
 
 
 def _flow_value(text: str, start: int, line: int, col: int) -> tuple[Any, int]:
-    """The quoted or plain value at ``text[start]`` (errors at 0-based column ``col``, its
-    key's) and the index after it; nothing there is null."""
+    """The quoted or plain scalar at ``text[start]`` (errors at 0-based column ``col``: a
+    sequence item's own, a value's key's) and the index after it; nothing there is null
+    (``_collection`` lets no empty sequence item reach here)."""
     if start < len(text) and text[start] in "'\"":
         value, rest = _quoted(text[start:])
         return value, len(text) - len(rest)

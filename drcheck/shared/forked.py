@@ -14,6 +14,10 @@ none by default for a process above ``AUTO_MOST_RESIDENT``). ``DRCHECK_JOBS`` se
 number of processes (1: never fork); by default, the CPUs this process may run on, at most
 ``MOST_JOBS``.
 
+``beside`` runs one computation in a single forked worker while the caller goes on (the
+estate's check beside its parse, the second half of a large YAML text), when
+``worth_a_fork`` says the same conditions hold.
+
 A worker that fails with an exception is a bug of drcheck's, raised in the parent as
 ``WorkerError`` with the worker's traceback. A worker that ends without a result (killed by
 the kernel for memory, say) leaves its share to the caller (``None`` in its place), so the

@@ -61,7 +61,9 @@ def _outcome(reader: Any, text: str, limits: Limits) -> tuple[Any, ...]:
         return ("unsupported",)
     except YamlProblem as exc:
         return ("refused", exc.message)
-    except Exception as exc:  # libyaml's own syntax errors
+    except Exception as exc:  # libyaml's own syntax errors; from the fast reader, a bug
+        if reader is read_fast:
+            raise
         return ("refused", type(exc).__name__)
     doc = Document("e", data, marks)
     return ("read", data, [doc.line_of(p) for p in all_paths(data)])
