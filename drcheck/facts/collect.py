@@ -10,10 +10,13 @@ exit 4.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 from drcheck.facts.shards import probed_buckets, probed_hosts
 from drcheck.inputs.durations import format_time
@@ -21,6 +24,9 @@ from drcheck.inputs.estate import BucketSpec, Estate, HostSpec
 from drcheck.probes.base import ProbeBug, ProbeReport, probe_bug, raised_at
 from drcheck.shared.errors import DrcheckError
 from drcheck.shared.model import ProbeIssue
+
+if TYPE_CHECKING:
+    from drcheck.probes.s3 import S3Probe, S3Target
 
 log = logging.getLogger("drcheck.facts.collect")
 
@@ -48,7 +54,15 @@ def _chosen(specs: Sequence[HostSpec | BucketSpec], options: ProbeOptions) -> li
     return [s for s in specs if s.asset_id in options.assets]
 
 
-def _run_s3(estate: Estate, specs: Sequence[object], options: ProbeOptions) -> list[ProbeReport]:
+class _S3Plan(NamedTuple):
+    """The S3 probe of an estate, built once: its probe, targets and peers."""
+
+    probe: S3Probe
+    targets: list[S3Target]
+    peers: list[BucketSpec]
+
+
+def _s3_plan(estate: Estate, specs: Sequence[object], options: ProbeOptions) -> _S3Plan:
     from drcheck.probes.s3 import S3Probe, S3Settings, targets_from_estate
 
     settings = S3Settings()
@@ -59,8 +73,35 @@ def _run_s3(estate: Estate, specs: Sequence[object], options: ProbeOptions) -> l
                            connect_timeout=min(settings.connect_timeout, options.timeout))
     wanted = {getattr(s, "asset_id", None) for s in specs}
     targets = targets_from_estate(estate)
-    return S3Probe(settings).collect([t for t in targets if t.spec.asset_id in wanted],
-                                     peers=[t.spec for t in targets])
+    return _S3Plan(S3Probe(settings), [t for t in targets if t.spec.asset_id in wanted],
+                   [t.spec for t in targets])
+
+
+def _run_s3(estate: Estate, specs: Sequence[object], options: ProbeOptions,
+            plan: _S3Plan | None = None) -> list[ProbeReport]:
+    probe, targets, peers = plan or _s3_plan(estate, specs, options)
+    return probe.collect(targets, peers=peers)
+
+
+@contextmanager
+def _s3_shared_out(estate: Estate, options: ProbeOptions,
+                   wanted: Sequence[str]) -> Iterator[_S3Plan | None]:
+    """The S3 plan, its large first wave already shared out over forked workers
+    (``S3Probe.share_out``), made here while no thread runs; None for a small wave or
+    when the probe cannot be built (``_guarded`` then says why, as without workers)."""
+    from drcheck.probes.s3_split import FORK_FROM
+
+    specs = _chosen(probed_buckets(estate), options) if "s3" in wanted else []
+    if len(specs) < FORK_FROM:
+        yield None
+        return
+    try:
+        plan = _s3_plan(estate, specs, options)
+    except (ImportError, OSError):
+        yield None
+        return
+    with plan.probe.share_out(plan.targets, plan.peers):
+        yield plan
 
 
 def _run_ssh(estate: Estate, hosts: Sequence[object], options: ProbeOptions) -> list[
@@ -94,8 +135,9 @@ RUNNERS: dict[str, tuple[Select, Run]] = {
 """Each probe: which estate assets it reads, and how to run it over them."""
 
 
-def _guarded(name: str, estate: Estate, options: ProbeOptions) -> list[ProbeReport]:
-    select, run = RUNNERS[name]
+def _guarded(name: str, estate: Estate, options: ProbeOptions,
+             runners: Mapping[str, tuple[Select, Run]] = RUNNERS) -> list[ProbeReport]:
+    select, run = runners[name]
     specs = _chosen(select(estate), options)
     if not specs:
         return []
@@ -122,6 +164,10 @@ def collect_reports(estate: Estate, options: ProbeOptions | None = None,
     """Run the named probes concurrently over the estate; never raises for a probe failure."""
     opts = options or ProbeOptions()
     wanted = [p for p in probes if not opts.only or p in opts.only]
-    with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
-        results = list(pool.map(lambda name: _guarded(name, estate, opts), wanted))
+    with _s3_shared_out(estate, opts, wanted) as plan:  # forks before any thread starts
+        run_s3: Run = partial(_run_s3, plan=plan)
+        runners: dict[str, tuple[Select, Run]] = {**RUNNERS, "s3": (probed_buckets, run_s3)}
+        with ThreadPoolExecutor(max_workers=max(1, len(wanted))) as pool:
+            results = list(pool.map(lambda name: _guarded(name, estate, opts, runners),
+                                    wanted))
     return [report for result in results for report in result]

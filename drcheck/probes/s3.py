@@ -10,7 +10,9 @@ those. ``discover_buckets`` lists every bucket a credential can see so none can 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import ClassVar
 from xml.etree.ElementTree import ParseError
@@ -26,10 +28,13 @@ from drcheck.probes.s3_client import (
     ClientKey,
     ClientPool,
     S3Settings,
+    credential_scope,
     env_endpoint,
 )
 from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
+from drcheck.probes.s3_split import Send, Shares, fork_shares, idle_limit, read_verdicts
+from drcheck.shared import progress as progress_style
 from drcheck.shared.errors import DrcheckError, ExitCode
 from drcheck.shared.model import ProbeIssue
 from drcheck.shared.progress import Progress
@@ -100,18 +105,18 @@ class S3Probe(Probe):
         self.settings = settings or S3Settings()
         self.resolver = resolver or catalog_resolver
         self.pool = ClientPool(self.settings)
+        self._shares: Shares | None = None
 
     def collect(self, targets: Sequence[object],
                 peers: Sequence[BucketSpec] | None = None) -> list[ProbeReport]:
         """Probe every target, then every replication destination found, never raising.
 
         ``peers`` (default: the targets) are the estate buckets a destination is named after,
-        so a shard of the estate names them as the whole estate would.
+        so a shard of the estate names them as the whole estate would. When ``share_out``
+        forked workers for these targets, they probe their shares of the first wave.
         """
         wave = [_as_target(t) for t in targets]
-        named = [t.spec for t in wave] if peers is None else peers
-        names = {(b.bucket, b.endpoint): b.name for b in named}
-        worker = BucketProbe(self.pool, self.settings, self.resolver, names)
+        worker = BucketProbe(self.pool, self.settings, self.resolver, _names(wave, peers))
         done: dict[str, ProbeReport] = {}
         sources: dict[str, list[tuple[str, str, str | None]]] = {}
         progress = Progress("s3", len(wave), "buckets probed")
@@ -122,14 +127,93 @@ class S3Probe(Probe):
             finally:
                 progress.advance()
 
-        while wave:
-            outcomes = bounded_map(one, wave, self.settings.concurrency,
-                                   self.settings.bucket_deadline,
-                                   lambda t, limit: self._expired(worker, t, limit))
+        def run(items: list[S3Target], concurrency: int) -> list[BucketOutcome]:
+            return bounded_map(one, items, concurrency, self.settings.bucket_deadline,
+                               lambda t, limit: self._expired(worker, t, limit))
+
+        split, self._shares = self._shares, None
+        if split is not None and split.covers([t.subject for t in wave]):
+            outcomes = self._shared_wave(wave, split, run, progress.advance)
+        else:
+            outcomes = run(wave, self.settings.concurrency)
+        while outcomes:
             wave = self._next_wave(outcomes, done, sources)
             progress.grow(len(wave))  # replication destinations found on the way
+            outcomes = run(wave, self.settings.concurrency) if wave else []
         progress.done()
         return [self._with_dangling(report, sources, done) for report in done.values()]
+
+    @contextmanager
+    def share_out(self, targets: Sequence[object],
+                  peers: Sequence[BucketSpec] | None = None) -> Iterator[bool]:
+        """Fork workers for the later shares of a large first wave (``s3_split``), for the
+        next ``collect`` of the same targets; call it where no other thread runs yet. The
+        block gets whether it did; the workers never outlive it."""
+        wave = [_as_target(t) for t in targets]
+        names = _names(wave, peers)
+        settings = self.settings
+
+        def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+            self._probe_share(wave, share, concurrency, names, verdicts, send)
+
+        with fork_shares([t.subject for t in wave], settings.concurrency,
+                         idle_limit(settings.bucket_deadline, settings.connect_timeout),
+                         work) as split:
+            if split is not None:
+                log.info("s3: the first %d buckets shared over %d processes (%d calls in "
+                         "flight at most, as in one)", len(wave), split.processes,
+                         settings.concurrency)
+            self._shares = split
+            try:
+                yield split is not None
+            finally:
+                self._shares = None
+
+    def _shared_wave(self, wave: list[S3Target], split: Shares,
+                     run: Callable[[list[S3Target], int], list[BucketOutcome]],
+                     advance: Callable[[int], object]) -> list[BucketOutcome]:
+        """The first wave with the workers: the process probes the first share while they
+        probe theirs, then probes itself whatever a worker did not report."""
+        self.pool.share_with(split.tell)
+        split.follow(advance)
+        try:
+            mine = run([wave[i] for i in split.first], split.concurrency)
+        finally:
+            self.pool.share_with(None)
+        theirs = split.outcomes()
+        missing = [i for i in range(len(split.first), len(wave)) if i not in theirs]
+        if missing:
+            log.warning("s3: %d bucket(s) a forked worker did not report are probed here",
+                        len(missing))
+            theirs.update(zip(missing, run([wave[i] for i in missing],
+                                           self.settings.concurrency), strict=True))
+        return mine + [theirs[i] for i in range(len(split.first), len(wave))]
+
+    def _probe_share(self, wave: list[S3Target], share: range, concurrency: int,
+                     names: dict[tuple[str, str | None], str], verdicts: int,
+                     send: Send) -> None:
+        """In a forked worker: probe ``share`` of the wave with a pool of its own (no
+        socket of the parent's is ever used), waiting for the parent's verdict on each
+        credential the parent holds buckets of, and send each outcome as it comes."""
+        progress_style.configure("off")  # the parent counts what this worker sends
+        probe = S3Probe(self.settings, self.resolver)
+        held = {credential_scope(t.client_key()) for t in wave[:share.start]}
+        probe.pool.expect(held & {credential_scope(wave[i].client_key()) for i in share})
+        threading.Thread(target=read_verdicts, args=(verdicts, probe.pool.learn),
+                         name="drcheck-s3-verdicts", daemon=True).start()
+        worker = BucketProbe(probe.pool, self.settings, self.resolver, names)
+
+        def one(index: int) -> BucketOutcome:
+            outcome = probe._safely(worker, wave[index])
+            send(index, outcome)
+            return outcome
+
+        def expired(index: int, limit: float) -> BucketOutcome:
+            outcome = probe._expired(worker, wave[index], limit)
+            send(index, outcome)
+            return outcome
+
+        bounded_map(one, list(share), concurrency, self.settings.bucket_deadline, expired)
 
     def _next_wave(self, outcomes: Iterable[BucketOutcome], done: dict[str, ProbeReport],
                    sources: dict[str, list[tuple[str, str, str | None]]]) -> list[S3Target]:
@@ -199,6 +283,13 @@ class S3Probe(Probe):
                       for source, bucket, why in pairs if source == report.subject
                       and (why is not None or missing)]
         return replace(report, issues=report.issues + tuple(extra)) if extra else report
+
+
+def _names(wave: Sequence[S3Target],
+           peers: Sequence[BucketSpec] | None) -> dict[tuple[str, str | None], str]:
+    """The estate names of buckets by (bucket, endpoint): of ``peers`` (default: the wave)."""
+    named = [t.spec for t in wave] if peers is None else peers
+    return {(b.bucket, b.endpoint): b.name for b in named}
 
 
 def _dest_issue(report: ProbeReport, bucket: str, why: str | None, missing: bool) -> ProbeIssue:

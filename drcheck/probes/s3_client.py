@@ -147,6 +147,7 @@ class ClientPool:
         self._vetting: set[ClientKey] = set()  # credentials whose first call is in flight
         self._lock = threading.Lock()
         self._settled = threading.Condition(self._lock)
+        self._tell: Callable[[Verdict], object] | None = None
 
     def client(self, key: ClientKey) -> S3Client:
         """The shared client for ``key``, built on first use (boto3's credential chain)."""
@@ -186,6 +187,7 @@ class ClientPool:
         if endpoint:
             with self._lock:
                 self._dead.setdefault(endpoint, failure)
+            self._share(Verdict("dead", endpoint, failure))
 
     def dead(self, endpoint: str | None) -> CallResult | None:
         """The failure that condemned ``endpoint``, if any."""
@@ -196,9 +198,10 @@ class ClientPool:
         every client of that endpoint and profile, or, when only the signature's region
         scope was refused (``AuthorizationHeaderMalformed``), for that client alone."""
         if key is not None:
-            scope = key if failure.error in _REGION_SCOPED else _credential(key)
+            scope = key if failure.error in _REGION_SCOPED else credential_scope(key)
             with self._lock:
                 self._refused.setdefault(scope, failure)
+            self._share(Verdict("refused", scope, failure))
 
     def admit(self, key: ClientKey | None, until: float | None = None) -> bool:
         """Hold a call until the credential behind ``key`` has been answered once.
@@ -212,7 +215,7 @@ class ClientPool:
         """
         if key is None:
             return False
-        scope = _credential(key)
+        scope = credential_scope(key)
         limit = time.monotonic() + self._settings.connect_timeout
         until = limit if until is None else min(until, limit)
         with self._settled:
@@ -231,11 +234,46 @@ class ClientPool:
         the credential vouches for it; anything else lets the next call try."""
         if key is None:
             return
-        scope = _credential(key)
+        scope = credential_scope(key)
+        vetted = result is not None and (result.ok or result.code not in _UNVETTED)
         with self._settled:
             self._vetting.discard(scope)
-            if result is not None and (result.ok or result.code not in _UNVETTED):
+            if vetted:
                 self._vetted.add(scope)
+            self._settled.notify_all()
+        self._share(Verdict("vetted" if vetted else "released", scope, None))
+
+    def share_with(self, tell: Callable[[Verdict], object] | None) -> None:
+        """Hand every verdict this pool reaches from now on (a credential vetted, refused or
+        released untried, an endpoint condemned) to ``tell``: the other processes probing
+        the same wave learn it (``learn``). None stops it."""
+        self._tell = tell
+
+    def _share(self, verdict: Verdict) -> None:
+        tell = self._tell
+        if tell is not None:
+            tell(verdict)
+
+    def expect(self, scopes: Iterable[ClientKey]) -> None:
+        """Another process vets these credentials (``credential_scope`` keys): a call made
+        with one waits for its verdict (``learn``), as a thread waits for the first call
+        of this pool's own, bounded the same way (``admit``)."""
+        with self._settled:
+            self._vetting.update(scopes)
+
+    def learn(self, verdict: Verdict) -> None:
+        """What another process's pool found (``share_with``), as if found here."""
+        with self._settled:
+            if verdict.kind == "dead" and isinstance(verdict.key, str) \
+                    and verdict.result is not None:
+                self._dead.setdefault(verdict.key, verdict.result)
+            elif isinstance(verdict.key, ClientKey):
+                if verdict.kind == "refused" and verdict.result is not None:
+                    self._refused.setdefault(verdict.key, verdict.result)
+                elif verdict.kind in ("vetted", "released"):
+                    self._vetting.discard(verdict.key)
+                    if verdict.kind == "vetted":
+                        self._vetted.add(verdict.key)
             self._settled.notify_all()
 
     def refused(self, key: ClientKey | None) -> CallResult | None:
@@ -245,7 +283,19 @@ class ClientPool:
         return self._refused_locked(key)
 
     def _refused_locked(self, key: ClientKey) -> CallResult | None:
-        return self._refused.get(_credential(key)) or self._refused.get(key)
+        return self._refused.get(credential_scope(key)) or self._refused.get(key)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One thing a pool found that another process probing the same wave should know:
+    ``kind`` is ``vetted``, ``refused`` or ``released`` (its first call ended without a
+    server's judgement) for a credential (``key``: a ``ClientKey``, ``result``: the refusal),
+    or ``dead`` for an endpoint (``key``: its URL, ``result``: the failure)."""
+
+    kind: Literal["vetted", "refused", "released", "dead"]
+    key: ClientKey | str
+    result: CallResult | None
 
 
 #: A refusal that depends on the region the request was signed for, not on the credential.
@@ -255,7 +305,7 @@ _UNVETTED = frozenset({"invalid-credentials", "unreachable", "tls-error", "timeo
                        "no-credentials"})
 
 
-def _credential(key: ClientKey) -> ClientKey:
+def credential_scope(key: ClientKey) -> ClientKey:
     """The part of a client key that names one credential at one endpoint."""
     return ClientKey(key.endpoint, None, key.profile, None)
 
