@@ -145,6 +145,7 @@ class ClientPool:
         self._refused: dict[ClientKey, CallResult] = {}
         self._vetted: set[ClientKey] = set()  # credentials a server has answered without refusal
         self._vetting: set[ClientKey] = set()  # credentials whose first call is in flight
+        self._expected: set[ClientKey] = set()  # ... in another process's pool (``expect``)
         self._lock = threading.Lock()
         self._settled = threading.Condition(self._lock)
         self._tell: Callable[[Verdict], object] | None = None
@@ -225,6 +226,9 @@ class ClientPool:
                     return True
                 left = until - time.monotonic()
                 if left <= 0:
+                    if scope in self._expected:  # no verdict came: this pool vets it
+                        self._expected.discard(scope)
+                        self._vetting.discard(scope)
                     break
                 self._settled.wait(left)
             return False
@@ -257,8 +261,10 @@ class ClientPool:
     def expect(self, scopes: Iterable[ClientKey]) -> None:
         """Another process vets these credentials (``credential_scope`` keys): a call made
         with one waits for its verdict (``learn``), as a thread waits for the first call
-        of this pool's own, bounded the same way (``admit``)."""
+        of this pool's own, bounded the same way (``admit``); once one such wait has run
+        out, the next call vets the credential here."""
         with self._settled:
+            self._expected.update(scopes)
             self._vetting.update(scopes)
 
     def learn(self, verdict: Verdict) -> None:
@@ -271,7 +277,9 @@ class ClientPool:
                 if verdict.kind == "refused" and verdict.result is not None:
                     self._refused.setdefault(verdict.key, verdict.result)
                 elif verdict.kind in ("vetted", "released"):
-                    self._vetting.discard(verdict.key)
+                    if verdict.key in self._expected:
+                        self._expected.discard(verdict.key)
+                        self._vetting.discard(verdict.key)
                     if verdict.kind == "vetted":
                         self._vetted.add(verdict.key)
             self._settled.notify_all()

@@ -229,3 +229,11 @@ def closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
+
+@pytest.fixture(scope="module")
+def seaweed(tmp_path_factory: pytest.TempPathFactory, world: World) -> Iterator[str]:
+    """A SeaweedFS server on loopback with the planted credentials as its only identity
+    (one per module that asks for it)."""
+    from tests.s3.seaweed_server import serve
+
+    yield from serve(tmp_path_factory.mktemp("seaweed"), PLANTED_KEY_ID, PLANTED_SECRET)
