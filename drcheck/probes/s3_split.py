@@ -74,13 +74,16 @@ class _Worker:
         self.outcomes: dict[int, Any] = {}
         self.failure: str | None = None
         self.reaped = False
+        self.interrupted = False
+        self._telling = threading.Lock()  # a verdict is never written to a closed pipe
         self.reader: threading.Thread | None = None
 
     def read(self, advance: Callable[[int], object], idle_limit: float) -> None:
         """Read the worker's records until it ends, fails or stays silent ``idle_limit``
         seconds (then it is killed): each outcome kept (the first per index) and counted."""
         pending = b""
-        with os.fdopen(self.records, "rb", buffering=0) as pipe:
+        fd, self.records = self.records, -1  # the file object below closes it
+        with os.fdopen(fd, "rb", buffering=0) as pipe:
             while True:
                 ready, _, _ = select.select([pipe], [], [], idle_limit)
                 if not ready:  # silent too long: the caller probes what is missing
@@ -104,10 +107,19 @@ class _Worker:
                         advance(1)
 
     def tell(self, data: bytes) -> None:
-        """Pass one verdict on; a worker that has ended or stopped reading misses it (its
-        calls then wait no longer than a thread's would)."""
-        with suppress(OSError):
-            os.write(self.verdicts, data)
+        """Pass one verdict on, never blocking: a worker that has ended or stopped reading
+        misses it (its calls then wait no longer than a thread's would). A record the pipe
+        took only part of ends the channel, so the worker never reads half of one."""
+        with self._telling:
+            if self.verdicts < 0:
+                return
+            try:
+                written = os.write(self.verdicts, data)
+            except OSError:  # full (BlockingIOError: this one is dropped whole) or closed
+                return
+            if written < len(data):
+                os.close(self.verdicts)
+                self.verdicts = -1
 
     def kill(self) -> None:
         """Kill the worker (it may have ended already)."""
@@ -115,13 +127,20 @@ class _Worker:
             os.kill(self.pid, signal.SIGKILL)
 
     def reap(self) -> None:
-        """Wait for the worker's end and close the verdict pipe (once)."""
+        """Wait for the worker's end and close its pipes (once); note whether Ctrl-C
+        ended it."""
         if not self.reaped:
             self.reaped = True
-            with suppress(OSError):
-                os.close(self.verdicts)
+            with self._telling:
+                for fd in (self.verdicts, self.records):
+                    if fd >= 0:
+                        with suppress(OSError):
+                            os.close(fd)
+                self.verdicts = self.records = -1
             with suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
+                _, status = os.waitpid(self.pid, 0)
+                self.interrupted = os.WIFSIGNALED(status) \
+                    and os.WTERMSIG(status) == signal.SIGINT
 
 
 class Shares:
@@ -171,6 +190,8 @@ class Shares:
             worker.reap()
             if worker.failure is not None:
                 raise WorkerError(f"a forked S3 worker failed:\n{worker.failure}")
+            if worker.interrupted:  # Ctrl-C: the command ends, nothing is probed again
+                raise KeyboardInterrupt
             found.update(worker.outcomes)
         return found
 

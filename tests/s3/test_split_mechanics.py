@@ -7,6 +7,7 @@ real server is test_shared_wave.py; these pin each failure a server cannot produ
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -228,3 +229,33 @@ def test_the_process_probes_what_a_dead_worker_did_not_report(
     alone = world.probe().collect(targets)
     assert [r.subject for r in reports] == [f"bucket:{n}" for n in names]
     assert [(r.facts, r.issues) for r in reports] == [(r.facts, r.issues) for r in alone]
+
+
+def test_ctrl_c_in_a_worker_ends_the_probe_instead_of_probing_again() -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+        send(share.start, "one")
+        os.kill(os.getpid(), signal.SIGINT)  # as the terminal sends it to the whole group
+        time.sleep(30)
+
+    with fork_shares(SUBJECTS, 32, 5.0, work) as split:
+        assert split is not None
+        with pytest.raises(KeyboardInterrupt):
+            split.outcomes()
+
+
+def test_telling_a_worker_that_does_not_listen_never_blocks() -> None:
+    """Verdicts are written without blocking: a worker that stopped reading them (stuck,
+    say) cannot hold up the bucket threads of the process that tell it."""
+
+    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+        send(share.start, "deaf")
+        time.sleep(3)
+
+    big = Verdict("dead", "http://127.0.0.1:9" + "/x" * 500, None)
+    with fork_shares(SUBJECTS, 32, 10.0, work) as split:
+        assert split is not None
+        start = time.monotonic()
+        for _ in range(2000):  # about 2 MB: thirty times what a pipe holds
+            split.tell(big)
+        assert time.monotonic() - start < 2
+        assert split.outcomes() == {60: "deaf"}
