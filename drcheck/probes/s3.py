@@ -135,7 +135,7 @@ class S3Probe(Probe):
         if split is not None and split.covers([t.subject for t in wave]):
             outcomes = self._shared_wave(wave, split, run, progress.advance)
         else:
-            outcomes = run(wave, self.settings.concurrency)
+            outcomes = run(wave, self.settings.concurrency) if wave else []
         while outcomes:
             wave = self._next_wave(outcomes, done, sources)
             progress.grow(len(wave))  # replication destinations found on the way
