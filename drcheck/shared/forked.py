@@ -10,9 +10,9 @@ Only in a drcheck process of its own (``gcpause.own_process``), where ``fork`` e
 other thread runs (a thread holding a lock at the fork would leave it held in the worker),
 only for shares of ``least`` items or more (below that, forking costs more than it saves),
 and only as many workers as the memory room holds copies of the process for (``affordable``;
-none by default for a process above ``AUTO_MOST_RESIDENT``). ``DRCHECK_JOBS`` sets the
-number of processes (1: never fork); by default, the CPUs this process may run on, at most
-``MOST_JOBS``.
+by default, too, no more processes than copies fit in ``AUTO_MOST_TOTAL``).
+``DRCHECK_JOBS`` sets the number of processes (1: never fork); by default, the CPUs this
+process may run on, at most ``MOST_JOBS``.
 
 ``beside`` runs one computation in a single forked worker while the caller goes on (the
 estate's check beside its parse, the second half of a large YAML text), when
@@ -43,8 +43,11 @@ from drcheck.shared.gcpause import is_own_process
 MOST_JOBS = 4
 """Processes by default at most: each worker's copy-on-write pages cost memory."""
 
-AUTO_MOST_RESIDENT = 1 << 30
-"""Above this many resident bytes, workers only when ``DRCHECK_JOBS`` asks for them."""
+AUTO_MOST_TOTAL = 9 * 2**30 // 5
+"""1.8 GiB: unless ``DRCHECK_JOBS`` chose the number, no more processes than copies of this
+one fit in it. Measured, a forked audit peaks at about 2.1 times what the process held when
+it forked (summed PSS: 885 MiB held gave 1.90 GiB at 100k datasets from a facts file, 982
+MiB gave 2.0 GiB from YAML), so this keeps a default run under 2 GiB."""
 
 
 _T = TypeVar("_T")
@@ -93,17 +96,18 @@ def affordable(jobs: Jobs) -> int:
     hold a copy of this process for every worker, with as much again to spare, since a
     worker's pages are the parent's until either writes them, and reference counts write
     to every object read (measured: each side ends up with about all of it). Unless the
-    user chose the number, a process above ``AUTO_MOST_RESIDENT`` forks none: for a giant
-    estate the copy costs more memory (half as much again) than the time saved is worth."""
+    user chose the number, no more processes than copies of this one fit in
+    ``AUTO_MOST_TOTAL``: for a giant estate the copies cost more memory than the time
+    saved is worth."""
     held = headroom.resident()
     if held is None:
         return jobs.number  # the system cannot say: trust the number
-    if not jobs.chosen and held > AUTO_MOST_RESIDENT:
-        return 1
+    count = jobs.number if jobs.chosen else min(jobs.number,
+                                                max(1, AUTO_MOST_TOTAL // max(held, 1)))
     free = headroom.room()
     if free is None:
-        return jobs.number
-    return max(1, min(jobs.number, 1 + free // 2 // max(held, 1)))
+        return count
+    return max(1, min(count, 1 + free // 2 // max(held, 1)))
 
 
 def shares(total: int, jobs: int, least: int, lead: float = 0.0) -> list[range]:

@@ -223,9 +223,9 @@ def _available(kernel: Path, gib: float) -> None:
 
 def test_workers_are_only_as_many_as_memory_can_copy(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.5)
-    for available_gib, want, allowed in ((64, 4, 4), (2.5, 4, 3), (2, 4, 3), (1.5, 4, 2),
-                                         (0.5, 4, 1), (0, 2, 1)):
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.25)
+    for available_gib, want, allowed in ((64, 4, 4), (1.25, 4, 3), (1, 4, 3), (0.75, 4, 2),
+                                         (0.25, 4, 1), (0, 2, 1)):
         _available(kernel, available_gib)
         assert forked.affordable(Jobs(want, chosen=False)) == allowed, available_gib
     (kernel / "meminfo").write_text("MemTotal: 99 kB\n")  # an old kernel: no estimate
@@ -234,25 +234,38 @@ def test_workers_are_only_as_many_as_memory_can_copy(tmp_path: Path,
 
 def test_a_container_limit_counts_not_the_hosts_memory(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.5)
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=0.25)
     _available(kernel, 64)  # the host's
     v2 = kernel / "sys" / "pod"
     v2.mkdir(parents=True)
     (kernel / "cgroup").write_text("0::/pod\n")
-    (v2 / "memory.max").write_text(f"{3 * 2**30}\n")
-    (v2 / "memory.current").write_text(f"{2**30}\n")  # 2 GiB of room: two half-GiB copies
-    assert headroom.room() == 2 * 2**30
+    (v2 / "memory.max").write_text(f"{3 * 2**29}\n")
+    (v2 / "memory.current").write_text(f"{2**29}\n")  # 1 GiB of room: two quarter-GiB copies
+    assert headroom.room() == 2**30
     assert forked.affordable(Jobs(4, chosen=False)) == 3
     (v2 / "memory.max").write_text("max\n")
     assert headroom.room() == 64 * 2**30
     v1 = kernel / "sys" / "memory" / "job"
     v1.mkdir(parents=True)
     (kernel / "cgroup").write_text("4:memory:/job\n3:cpu:/job\n")
-    (v1 / "memory.limit_in_bytes").write_text(f"{int(1.4 * 2**30)}\n")
-    (v1 / "memory.usage_in_bytes").write_text(f"{2**29}\n")  # 0.9 GiB of room: none
+    (v1 / "memory.limit_in_bytes").write_text(f"{int(0.7 * 2**30)}\n")
+    (v1 / "memory.usage_in_bytes").write_text(f"{2**28}\n")  # 0.45 GiB of room: none
     assert forked.affordable(Jobs(4, chosen=True)) == 1
     (v1 / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # no limit
     assert forked.affordable(Jobs(4, chosen=True)) == 4
+
+
+@pytest.mark.parametrize(("resident_gib", "want", "allowed"), [
+    (0.25, 4, 4), (0.5, 4, 3), (0.85, 4, 2), (0.95, 2, 1), (0.95, 4, 1)])
+def test_by_default_every_copy_fits_in_the_total(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 resident_gib: float, want: int,
+                                                 allowed: int) -> None:
+    """Unless asked, no more processes than copies of this one fit in 1.8 GiB (a forked
+    audit peaks near 2.1 times what it held): 0.85 GiB forks one worker, 0.95 GiB none."""
+    kernel = _kernel(tmp_path, monkeypatch, resident_gib=resident_gib)
+    _available(kernel, 64)
+    assert forked.affordable(Jobs(want, chosen=False)) == allowed
+    assert forked.affordable(Jobs(want, chosen=True)) == want
 
 
 def test_a_giant_process_forks_only_when_asked(tmp_path: Path,
