@@ -33,7 +33,14 @@ from drcheck.probes.s3_client import (
 )
 from drcheck.probes.s3_deadline import bounded_map
 from drcheck.probes.s3_location import HostResolver, catalog_resolver
-from drcheck.probes.s3_split import Send, Shares, fork_shares, idle_limit, read_verdicts
+from drcheck.probes.s3_split import (
+    Send,
+    Shares,
+    Tell,
+    fork_shares,
+    idle_limit,
+    read_verdicts,
+)
 from drcheck.shared import progress as progress_style
 from drcheck.shared.errors import DrcheckError, ExitCode
 from drcheck.shared.model import ProbeIssue
@@ -153,8 +160,8 @@ class S3Probe(Probe):
         names = _names(wave, peers)
         settings = self.settings
 
-        def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
-            self._probe_share(wave, share, concurrency, names, verdicts, send)
+        def work(share: range, concurrency: int, verdicts: int, send: Send, tell: Tell) -> None:
+            self._probe_share(wave, share, concurrency, names, (verdicts, tell), send)
 
         with fork_shares([t.subject for t in wave], settings.concurrency,
                          idle_limit(settings.bucket_deadline, settings.connect_timeout),
@@ -175,7 +182,7 @@ class S3Probe(Probe):
         """The first wave with the workers: the process probes the first share while they
         probe theirs, then probes itself whatever a worker did not report."""
         self.pool.share_with(split.tell)
-        split.follow(advance)
+        split.follow(advance, self.pool.learn)
         try:
             mine = run([wave[i] for i in split.first], split.concurrency)
         finally:
@@ -190,16 +197,20 @@ class S3Probe(Probe):
         return mine + [theirs[i] for i in range(len(split.first), len(wave))]
 
     def _probe_share(self, wave: list[S3Target], share: range, concurrency: int,
-                     names: dict[tuple[str, str | None], str], verdicts: int,
+                     names: dict[tuple[str, str | None], str], verdicts: tuple[int, Tell],
                      send: Send) -> None:
         """In a forked worker: probe ``share`` of the wave with a pool of its own (no
-        socket of the parent's is ever used), waiting for the parent's verdict on each
-        credential the parent holds buckets of, and send each outcome as it comes."""
+        socket of the parent's is ever used) and send each outcome as it comes. A
+        credential with buckets earlier in the wave is vetted by the process holding the
+        first of them: its verdict is waited for (``verdicts``: the descriptor it comes
+        on), and this pool's own verdicts go to the parent, which passes them on."""
         progress_style.configure("off")  # the parent counts what this worker sends
+        listen, tell = verdicts
         probe = S3Probe(self.settings, self.resolver)
-        held = {credential_scope(t.client_key()) for t in wave[:share.start]}
-        probe.pool.expect(held & {credential_scope(wave[i].client_key()) for i in share})
-        threading.Thread(target=read_verdicts, args=(verdicts, probe.pool.learn),
+        earlier = {credential_scope(t.client_key()) for t in wave[:share.start]}
+        probe.pool.expect(earlier & {credential_scope(wave[i].client_key()) for i in share})
+        probe.pool.share_with(tell)
+        threading.Thread(target=read_verdicts, args=(listen, probe.pool.learn),
                          name="drcheck-s3-verdicts", daemon=True).start()
         worker = BucketProbe(probe.pool, self.settings, self.resolver, names)
 

@@ -11,10 +11,12 @@ What one process guarantees, several do too:
 
 - No more calls are in flight than one process would make: the concurrency is shared out
   (``concurrencies``).
-- A refused credential costs one call: the process's pool hands every verdict it reaches
-  (credential vetted, refused or released untried, endpoint condemned) to the workers as
-  it happens (``Shares.tell``), and a worker's calls with a credential the process holds
-  buckets of wait for that verdict, bounded as a thread's wait is (``ClientPool.expect``).
+- A refused credential costs one call: the process holding a credential's first bucket in
+  the wave vets it. Every pool hands on each verdict it reaches (credential vetted, refused
+  or released untried, endpoint condemned) as it happens: the process's go to the workers
+  (``Shares.tell``), a worker's to the process, which learns them and passes them to the
+  other workers (``Shares.follow``). Calls with a credential vetted elsewhere wait for its
+  verdict, bounded as a thread's wait is (``ClientPool.expect``).
 - Reports come back in target order, so the facts file is the one a single process
   writes. Each worker streams one record per bucket as it finishes (the process's progress
   counts them); nothing a worker sends is ever executed, it is the parent's own code's
@@ -54,9 +56,16 @@ _HEADER = struct.Struct("!I")
 Send = Callable[[int, Any], None]
 """How a worker hands over the outcome of the target at an index of the wave."""
 
-Work = Callable[[range, int, int, Send], None]
+Tell = Callable[[Any], None]
+"""How a worker hands over a verdict of its own pool (the process passes it on)."""
+
+Work = Callable[[range, int, int, Send, Tell], None]
 """A worker's job: probe ``share`` of the wave with ``concurrency`` threads, learning the
-process's verdicts from the descriptor given, handing each outcome to ``send``."""
+other processes' verdicts from the descriptor given, handing each outcome to ``send`` and
+each verdict of its own to ``tell``."""
+
+Hear = Callable[[Any], None]
+"""What the process does with a verdict a worker reached (learns it, as its pool's own)."""
 
 
 def concurrencies(total: int, count: int) -> list[int]:
@@ -78,9 +87,11 @@ class _Worker:
         self._telling = threading.Lock()  # a verdict is never written to a closed pipe
         self.reader: threading.Thread | None = None
 
-    def read(self, advance: Callable[[int], object], idle_limit: float) -> None:
+    def read(self, advance: Callable[[int], object], idle_limit: float,
+             hear: Callable[[Any, _Worker], object] = lambda _v, _w: None) -> None:
         """Read the worker's records until it ends, fails or stays silent ``idle_limit``
-        seconds (then it is killed): each outcome kept (the first per index) and counted."""
+        seconds (then it is killed): each outcome kept (the first per index) and counted,
+        each verdict of the worker's passed to ``hear``."""
         pending = b""
         fd, self.records = self.records, -1  # the file object below closes it
         with os.fdopen(fd, "rb", buffering=0) as pipe:
@@ -102,7 +113,9 @@ class _Worker:
                     if kind == "error":
                         self.failure = value
                         return
-                    if index in self.share and index not in self.outcomes:
+                    if kind == "verdict":
+                        hear(value, self)
+                    elif index in self.share and index not in self.outcomes:
                         self.outcomes[index] = value
                         advance(1)
 
@@ -163,18 +176,28 @@ class Shares:
         """Whether these are the workers of the wave of ``subjects``."""
         return tuple(subjects) == self.subjects
 
-    def tell(self, verdict: object) -> None:
-        """Hand one verdict of the process's pool to every worker (thread-safe)."""
+    def tell(self, verdict: object, source: _Worker | None = None) -> None:
+        """Hand one verdict to every worker but ``source``, the one that reached it (None:
+        the process's pool did); thread-safe."""
         data = pickle.dumps(verdict, pickle.HIGHEST_PROTOCOL)
         with self._lock:
             for worker in self._workers:
-                worker.tell(_HEADER.pack(len(data)) + data)
+                if worker is not source:
+                    worker.tell(_HEADER.pack(len(data)) + data)
 
-    def follow(self, advance: Callable[[int], object]) -> None:
-        """Start reading every worker's records, counting each outcome with ``advance``."""
+    def follow(self, advance: Callable[[int], object], hear: Hear) -> None:
+        """Start reading every worker's records: each outcome counted with ``advance``,
+        each verdict a worker reached handed to ``hear`` and passed on to the others, so
+        that whichever process vets a credential first, the others learn it."""
+
+        def heard(verdict: Any, source: _Worker) -> None:
+            hear(verdict)
+            self.tell(verdict, source)
+
         for worker in self._workers:
             worker.reader = threading.Thread(target=worker.read, name="drcheck-s3-share",
-                                             args=(advance, self._idle_limit), daemon=True)
+                                             args=(advance, self._idle_limit, heard),
+                                             daemon=True)
             worker.reader.start()
 
     def outcomes(self) -> dict[int, Any]:
@@ -241,8 +264,11 @@ def _worker_main(work: Work, share: range, concurrency: int, records: tuple[int,
             with lock:
                 _write_all(records[1], _HEADER.pack(len(data)) + data)
 
+        def tell(verdict: Any) -> None:
+            send(-1, verdict, "verdict")
+
         try:
-            work(share, concurrency, verdicts[0], send)
+            work(share, concurrency, verdicts[0], send, tell)
         except BaseException:  # drcheck's own bug: the parent raises it
             send(-1, traceback.format_exc(), "error")
     except BaseException:  # a broken pipe: the parent probes what is missing

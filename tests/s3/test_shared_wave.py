@@ -26,7 +26,7 @@ from tests.s3.faults import FaultProxy
 
 pytestmark = pytest.mark.integration
 
-BUCKETS = FORK_FROM + 20
+BUCKETS = FORK_FROM + 60
 NOW = "2026-12-01T00:00:00Z"
 _TIME = re.compile(rb'"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"')
 _DIGEST = re.compile(rb'"sha256:[0-9a-f]{64}"')
@@ -56,13 +56,16 @@ def proxy(seaweed: str) -> Iterator[FaultProxy]:
     started.stop()
 
 
-def _estate(tmp: Path, url: str, names: list[str]) -> Path:
+def _estate(tmp: Path, url: str, names: list[str], profiles: dict[str, str] | None = None
+            ) -> Path:
     lines = ["apiVersion: drcheck/v1", "kind: Estate", "hosts:", "  - name: db-1",
              "    probe: false", "    location: {provider: ovh, datacenter: GRA1}",
              "buckets:"]
     for name in names:
         lines += [f"  - name: {name}", f"    bucket: {name}", f"    endpoint: {url}",
                   "    provider: ovh", "    region: gra", "    addressing_style: path"]
+        if profiles and name in profiles:
+            lines.append(f"    profile: {profiles[name]}")
     lines.append("datasets:")
     for i in range(0, len(names), 7):
         lines += [f"  - name: db-{i}", "    primary: {host: db-1, path: /var/lib/db}",
@@ -125,3 +128,22 @@ def test_a_refused_credential_costs_one_call_across_every_process(
     assert len(refusals) == 1
     for secret in ("not-the-secret-drcheck-3", PLANTED_SECRET):
         assert secret not in run.stderr + (tmp_path / "refused.json").read_text()
+
+
+def test_a_credential_first_met_by_a_worker_is_refused_once_across_three_processes(
+        tmp_path: Path, wave: list[str], proxy: FaultProxy) -> None:
+    """A credential whose buckets all lie in the workers' shares is vetted by the first
+    worker holding one; the process passes its verdict on to the other worker."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[bad]\naws_access_key_id = UNKNOWNKEYDRCHECK04\n"
+                           "aws_secret_access_key = not-the-secret-drcheck-4\n")
+    bad = dict.fromkeys(wave[70:], "bad")  # in the second and the third share
+    estate = _estate(tmp_path, proxy.url, wave, bad)
+    run = _probe(estate, tmp_path / "three.json", 3, AWS_SHARED_CREDENTIALS_FILE=str(credentials))
+    assert run.returncode == 0, run.stderr
+    assert "shared over 3 processes" in run.stderr
+    assert sum(proxy.hits.get(name, 0) for name in bad) == 1
+    facts = json.loads((tmp_path / "three.json").read_text())
+    refused = {i["subject"] for i in facts["issues"] if i["code"] == "invalid-credentials"}
+    assert refused == {f"bucket:{name}" for name in bad}
+    assert "not-the-secret-drcheck-4" not in run.stderr + (tmp_path / "three.json").read_text()

@@ -24,7 +24,14 @@ from drcheck.probes.s3_client import (
     Verdict,
     credential_scope,
 )
-from drcheck.probes.s3_split import Send, Shares, concurrencies, fork_shares, read_verdicts
+from drcheck.probes.s3_split import (
+    Send,
+    Shares,
+    Tell,
+    concurrencies,
+    fork_shares,
+    read_verdicts,
+)
 from drcheck.shared.forked import WorkerError
 from tests.s3.conftest import World
 
@@ -48,7 +55,7 @@ def _counted(split: Shares) -> list[int]:
         with lock:
             seen.append(count)
 
-    split.follow(advance)
+    split.follow(advance, lambda _verdict: None)
     return seen
 
 
@@ -63,7 +70,8 @@ def test_concurrency_is_shared_out_never_exceeded() -> None:
 
 
 def test_a_small_wave_or_one_call_in_flight_stays_in_one_process() -> None:
-    def never(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def never(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         raise AssertionError("forked")
 
     with fork_shares(SUBJECTS[:s3_split.FORK_FROM - 1], 32, 5.0, never) as split:
@@ -73,7 +81,8 @@ def test_a_small_wave_or_one_call_in_flight_stays_in_one_process() -> None:
 
 
 def test_outcomes_come_back_by_index_and_are_counted() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         for index in reversed(share):  # any order: the parent files them by index
             send(index, (SUBJECTS[index], concurrency, os.getpid()))
 
@@ -91,7 +100,8 @@ def test_outcomes_come_back_by_index_and_are_counted() -> None:
 
 
 def test_a_worker_that_raises_is_a_bug_of_drchecks() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         send(share.start, "first")
         raise KeyError("the probe's own bug")
 
@@ -102,7 +112,8 @@ def test_a_worker_that_raises_is_a_bug_of_drchecks() -> None:
 
 
 def test_a_worker_that_dies_leaves_what_it_reported() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         for index in share[:5]:
             send(index, index)
         os._exit(9)  # killed by the kernel, say
@@ -114,7 +125,8 @@ def test_a_worker_that_dies_leaves_what_it_reported() -> None:
 
 
 def test_a_silent_worker_is_killed_within_the_idle_limit() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         send(share.start, "one")
         time.sleep(600)
 
@@ -128,7 +140,8 @@ def test_a_silent_worker_is_killed_within_the_idle_limit() -> None:
 
 
 def test_verdicts_reach_every_worker_as_they_happen() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         heard: list[object] = []
         done = threading.Event()
 
@@ -148,7 +161,7 @@ def test_verdicts_reach_every_worker_as_they_happen() -> None:
     with fork_shares(SUBJECTS, 32, 5.0, work) as split:
         assert split is not None
         arrived = threading.Event()
-        split.follow(lambda _n: arrived.set())
+        split.follow(lambda _n: arrived.set(), lambda _verdict: None)
         assert arrived.wait(10)
         for verdict in told:
             split.tell(verdict)
@@ -232,7 +245,8 @@ def test_the_process_probes_what_a_dead_worker_did_not_report(
 
 
 def test_ctrl_c_in_a_worker_ends_the_probe_instead_of_probing_again() -> None:
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         send(share.start, "one")
         os.kill(os.getpid(), signal.SIGINT)  # as the terminal sends it to the whole group
         time.sleep(30)
@@ -247,7 +261,8 @@ def test_telling_a_worker_that_does_not_listen_never_blocks() -> None:
     """Verdicts are written without blocking: a worker that stopped reading them (stuck,
     say) cannot hold up the bucket threads of the process that tell it."""
 
-    def work(share: range, concurrency: int, verdicts: int, send: Send) -> None:
+    def work(share: range, concurrency: int, verdicts: int, send: Send,
+             tell: Tell) -> None:
         send(share.start, "deaf")
         time.sleep(3)
 
@@ -259,3 +274,34 @@ def test_telling_a_worker_that_does_not_listen_never_blocks() -> None:
             split.tell(big)
         assert time.monotonic() - start < 2
         assert split.outcomes() == {60: "deaf"}
+
+
+def test_a_workers_verdict_reaches_the_process_and_the_other_workers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whichever process vets a credential first, every other one learns its verdict: the
+    first worker's refusal reaches the process and, passed on, the second worker."""
+    monkeypatch.setenv("DRCHECK_JOBS", "3")
+    monkeypatch.setattr(s3_split, "LEAST_SHARE", 40)  # shares from 0, 40 and 80
+    refused = Verdict("refused", SCOPE, CallResult("GetBucketLocation", code="invalid-credentials",
+                                                   error="InvalidAccessKeyId", reason="no"))
+
+    def work(share: range, concurrency: int, verdicts: int, send: Send, tell: Tell) -> None:
+        if share.start == 40:  # the first worker's share
+            tell(refused)
+            send(share.start, "told")
+            time.sleep(1)  # its pipe stays open while the other reads
+            return
+        heard: list[object] = []
+        done = threading.Event()
+        threading.Thread(target=read_verdicts, daemon=True,
+                         args=(verdicts, lambda v: (heard.append(v), done.set()))).start()
+        done.wait(10)
+        send(share.start, heard)
+
+    process: list[object] = []
+    with fork_shares(SUBJECTS, 32, 10.0, work) as split:
+        assert split is not None and split.processes == 3
+        split.follow(lambda _n: None, process.append)
+        got = split.outcomes()
+    assert process == [refused]
+    assert got == {40: "told", 80: [refused]}
