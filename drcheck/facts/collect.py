@@ -92,7 +92,7 @@ def _s3_shared_out(estate: Estate, options: ProbeOptions,
     from drcheck.probes.s3_split import FORK_FROM
 
     specs = _chosen(probed_buckets(estate), options) if "s3" in wanted else []
-    if len(specs) < FORK_FROM:
+    if len(specs) < FORK_FROM:  # no fork: boto3 is imported on the probe's thread, as before
         yield None
         return
     try:

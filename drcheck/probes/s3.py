@@ -161,7 +161,7 @@ class S3Probe(Probe):
         settings = self.settings
 
         def work(share: range, concurrency: int, verdicts: int, send: Send, tell: Tell) -> None:
-            self._probe_share(wave, share, concurrency, names, (verdicts, tell), send)
+            self._probe_share(wave, share, concurrency, names, verdicts, tell, send)
 
         with fork_shares([t.subject for t in wave], settings.concurrency,
                          idle_limit(settings.bucket_deadline, settings.connect_timeout),
@@ -197,15 +197,14 @@ class S3Probe(Probe):
         return mine + [theirs[i] for i in range(len(split.first), len(wave))]
 
     def _probe_share(self, wave: list[S3Target], share: range, concurrency: int,
-                     names: dict[tuple[str, str | None], str], verdicts: tuple[int, Tell],
+                     names: dict[tuple[str, str | None], str], listen: int, tell: Tell,
                      send: Send) -> None:
         """In a forked worker: probe ``share`` of the wave with a pool of its own (no
         socket of the parent's is ever used) and send each outcome as it comes. A
         credential with buckets earlier in the wave is vetted by the process holding the
-        first of them: its verdict is waited for (``verdicts``: the descriptor it comes
-        on), and this pool's own verdicts go to the parent, which passes them on."""
+        first of them: its verdict is waited for (``listen``: the descriptor it comes on),
+        and this pool's own verdicts go to the parent (``tell``), which passes them on."""
         progress_style.configure("off")  # the parent counts what this worker sends
-        listen, tell = verdicts
         probe = S3Probe(self.settings, self.resolver)
         earlier = {credential_scope(t.client_key()) for t in wave[:share.start]}
         probe.pool.expect(earlier & {credential_scope(wave[i].client_key()) for i in share})

@@ -43,7 +43,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
-from drcheck.shared.forked import WorkerError, affordable, jobs_wanted, shares, worth_a_fork
+from drcheck.shared.forked import (
+    WorkerError,
+    affordable,
+    jobs_wanted,
+    run_child,
+    shares,
+    worth_a_fork,
+)
 
 FORK_FROM = 100
 """The fewest buckets a first wave shares out: below, forking costs more than it saves."""
@@ -52,6 +59,30 @@ LEAST_SHARE = 50
 """The fewest buckets of a share."""
 
 _HEADER = struct.Struct("!I")
+
+
+def _framed(value: Any) -> bytes:
+    """``value`` pickled behind its length: one record of a pipe between the processes."""
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+class _Records:
+    """The records of a pipe, from its bytes as they come (``_framed``'s inverse)."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> Iterator[Any]:
+        """Every whole record ``chunk`` completes, in order."""
+        self._pending += chunk
+        while len(self._pending) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self._pending)
+            end = _HEADER.size + size
+            if len(self._pending) < end:
+                return
+            record, self._pending = self._pending[_HEADER.size:end], self._pending[end:]
+            yield pickle.loads(record)
 
 Send = Callable[[int, Any], None]
 """How a worker hands over the outcome of the target at an index of the wave."""
@@ -92,7 +123,7 @@ class _Worker:
         """Read the worker's records until it ends, fails or stays silent ``idle_limit``
         seconds (then it is killed): each outcome kept (the first per index) and counted,
         each verdict of the worker's passed to ``hear``."""
-        pending = b""
+        records = _Records()
         fd, self.records = self.records, -1  # the file object below closes it
         with os.fdopen(fd, "rb", buffering=0) as pipe:
             while True:
@@ -103,13 +134,7 @@ class _Worker:
                 chunk = pipe.read(1 << 16)
                 if not chunk:
                     return
-                pending += chunk
-                while len(pending) >= _HEADER.size:
-                    (size,) = _HEADER.unpack_from(pending)
-                    if len(pending) < _HEADER.size + size:
-                        break
-                    kind, index, value = pickle.loads(pending[_HEADER.size:_HEADER.size + size])
-                    pending = pending[_HEADER.size + size:]
+                for kind, index, value in records.feed(chunk):
                     if kind == "error":
                         self.failure = value
                         return
@@ -179,11 +204,11 @@ class Shares:
     def tell(self, verdict: object, source: _Worker | None = None) -> None:
         """Hand one verdict to every worker but ``source``, the one that reached it (None:
         the process's pool did); thread-safe."""
-        data = pickle.dumps(verdict, pickle.HIGHEST_PROTOCOL)
+        record = _framed(verdict)
         with self._lock:
             for worker in self._workers:
                 if worker is not source:
-                    worker.tell(_HEADER.pack(len(data)) + data)
+                    worker.tell(record)
 
     def follow(self, advance: Callable[[int], object], hear: Hear) -> None:
         """Start reading every worker's records: each outcome counted with ``advance``,
@@ -249,31 +274,24 @@ def _fork(work: Work, share: range, concurrency: int) -> _Worker | None:
 
 def _worker_main(work: Work, share: range, concurrency: int, records: tuple[int, int],
                  verdicts: tuple[int, int]) -> NoReturn:
-    """The worker: probe the share, stream each outcome, leave without any cleanup (the
-    atexit handlers, buffered output and temporary files are the parent's)."""
-    code = 0
-    try:
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it with the parent
+    """The worker: probe the share, streaming each outcome and verdict; a failure of
+    ``work`` is drcheck's own bug, sent for the parent to raise (``run_child``)."""
+    lock = threading.Lock()
+
+    def send(index: int, value: Any, kind: str = "outcome") -> None:
+        record = _framed((kind, index, value))
+        with lock:
+            _write_all(records[1], record)
+
+    def body() -> None:
         os.close(records[0])
         os.close(verdicts[1])
-        lock = threading.Lock()
-
-        def send(index: int, value: Any, kind: str = "outcome") -> None:
-            data = pickle.dumps((kind, index, value), pickle.HIGHEST_PROTOCOL)
-            with lock:
-                _write_all(records[1], _HEADER.pack(len(data)) + data)
-
-        def tell(verdict: Any) -> None:
-            send(-1, verdict, "verdict")
-
         try:
-            work(share, concurrency, verdicts[0], send, tell)
-        except BaseException:  # drcheck's own bug: the parent raises it
+            work(share, concurrency, verdicts[0], send, lambda v: send(-1, v, "verdict"))
+        except BaseException:
             send(-1, traceback.format_exc(), "error")
-    except BaseException:  # a broken pipe: the parent probes what is missing
-        code = 1
-    os._exit(code)
+
+    run_child(body)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -285,16 +303,11 @@ def _write_all(fd: int, data: bytes) -> None:
 def read_verdicts(fd: int, learn: Callable[[Any], object]) -> None:
     """In a worker: hand each verdict the process sends to ``learn`` until the pipe closes
     (run on a daemon thread; the worker's exit ends it)."""
-    pending = b""
+    records = _Records()
     with suppress(OSError), os.fdopen(fd, "rb", buffering=0) as pipe:
         while chunk := pipe.read(1 << 16):
-            pending += chunk
-            while len(pending) >= _HEADER.size:
-                (size,) = _HEADER.unpack_from(pending)
-                if len(pending) < _HEADER.size + size:
-                    break
-                learn(pickle.loads(pending[_HEADER.size:_HEADER.size + size]))
-                pending = pending[_HEADER.size + size:]
+            for verdict in records.feed(chunk):
+                learn(verdict)
 
 
 @contextmanager

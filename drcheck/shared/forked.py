@@ -34,7 +34,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from drcheck.shared import headroom
 from drcheck.shared.errors import UsageError
@@ -177,14 +177,8 @@ def _fork(work: Callable[[range], Any], share: range) -> _Worker:
     if pid:
         os.close(write_fd)
         return _Worker(pid, read_fd)
-    # the worker: compute, hand the result over, and leave without running any cleanup
-    # (atexit handlers, buffered output and temporary files are the parent's)
-    code = 0
-    try:
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            # Ctrl-C ends the worker at once, as it ends the parent's wait (a parent that
-            # ignores SIGINT, started in the background or under nohup, has workers that do)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def body() -> None:
         os.close(read_fd)
         try:
             data = pickle.dumps(("ok", work(share)), pickle.HIGHEST_PROTOCOL)
@@ -192,7 +186,23 @@ def _fork(work: Callable[[range], Any], share: range) -> _Worker:
             data = pickle.dumps(("error", traceback.format_exc()), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_fd, "wb") as pipe:
             pipe.write(data)
-    except BaseException:  # a broken pipe: the parent reads no result
+
+    run_child(body)
+
+
+def run_child(body: Callable[[], object]) -> NoReturn:
+    """In a forked worker: run ``body``, then leave without running any cleanup (atexit
+    handlers, buffered output and temporary files are the parent's). Ctrl-C ends the worker
+    at once, as it ends the parent's wait (a parent that ignores SIGINT, started in the
+    background or under nohup, has workers that do). ``body`` hands its result or its
+    failure to the parent itself; an exception out of it (a broken pipe: the parent reads
+    nothing) only sets the exit status."""
+    code = 0
+    try:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        body()
+    except BaseException:
         code = 1
     os._exit(code)
 
