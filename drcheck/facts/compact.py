@@ -73,6 +73,21 @@ class Origins:
             origin = origin.replace("@", "@@")
         return origin.replace(self._prefix, "@:") if self._prefix in origin else origin
 
+    def shortener(self) -> Callable[[Any], Any]:
+        """``short`` as the quickest function that gives the same: a writer calls it for
+        every origin of a snapshot."""
+        if self.estate is None:
+            return _same
+        prefix, short = self._prefix, self.short
+
+        def shorten(origin: Any) -> Any:
+            # str.replace hands back the text itself when it holds no prefix
+            if type(origin) is not str or "@" in origin:
+                return short(origin)
+            return origin.replace(prefix, "@:")
+
+        return shorten
+
     def full(self, origin: Any) -> Any:
         """The origin ``short`` was given."""
         if self.estate is None or not isinstance(origin, str) or "@" not in origin:
@@ -94,6 +109,10 @@ class Origins:
             return full(origin) if "@@" in origin else origin.replace("@:", prefix)
 
         return expand
+
+
+def _same(origin: Any) -> Any:
+    return origin
 
 
 def canonical_digest(body: Mapping[str, Any]) -> str:
@@ -120,10 +139,17 @@ def _content(name: str, ev: Evidence) -> tuple[Any, ...]:
     """A fact's content as a tuple of plain values (hashed in C, unlike the dataclass); a
     list or mapping value by its canonical JSON (unhashable, and ``[1]`` is not ``[true]``)."""
     value = ev.value
+    kind = type(value)
+    if kind in _PLAIN:  # the common case, inline: what the general case gives for it
+        return (name, value, kind, ev.source._value_, ev.origin, ev.observed_at, ev.reason)
     if isinstance(value, (list, dict)):
         value = ("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
     return (name, value, _value_key(ev.value), ev.source._value_, ev.origin,
             ev.observed_at, ev.reason)
+
+
+_PLAIN = frozenset((str, bool, int, type(None)))
+"""Value types whose content key is the value and its type (no float, no container)."""
 
 
 def _value_key(value: Any) -> Any:
@@ -138,24 +164,26 @@ class _Writer:
     def __init__(self, s: Snapshot) -> None:
         self.at = s.collected_at
         self.origins = Origins(s.sources)
+        self.short = self.origins.shortener()
         self.locations: dict[str, _Doc] = {}
         self._lean: dict[int, tuple[Location, _Doc]] = {}
         self._by_asset: dict[str, list[tuple[Location, str]]] = {}
         self.shared: dict[str, _Doc] = {}
         self._shared_ids: dict[tuple[Any, ...], str] = {}
         counts: dict[tuple[Any, ...], int] = {}
+        get, content = counts.get, _content
         for d in s.datasets:
             for r in (d.primary, *d.copies):
                 for name, ev in r.facts.items():
-                    key = _content(name, ev)
-                    counts[key] = counts.get(key, 0) + 1
+                    key = content(name, ev)
+                    counts[key] = get(key, 0) + 1
         self._many = {key for key, n in counts.items() if n > 1}
         """The content of every fact several replicas carry (written once, under ``shared``):
         a set of the few, not a map of every fact, which held 1.5 M entries at 100k datasets
         while the document was written."""
 
     def fact(self, ev: Evidence) -> _Doc:
-        out: _Doc = {"value": ev.value, "origin": self.origins.short(ev.origin)}
+        out: _Doc = {"value": ev.value, "origin": self.short(ev.origin)}
         source = ev.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
@@ -167,7 +195,7 @@ class _Writer:
 
     def claim(self, c: Claim) -> _Doc:
         out: _Doc = {"kind": c.kind._value_, "value": c.value,
-                     "origin": self.origins.short(c.origin)}
+                     "origin": self.short(c.origin)}
         source = c.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
@@ -180,7 +208,7 @@ class _Writer:
     def coordinates(self, c: Coordinates | None) -> _Doc | None:
         if c is None:
             return None
-        out: _Doc = {"lat": c.lat, "lon": c.lon, "origin": self.origins.short(c.origin)}
+        out: _Doc = {"lat": c.lat, "lon": c.lon, "origin": self.short(c.origin)}
         source = c.source._value_
         if source != DEFAULT_SOURCE:
             out["source"] = source
@@ -231,28 +259,32 @@ class _Writer:
         return found
 
     def replica(self, dataset: str, r: Replica, role: str) -> _Doc:
-        kind, _, asset_name = r.asset.partition(":")
-        out: _Doc = {"asset": r.asset, "origin": self.origins.short(r.origin),
-                     "facts": {k: self.replica_fact(k, v) for k, v in sorted(r.facts.items())}}
+        asset = r.asset
+        kind, _, asset_name = asset.partition(":")
+        facts = r.facts
+        out: _Doc = {"asset": asset, "origin": self.short(r.origin),
+                     "facts": {k: self.replica_fact(k, facts[k]) for k in sorted(facts)}
+                     if facts else {}}
         if r.role != role:
             out["role"] = r.role
         if r.name != asset_name:
             out["name"] = r.name
-        if r.id != derived_id(dataset, r.role, r.name):
+        if r.id != (f"{dataset}/primary" if r.role == "primary"
+                    else f"{dataset}/{r.role}/{r.name}"):  # derived_id, inline
             out["id"] = r.id
         if r.kind._value_ != kind:
             out["kind"] = r.kind._value_
         if r.path is not None:
             out["path"] = r.path
         key = self.location_key(r)
-        if key != r.asset:
+        if key != asset:
             out["location"] = key
         return out
 
     def dataset(self, d: Dataset) -> _Doc:
         out: _Doc = {
             "name": d.name, "criticality": d.criticality,
-            "labels": dict(sorted(d.labels.items())), "origin": self.origins.short(d.origin),
+            "labels": dict(sorted(d.labels.items())), "origin": self.short(d.origin),
             "facts": {k: self.fact(v) for k, v in sorted(d.facts.items())},
             "primary": self.replica(d.name, d.primary, "primary"),
             "copies": [self.replica(d.name, c, "copy") for c in d.copies],
@@ -356,6 +388,13 @@ class _Digest:
 def _head(s: Snapshot, writer: _Writer, drcheck_version: str) -> _Doc:
     return {"format": FORMAT, "version": VERSION, "drcheck_version": drcheck_version,
             **header_fields(s), "locations": writer.locations, "shared": writer.shared}
+
+
+def remember_digest(s: Snapshot, digest: str) -> None:
+    """Keep ``digest`` as the digest of ``s``, worked out elsewhere from ``s`` itself (a
+    forked worker that wrote its document)."""
+    if not isinstance(s.__dict__.get("_digest"), str):
+        object.__setattr__(s, "_digest", digest)
 
 
 def _digested(s: Snapshot, body: _Doc, digest: Callable[[], str]) -> _Doc:

@@ -3,19 +3,28 @@
 The document is written as it is made (``json_stream``): findings are recorded first (they
 fill the ``rules``, ``passed`` and ``evidence`` tables that sort before them) into a
 temporary file, then every field is written in key order, the embedded datasets one by one.
+
+For a large snapshot the embedded facts are written by a forked worker (``forked.beside``)
+into a file of their own while this process records the findings: the two take about as
+long, and neither reads what the other writes. The worker writes exactly what this process
+would have written in that place; one that ends without its result leaves it to this
+process.
 """
 
 from __future__ import annotations
 
 import io
 import tempfile
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
-from drcheck.facts.compact import standard_records, streamed_document
+from drcheck.facts.compact import remember_digest, standard_records, streamed_document
 from drcheck.facts.stored import stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
-from drcheck.shared.json_stream import Encoded, Spooled, write_records
+from drcheck.shared.forked import beside, worth_a_fork
+from drcheck.shared.json_stream import Encoded, Prewritten, Spooled, emit, write_records
 from drcheck.shared.jsontext import compact
 from drcheck.shared.model import AuditResult
 
@@ -44,6 +53,47 @@ def _embedded_facts(result: AuditResult, spool: Spooled) -> dict[str, object]:
     return {**head, "datasets": spool}
 
 
+FACTS_BESIDE_FROM = 2000
+"""Datasets from which the embedded facts are written by a forked worker (below that, the
+fork costs about what it saves)."""
+
+@contextmanager
+def _facts_beside(result: AuditResult, body: BinaryIO) -> Iterator[
+        Callable[[], dict[str, Any]]]:
+    """The embedded facts, for ``result_head``: written into ``body`` by a forked worker
+    while the block goes on (``Prewritten``), when the snapshot is large and a fork is
+    worth it; else, or when the worker ends without its result, made here when asked."""
+
+    def here() -> dict[str, Any]:
+        body.seek(0)
+        body.truncate()
+        return _embedded_facts(result, Spooled(body, 2))
+
+    if len(result.snapshot.datasets) < FACTS_BESIDE_FROM or not worth_a_fork():
+        yield here
+        return
+
+    def written() -> tuple[Any, str]:
+        """In the worker: the facts value into ``body``; what ``result_head`` reads of it
+        besides (``issues``, ``digest``) handed back."""
+        with tempfile.TemporaryFile() as datasets:
+            facts = _embedded_facts(result, Spooled(datasets, 2))
+            emit(facts, 1, body.write)
+            body.flush()
+        return facts["issues"], str(facts["digest"])
+
+    with beside(written) as worker:
+        def embedded() -> dict[str, Any]:
+            head = worker()
+            if head is None:
+                return here()
+            issues, digest = head
+            remember_digest(result.snapshot, digest)
+            return {"issues": issues, "digest": digest, "written": Prewritten(body)}
+
+        yield embedded
+
+
 class JsonReporter(Reporter):
     """Key-sorted JSON, one record per line; the same input always gives the same bytes."""
 
@@ -61,9 +111,12 @@ class JsonReporter(Reporter):
         shared = Shared(result.snapshot)
         with tempfile.TemporaryFile() as spool, tempfile.TemporaryFile() as facts:
             findings = Spooled(spool, 1)  # the top-level ``findings`` list
-            _spool_findings(result, shared, findings)
-            embedded = _embedded_facts(result, Spooled(facts, 2))  # ``facts.datasets``
+            with _facts_beside(result, facts) as facts_of:
+                _spool_findings(result, shared, findings)
+                embedded = facts_of()
             doc = result_head(result, shared, embedded)
+            if "written" in embedded:  # the worker's text of the whole ``facts`` value
+                doc["facts"] = embedded["written"]
             doc["datasets"] = Encoded.of(map(score_dict, result.scores))
             doc["findings"] = findings
             write_records(doc, out.write)

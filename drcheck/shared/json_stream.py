@@ -81,6 +81,14 @@ class Spooled:
         self._written = False
 
 
+class Prewritten:
+    """A value already written where it stands: ``emit`` of it, at the depth of the place
+    it fills, is the content of ``body`` (a binary file), which is copied as it is."""
+
+    def __init__(self, body: BinaryIO) -> None:
+        self.body = body
+
+
 def _copy(spooled: Spooled, depth: int, write: _Write) -> None:
     spooled.flush()
     body = spooled.body
@@ -125,6 +133,10 @@ def emit(value: Any, depth: int, write: _Write) -> None:
         _copy(value, depth, write)
     elif isinstance(value, Spooled):
         write(b"[]")
+    elif isinstance(value, Prewritten):
+        value.body.seek(0)
+        while chunk := value.body.read(1 << 20):
+            write(chunk)
     elif isinstance(value, Raw):
         for chunk in value.chunks:
             write(chunk)
