@@ -6,7 +6,7 @@ thread-safe; building one costs ~0.1 s). A credential the endpoint refuses (inva
 bad signature, expired token) is remembered per endpoint and profile: once one call proves it
 invalid, no later call is made for any bucket read with it; and until a server has answered
 one call made with a credential, the other workers wait for that answer (bounded by the
-connect timeout), so a refused credential costs one call even with 32 workers. Every call goes
+connect timeout), so a refused credential costs one call even with 48 workers. Every call goes
 through ``BucketCalls.call``, which turns botocore errors into stable issue codes
 (``access-denied``, ``no-such-bucket``, ``throttled``, ``tls-error``, ``timeout``,
 ``unreachable``) with a reason scrubbed of every credential the client holds.
@@ -85,7 +85,10 @@ class S3Settings:
     ``listing_truncated``. ``now`` is injectable so tests can fix the observation time.
     """
 
-    concurrency: int = 32
+    concurrency: int = 48
+    """Calls in flight at most. Past about this many, on two CPUs, the probe's own CPU bounds
+    it, not the latency (1000 buckets at 30 ms, whole process: 6.3 s with 32, 4.8 s with 48,
+    4.7 s with 64)."""
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3
