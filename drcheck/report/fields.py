@@ -156,15 +156,20 @@ class Shared:
         last: Finding | None = None
         key, same_rule = "", False
         rule: dict[str, Any] = {}
+        names: list[str] = []
+        passing = Status.PASS
         for f in findings:
             if last is None or not (f.rule_id is last.rule_id and f.policy is last.policy
                                     and f.controls is last.controls and f.title is last.title
                                     and f.rule_type is last.rule_type
                                     and f.severity is last.severity):
                 key, rule, same_rule = self._rule_of(f)
+                names = passed[key]
                 last = f
-            if same_rule and lean_pass(f):
-                passed[key].append(f.dataset)
+            # lean_pass(f), inline: called for every finding (1.4 million at 100k datasets)
+            if same_rule and f.status is passing and not f.shared and not f.unknowns \
+                    and f.waiver is None:
+                names.append(f.dataset)
             else:
                 yield self._record(f, key, rule, same_rule)
 
