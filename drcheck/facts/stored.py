@@ -40,6 +40,12 @@ def keep_source(snapshot: Snapshot, raw: bytes, proven: int = 0) -> None:
     object.__setattr__(snapshot, "_proven", proven)
 
 
+def has_source(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot`` keeps the bytes it was read from (``keep_source``): its facts
+    document may then be taken from them (``stored_document``), which costs little."""
+    return isinstance(snapshot.__dict__.get("_source"), bytes)
+
+
 class _Lines:
     """The lines of a file's bytes as views, one at a time."""
 

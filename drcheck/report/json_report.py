@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from drcheck.facts.compact import remember_digest, standard_records, streamed_document
-from drcheck.facts.stored import stored_document
+from drcheck.facts.stored import has_source, stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
 from drcheck.shared.forked import beside, worth_a_fork
@@ -61,15 +61,18 @@ fork costs about what it saves)."""
 def _facts_beside(result: AuditResult, body: BinaryIO) -> Iterator[
         Callable[[], dict[str, Any]]]:
     """The embedded facts, for ``result_head``: written into ``body`` by a forked worker
-    while the block goes on (``Prewritten``), when the snapshot is large and a fork is
-    worth it; else, or when the worker ends without its result, made here when asked."""
+    while the block goes on (``Prewritten``), when the snapshot is large, its document is
+    to be written anew (one taken from the file it was read from costs little) and a fork
+    is worth it; else, or when the worker ends without its result, made here when asked."""
 
     def here() -> dict[str, Any]:
         body.seek(0)
         body.truncate()
         return _embedded_facts(result, Spooled(body, 2))
 
-    if len(result.snapshot.datasets) < FACTS_BESIDE_FROM or not worth_a_fork():
+    snapshot = result.snapshot
+    if len(snapshot.datasets) < FACTS_BESIDE_FROM or has_source(snapshot) \
+            or not worth_a_fork():
         yield here
         return
 
