@@ -49,7 +49,7 @@ class _Asset:
     facts: dict[str, Evidence] = field(default_factory=dict)
     path_facts: dict[str, dict[str, Evidence]] = field(default_factory=dict)
     _location: Location | None = None
-    _facts_at: dict[str, dict[str, Evidence]] = field(default_factory=dict)
+    _facts_at: dict[str | None, dict[str, Evidence]] = field(default_factory=dict)
 
     def location(self, at: str) -> Location:
         """The asset's location, one shared object for every replica on the asset.
@@ -64,12 +64,16 @@ class _Asset:
 
     def facts_at(self, path: str | None, at: str) -> dict[str, Evidence]:
         """The asset's facts for a replica at ``path`` (its own facts overlaid by the path's),
-        stamped ``at``: worked out once per path, however many replicas share it."""
-        key = path or ""
+        stamped ``at``: worked out once per path with facts of its own, and once for every
+        other path (a bucket's replicas each have a prefix of their own, and most prefixes
+        no fact: they share the asset's records, as a facts file's shared entries do)."""
+        key: str | None = path or ""
+        if key not in self.path_facts:
+            key = None
         found = self._facts_at.get(key)
         if found is None:
-            found = self._facts_at[key] = stamped(
-                merge_facts(self.facts, self.path_facts.get(key, {})), at)
+            own = {} if key is None else self.path_facts[key]
+            found = self._facts_at[key] = stamped(merge_facts(self.facts, own), at)
         return found
 
 
