@@ -130,7 +130,7 @@ def audit(
             if baseline_state is not None:
                 known = state_baseline(plan, baseline_state, mapping, policies, when)
         else:
-            options = None if facts is not None else probe_options(
+            options = None if facts is not None or offline else probe_options(
                 concurrency, timeout, known_hosts, trust_new_host_keys, ssh_config,
                 allow_proxy_command)
             gathered = gather(estate, facts, offline, when, options,

@@ -89,19 +89,21 @@ def gather(estate: Path | None, facts: Path | None, offline: bool, when: datetim
 def _from_estate(estate: Path, offline: bool, when: datetime, options: ProbeOptions | None,
                  run: RunSpec | None) -> Gathered:
     """``gather``'s snapshot of an estate (what it needs is imported only then: a command
-    reading a facts file starts without the estate reader, the assembler and the probes)."""
-    from drcheck.facts.assemble import build_snapshot
-    from drcheck.facts.runs import RunSpec, probe_estate, read_estate
-    from drcheck.inputs.catalog_check import catalog_warnings
-    from drcheck.inputs.estate_check import load_estate
-
+    reading a facts file starts without the estate reader, the assembler and the probes,
+    an offline one without the probes)."""
     if offline:
+        from drcheck.facts.assemble import build_snapshot
+        from drcheck.inputs.estate_check import load_estate
+
         if run is not None and run.partial:
             raise UsageError("--shard and --only choose what to probe: not with --offline")
         spec = load_estate(str(estate), warn)
         _freeze_loaded()
         _log_estate(str(estate), spec)
         return Gathered(build_snapshot(spec, [], when), spec.name)
+    from drcheck.facts.runs import RunSpec, probe_estate, read_estate  # the probes' code
+    from drcheck.inputs.catalog_check import catalog_warnings
+
     source = read_estate(str(estate))
     for warning in catalog_warnings(source.doc):
         warn(warning)
