@@ -33,6 +33,7 @@ from typing import Any
 
 from drcheck import __version__
 from drcheck.facts.header import business_dict, header_fields
+from drcheck.shared.json_stream import Spooled
 from drcheck.shared.jsontext import compact
 from drcheck.shared.model import (
     Claim,
@@ -307,22 +308,27 @@ def document(s: Snapshot, drcheck_version: str = __version__) -> _Doc:
     return _digested(s, body, lambda: canonical_digest(body))
 
 
-def encoded_document(s: Snapshot) -> tuple[_Doc, list[bytes]]:
-    """``document(s)`` for a writer that streams it: every field but ``datasets``, and the
-    datasets as their compact records, one bytes per dataset (what the facts file and a JSON
-    report write on a line each). A record holds a tenth of the memory its mapping does, so
-    100k datasets are never all in memory as mappings; the digest is the same.
+def spooled_document(s: Snapshot, spool: Spooled) -> _Doc:
+    """``document(s)`` for a writer that streams it: every field but ``datasets``, which is
+    ``spool``, each dataset's compact record added to it as it is made (what the facts file
+    and a JSON report write on a line each). No list of records is kept: 100k datasets'
+    records (137 MB) go to the spool's file, not to memory; the digest is the same. For a
+    value orjson refuses, the standard encoder's records instead (slower, the same bytes).
     """
-    lines: list[bytes] = []
     try:
-        return streamed_document(s, lines.append), lines
-    except TypeError:  # something orjson refuses
-        return standard_records(s)
+        head = streamed_document(s, spool.add)
+    except TypeError:  # something orjson refuses: start again
+        spool.restart()
+        head, records = standard_records(s)
+        for record in records:
+            spool.add(record)
+    return {**head, "datasets": spool}
 
 
 def standard_records(s: Snapshot) -> tuple[_Doc, list[bytes]]:
-    """``encoded_document(s)`` by the standard encoder, for a value orjson refuses (an
-    integer beyond 64 bits): slower, the same bytes."""
+    """Every field of ``document(s)`` but ``datasets``, and the datasets as their compact
+    records, by the standard encoder: for a value orjson refuses (an integer beyond 64
+    bits). Slower than ``streamed_document``, the same bytes."""
     whole = document(s)
     return ({k: v for k, v in whole.items() if k != "datasets"},
             [compact(d) for d in whole["datasets"]])

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
-from drcheck.facts.compact import remember_digest, standard_records, streamed_document
+from drcheck.facts.compact import remember_digest, spooled_document
 from drcheck.facts.stored import has_source, stored_document
 from drcheck.report.base import Reporter
 from drcheck.report.fields import Shared, result_head, score_dict
@@ -41,16 +41,7 @@ def _embedded_facts(result: AuditResult, spool: Spooled) -> dict[str, object]:
     be, else written anew with its datasets added to ``spool`` as they are made (100k
     encoded datasets are not held in memory while the report is written)."""
     stored = stored_document(result.snapshot)
-    if stored is not None:
-        return stored
-    try:
-        head = streamed_document(result.snapshot, spool.add)
-    except TypeError:  # a value orjson refuses: the standard encoder's records instead
-        spool.restart()
-        head, records = standard_records(result.snapshot)
-        for record in records:
-            spool.add(record)
-    return {**head, "datasets": spool}
+    return stored if stored is not None else spooled_document(result.snapshot, spool)
 
 
 FACTS_BESIDE_FROM = 2000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from dataclasses import replace
@@ -12,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from drcheck.facts import reader
 from drcheck.facts.assemble import build_snapshot
-from drcheck.facts.compact import canonical_digest, encoded_document
+from drcheck.facts.compact import canonical_digest, spooled_document
 from drcheck.facts.schema import FACTS_SCHEMA
 from drcheck.facts.snapshot import (
     load_snapshot,
@@ -22,7 +23,8 @@ from drcheck.facts.snapshot import (
     snapshot_to_json,
 )
 from drcheck.inputs.estate_check import load_estate
-from drcheck.shared.model import Evidence, Source
+from drcheck.shared.json_stream import Spooled
+from drcheck.shared.model import Evidence, Snapshot, Source
 from tests.core.builders import NOW
 from tests.layout import records
 
@@ -90,7 +92,18 @@ def test_reader_refuses_what_the_schema_refuses(tmp_path: Path) -> None:
         raise AssertionError(f"the fast reader accepted {doc['datasets'][0]}")
 
 
-def test_encoded_document_is_the_document_with_its_datasets_encoded(tmp_path: Path) -> None:
+def _spooled(s: Snapshot) -> tuple[dict[str, object], list[bytes]]:
+    """``spooled_document(s)``: its fields, and the records its spool was given."""
+    body = io.BytesIO()
+    spool = Spooled(body, 0)
+    head = spooled_document(s, spool)
+    assert head["datasets"] is spool
+    spool.flush()
+    lines = body.getvalue().split(b",\n  ") if spool.count else []
+    return {k: v for k, v in head.items() if k != "datasets"}, [line.strip() for line in lines]
+
+
+def test_spooled_document_is_the_document_with_its_datasets_encoded(tmp_path: Path) -> None:
     """The streaming writers' form: same fields, each dataset its compact record, same digest
     (hashed part by part), also when orjson refuses a value (an integer beyond 64 bits)."""
     snap = build_snapshot(load_estate(str(_generated(tmp_path, 40))), [], NOW)
@@ -99,7 +112,7 @@ def test_encoded_document_is_the_document_with_its_datasets_encoded(tmp_path: Pa
                                         "size_bytes": Evidence(2**70, Source.DECLARED, "x")})
     for s in (snap, replace(snap, datasets=(replace(first, primary=big), *snap.datasets[1:]))):
         whole = snapshot_to_document(replace(s))  # a fresh snapshot: no digest cached
-        head, lines = encoded_document(replace(s))
+        head, lines = _spooled(replace(s))
         assert head == {k: v for k, v in whole.items() if k != "datasets"}
         assert [json.loads(line) for line in lines] == whole["datasets"]
         # the first snapshot hashed part by part, the second by the standard encoder

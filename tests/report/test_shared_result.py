@@ -137,7 +137,7 @@ def test_report_from_a_facts_file_embeds_its_lines_and_matches_a_fresh_writing(
     assert stored_document(fresh.snapshot) is None
     expected = JsonReporter().render(fresh)
     with monkeypatch.context() as patched:  # the stored lines, not a new writing
-        patched.setattr("drcheck.report.json_report.streamed_document", _no_fresh_writing)
+        patched.setattr("drcheck.report.json_report.spooled_document", _no_fresh_writing)
         assert JsonReporter().render(replace(result, snapshot=loaded)) == expected
     # the same document indented otherwise: same digest, read fast, written anew
     facts.write_text(json.dumps(json.loads(facts.read_text()), indent=1), encoding="utf-8")
