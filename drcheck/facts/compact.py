@@ -140,17 +140,17 @@ def _content(name: str, ev: Evidence) -> tuple[Any, ...]:
     """A fact's content as a tuple of plain values (hashed in C, unlike the dataclass); a
     list or mapping value by its canonical JSON (unhashable, and ``[1]`` is not ``[true]``)."""
     value = ev.value
-    kind = type(value)
-    if kind in _PLAIN:  # the common case, inline: what the general case gives for it
-        return (name, value, kind, ev.source._value_, ev.origin, ev.observed_at, ev.reason)
-    if isinstance(value, (list, dict)):
-        value = ("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
-    return (name, value, _value_key(ev.value), ev.source._value_, ev.origin,
-            ev.observed_at, ev.reason)
+    kind: Any = type(value)
+    if kind not in _PLAIN:  # the common case (str, bool, int, None) is keyed by its type
+        if isinstance(value, (list, dict)):
+            value = ("json", json.dumps(value, sort_keys=True, separators=(",", ":")))
+        kind = _value_key(ev.value)
+    return (name, value, kind, ev.source._value_, ev.origin, ev.observed_at, ev.reason)
 
 
 _PLAIN = frozenset((str, bool, int, type(None)))
-"""Value types whose content key is the value and its type (no float, no container)."""
+"""Value types whose ``_value_key`` is their type: checked first, since nearly every fact
+holds one."""
 
 
 def _value_key(value: Any) -> Any:
@@ -270,8 +270,7 @@ class _Writer:
             out["role"] = r.role
         if r.name != asset_name:
             out["name"] = r.name
-        if r.id != (f"{dataset}/primary" if r.role == "primary"
-                    else f"{dataset}/{r.role}/{r.name}"):  # derived_id, inline
+        if r.id != derived_id(dataset, r.role, r.name):
             out["id"] = r.id
         if r.kind._value_ != kind:
             out["kind"] = r.kind._value_

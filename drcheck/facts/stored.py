@@ -141,9 +141,9 @@ def stored_document(snapshot: Snapshot) -> dict[str, Any] | None:
     from: big mappings as their compact text (``Raw``), the datasets as a stream of views
     into the file; None when it was not read from one or the file's layout is not the
     writer's."""
-    raw = snapshot.__dict__.get("_source")
-    if not isinstance(raw, bytes):
+    if not has_source(snapshot):
         return None
+    raw: bytes = snapshot.__dict__["_source"]
     proven = snapshot.__dict__.get("_proven", 0)
     lines = _Lines(raw)
     if not _is(lines.next(), b"{"):

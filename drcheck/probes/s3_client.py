@@ -87,8 +87,8 @@ class S3Settings:
 
     concurrency: int = 48
     """Calls in flight at most. Past about this many, on two CPUs, the probe's own CPU bounds
-    it, not the latency (1000 buckets at 30 ms, whole process: 6.3 s with 32, 4.8 s with 48,
-    4.7 s with 64)."""
+    it, not the latency (1000 buckets at 30 ms, whole process, medians of 3 over several
+    rounds: 6.3-6.8 s with 32, 4.8-5.5 s with 48, 4.7 s with 64)."""
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     max_attempts: int = 3

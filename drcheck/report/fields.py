@@ -156,8 +156,7 @@ class Shared:
         last: Finding | None = None
         key, same_rule = "", False
         rule: dict[str, Any] = {}
-        names: list[str] = []
-        passing = Status.PASS
+        names: list[str] = []  # the ``passed`` list of the current rule
         for f in findings:
             if last is None or not (f.rule_id is last.rule_id and f.policy is last.policy
                                     and f.controls is last.controls and f.title is last.title
@@ -166,9 +165,7 @@ class Shared:
                 key, rule, same_rule = self._rule_of(f)
                 names = passed[key]
                 last = f
-            # lean_pass(f), inline: called for every finding (1.4 million at 100k datasets)
-            if same_rule and f.status is passing and not f.shared and not f.unknowns \
-                    and f.waiver is None:
+            if same_rule and lean_pass(f):
                 names.append(f.dataset)
             else:
                 yield self._record(f, key, rule, same_rule)

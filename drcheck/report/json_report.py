@@ -48,18 +48,23 @@ FACTS_BESIDE_FROM = 2000
 """Datasets from which the embedded facts are written by a forked worker (below that, the
 fork costs about what it saves)."""
 
-@contextmanager
-def _facts_beside(result: AuditResult, body: BinaryIO) -> Iterator[
-        Callable[[], dict[str, Any]]]:
-    """The embedded facts, for ``result_head``: written into ``body`` by a forked worker
-    while the block goes on (``Prewritten``), when the snapshot is large, its document is
-    to be written anew (one taken from the file it was read from costs little) and a fork
-    is worth it; else, or when the worker ends without its result, made here when asked."""
+Embedded = tuple[dict[str, Any], object]
+"""The embedded facts: what ``result_head`` reads of them (``issues``, ``digest``), and the
+value written under ``facts`` (the document, or the worker's ``Prewritten`` text of it)."""
 
-    def here() -> dict[str, Any]:
+
+@contextmanager
+def _facts_beside(result: AuditResult, body: BinaryIO) -> Iterator[Callable[[], Embedded]]:
+    """The embedded facts: written into ``body`` by a forked worker while the block goes
+    on, when the snapshot is large, its document is to be written anew (one taken from the
+    file it was read from costs little) and a fork is worth it; else, or when the worker
+    ends without its result, made here when asked."""
+
+    def here() -> Embedded:
         body.seek(0)
-        body.truncate()
-        return _embedded_facts(result, Spooled(body, 2))
+        body.truncate()  # what a worker killed while writing left
+        facts = _embedded_facts(result, Spooled(body, 2))
+        return facts, facts
 
     snapshot = result.snapshot
     if len(snapshot.datasets) < FACTS_BESIDE_FROM or has_source(snapshot) \
@@ -77,13 +82,13 @@ def _facts_beside(result: AuditResult, body: BinaryIO) -> Iterator[
         return facts["issues"], str(facts["digest"])
 
     with beside(written) as worker:
-        def embedded() -> dict[str, Any]:
+        def embedded() -> Embedded:
             head = worker()
             if head is None:
                 return here()
             issues, digest = head
             remember_digest(result.snapshot, digest)
-            return {"issues": issues, "digest": digest, "written": Prewritten(body)}
+            return {"issues": issues, "digest": digest}, Prewritten(body)
 
         yield embedded
 
@@ -107,10 +112,9 @@ class JsonReporter(Reporter):
             findings = Spooled(spool, 1)  # the top-level ``findings`` list
             with _facts_beside(result, facts) as facts_of:
                 _spool_findings(result, shared, findings)
-                embedded = facts_of()
-            doc = result_head(result, shared, embedded)
-            if "written" in embedded:  # the worker's text of the whole ``facts`` value
-                doc["facts"] = embedded["written"]
+                head, embedded = facts_of()
+            doc = result_head(result, shared, head)
+            doc["facts"] = embedded
             doc["datasets"] = Encoded.of(map(score_dict, result.scores))
             doc["findings"] = findings
             write_records(doc, out.write)
